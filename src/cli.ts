@@ -1,0 +1,70 @@
+// The command line: the only module that reads argv, prints errors, and sets the exit code.
+import { parseArgs } from 'node:util';
+import { DataError, UsageError, formatProblem } from './errors.ts';
+import { EXIT, type Command } from './commands/command.ts';
+import { buildCommand } from './commands/build.ts';
+import { validateCommand } from './commands/validate.ts';
+
+const COMMANDS: Record<string, Command> = {
+  build: buildCommand,
+  validate: validateCommand,
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `projectgraph: publish research and policy projects as Linked Open Data
+
+Usage: projectgraph <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Run "projectgraph <command> --help" for a command's options.
+Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault.
+`;
+}
+
+/** Runs one command line and returns its exit code; prints everything itself. */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`Usage: ${command.usage}\n`);
+      return EXIT.ok;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    return await command.run(parsed.values, parsed.positionals);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(
+        `projectgraph: ${e.message}\n${command ? `\nUsage: ${command.usage}` : 'Run "projectgraph --help" for the commands.'}\n`,
+      );
+      return EXIT.usage;
+    }
+    if (e instanceof DataError) {
+      process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
+      process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
+      return EXIT.invalid;
+    }
+    process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.fault;
+  }
+}
+
+/** The process entry point: runs the command and sets the exit code. */
+export async function runMain(argv: string[]): Promise<void> {
+  process.exitCode = await run(argv);
+}

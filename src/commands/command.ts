@@ -1,0 +1,36 @@
+// The shape of a CLI command and the small output helpers commands share; only cli.ts runs them.
+import type { ParseArgsConfig } from 'node:util';
+import { formatProblem, type Problem } from '../errors.ts';
+
+/** Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3 } as const;
+
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Whether the command takes positional arguments (files, directories). */
+  positionals?: boolean;
+  run(values: OptionValues, positionals: string[]): Promise<number>;
+}
+
+export function printWarnings(warnings: Iterable<Problem>): void {
+  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+}
+
+export function warningCount(n: number): string {
+  return n === 0 ? '' : ` (${n} warning${n === 1 ? '' : 's'})`;
+}
+
+export function elapsedSeconds(started: number): string {
+  return ((performance.now() - started) / 1000).toFixed(2);
+}
+
+/** Shows stages on stderr, but only once the run has taken more than a second, so quick builds stay quiet. */
+export function progress(started: number): (stage: string) => void {
+  return (stage) => {
+    if (performance.now() - started > 1000) process.stderr.write(`… ${stage}\n`);
+  };
+}

@@ -1,0 +1,92 @@
+// Checks across records that no single-file schema can see: unique ids, references that resolve, year order.
+import type { Problem } from '../errors.ts';
+import type { Records, SourcedRecord } from './read-records.ts';
+import { formatField, type FieldPath } from './read-yaml.ts';
+
+export function checkReferences({ records }: Records): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (r: SourcedRecord, at: FieldPath, message: string, value?: string, code: Problem['code'] = 'UNKNOWN_REFERENCE') =>
+    problems.push({ code, message, location: r.source.locate(at), field: formatField(at), ...(value !== undefined ? { value } : {}) });
+
+  // Ids are unique across the whole dataset, so a reference never has to say which kind it means.
+  const byId = new Map<string, SourcedRecord>();
+  for (const r of records) {
+    const first = byId.get(r.data.id);
+    if (first) {
+      const where = first.source.locate(['id']);
+      problem(r, ['id'], `duplicate id: ${first.kind} ${where.file}:${where.line} already has this id`, r.data.id, 'DUPLICATE_ID');
+    } else byId.set(r.data.id, r);
+  }
+  // Inline resources (publications, subjects) get IRIs of their own, so their ids must be unique too.
+  const inline = new Map<string, { r: SourcedRecord; at: FieldPath }>();
+  const claimInline = (r: SourcedRecord, at: FieldPath, id: string, kind: string) => {
+    const key = `${kind}/${id}`;
+    const first = inline.get(key);
+    if (first) {
+      const where = first.r.source.locate(first.at);
+      problem(r, at, `duplicate ${kind} id: ${where.file}:${where.line} already uses it`, id, 'DUPLICATE_ID');
+    } else inline.set(key, { r, at });
+  };
+
+  const expect = (r: SourcedRecord, at: FieldPath, id: string | undefined, kind: SourcedRecord['kind']) => {
+    if (id === undefined) return;
+    const target = byId.get(id);
+    if (!target) problem(r, at, `no ${kind} record has this id (add data/${folderOf(kind)}/${id}.yaml or fix the id)`, id);
+    else if (target.kind !== kind) problem(r, at, `this id belongs to a ${target.kind}, but a ${kind} is expected here`, id);
+  };
+
+  for (const r of records) {
+    if (r.kind === 'project') {
+      const p = r.data;
+      expect(r, ['programme'], p.programme, 'programme');
+      p.participants?.forEach((id, i) => expect(r, ['participants', i], id, 'organisation'));
+      const seen = new Set<string>();
+      p.participants?.forEach((id, i) => {
+        if (seen.has(id)) problem(r, ['participants', i], 'this organisation is listed twice', id, 'DUPLICATE_ID');
+        seen.add(id);
+      });
+      if (p.startYear !== undefined && p.endYear !== undefined && p.startYear > p.endYear) {
+        problem(r, ['endYear'], `endYear comes before startYear ${p.startYear}`, String(p.endYear), 'INVALID_YEARS');
+      }
+      if (p.endYear !== undefined && p.startYear === undefined) {
+        problem(r, ['endYear'], 'endYear is given without a startYear', String(p.endYear), 'INVALID_YEARS');
+      }
+      p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
+      p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));
+    } else if (r.kind === 'programme') {
+      expect(r, ['partOf'], r.data.partOf, 'programme');
+      if (r.data.partOf === r.data.id) problem(r, ['partOf'], 'a programme cannot be part of itself', r.data.partOf);
+    }
+  }
+  problems.push(...programmeCycles(records, byId));
+  return problems;
+}
+
+function programmeCycles(records: SourcedRecord[], byId: Map<string, SourcedRecord>): Problem[] {
+  const problems: Problem[] = [];
+  for (const r of records) {
+    if (r.kind !== 'programme') continue;
+    const seen = new Set([r.data.id]);
+    let next = r.data.partOf;
+    while (next !== undefined && next !== r.data.id) {
+      const target = byId.get(next);
+      if (!target || target.kind !== 'programme' || seen.has(next)) break;
+      seen.add(next);
+      next = target.data.partOf;
+    }
+    if (next === r.data.id && r.data.partOf !== r.data.id) {
+      problems.push({
+        code: 'UNKNOWN_REFERENCE',
+        message: `programmes form a cycle through partOf: ${[...seen].join(' → ')} → ${r.data.id}`,
+        location: r.source.locate(['partOf']),
+        field: 'partOf',
+        value: r.data.partOf,
+      });
+    }
+  }
+  return problems;
+}
+
+function folderOf(kind: SourcedRecord['kind']): string {
+  return { project: 'projects', programme: 'programmes', organisation: 'organisations' }[kind];
+}

@@ -1,0 +1,156 @@
+// Ingest: reads data/ (dataset.yaml and one YAML file per record) into checked records, each with its source locator.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { DataError, type Problem } from '../errors.ts';
+import { formatField, readYaml, type FieldPath, type YamlSource } from './read-yaml.ts';
+import {
+  RECORD_KINDS,
+  datasetRecord,
+  type DatasetRecord,
+  type OrganisationRecord,
+  type ProgrammeRecord,
+  type ProjectRecord,
+  type RecordKind,
+} from './schema.ts';
+import { checkReferences } from './check-references.ts';
+
+export interface Sourced<T> {
+  data: T;
+  source: YamlSource;
+}
+
+export type SourcedRecord =
+  | ({ kind: 'project' } & Sourced<ProjectRecord>)
+  | ({ kind: 'programme' } & Sourced<ProgrammeRecord>)
+  | ({ kind: 'organisation' } & Sourced<OrganisationRecord>);
+
+export interface Records {
+  dataset: Sourced<DatasetRecord>;
+  /** Sorted by kind, then id, so everything downstream is deterministic. */
+  records: SourcedRecord[];
+}
+
+/** Reads and checks everything under `dataDir`; throws one DataError listing every problem found. */
+export async function readRecords(dataDir: string): Promise<Records> {
+  const problems: Problem[] = [];
+  const display = (abs: string) => displayPath(abs);
+
+  const datasetFile = path.join(dataDir, 'dataset.yaml');
+  let dataset: Sourced<DatasetRecord> | undefined;
+  try {
+    dataset = await readChecked(datasetFile, display(datasetFile), datasetRecord);
+  } catch (e) {
+    collect(e, problems, display(datasetFile));
+  }
+
+  const records: SourcedRecord[] = [];
+  const folders = new Map<string, RecordKind>(
+    Object.entries(RECORD_KINDS).map(([kind, def]) => [def.folder, kind as RecordKind]),
+  );
+  for (const file of await listYamlFiles(dataDir, problems)) {
+    const rel = path.relative(dataDir, file);
+    const folder = rel.split(path.sep)[0] ?? '';
+    if (rel === 'dataset.yaml') continue;
+    const kind = folders.get(folder);
+    if (!kind || rel.split(path.sep).length !== 2) {
+      problems.push({
+        code: 'RECORD_SCHEMA',
+        message: `a record file belongs directly in one of ${[...folders.keys()].map((f) => `${f}/`).join(', ')}`,
+        location: { file: display(file), line: 1, column: 1 },
+      });
+      continue;
+    }
+    try {
+      const sourced = await readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType);
+      records.push({ kind, ...(sourced as Sourced<never>) });
+    } catch (e) {
+      collect(e, problems, display(file));
+    }
+  }
+  if (!dataset || problems.length > 0) throw new DataError(problems);
+
+  records.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.data.id, b.data.id) || cmp(a.source.file, b.source.file));
+  const result: Records = { dataset, records };
+  problems.push(...checkReferences(result));
+  if (problems.length > 0) throw new DataError(problems);
+  return result;
+}
+
+async function readChecked<T>(abs: string, shown: string, schema: z.ZodType<T>): Promise<Sourced<T>> {
+  const { value, source } = await readYaml(abs, shown);
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { data: parsed.data, source };
+  throw new DataError(
+    parsed.error.issues.map((issue) => {
+      const fieldPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const missing = issue.code === 'invalid_type' && valueAt(value, fieldPath) === undefined;
+      const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const at: FieldPath = unknownKeys.length > 0 ? [...fieldPath, unknownKeys[0] as string] : fieldPath;
+      const shownValue = missing || unknownKeys.length > 0 ? undefined : printable(valueAt(value, fieldPath));
+      return {
+        code: 'RECORD_SCHEMA' as const,
+        message: missing
+          ? `required field is missing: ${issue.message}`
+          : unknownKeys.length > 0
+            ? `unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `"${k}"`).join(', ')} (check the spelling; see the record format in README.md)`
+            : issue.message,
+        location: source.locate(at),
+        field: formatField(at) || '(record)',
+        ...(shownValue !== undefined ? { value: shownValue } : {}),
+      };
+    }),
+  );
+}
+
+function valueAt(value: unknown, p: FieldPath): unknown {
+  let v = value;
+  for (const key of p) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return v;
+}
+
+function printable(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function collect(e: unknown, problems: Problem[], file: string): void {
+  if (e instanceof DataError) problems.push(...e.problems);
+  else if (isNodeError(e) && e.code === 'ENOENT') {
+    problems.push({ code: 'IO', message: 'file not found', location: { file, line: 1, column: 1 } });
+  } else throw e;
+}
+
+async function listYamlFiles(dir: string, problems: Problem[]): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (e) {
+    if (isNodeError(e) && e.code === 'ENOENT') {
+      problems.push({ code: 'IO', message: `data directory not found: ${dir}` });
+      return [];
+    }
+    throw e;
+  }
+  return entries
+    .filter((d) => d.isFile() && /\.ya?ml$/.test(d.name))
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort(cmp);
+}
+
+export function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}
+
+function isNodeError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && 'code' in e;
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+// IRI minting: every resource's IRI comes from a stable id under the dataset's base IRI, never from a title.
+import { DataFactory } from 'n3';
+import type { NamedNode } from '@rdfjs/types';
+
+const { namedNode } = DataFactory;
+
+/**
+ * A slug for names that have no id of their own (keywords, places): NFKD-folded, diacritics dropped,
+ * lower case, runs of other signs turned into one hyphen. Names that differ only in Unicode form or
+ * case give the same slug, so they become one resource.
+ */
+export function slug(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The IRIs of one dataset. Paths are the ones the server and the static pages answer on. */
+export function mintIris(base: string) {
+  const at = (path: string): NamedNode => namedNode(base + path);
+  return {
+    base,
+    dataset: at('dataset'),
+    publisher: at('publisher'),
+    keywordSet: at('keyword'),
+    project: (id: string) => at(`project/${id}`),
+    programme: (id: string) => at(`programme/${id}`),
+    organisation: (id: string) => at(`organisation/${id}`),
+    keyword: (label: string) => at(`keyword/${slug(label)}`),
+    publication: (id: string) => at(`publication/${id}`),
+    event: (publicationId: string) => at(`event/${publicationId}`),
+    place: (name: string) => at(`place/${slug(name)}`),
+    subject: (id: string) => at(`subject/${id}`),
+    /** The source a record was derived from: a fragment of the record's own IRI, so it needs no page of its own. */
+    source: (recordIri: NamedNode) => namedNode(`${recordIri.value}#source`),
+  };
+}
+
+export type Iris = ReturnType<typeof mintIris>;

@@ -1,0 +1,85 @@
+// Atomic publishing: files are written into a staging directory beside output/, which replaces output/ only when all succeeded.
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const STAGING = '.building-';
+const RETIRED = '.previous-';
+
+export class StagedOutput {
+  private constructor(
+    readonly target: string,
+    readonly dir: string,
+  ) {}
+
+  /** Creates a fresh staging directory next to `target` (same file system, so the final rename is atomic). */
+  static async open(target: string): Promise<StagedOutput> {
+    const abs = path.resolve(target);
+    await recover(abs);
+    const dir = path.join(path.dirname(abs), `.${path.basename(abs)}${STAGING}${process.pid}`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    return new StagedOutput(abs, dir);
+  }
+
+  async write(relative: string, content: string | Uint8Array): Promise<void> {
+    const file = path.join(this.dir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+
+  /** Swaps the staging directory in; the previous output stays whole until the new one is in place. */
+  async commit(): Promise<void> {
+    const retired = path.join(path.dirname(this.target), `.${path.basename(this.target)}${RETIRED}${process.pid}`);
+    await rm(retired, { recursive: true, force: true });
+    let hadPrevious = true;
+    try {
+      await rename(this.target, retired);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      hadPrevious = false;
+    }
+    await rename(this.dir, this.target);
+    if (hadPrevious) await rm(retired, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Cleans up after a build that was killed: staging directories of dead processes are removed, and if
+ * a kill fell between the two renames of commit(), the retired output is put back.
+ */
+export async function recover(target: string): Promise<void> {
+  const parent = path.dirname(target);
+  const name = `.${path.basename(target)}`;
+  let entries: string[];
+  try {
+    entries = await readdir(parent);
+  } catch {
+    return;
+  }
+  let targetExists = entries.includes(path.basename(target));
+  for (const e of entries.sort()) {
+    const staging = e.startsWith(name + STAGING);
+    const retired = e.startsWith(name + RETIRED);
+    if (!staging && !retired) continue;
+    const pid = Number(e.slice(name.length + (staging ? STAGING.length : RETIRED.length)));
+    if (pid !== process.pid && isAlive(pid)) continue;
+    if (retired && !targetExists) {
+      await rename(path.join(parent, e), target);
+      targetExists = true;
+    } else await rm(path.join(parent, e), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
