@@ -84,7 +84,7 @@ async function readChecked<T>(abs: string, shown: string, schema: z.ZodType<T>):
   throw new DataError(
     parsed.error.issues.map((issue) => {
       const fieldPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      const missing = issue.code === 'invalid_type' && valueAt(value, fieldPath) === undefined;
+      const missing = fieldPath.length > 0 && valueAt(value, fieldPath) === undefined && issue.code !== 'unrecognized_keys';
       const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
       const at: FieldPath = unknownKeys.length > 0 ? [...fieldPath, unknownKeys[0] as string] : fieldPath;
       const shownValue = missing || unknownKeys.length > 0 ? undefined : printable(valueAt(value, fieldPath));

@@ -40,12 +40,22 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   // maxAliasCount bounds alias expansion, so a "billion laughs" file is refused instead of eating memory.
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    const lines = text.split(/\r?\n/);
     throw new DataError(
-      doc.errors.map((e) => ({
-        code: 'YAML_SYNTAX' as const,
-        message: `YAML syntax: ${firstLine(e.message)}`,
-        location: { file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 },
-      })),
+      doc.errors.map((e) => {
+        const reported = e.linePos?.[0].line ?? 1;
+        // An unclosed [ or { is detected only where the next key starts; point at the line that opened it.
+        const opened = /^Flow (sequence|mapping)/.test(e.message) ? unclosedFlowLine(lines, reported) : undefined;
+        const line = opened ?? reported;
+        const field = enclosingTopLevelKey(lines, line);
+        return {
+          code: 'YAML_SYNTAX' as const,
+          // The yaml package repeats the position in its message; we print our own.
+          message: `YAML syntax: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}`,
+          location: { file, line, column: opened ? 1 : (e.linePos?.[0].col ?? 1) },
+          ...(field ? { field } : {}),
+        };
+      }),
     );
   }
   const source: YamlSource = { file, locate: (path) => locate(doc, lineCounter, file, path) };
@@ -75,6 +85,26 @@ function locate(doc: Document, lines: LineCounter, file: string, path: FieldPath
 /** A field path as editors write it: `publications[2].event.place`. */
 export function formatField(p: FieldPath): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** The last line before `line` that opens more [ or { than it closes, if any. */
+function unclosedFlowLine(lines: string[], line: number): number | undefined {
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const l = lines[i] ?? '';
+    const open = (l.match(/[[{]/g) ?? []).length;
+    const close = (l.match(/[\]}]/g) ?? []).length;
+    if (open > close) return i + 1;
+  }
+  return undefined;
+}
+
+/** The top-level key whose value holds `line` (1-based): the field an editor was writing when the syntax broke. */
+function enclosingTopLevelKey(lines: string[], line: number): string | undefined {
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^([A-Za-z_][\w-]*)\s*:/.exec(lines[i] ?? '');
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
