@@ -10,10 +10,18 @@ const id = z
 /** Text that must not be empty once trimmed. */
 const text = z.string({ error: 'expected text' }).trim().min(1, 'must not be empty');
 
-/** Natural-language text: plain text is Dutch; a map gives Dutch and, where it exists, English. */
+/**
+ * Natural-language text: plain text is Dutch; a map gives Dutch and/or English (`{ en: … }` alone for a
+ * title that only exists in English). Where Dutch is required (names), the SHACL shapes say so.
+ */
 export const langText = z.union(
-  [text, z.strictObject({ nl: text, en: text.optional() })],
-  { error: 'expected Dutch text, or a map with `nl` and optionally `en`' },
+  [
+    text,
+    z
+      .strictObject({ nl: text.optional(), en: text.optional() })
+      .refine((v) => v.nl !== undefined || v.en !== undefined, 'give the text in `nl`, `en` or both'),
+  ],
+  { error: 'expected Dutch text, or a map with `nl` and/or `en`' },
 );
 export type LangText = z.infer<typeof langText>;
 

@@ -39,12 +39,10 @@ export class Emitter {
 
 export function langLiterals(value: LangText): Literal[] {
   if (typeof value === 'string') return [literal(value, 'nl')];
-  return value.en === undefined ? [literal(value.nl, 'nl')] : [literal(value.nl, 'nl'), literal(value.en, 'en')];
-}
-
-/** The Dutch form of a text, for places where one string is needed (labels, slugs). */
-export function dutch(value: LangText): string {
-  return typeof value === 'string' ? value : value.nl;
+  const out: Literal[] = [];
+  if (value.nl !== undefined) out.push(literal(value.nl, 'nl'));
+  if (value.en !== undefined) out.push(literal(value.en, 'en'));
+  return out;
 }
 
 export function gYear(year: number): Literal {
