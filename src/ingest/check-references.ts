@@ -2,6 +2,7 @@
 import type { Problem } from '../errors.ts';
 import type { Records, SourcedRecord } from './read-records.ts';
 import { formatField, type FieldPath } from './read-yaml.ts';
+import { slug } from '../map/iri.ts';
 
 export function checkReferences({ records }: Records): Problem[] {
   const problems: Problem[] = [];
@@ -50,6 +51,17 @@ export function checkReferences({ records }: Records): Problem[] {
       }
       if (p.endYear !== undefined && p.startYear === undefined) {
         problem(r, ['endYear'], 'endYear is given without a startYear', String(p.endYear), 'INVALID_YEARS');
+      }
+      // Keywords and places are named, not given ids: their IRI is a slug of the name, which must not be empty.
+      p.keywords?.forEach((k, i) => {
+        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit', k, 'INVALID_ID');
+      });
+      const places: [FieldPath, string | undefined][] = [
+        ...(p.publications ?? []).map((pub, i): [FieldPath, string | undefined] => [['publications', i, 'event', 'place'], pub.event?.place]),
+        ...(p.about ?? []).map((a, i): [FieldPath, string | undefined] => [['about', i, 'location'], a.location]),
+      ];
+      for (const [at, name] of places) {
+        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit', name, 'INVALID_ID');
       }
       p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
       p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));
