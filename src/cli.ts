@@ -4,10 +4,12 @@ import { DataError, UsageError, formatProblem } from './errors.ts';
 import { EXIT, type Command } from './commands/command.ts';
 import { buildCommand } from './commands/build.ts';
 import { validateCommand } from './commands/validate.ts';
+import { serveCommand } from './commands/serve.ts';
 
 const COMMANDS: Record<string, Command> = {
   build: buildCommand,
   validate: validateCommand,
+  serve: serveCommand,
 };
 
 function mainHelp(): string {

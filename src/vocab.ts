@@ -52,3 +52,7 @@ export function ownTerms(base: string) {
     statusConcept: (code: string) => pg(`project-status/${code}`),
   };
 }
+
+/** The SPARQL Service Description vocabulary and W3C's format IRIs, for the endpoint's sd:Service. */
+export const SPARQL_SD = namespace('http://www.w3.org/ns/sparql-service-description#');
+export const FORMATS = namespace('http://www.w3.org/ns/formats/');

@@ -1,0 +1,59 @@
+// `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
+import { startServer } from '../serve/server.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT, type Command } from './command.ts';
+
+function positiveNumber(value: unknown, name: string, integer = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${String(value)}"`);
+  return n;
+}
+
+export const serveCommand: Command = {
+  summary: 'serve the SPARQL endpoint, the query page and every published IRI',
+  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N]
+
+  --out DIR          the published output to serve (default: output)
+  --port N           port to listen on (default: 3000; 0 picks a free one)
+  --host H           address to listen on (default: 127.0.0.1)
+  --timeout SECONDS  time limit of one query (default: 10)
+  --max-rows N       most rows one query returns (default: 10000)
+  --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)`,
+  options: {
+    out: { type: 'string', default: 'output' },
+    port: { type: 'string', default: '3000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    timeout: { type: 'string', default: '10' },
+    'max-rows': { type: 'string', default: '10000' },
+    workers: { type: 'string', default: '2' },
+  },
+  async run(v) {
+    const port = Number(v.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
+    const running = await startServer({
+      outDir: String(v.out),
+      host: String(v.host),
+      port,
+      timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
+      maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
+      workers: positiveNumber(v.workers, 'workers', true),
+    });
+    process.stdout.write(
+      `projectgraph serving ${String(v.out)} (${running.info.size} triples)\n` +
+        `  home:         ${running.url}\n` +
+        `  SPARQL:       ${running.sparqlUrl}\n` +
+        `  query page:   ${running.sparqlUrl} (in a browser)\n` +
+        (running.baseIri ? `  resources:    ${running.url}<path> for each IRI ${running.baseIri}<path>\n` : '') +
+        'Stop with Ctrl-C or SIGTERM.\n',
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        process.stderr.write(`${signal}: finishing running requests, then stopping\n`);
+        running.close().then(resolve, resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    return EXIT.ok;
+  },
+};

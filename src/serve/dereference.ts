@@ -1,0 +1,101 @@
+// Linked-data dereferencing: the path of a minted IRI answers, by content negotiation, with its page or its RDF.
+import { Parser, Writer } from 'n3';
+import { readFile } from 'node:fs/promises';
+import type { Quad } from '@rdfjs/types';
+import { fileInside, type FileInfo } from './static-files.ts';
+import type { QueryPool } from './worker-pool.ts';
+import { toJsonLd } from '../publish/jsonld.ts';
+import { jsonldContext } from '../publish/context.ts';
+import { prefixes } from '../vocab.ts';
+
+export const RESOURCE_MEDIA_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples'] as const;
+export type ResourceMediaType = (typeof RESOURCE_MEDIA_TYPES)[number];
+
+/** Characters a minted IRI path may hold (RFC 3987 unreserved, sub-delims, ':', '@', '/' and escapes). */
+const IRI_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+
+export interface Resource {
+  iri: string;
+  /** Published files for this resource, by media type, when the build wrote them. */
+  files: Partial<Record<ResourceMediaType, FileInfo>>;
+}
+
+/** The published files that stand for the resource at a request path: `<path>.html`, `.ttl`, `.jsonld`, or index files. */
+export async function findResource(outDir: string, base: string | undefined, rawPath: string, segments: string[]): Promise<Resource | undefined> {
+  if (!IRI_PATH.test(rawPath)) return undefined;
+  const rel = segments.join('/');
+  const stems = rel === '' ? ['index'] : rel.endsWith('/') ? [`${rel}index`, rel.slice(0, -1)] : [rel];
+  const files: Resource['files'] = {};
+  for (const stem of stems) {
+    for (const [type, ext] of [['text/html', '.html'], ['text/turtle', '.ttl'], ['application/ld+json', '.jsonld']] as const) {
+      if (files[type]) continue;
+      const info = await fileInside(outDir, stem + ext);
+      if (info) files[type] = info;
+    }
+  }
+  const iri = (base ?? '') + rawPath.slice(1);
+  if (!base && Object.keys(files).length === 0) return undefined;
+  return { iri, files };
+}
+
+/** The resource's own statements, and those of its fragment IRIs (`<iri#…>`), from the store, as N-Triples. */
+export async function describeFromStore(pool: QueryPool, iri: string, maxRows: number): Promise<Quad[]> {
+  const query = `CONSTRUCT { ?s ?p ?o } WHERE {
+  { BIND(<${iri}> AS ?s) ?s ?p ?o }
+  UNION
+  { <${iri}> ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "${iri}#")) ?s ?p ?o }
+}`;
+  const r = await pool.run({ query, baseIri: iri, mediaType: 'application/n-triples', maxRows });
+  return new Parser({ format: 'N-Triples' }).parse(r.body);
+}
+
+export async function quadsFromTurtleFile(info: FileInfo, baseIri: string): Promise<Quad[]> {
+  return new Parser({ format: 'Turtle', baseIRI: baseIri }).parse(await readFile(info.file, 'utf8'));
+}
+
+export async function writeRdf(quads: Quad[], mediaType: 'text/turtle' | 'application/n-triples' | 'application/ld+json', base: string | undefined): Promise<string> {
+  if (mediaType === 'application/ld+json') return toJsonLd(quads, base ? jsonldContext(base) : {});
+  const format = mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle';
+  const writer = new Writer({ format, prefixes: format === 'Turtle' && base ? prefixes(base) : {} });
+  writer.addQuads(quads);
+  return new Promise((resolve, reject) => writer.end((e, out: string) => (e ? reject(e) : resolve(out))));
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** A plain page for a resource the build wrote no page for: its statements as a table, its JSON-LD embedded. */
+export function fallbackHtml(iri: string, quads: Quad[], jsonLd: string, base: string | undefined): string {
+  const link = (value: string) => {
+    const local = base && value.startsWith(base) ? `/${value.slice(base.length)}` : value;
+    return /^https?:\/\//.test(local) || local.startsWith('/') ? `<a href="${escapeHtml(local)}">${escapeHtml(value)}</a>` : escapeHtml(value);
+  };
+  const rows = quads
+    .map((q) => {
+      const o = q.object.termType === 'NamedNode' ? link(q.object.value) : escapeHtml(q.object.value);
+      const lang = q.object.termType === 'Literal' && q.object.language ? ` <small>@${escapeHtml(q.object.language)}</small>` : '';
+      const subject = q.subject.value === iri ? '' : `${escapeHtml(q.subject.value.slice(iri.length))} `;
+      return `<tr><th scope="row">${subject}${link(q.predicate.value)}</th><td>${o}${lang}</td></tr>`;
+    })
+    .join('\n');
+  const safeJson = jsonLd.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+  return `<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(iri)}</title>
+<link rel="canonical" href="${escapeHtml(iri)}">
+<script type="application/ld+json">${safeJson}</script>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(iri)}</h1>
+<table>
+${rows}
+</table>
+</main>
+</body>
+</html>
+`;
+}

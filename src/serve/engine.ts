@@ -1,0 +1,150 @@
+// The query engine: Comunica over an in-memory RDF/JS store, reading only that store, with results serialised in a chosen media type.
+import { createReadStream } from 'node:fs';
+import { QueryEngine } from '@comunica/query-sparql-rdfjs';
+import { StreamParser } from 'n3';
+import { RdfStore } from 'rdf-stores';
+import type * as RDF from '@rdfjs/types';
+import { parseQuery, type ParsedQuery } from './query-policy.ts';
+
+/** Media types the engine writes, by result kind; the first of each list is the default. */
+export const RESULT_MEDIA_TYPES = {
+  bindings: [
+    'application/sparql-results+json',
+    'application/sparql-results+xml',
+    'text/csv',
+    'text/tab-separated-values',
+  ],
+  quads: ['text/turtle', 'application/n-triples', 'application/ld+json'],
+} as const;
+
+export type ResultKind = keyof typeof RESULT_MEDIA_TYPES;
+
+/** The store the engine reads, reduced to reading: Comunica sees no addQuad/removeQuads, so nothing can write through it. */
+export interface ReadOnlySource {
+  match: RDF.Source['match'];
+  countQuads(
+    subject?: RDF.Term | null,
+    predicate?: RDF.Term | null,
+    object?: RDF.Term | null,
+    graph?: RDF.Term | null,
+  ): number;
+}
+
+export interface Engine {
+  readonly comunica: QueryEngine;
+  readonly source: ReadOnlySource;
+  /** The named graphs of the store (IRIs), so dataset clauses can be checked against what exists. */
+  readonly namedGraphs: ReadonlySet<string>;
+  readonly size: number;
+}
+
+/**
+ * Comunica would fetch a URL only through its HTTP bus; the rdfjs build ships no HTTP actor, and this `fetch`
+ * in the context makes sure that even an added one could not reach the network.
+ */
+const refuseFetch = async (input: unknown): Promise<never> => {
+  throw new Error(`outbound request refused: ${String(input)}`);
+};
+
+/** Reads N-Triples, N-Quads, Turtle or TriG (by file extension) into an indexed in-memory store. */
+export async function loadStore(file: string): Promise<RdfStore> {
+  const store = RdfStore.createDefault();
+  const format = /\.(nq|trig)$/i.test(file)
+    ? file.toLowerCase().endsWith('.nq') ? 'application/n-quads' : 'application/trig'
+    : file.toLowerCase().endsWith('.nt') ? 'application/n-triples' : 'text/turtle';
+  await new Promise<void>((resolve, reject) => {
+    const parser = new StreamParser({ format });
+    createReadStream(file).on('error', reject).pipe(parser);
+    parser.on('data', (q: RDF.Quad) => store.addQuad(q));
+    parser.on('error', reject);
+    parser.on('end', () => resolve());
+  });
+  return store;
+}
+
+/** What the engine needs of a store; RdfStore (rdf-stores) and N3.Store both have it. */
+export type EngineStore = ReadOnlySource & {
+  readQuads(
+    subject?: RDF.Term | null,
+    predicate?: RDF.Term | null,
+    object?: RDF.Term | null,
+    graph?: RDF.Term | null,
+  ): Iterable<RDF.Quad>;
+};
+
+/** The engine over a store: Comunica with the store as its only source. Reusable by anything that needs our query behaviour. */
+export function createEngine(store: EngineStore): Engine {
+  const namedGraphs = new Set<string>();
+  for (const q of store.readQuads(null, null, null, null)) {
+    if (q.graph.termType === 'NamedNode') namedGraphs.add(q.graph.value);
+  }
+  const source: ReadOnlySource = {
+    match: (s, p, o, g) => store.match(s, p, o, g),
+    countQuads: (s, p, o, g) => store.countQuads(s, p, o, g),
+  };
+  return { comunica: new QueryEngine(), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+}
+
+/** The part of Comunica's result streams (asynciterator) that the row limit uses. */
+interface ResultIterator {
+  take(limit: number): ResultIterator;
+  filter(keep: (item: unknown) => boolean): ResultIterator;
+}
+
+export interface QueryRequest {
+  /** The query text, or a query already parsed and checked by the policy. */
+  query: string | ParsedQuery;
+  /** Base IRI for relative IRIs in the query: the endpoint's URL. */
+  baseIri: string;
+  /** Protocol dataset (default-graph-uri / named-graph-uri); when given it replaces the query's FROM clauses. */
+  defaultGraphs?: string[];
+  namedGraphs?: string[];
+  /** The media type to write; must be one of RESULT_MEDIA_TYPES for the query's kind. */
+  mediaType: string;
+  /** The most rows (or triples) returned; more are cut and `truncated` says so. */
+  maxRows: number;
+}
+
+export interface QueryResponse {
+  body: string;
+  mediaType: string;
+  truncated: boolean;
+  rows: number;
+}
+
+/** Runs one query to the end and returns the serialised result. Throws PolicyError for refused queries. */
+export async function executeQuery(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
+  const parsed =
+    typeof request.query === 'string'
+      ? parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs })
+      : request.query;
+  const operation = parsed.withDataset(request.defaultGraphs, request.namedGraphs);
+  const context = { sources: [engine.source], baseIRI: request.baseIri, fetch: refuseFetch };
+  // The traqula algebra is what Comunica's own parser actor produces; its typings are a separate copy,
+  // and the context's source is a plain RDF/JS source that Comunica's context type does not name.
+  const result = await engine.comunica.query(operation as never, context as never);
+  let rows = 0;
+  let truncated = false;
+  let counted: RDF.Query<RDF.AllMetadataSupport> = result;
+  if (result.resultType === 'bindings' || result.resultType === 'quads') {
+    const stream = (await result.execute()) as unknown as ResultIterator;
+    // One item past the limit tells whether the result was cut, without reading further.
+    const limited = stream.take(request.maxRows + 1).filter(() => {
+      rows += 1;
+      if (rows > request.maxRows) truncated = true;
+      return rows <= request.maxRows;
+    });
+    counted = { ...result, execute: async () => limited } as unknown as typeof result;
+  }
+  if (result.resultType === 'boolean' && (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')) {
+    // SPARQL's CSV/TSV formats define only tables; an ASK answer is written as a one-cell table, as Jena does.
+    const answer = String(await result.execute());
+    const body = request.mediaType === 'text/csv' ? `_askResult\r\n${answer}\r\n` : `?_askResult\n${answer}\n`;
+    return { body, mediaType: request.mediaType, truncated: false, rows: 1 };
+  }
+  const serialised = await engine.comunica.resultToString(counted, request.mediaType, context);
+  let body = '';
+  for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
+  if (truncated) rows = request.maxRows;
+  return { body, mediaType: request.mediaType, truncated, rows };
+}

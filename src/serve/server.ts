@@ -1,0 +1,340 @@
+// The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs and the published files.
+import http from 'node:http';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { RESULT_MEDIA_TYPES } from './engine.ts';
+import { HttpError } from './http-error.ts';
+import { chooseMediaType, contentType } from './negotiate.ts';
+import { parseQuery, PolicyError } from './query-policy.ts';
+import { readProtocolRequest } from './sparql-protocol.ts';
+import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
+import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, queryPageHtml } from './query-page.ts';
+import { exampleQueries } from './example-queries.ts';
+import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
+import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
+import { accessLogLine } from './access-log.ts';
+
+export interface ServeOptions {
+  /** The published output directory. */
+  outDir: string;
+  /** The RDF the endpoint answers from (N-Triples, N-Quads, Turtle or TriG); default `<outDir>/dataset.nt`. */
+  dataFile?: string;
+  host?: string;
+  port?: number;
+  timeoutSeconds?: number;
+  /** The most rows (or triples) one query returns; more are cut and the response says so. */
+  maxRows?: number;
+  maxBodyBytes?: number;
+  /** Query worker threads: queries that run at once. Each holds its own copy of the store. */
+  workers?: number;
+  /** Queries that may wait for a worker; beyond it → 503. */
+  queueLimit?: number;
+  /** Time for a client to send its headers, and its whole request. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** The base IRI the resources are minted under; default: found from the dataset's own IRI. */
+  baseIri?: string;
+  /** Where access-log lines go; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  sparqlUrl: string;
+  server: http.Server;
+  pool: QueryPool;
+  info: StoreInfo;
+  baseIri: string | undefined;
+  close(graceMs?: number): Promise<void>;
+}
+
+const SPARQL_PATH = '/sparql';
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'ETag, Retry-After, X-Result-Limit, X-Result-Truncated, Content-Length',
+};
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const outDir = path.resolve(options.outDir);
+  const timeoutSeconds = options.timeoutSeconds ?? 10;
+  const maxRows = options.maxRows ?? 10_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { pool, info } = await QueryPool.start({
+    dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
+    workers: options.workers ?? 2,
+    queueLimit: options.queueLimit ?? 8,
+    timeoutMs: timeoutSeconds * 1000,
+  });
+  const baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
+  const examples = exampleQueries(baseIri ?? 'http://localhost/');
+  const pageHtml = queryPageHtml(examples, { timeoutSeconds, maxRows });
+
+  let listenAddress = '';
+  /** The origin the client used, when its Host header is a plain host name; else the address we listen on. */
+  const originOf = (req: http.IncomingMessage): string => {
+    const host = req.headers.host;
+    const ok = host && /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(host);
+    return ok ? `http://${host}` : listenAddress;
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, HEAD, POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Accept, Content-Type, If-None-Match',
+        'Access-Control-Max-Age': '86400',
+        Allow: 'GET, HEAD, POST, OPTIONS',
+      });
+      res.end();
+      return;
+    }
+    if (rawPath === SPARQL_PATH || rawPath === `${SPARQL_PATH}/`) return handleSparql(req, res, method);
+    if (method !== 'GET' && method !== 'HEAD') {
+      throw new HttpError(405, `${method} is not allowed here; use GET or HEAD`, { Allow: 'GET, HEAD, OPTIONS' });
+    }
+    if (rawPath.startsWith(ASSET_PREFIX)) return serveAsset(req, res, rawPath);
+    if (rawPath === '/.well-known/void') {
+      const file = await fileInside(outDir, 'void.ttl');
+      if (!file) throw new HttpError(404, 'no VoID description has been published');
+      return sendFile(req, res, file, 'text/turtle');
+    }
+    const segments = safeSegments(rawPath);
+    if (!segments) throw new HttpError(404, 'not found');
+    const last = segments.at(-1) ?? '';
+    // A path with an extension names a published file as it is (dumps, catalog, per-resource files, sitemap).
+    if (last.includes('.')) {
+      const file = await fileInside(outDir, segments.join('/'));
+      if (!file) throw new HttpError(404, 'not found');
+      return sendFile(req, res, file, mediaTypeOf(file.file));
+    }
+    const resource = await findResource(outDir, baseIri, rawPath, segments);
+    if (!resource) throw new HttpError(404, 'not found');
+    return serveResource(req, res, resource);
+  }
+
+  async function handleSparql(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+      throw new HttpError(405, `${method} is not allowed on ${SPARQL_PATH}; use GET or POST`, { Allow: 'GET, HEAD, POST, OPTIONS' });
+    }
+    const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const request = readProtocolRequest(method, url, req.headers['content-type'], body);
+    const endpointUrl = `${originOf(req)}${SPARQL_PATH}`;
+    if (request.kind === 'none') {
+      const offers = [...SERVICE_DESCRIPTION_MEDIA_TYPES, 'text/html'];
+      const chosen = chooseMediaType(req, offers);
+      if (!chosen) throw notAcceptable(offers);
+      if (chosen === 'text/html') {
+        return send(req, res, 200, pageHtml, 'text/html', { 'Content-Security-Policy': QUERY_PAGE_CSP, Vary: 'Accept' });
+      }
+      const sd = await serviceDescription({ endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows }, chosen);
+      return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
+    }
+    // Parsed and checked here, before a worker is involved: refusals cost no evaluation at all.
+    const parsed = parseQuery(request.query, { baseIri: endpointUrl, knownGraphs: info.namedGraphs });
+    const offers = parsed.form === 'select' || parsed.form === 'ask' ? RESULT_MEDIA_TYPES.bindings : RESULT_MEDIA_TYPES.quads;
+    const chosen = chooseMediaType(req, offers);
+    if (!chosen) throw notAcceptable(offers);
+    const result = await pool.run({
+      query: request.query,
+      baseIri: endpointUrl,
+      defaultGraphs: request.defaultGraphs,
+      namedGraphs: request.namedGraphs,
+      mediaType: chosen,
+      maxRows,
+    });
+    const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
+    if (result.truncated) headers['X-Result-Truncated'] = 'true';
+    return send(req, res, 200, result.body, chosen, headers);
+  }
+
+  async function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
+    if (rawPath === `${ASSET_PREFIX}query-page.js`) return send(req, res, 200, QUERY_PAGE_SCRIPT, 'text/javascript', {});
+    const asset = QUERY_PAGE_ASSETS[rawPath];
+    if (!asset) throw new HttpError(404, 'not found');
+    const body = await readFile(asset[0]);
+    return send(req, res, 200, body, asset[1], { 'Cache-Control': 'public, max-age=86400' });
+  }
+
+  async function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: Resource): Promise<void> {
+    const chosen = chooseMediaType(req, RESOURCE_MEDIA_TYPES);
+    if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
+    const headers = { Vary: 'Accept', 'Content-Location': '' };
+    const type = chosen as (typeof RESOURCE_MEDIA_TYPES)[number];
+    const file = type === 'application/n-triples' ? undefined : resource.files[type];
+    const ext = { 'text/html': '.html', 'text/turtle': '.ttl', 'application/ld+json': '.jsonld', 'application/n-triples': '.nt' }[type];
+    headers['Content-Location'] = `${(req.url ?? '/').split('?')[0]}${ext}`;
+    if (file) return sendFile(req, res, file, chosen, headers);
+    // No published file for this form: build it from the published Turtle, else from the store.
+    const turtle = resource.files['text/turtle'];
+    const quads = turtle ? await quadsFromTurtleFile(turtle, resource.iri) : await describeFromStore(pool, resource.iri, maxRows);
+    if (quads.length === 0) throw new HttpError(404, 'not found');
+    if (type === 'text/html') {
+      const jsonLd = await writeRdf(quads, 'application/ld+json', baseIri);
+      return send(req, res, 200, fallbackHtml(resource.iri, quads, jsonLd, baseIri), 'text/html', headers);
+    }
+    return send(req, res, 200, await writeRdf(quads, type, baseIri), type, headers);
+  }
+
+  const server = http.createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      keepAliveTimeout: 5_000,
+      maxHeaderSize: 16 * 1024,
+    },
+    (req, res) => {
+      const started = performance.now();
+      res.on('close', () => log(accessLogLine(req, res, performance.now() - started)));
+      handle(req, res).catch((e: unknown) => sendError(req, res, e));
+    },
+  );
+  // A client that stops reading or sending for this long loses its connection.
+  server.setTimeout(60_000, (socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  listenAddress = `http://${hostForUrl}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${listenAddress}/`,
+    sparqlUrl: `${listenAddress}${SPARQL_PATH}`,
+    server,
+    pool,
+    info,
+    baseIri,
+    close(graceMs = 5_000) {
+      closing ??= (async () => {
+        // Stop accepting, let running requests finish (within the grace period), then stop the workers.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        await closed;
+        clearTimeout(timer);
+        await pool.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function notAcceptable(offers: readonly string[]): HttpError {
+  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`);
+}
+
+/** Reads a request body up to `limit` bytes; larger bodies are refused with 413 without reading them whole. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new HttpError(413, `the request body is larger than ${limit} bytes`, { Connection: 'close' }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new HttpError(413, `the request body is larger than ${limit} bytes`, { Connection: 'close' }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: string | Buffer,
+  mediaType: string,
+  headers: Record<string, string>,
+): void {
+  const etag = strongEtag(body);
+  if (status === 200 && notModified(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, { ...headers, ETag: etag });
+    res.end();
+    return;
+  }
+  const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(buffer.length), ETag: etag });
+  res.end(req.method === 'HEAD' ? undefined : buffer);
+}
+
+async function sendFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: FileInfo,
+  mediaType: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  if (file.size <= SMALL_FILE) return send(req, res, 200, await readSmall(file), mediaType, headers);
+  // Large dumps are streamed; their ETag comes from size and modification time.
+  const etag = weakEtag(file);
+  if (notModified(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, { ...headers, ETag: etag });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(file.size), ETag: etag });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/** Known errors get their status and message; anything else is a bare 500 whose details stay in the server log. */
+function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unknown): void {
+  let status = 500;
+  let message = 'internal server error';
+  let headers: Record<string, string> = {};
+  if (e instanceof HttpError) {
+    ({ status, message, headers } = e);
+  } else if (e instanceof PolicyError) {
+    status = e.status;
+    message = e.message;
+  } else if (e instanceof BusyError) {
+    status = 503;
+    message = e.message;
+    headers = { 'Retry-After': String(e.retryAfterSeconds) };
+  } else if (e instanceof QueryTimeoutError) {
+    status = 503;
+    message = e.message;
+  } else if (e instanceof QueryFaultError) {
+    process.stderr.write(`query fault: ${e.detail}\n`);
+  } else {
+    process.stderr.write(`request fault: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${message}\n`;
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

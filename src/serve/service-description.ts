@@ -1,0 +1,58 @@
+// The SPARQL 1.1 Service Description of the endpoint (sd:Service), written as Turtle, N-Triples or JSON-LD.
+import { DataFactory, Writer } from 'n3';
+import type { Quad } from '@rdfjs/types';
+import { FORMATS, RDF, RDFS, SPARQL_SD as SD } from '../vocab.ts';
+import { toJsonLd } from '../publish/jsonld.ts';
+
+const { namedNode, blankNode, literal, quad } = DataFactory;
+
+export interface ServiceFacts {
+  endpointUrl: string;
+  namedGraphs: Iterable<string>;
+  timeoutSeconds: number;
+  maxRows: number;
+}
+
+export const SERVICE_DESCRIPTION_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/ld+json'] as const;
+
+export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
+  const service = blankNode('service');
+  const dataset = blankNode('dataset');
+  const defaultGraph = blankNode('defaultGraph');
+  const quads: Quad[] = [
+    quad(service, RDF('type'), SD('Service')),
+    quad(service, SD('endpoint'), namedNode(facts.endpointUrl)),
+    quad(service, SD('supportedLanguage'), SD('SPARQL11Query')),
+    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD'].map(
+      (f) => quad(service, SD('resultFormat'), FORMATS(f)),
+    ),
+    quad(
+      service,
+      RDFS('comment'),
+      literal(
+        `Read-only SPARQL 1.1 query service over the published dataset. SERVICE, LOAD and updates are refused; a query may run ${facts.timeoutSeconds} s and return at most ${facts.maxRows} rows.`,
+        'en',
+      ),
+    ),
+    quad(service, SD('defaultDataset'), dataset),
+    quad(dataset, RDF('type'), SD('Dataset')),
+    quad(dataset, SD('defaultGraph'), defaultGraph),
+    quad(defaultGraph, RDF('type'), SD('Graph')),
+  ];
+  for (const [i, name] of [...facts.namedGraphs].sort().entries()) {
+    const ng = blankNode(`namedGraph${i}`);
+    quads.push(quad(dataset, SD('namedGraph'), ng), quad(ng, RDF('type'), SD('NamedGraph')), quad(ng, SD('name'), namedNode(name)));
+  }
+  return quads;
+}
+
+export async function serviceDescription(facts: ServiceFacts, mediaType: string): Promise<string> {
+  const quads = serviceDescriptionQuads(facts);
+  if (mediaType === 'application/ld+json') {
+    return toJsonLd(quads, { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri });
+  }
+  const format = mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle';
+  const writer = new Writer({ format, prefixes: format === 'Turtle' ? { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri } : {} });
+  writer.addQuads(quads);
+  return new Promise((resolve, reject) => writer.end((e, out: string) => (e ? reject(e) : resolve(out))));
+}

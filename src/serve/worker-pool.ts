@@ -1,0 +1,218 @@
+// A pool of query worker threads: bounded concurrency and queue, and a time limit enforced by terminating the worker.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { QueryResponse } from './engine.ts';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './query-worker.ts';
+import { PolicyError } from './query-policy.ts';
+
+/** All workers are busy and the queue is full (→ 503 with Retry-After). */
+export class BusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many queries at once; try again shortly');
+    this.name = 'BusyError';
+  }
+}
+
+/** The query ran into the time limit and was stopped (→ 503). */
+export class QueryTimeoutError extends Error {
+  constructor(readonly seconds: number) {
+    super(`the query was stopped after ${seconds} s, the time limit of this endpoint`);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+/** The worker failed while running the query (→ 500, without the details). */
+export class QueryFaultError extends Error {
+  constructor(readonly detail: string) {
+    super('the query could not be evaluated');
+    this.name = 'QueryFaultError';
+  }
+}
+
+export interface StoreInfo {
+  namedGraphs: ReadonlySet<string>;
+  size: number;
+  datasetIris: string[];
+}
+
+export interface PoolOptions {
+  dataFile: string;
+  workers: number;
+  queueLimit: number;
+  timeoutMs: number;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+  ready: boolean;
+}
+
+interface Job {
+  request: WorkerRequest['request'];
+  resolve: (r: QueryResponse) => void;
+  reject: (e: Error) => void;
+  queuedTimer?: NodeJS.Timeout;
+}
+
+// Workers run TypeScript through tsx, as the CLI does; the hook is registered inside the new thread.
+// The ESM build of tsx's API is needed; require.resolve would give the CommonJS one, so its path is adjusted when
+// import.meta.resolve is not available (as under the test runner).
+const TSX_API =
+  typeof import.meta.resolve === 'function'
+    ? import.meta.resolve('tsx/esm/api')
+    : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const WORKER_MODULE = new URL('./query-worker.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_MODULE)}); });`;
+
+export class QueryPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<Slot, { id: number; job: Job; timer: NodeJS.Timeout }>();
+  private nextId = 1;
+  private closed = false;
+  /** Terminations because of the time limit, for tests and the log. */
+  timeouts = 0;
+
+  private constructor(private readonly options: PoolOptions) {}
+
+  /** Starts every worker and waits until each has loaded the store; fails if the store cannot be loaded. */
+  static async start(options: PoolOptions): Promise<{ pool: QueryPool; info: StoreInfo }> {
+    const pool = new QueryPool(options);
+    const infos = await Promise.all(Array.from({ length: Math.max(1, options.workers) }, () => pool.spawn()));
+    const first = infos[0];
+    if (!first) throw new Error('no query worker started');
+    return { pool, info: first };
+  }
+
+  get busyWorkers(): number {
+    return this.running.size;
+  }
+
+  /** Runs one query on a free worker, queueing briefly when all are busy. */
+  run(request: WorkerRequest['request']): Promise<QueryResponse> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new BusyError(5));
+      const job: Job = { request, resolve, reject };
+      const free = this.slots.find((s) => s.ready && !s.busy);
+      if (free) return this.dispatch(free, job);
+      if (this.queue.length >= this.options.queueLimit) return reject(new BusyError(this.retryAfter()));
+      // A queued query that never got a worker within the time limit is turned away, not left hanging.
+      job.queuedTimer = setTimeout(() => {
+        const at = this.queue.indexOf(job);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(new BusyError(this.retryAfter()));
+      }, this.options.timeoutMs);
+      this.queue.push(job);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) {
+      clearTimeout(job.queuedTimer);
+      job.reject(new BusyError(5));
+    }
+    for (const [, r] of this.running) clearTimeout(r.timer);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private retryAfter(): number {
+    return Math.max(1, Math.ceil(this.options.timeoutMs / 1000));
+  }
+
+  private spawn(): Promise<StoreInfo> {
+    const init: WorkerInit = { dataFile: this.options.dataFile };
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: init });
+    const slot: Slot = { worker, busy: false, ready: false };
+    this.slots.push(slot);
+    return new Promise((resolve, reject) => {
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.kind === 'ready') {
+          slot.ready = true;
+          resolve({ namedGraphs: new Set(reply.namedGraphs), size: reply.size, datasetIris: reply.datasetIris });
+          this.next(slot);
+        } else if (reply.kind === 'failed-to-load') {
+          reject(new Error(`cannot load ${this.options.dataFile}: ${reply.message}`));
+          this.remove(slot);
+          void worker.terminate();
+        } else {
+          this.finish(slot, reply);
+        }
+      });
+      worker.on('error', (e) => {
+        if (!slot.ready) reject(e);
+        this.fail(slot, e.message);
+      });
+      worker.on('exit', () => this.fail(slot, 'query worker exited'));
+    });
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    clearTimeout(job.queuedTimer);
+    const id = this.nextId++;
+    slot.busy = true;
+    const timer = setTimeout(() => this.stop(slot), this.options.timeoutMs);
+    this.running.set(slot, { id, job, timer });
+    slot.worker.postMessage({ id, request: job.request } satisfies WorkerRequest);
+  }
+
+  private finish(slot: Slot, reply: Exclude<WorkerReply, { kind: 'ready' | 'failed-to-load' }>): void {
+    const run = this.running.get(slot);
+    if (!run || run.id !== reply.id) return;
+    clearTimeout(run.timer);
+    this.running.delete(slot);
+    slot.busy = false;
+    if (reply.kind === 'result') {
+      run.job.resolve({ body: reply.body, mediaType: reply.mediaType, truncated: reply.truncated, rows: reply.rows });
+    } else if (reply.kind === 'refused') {
+      run.job.reject(new PolicyError(reply.message, reply.status));
+    } else {
+      run.job.reject(new QueryFaultError(reply.message));
+    }
+    this.next(slot);
+  }
+
+  /** The time limit: the worker is terminated mid-evaluation, which frees its CPU and memory at once, and replaced. */
+  private stop(slot: Slot): void {
+    const run = this.running.get(slot);
+    if (!run) return;
+    this.running.delete(slot);
+    this.timeouts += 1;
+    this.remove(slot);
+    slot.worker.removeAllListeners('exit');
+    void slot.worker.terminate();
+    run.job.reject(new QueryTimeoutError(this.options.timeoutMs / 1000));
+    this.replace();
+  }
+
+  private fail(slot: Slot, detail: string): void {
+    if (!this.slots.includes(slot)) return;
+    const run = this.running.get(slot);
+    this.running.delete(slot);
+    this.remove(slot);
+    if (run) {
+      clearTimeout(run.timer);
+      run.job.reject(new QueryFaultError(detail));
+    }
+    if (slot.ready) this.replace();
+  }
+
+  private replace(): void {
+    if (this.closed) return;
+    this.spawn().catch(() => {
+      // The store loaded before, so a failure here is transient (e.g. memory); the remaining workers keep serving.
+    });
+  }
+
+  private remove(slot: Slot): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+  }
+
+  private next(slot: Slot): void {
+    const job = this.queue.shift();
+    if (job) this.dispatch(slot, job);
+  }
+}
