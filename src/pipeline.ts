@@ -1,6 +1,7 @@
 // The build, top to bottom: ingest → map → validate → publish. Nothing reaches output/ unless every step succeeded.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Quad } from '@rdfjs/types';
 import { DataError, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
@@ -11,7 +12,15 @@ import { toTurtle } from './publish/turtle.ts';
 import { toJsonLd } from './publish/jsonld.ts';
 import { jsonldContext } from './publish/context.ts';
 import { StagedOutput } from './publish/output-dir.ts';
-import { prefixes } from './vocab.ts';
+import { withProvenance } from './map/provenance.ts';
+import { buildDate } from './publish/build-date.ts';
+import { DUMP_FORMATS, describeDump } from './publish/dumps.ts';
+import { catalogQuads, recordFacts } from './publish/dcat.ts';
+import { voidQuads } from './publish/void.ts';
+import { vocabularyQuads } from './publish/vocabulary.ts';
+import { siteContext, siteFiles, sitePrefixes } from './publish/site.ts';
+import { STATUSES } from './ingest/schema.ts';
+import { ownVocabulary, prefixes } from './vocab.ts';
 
 /** The shapes that ship with projectgraph. */
 export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.meta.url));
@@ -21,6 +30,8 @@ export interface PipelineOptions {
   shapesDir?: string;
   /** Called at the start of each stage; the CLI shows it once a build runs longer than a second. */
   onStage?: (stage: string) => void;
+  /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
+  sourceDateEpoch?: string;
 }
 
 export interface Checked {
@@ -35,9 +46,11 @@ export async function check(options: PipelineOptions): Promise<Checked> {
   stage('ingest');
   const records = await readRecords(options.dataDir);
   stage('map');
-  const mapped = [...mapRecords(records)];
+  const base = records.dataset.data.baseIri;
+  const dataDir = path.resolve(options.dataDir);
+  const mapped = [...mapRecords(records)].map((m) => withProvenance(m, path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/'), base));
   stage('validate');
-  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, records.dataset.data.baseIri);
+  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
   const { violations, warnings } = await validateRecords(mapped, shapes);
   if (violations.length > 0) throw new DataError(violations);
   return { records, mapped, warnings };
@@ -54,18 +67,55 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   const stage = options.onStage ?? (() => {});
   const { records, mapped, warnings } = await check(options);
   const base = records.dataset.data.baseIri;
+  const dataset = records.dataset.data;
   stage('publish');
   const graph = sortedGraph(mapped.flatMap((m) => m.quads));
+  const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
   const out = await StagedOutput.open(options.outDir);
   const files: string[] = [];
   const write = async (name: string, content: string) => {
     await out.write(name, content);
     files.push(name);
   };
+  const writeDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], content: string) => {
+    await write(format.file, content);
+    return describeDump(format, content);
+  };
+  const writeDocument = async (name: string, quads: Quad[]) => {
+    const sorted = sortedGraph(quads).quads;
+    await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
+    await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
+  };
   try {
-    await write('dataset.nt', toNTriples(graph));
-    await write('dataset.ttl', await toTurtle(graph.quads, prefixes(base)));
-    await write('dataset.jsonld', await toJsonLd(graph.quads, jsonldContext(base)));
+    // The dumps, whose exact bytes the catalogue describes.
+    const dumps = [
+      await writeDump(DUMP_FORMATS.nTriples, toNTriples(graph)),
+      await writeDump(DUMP_FORMATS.turtle, await toTurtle(graph.quads, prefixes(base))),
+      await writeDump(DUMP_FORMATS.jsonLd, await toJsonLd(graph.quads, jsonldContext(base))),
+    ];
+
+    // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID.
+    const inVocabulary = graph.quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
+    const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
+    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(date ? { date } : {}) });
+    const firstProject = records.records.find((r) => r.kind === 'project');
+    const description = voidQuads({
+      base,
+      quads: graph.quads,
+      dumps: dumps.map((d) => d.file),
+      title: dataset.title,
+      licence: dataset.licence,
+      ...(firstProject ? { example: `${base}project/${firstProject.data.id}` } : {}),
+    });
+    await writeDocument('def', vocabulary);
+    await writeDocument('catalog', catalog);
+    await writeDocument('void', description);
+    await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
+
+    // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
+    const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
+    const shown = [...graph.quads, ...vocabulary, ...catalog, ...description];
+    for await (const file of siteFiles({ base, dataset, quads: shown, downloads, date })) await write(file.name, file.content);
     await out.commit();
   } catch (e) {
     await out.abort();

@@ -1,0 +1,197 @@
+// Dutch interface words for pages: names of properties (both directions), of classes and of the sections of the site.
+import {
+  ADMS, DCAT, DCT, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, VOID, ownVocabulary,
+} from '../vocab.ts';
+import type { NamedNode } from '@rdfjs/types';
+
+interface PropertyWords {
+  /** What the value is to the subject ("Betrokken partijen"). */
+  forward: string;
+  /** What the subject is to the value, for the value's page ("Betrokken bij"). */
+  reverse: string;
+}
+
+type Entry = [NamedNode, string, string];
+
+function table(base: string): Map<string, PropertyWords> {
+  const pg = ownVocabulary(base);
+  const entries: Entry[] = [
+    [SCHEMA('name'), 'Naam', 'Naam van'],
+    [SCHEMA('alternateName'), 'Andere naam', 'Andere naam van'],
+    [SCHEMA('description'), 'Toelichting', 'Toelichting bij'],
+    [pg('background'), 'Aanleiding', 'Aanleiding van'],
+    [pg('outcomes'), 'Uitkomsten', 'Uitkomsten van'],
+    [pg('status'), 'Status', 'Projecten met deze status'],
+    [SCHEMA('parentOrganization'), 'Onderdeel van', 'Omvat'],
+    [SCHEMA('subOrganization'), 'Omvat', 'Onderdeel van'],
+    [SCHEMA('member'), 'Betrokken partijen', 'Betrokken bij'],
+    [SCHEMA('keywords'), 'Kernwoorden', 'Projecten met dit kernwoord'],
+    [SCHEMA('foundingDate'), 'Startjaar', 'Startjaar van'],
+    [SCHEMA('dissolutionDate'), 'Eindjaar', 'Eindjaar van'],
+    [SCHEMA('subjectOf'), 'Publicaties', 'Gaat over'],
+    [SCHEMA('about'), 'Gaat over', 'Publicaties hierover'],
+    [SCHEMA('knowsAbout'), 'Onderzocht', 'Onderzocht in'],
+    [SCHEMA('location'), 'Plaats', 'Plaats van'],
+    [SCHEMA('startDate'), 'Datum', 'Datum van'],
+    [SCHEMA('workFeatured'), 'Gepresenteerd', 'Gepresenteerd op'],
+    [SCHEMA('url'), 'Website', 'Website van'],
+    [SCHEMA('license'), 'Licentie', 'Licentie van'],
+    [SCHEMA('publisher'), 'Uitgever', 'Uitgever van'],
+    [SCHEMA('hasPart'), 'Bevat', 'Deel van'],
+    [SCHEMA('isPartOf'), 'Deel van', 'Bevat'],
+    [SCHEMA('hasDefinedTerm'), 'Termen', 'Term in'],
+    [SCHEMA('inDefinedTermSet'), 'Term in', 'Termen'],
+    [SKOS('prefLabel'), 'Voorkeursterm', 'Voorkeursterm van'],
+    [SKOS('notation'), 'Code', 'Code van'],
+    [SKOS('inScheme'), 'In begrippenlijst', 'Begrippen'],
+    [SKOS('hasTopConcept'), 'Begrippen', 'In begrippenlijst'],
+    [SKOS('topConceptOf'), 'In begrippenlijst', 'Begrippen'],
+    [SKOS('definition'), 'Definitie', 'Definitie van'],
+    [RDFS('label'), 'Label', 'Label van'],
+    [RDFS('comment'), 'Uitleg', 'Uitleg bij'],
+    [RDFS('seeAlso'), 'Zie ook', 'Genoemd bij'],
+    [RDFS('range'), 'Bereik', 'Bereik van'],
+    [RDFS('subClassOf'), 'Subklasse van', 'Subklassen'],
+    [RDFS('isDefinedBy'), 'Gedefinieerd in', 'Definieert'],
+    [SCHEMA('domainIncludes'), 'Gebruikt bij', 'Eigenschappen'],
+    [PROV('wasDerivedFrom'), 'Afgeleid van', 'Bron van'],
+    [PROV('wasInfluencedBy'), 'Beïnvloed door', 'Bron van'],
+    [PROV('hadPrimarySource'), 'Oorspronkelijke bron', 'Oorspronkelijke bron van'],
+    [DCT('title'), 'Titel', 'Titel van'],
+    [DCT('description'), 'Beschrijving', 'Beschrijving van'],
+    [DCT('publisher'), 'Uitgever', 'Uitgever van'],
+    [DCT('creator'), 'Maker', 'Maker van'],
+    [DCT('license'), 'Licentie', 'Licentie van'],
+    [DCT('issued'), 'Uitgegeven', 'Uitgegeven'],
+    [DCT('modified'), 'Gewijzigd', 'Gewijzigd'],
+    [DCT('language'), 'Taal', 'Taal van'],
+    [DCT('identifier'), 'Identificatie', 'Identificatie van'],
+    [DCT('accessRights'), 'Toegang', 'Toegang van'],
+    [DCT('temporal'), 'Periode', 'Periode van'],
+    [DCT('format'), 'Bestandsformaat', 'Formaat van'],
+    [DCT('conformsTo'), 'Volgt standaard', 'Standaard van'],
+    [DCAT('dataset'), 'Datasets', 'In catalogus'],
+    [DCAT('service'), 'Diensten', 'In catalogus'],
+    [DCAT('distribution'), 'Downloads', 'Download van'],
+    [DCAT('keyword'), 'Trefwoorden', 'Trefwoord van'],
+    [DCAT('theme'), 'Thema', 'Thema van'],
+    [DCAT('themeTaxonomy'), 'Themalijst', 'Themalijst van'],
+    [DCAT('contactPoint'), 'Contact', 'Contact voor'],
+    [DCAT('landingPage'), 'Webpagina', 'Webpagina van'],
+    [DCAT('downloadURL'), 'Downloadadres', 'Downloadadres van'],
+    [DCAT('accessURL'), 'Toegangsadres', 'Toegangsadres van'],
+    [DCAT('mediaType'), 'Mediatype', 'Mediatype van'],
+    [DCAT('byteSize'), 'Grootte (bytes)', 'Grootte van'],
+    [DCAT('endpointURL'), 'Eindpunt', 'Eindpunt van'],
+    [DCAT('endpointDescription'), 'Beschrijving van het eindpunt', 'Beschrijving van'],
+    [DCAT('servesDataset'), 'Levert dataset', 'Geleverd door'],
+    [DCAT('startDate'), 'Begin', 'Begin van'],
+    [DCAT('endDate'), 'Einde', 'Einde van'],
+    [FOAF('name'), 'Naam', 'Naam van'],
+    [FOAF('homepage'), 'Website', 'Website van'],
+    [FOAF('primaryTopic'), 'Beschrijft', 'Beschreven in'],
+    [SPDX('checksum'), 'Controlegetal', 'Controlegetal van'],
+    [SPDX('checksumValue'), 'Waarde', 'Waarde van'],
+    [SPDX('algorithm'), 'Algoritme', 'Algoritme van'],
+    [VCARD('fn'), 'Naam', 'Naam van'],
+    [VCARD('hasEmail'), 'E-mail', 'E-mail van'],
+    [ADMS('status'), 'Status', 'Status van'],
+    [VOID('triples'), 'Aantal triples', 'Aantal triples van'],
+    [VOID('entities'), 'Aantal entiteiten', 'Aantal entiteiten van'],
+    [VOID('distinctSubjects'), 'Verschillende subjecten', 'Verschillende subjecten van'],
+    [VOID('distinctObjects'), 'Verschillende objecten', 'Verschillende objecten van'],
+    [VOID('classes'), 'Aantal klassen', 'Aantal klassen van'],
+    [VOID('properties'), 'Aantal eigenschappen', 'Aantal eigenschappen van'],
+    [VOID('sparqlEndpoint'), 'SPARQL-eindpunt', 'SPARQL-eindpunt van'],
+    [VOID('dataDump'), 'Download', 'Download van'],
+    [VOID('uriSpace'), 'IRI-ruimte', 'IRI-ruimte van'],
+    [VOID('exampleResource'), 'Voorbeeld', 'Voorbeeld in'],
+    [VOID('vocabulary'), 'Gebruikte vocabulaires', 'Gebruikt in'],
+    [VOID('classPartition'), 'Per klasse', 'Deel van'],
+    [VOID('propertyPartition'), 'Per eigenschap', 'Deel van'],
+    [VOID('class'), 'Klasse', 'Klasse van'],
+    [VOID('property'), 'Eigenschap', 'Eigenschap van'],
+  ];
+  return new Map(entries.map(([p, forward, reverse]) => [p.value, { forward, reverse }]));
+}
+
+/** Property words for one base IRI (our own vocabulary lives under it); unknown properties show their local name. */
+export function propertyWords(base: string): (iri: string) => PropertyWords {
+  const words = table(base);
+  return (iri) => words.get(iri) ?? { forward: localName(iri), reverse: `${localName(iri)} (omgekeerd)` };
+}
+
+/** The order properties appear in on a page: the table's order first, then the rest by name. */
+export function propertyOrder(base: string): (iri: string) => number {
+  const order = new Map([...table(base).keys()].map((k, i) => [k, i]));
+  return (iri) => order.get(iri) ?? order.size;
+}
+
+/** Dutch names of the classes resources have. */
+export function classWords(base: string): (iri: string) => string | undefined {
+  const pg = ownVocabulary(base);
+  const words = new Map<string, string>([
+    [pg('Programme').value, 'Programma'],
+    [SCHEMA('ResearchProject').value, 'Onderzoeksproject'],
+    [SCHEMA('Project').value, 'Project'],
+    [SCHEMA('GovernmentOrganization').value, 'Overheidsorganisatie'],
+    [SCHEMA('CollegeOrUniversity').value, 'Universiteit of hogeschool'],
+    [SCHEMA('ResearchOrganization').value, 'Onderzoeksorganisatie'],
+    [SCHEMA('Corporation').value, 'Bedrijf'],
+    [SCHEMA('Organization').value, 'Organisatie'],
+    [SCHEMA('DefinedTerm').value, 'Kernwoord'],
+    [SCHEMA('DefinedTermSet').value, 'Verzameling kernwoorden'],
+    [SCHEMA('Report').value, 'Rapport'],
+    [SCHEMA('PresentationDigitalDocument').value, 'Presentatie'],
+    [SCHEMA('ScholarlyArticle').value, 'Artikel'],
+    [SCHEMA('WebPage').value, 'Webpagina'],
+    [SCHEMA('CreativeWork').value, 'Publicatie'],
+    [SCHEMA('Event').value, 'Bijeenkomst'],
+    [SCHEMA('Place').value, 'Plaats'],
+    [SCHEMA('Dataset').value, 'Dataset'],
+    [DCAT('Catalog').value, 'Catalogus'],
+    [DCAT('DataService').value, 'Dataservice'],
+    [DCAT('Distribution').value, 'Download'],
+    [VOID('DatasetDescription').value, 'Beschrijving van de dataset (VoID)'],
+    [OWL('Ontology').value, 'Vocabulaire'],
+    [RDFS('Class').value, 'Klasse'],
+    [RDF('Property').value, 'Eigenschap'],
+    [SKOS('ConceptScheme').value, 'Begrippenlijst'],
+    [SKOS('Concept').value, 'Begrip'],
+    [FOAF('Agent').value, 'Uitgever'],
+    [PROV('Entity').value, 'Bron'],
+  ]);
+  return (iri) => words.get(iri);
+}
+
+/** The rank of a class in classWords' list, so the most specific known class names a page. */
+export function classRank(base: string): (iri: string) => number {
+  const order = [
+    ownVocabulary(base)('Programme').value,
+    ...['ResearchProject', 'Project', 'GovernmentOrganization', 'CollegeOrUniversity', 'ResearchOrganization', 'Corporation', 'Organization',
+      'DefinedTerm', 'DefinedTermSet', 'Report', 'PresentationDigitalDocument', 'ScholarlyArticle', 'WebPage', 'CreativeWork', 'Event', 'Place',
+      'Dataset'].map((c) => SCHEMA(c).value),
+    DCAT('Catalog').value, DCAT('DataService').value, DCAT('Distribution').value, VOID('DatasetDescription').value,
+    OWL('Ontology').value, RDFS('Class').value, RDF('Property').value, SKOS('ConceptScheme').value, SKOS('Concept').value,
+    FOAF('Agent').value, PROV('Entity').value,
+  ];
+  const rank = new Map(order.map((k, i) => [k, i]));
+  return (iri) => rank.get(iri) ?? order.length;
+}
+
+/** Sections of the home page, by the first segment of a resource's path. */
+export const SECTIONS: { segment: string; title: string; anchor: string }[] = [
+  { segment: 'programme', title: "Programma's", anchor: 'programmas' },
+  { segment: 'project', title: 'Projecten', anchor: 'projecten' },
+  { segment: 'organisation', title: 'Organisaties', anchor: 'organisaties' },
+  { segment: 'keyword', title: 'Kernwoorden', anchor: 'kernwoorden' },
+  { segment: 'publication', title: 'Publicaties', anchor: 'publicaties' },
+  { segment: 'event', title: 'Bijeenkomsten', anchor: 'bijeenkomsten' },
+  { segment: 'place', title: 'Plaatsen', anchor: 'plaatsen' },
+  { segment: 'subject', title: 'Onderzochte onderwerpen', anchor: 'onderwerpen' },
+  { segment: 'def', title: 'Vocabulaire', anchor: 'vocabulaire' },
+];
+
+export function localName(iri: string): string {
+  return iri.replace(/^.*[#/]/, '') || iri;
+}

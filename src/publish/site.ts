@@ -1,0 +1,113 @@
+// Publishes the linked-data site: a page, .ttl and .jsonld per resource, the home page, the stylesheet, sitemap.xml and robots.txt.
+import { readFileSync } from 'node:fs';
+import type { Quad } from '@rdfjs/types';
+import type { DatasetRecord } from '../ingest/schema.ts';
+import { ADMS, DCAT, DCT, FOAF, OWL, SPDX, VCARD, VOID, prefixes } from '../vocab.ts';
+import { jsonldContext } from './context.ts';
+import { sortedGraph } from './graph.ts';
+import { html } from './html.ts';
+import { bytes, homePage, type Download } from './home-page.ts';
+import { toJsonLd } from './jsonld.ts';
+import type { Site } from './page-layout.ts';
+import { ResourceIndex } from './resource-index.ts';
+import { resourcePage, type PageFiles } from './resource-page.ts';
+import { SitePaths } from './site-paths.ts';
+import { robotsTxt, sitemapXml } from './sitemap.ts';
+import { toTurtle } from './turtle.ts';
+
+const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
+
+/** Documents whose .ttl/.jsonld hold the whole document (the dumps, the catalogue, VoID, the vocabulary), written by the pipeline. */
+export const DOCUMENTS = ['dataset', 'catalog', 'void', 'def'] as const;
+
+export interface SiteInput {
+  base: string;
+  dataset: DatasetRecord;
+  /** Every graph the site shows: the dump, our vocabulary, the catalogue and VoID. */
+  quads: Quad[];
+  downloads: Download[];
+  date: string | undefined;
+}
+
+export interface SiteFile {
+  name: string;
+  content: string;
+}
+
+/** Prefixes for the .ttl files of pages and documents: the dump's, plus the catalogue's vocabularies. */
+export function sitePrefixes(base: string): Record<string, string> {
+  const all: Record<string, string> = { ...prefixes(base), adms: ADMS.iri, dcat: DCAT.iri, dct: DCT.iri, foaf: FOAF.iri, owl: OWL.iri, spdx: SPDX.iri, vcard: VCARD.iri, void: VOID.iri };
+  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k] as string]));
+}
+
+/** The JSON-LD context of pages' .jsonld files and documents: the dump's context with the catalogue's prefixes. */
+export function siteContext(base: string): Record<string, unknown> {
+  const { pg: _pg, prov: _prov, rdf: _rdf, rdfs: _rdfs, schema: _schema, skos: _skos, xsd: _xsd, ...extra } = sitePrefixes(base);
+  return { ...jsonldContext(base), ...extra };
+}
+
+export function siteOf(input: SiteInput): Site {
+  const { base, dataset } = input;
+  return {
+    paths: new SitePaths(base),
+    home: base,
+    name: dataset.title.nl,
+    dataset: `${base}dataset`,
+    catalog: `${base}catalog`,
+    vocabulary: `${base}def`,
+    void: `${base}void`,
+    sparql: `${base}sparql`,
+    licence: dataset.licence,
+    publisherName: dataset.publisher.name,
+  };
+}
+
+/** Every file of the site, in a fixed order; pages for all resources, data files for all but the whole documents. */
+export async function* siteFiles(input: SiteInput): AsyncGenerator<SiteFile> {
+  const site = siteOf(input);
+  const paths = site.paths;
+  const index = new ResourceIndex(input.quads, paths);
+  const resources = index.resources();
+  const locals = resources.map((r) => paths.local(r) ?? '');
+  const folders = new Set(locals.flatMap((l) => l.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'))));
+  const ttlPrefixes = sitePrefixes(input.base);
+  const context = siteContext(input.base);
+
+  yield { name: 'index.html', content: homePage(index, site, input.downloads, input.dataset.description.nl) };
+  yield { name: 'style.css', content: STYLESHEET };
+  for (const [i, iri] of resources.entries()) {
+    const local = locals[i] as string;
+    const page = resourcePage(index, site, iri, pageFiles(site, local, input.downloads));
+    yield { name: paths.pageFile(local), content: page };
+    // A server that finds the folder `keyword/` first redirects `/keyword` to `/keyword/`; this copy answers there.
+    if (folders.has(local)) yield { name: `${local}/index.html`, content: page };
+    if ((DOCUMENTS as readonly string[]).includes(local)) continue;
+    const description = sortedGraph(index.describe(iri)).quads;
+    yield { name: `${local}.ttl`, content: await toTurtle(description, ttlPrefixes) };
+    yield { name: `${local}.jsonld`, content: await toJsonLd(description, context) };
+  }
+  const pages = [site.home, ...resources];
+  yield { name: 'sitemap.xml', content: sitemapXml(pages, input.date) };
+  yield { name: 'robots.txt', content: robotsTxt(`${input.base}sitemap.xml`) };
+}
+
+function pageFiles(site: Site, local: string, downloads: Download[]): PageFiles {
+  const p = site.paths;
+  if (local === 'dataset') {
+    return {
+      data: downloads.map((d) => ({ type: d.mediaType, href: p.file(d.file), title: d.title })),
+      extra: html`<section aria-labelledby="downloads">
+<h2 id="downloads">Downloads</h2>
+<ul>
+${downloads.map((d) => html`<li><a href="${p.file(d.file)}" type="${d.mediaType}">${d.title}</a> (${d.mediaType}, ${bytes(d.bytes)})</li>\n`)}</ul>
+</section>
+`,
+    };
+  }
+  return {
+    data: [
+      { type: 'text/turtle', href: p.file(`${local}.ttl`), title: 'Turtle' },
+      { type: 'application/ld+json', href: p.file(`${local}.jsonld`), title: 'JSON-LD' },
+    ],
+  };
+}

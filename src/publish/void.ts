@@ -1,0 +1,95 @@
+// The VoID description (void.ttl, also /.well-known/void): counts of the dump, its class and property partitions, where to query and download it.
+import { DataFactory } from 'n3';
+import type { Literal, NamedNode, Quad } from '@rdfjs/types';
+import { DCT, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, ownVocabulary } from '../vocab.ts';
+
+const { literal, namedNode, quad } = DataFactory;
+
+export interface VoidInput {
+  base: string;
+  /** The quads of the dump, exactly as written (deduplicated). */
+  quads: Quad[];
+  /** Dump files in output/ ("dataset.ttl"). */
+  dumps: string[];
+  title: { nl: string; en: string };
+  licence: string;
+  /** An example resource to start from (the first project). */
+  example?: string;
+}
+
+export function voidQuads(input: VoidInput): Quad[] {
+  const { base } = input;
+  const doc = namedNode(`${base}void`);
+  const dataset = namedNode(`${base}dataset`);
+  const out: Quad[] = [];
+  const add = (s: NamedNode, p: NamedNode, o: NamedNode | Literal) => out.push(quad(s, p, o));
+  const count = (n: number) => literal(String(n), XSD('integer'));
+
+  const subjects = new Set<string>();
+  const objects = new Set<string>();
+  const entities = new Set<string>();
+  const classes = new Map<string, Set<string>>();
+  const properties = new Map<string, number>();
+  for (const q of input.quads) {
+    const s = termKey(q.subject);
+    subjects.add(s);
+    objects.add(termKey(q.object));
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) entities.add(q.subject.value);
+    properties.set(q.predicate.value, (properties.get(q.predicate.value) ?? 0) + 1);
+    if (q.predicate.equals(RDF('type'))) {
+      const set = classes.get(q.object.value) ?? new Set<string>();
+      set.add(s);
+      classes.set(q.object.value, set);
+    }
+  }
+
+  add(doc, RDF('type'), VOID('DatasetDescription'));
+  add(doc, DCT('title'), literal(`VoID-beschrijving: ${input.title.nl}`, 'nl'));
+  add(doc, DCT('title'), literal(`VoID description: ${input.title.en}`, 'en'));
+  add(doc, FOAF('primaryTopic'), dataset);
+
+  add(dataset, RDF('type'), VOID('Dataset'));
+  add(dataset, DCT('title'), literal(input.title.nl, 'nl'));
+  add(dataset, DCT('title'), literal(input.title.en, 'en'));
+  add(dataset, DCT('license'), namedNode(input.licence));
+  add(dataset, VOID('triples'), count(input.quads.length));
+  add(dataset, VOID('entities'), count(entities.size));
+  add(dataset, VOID('distinctSubjects'), count(subjects.size));
+  add(dataset, VOID('distinctObjects'), count(objects.size));
+  add(dataset, VOID('classes'), count(classes.size));
+  add(dataset, VOID('properties'), count(properties.size));
+  add(dataset, VOID('sparqlEndpoint'), namedNode(`${base}sparql`));
+  for (const d of input.dumps) add(dataset, VOID('dataDump'), namedNode(base + d));
+  add(dataset, VOID('uriSpace'), literal(base));
+  if (input.example !== undefined) add(dataset, VOID('exampleResource'), namedNode(input.example));
+  for (const v of [SCHEMA.iri, SKOS.iri, PROV.iri, ownVocabulary(base).iri]) add(dataset, VOID('vocabulary'), namedNode(v));
+
+  // Partitions get fragment IRIs numbered in sorted order, so the description is the same for the same dump.
+  [...classes.keys()].sort().forEach((c, i) => {
+    const p = namedNode(`${doc.value}#class-${i + 1}`);
+    add(dataset, VOID('classPartition'), p);
+    add(p, VOID('class'), namedNode(c));
+    add(p, RDFS('label'), literal(`klasse ${shortIri(c, base)}`, 'nl'));
+    add(p, VOID('entities'), count(classes.get(c)?.size ?? 0));
+  });
+  [...properties.keys()].sort().forEach((prop, i) => {
+    const p = namedNode(`${doc.value}#property-${i + 1}`);
+    add(dataset, VOID('propertyPartition'), p);
+    add(p, VOID('property'), namedNode(prop));
+    add(p, RDFS('label'), literal(`eigenschap ${shortIri(prop, base)}`, 'nl'));
+    add(p, VOID('triples'), count(properties.get(prop) ?? 0));
+  });
+  return out;
+}
+
+/** A class or property as a prefixed name where we have a prefix for it, for labels. */
+function shortIri(iri: string, base: string): string {
+  const known: [string, string][] = [['schema', SCHEMA.iri], ['skos', SKOS.iri], ['prov', PROV.iri], ['rdfs', RDFS.iri], ['pg', ownVocabulary(base).iri], ['rdf', RDF.iri]];
+  for (const [prefix, ns] of known) if (iri.startsWith(ns)) return `${prefix}:${iri.slice(ns.length)}`;
+  return iri;
+}
+
+function termKey(t: Quad['subject'] | Quad['object']): string {
+  if (t.termType === 'Literal') return `"${t.value}"@${t.language}^^${t.datatype.value}`;
+  return `${t.termType === 'BlankNode' ? '_:' : ''}${t.value}`;
+}
