@@ -22,6 +22,37 @@ export const SKOS = namespace('http://www.w3.org/2004/02/skos/core#');
 export const PROV = namespace('http://www.w3.org/ns/prov#');
 export const DCT = namespace('http://purl.org/dc/terms/');
 export const SH = namespace('http://www.w3.org/ns/shacl#');
+// Catalogue and dataset-description vocabularies (DCAT-AP 3, VoID, provenance of the catalogue).
+export const DCAT = namespace('http://www.w3.org/ns/dcat#');
+export const DCATAP = namespace('http://data.europa.eu/r5r/');
+export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
+export const VOID = namespace('http://rdfs.org/ns/void#');
+export const VCARD = namespace('http://www.w3.org/2006/vcard/ns#');
+export const SPDX = namespace('http://spdx.org/rdf/terms#');
+export const ADMS = namespace('http://www.w3.org/ns/adms#');
+export const SD = namespace('http://www.w3.org/ns/sparql-service-description#');
+/** EU Publications Office authority tables that DCAT-AP asks values from. */
+export const EU_FILE_TYPE = namespace('http://publications.europa.eu/resource/authority/file-type/');
+export const EU_LANGUAGE = namespace('http://publications.europa.eu/resource/authority/language/');
+export const EU_DATA_THEME = namespace('http://publications.europa.eu/resource/authority/data-theme/');
+export const EU_ACCESS_RIGHT = namespace('http://publications.europa.eu/resource/authority/access-right/');
+export const EU_DATASET_STATUS = namespace('http://publications.europa.eu/resource/authority/dataset-status/');
+export const EU_FREQUENCY = namespace('http://publications.europa.eu/resource/authority/frequency/');
+/** IANA media types, as DCAT-AP wants them: the registry page of each type. */
+export const IANA_MEDIA_TYPE = namespace('https://www.iana.org/assignments/media-types/');
+/** The specifications our services and dumps conform to. */
+export const SPEC = {
+  sparqlProtocol: DataFactory.namedNode('https://www.w3.org/TR/sparql11-protocol/'),
+  dcatAp: DataFactory.namedNode('http://data.europa.eu/r5r/'),
+  schemaOrg: DataFactory.namedNode('http://schema.org/'),
+  turtle: DataFactory.namedNode('https://www.w3.org/TR/turtle/'),
+  nTriples: DataFactory.namedNode('https://www.w3.org/TR/n-triples/'),
+  jsonLd: DataFactory.namedNode('https://www.w3.org/TR/json-ld11/'),
+} as const;
+/** The XML namespace of sitemap.xml files. */
+export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+/** The context that schema.org's own JSON-LD uses; pages embed it by name and tests map it to a local copy. */
+export const SCHEMA_ORG_CONTEXT_URL = 'https://schema.org';
 
 /** Prefixes written into Turtle and the JSON-LD context, in a fixed order for deterministic output. */
 export function prefixes(base: string): Record<string, string> {
