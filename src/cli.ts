@@ -61,9 +61,18 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
       return EXIT.invalid;
     }
+    if (isFileSystemError(e)) {
+      // A full disk or a read-only directory is the environment's problem, not a bug: say which file and why, no stack.
+      process.stderr.write(`projectgraph: ${e.syscall} ${e.path}: ${e.code} (${e.message.split(',')[0]}); nothing was published, the previous output is unchanged\n`);
+      return EXIT.fault;
+    }
     process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.fault;
   }
+}
+
+function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; path: string; code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string' && typeof (e as NodeJS.ErrnoException).path === 'string';
 }
 
 /** The process entry point: runs the command and sets the exit code. */

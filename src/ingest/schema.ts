@@ -7,8 +7,24 @@ const id = z
   .string({ error: 'expected an id (text)' })
   .regex(ID_PATTERN, 'an id may hold only a-z, 0-9 and single hyphens (no spaces, capitals or other signs), e.g. "cluster-governance"');
 
-/** Text that must not be empty once trimmed. */
-const text = z.string({ error: 'expected text' }).trim().min(1, 'must not be empty');
+/**
+ * Control characters (other than tab and newlines) and bidirectional overrides have no place in a
+ * title or description, and the overrides can make text read differently from what it says.
+ */
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+/** Text that must not be empty once trimmed; stored in Unicode NFC, so one name has one form. */
+const text = z
+  .string({ error: 'expected text' })
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((v) => !FORBIDDEN_CHARACTERS.test(v), {
+    error: (issue) => {
+      const c = FORBIDDEN_CHARACTERS.exec(String(issue.input))?.[0] ?? '';
+      return `contains the invisible control character U+${c.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}; remove it`;
+    },
+  })
+  .transform((v) => v.normalize('NFC'));
 
 /**
  * Natural-language text: plain text is Dutch; a map gives Dutch and/or English (`{ en: … }` alone for a
@@ -81,6 +97,10 @@ export const projectRecord = z.strictObject({
   id,
   name: langText,
   alternateName: langText.optional(),
+  /** The footnote number after the subtitle on the wiki page, and the link behind it where the source has one (wikitext).
+   *  Written by `projectgraph import` so nothing on the page is dropped; not (yet) mapped to RDF. */
+  alternateNameFootnote: z.number().int().positive().optional(),
+  alternateNameUrl: httpUrl.optional(),
   programme: id.optional(),
   keywords: z.array(text).optional(),
   participants: z.array(id).optional(),
