@@ -4,11 +4,13 @@ import { DataError, UsageError, formatProblem } from './errors.ts';
 import { EXIT, type Command } from './commands/command.ts';
 import { buildCommand } from './commands/build.ts';
 import { validateCommand } from './commands/validate.ts';
+import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 
 const COMMANDS: Record<string, Command> = {
   build: buildCommand,
   validate: validateCommand,
+  import: importCommand,
   serve: serveCommand,
 };
 

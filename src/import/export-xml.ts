@@ -1,0 +1,118 @@
+// Reads a Special:Export XML file page by page with a streaming parser (saxes), so an export of any size is read in bounded memory.
+import { createReadStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import { cleanSpaces } from './normalise.ts';
+import type { Findings } from './problems.ts';
+
+/** MediaWiki refuses pages above 2 MiB ($wgMaxArticleSize); a page text above that is not a wiki page. */
+export const MAX_PAGE_CHARS = 2 * 1024 * 1024;
+
+export interface ExportedPage {
+  title?: string;
+  /** Lines in the XML file: where <page> and <title> start, and where the page text starts. */
+  pageLine: number;
+  titleLine?: number;
+  ns?: string;
+  text?: string;
+  textLine?: number;
+  /** Set when the text exceeded MAX_PAGE_CHARS; the text itself is then dropped. */
+  tooLarge?: number;
+}
+
+export interface ExportSite {
+  name?: string;
+  /** The wiki's base address (its main page), from which page addresses are made. */
+  base?: string;
+}
+
+/**
+ * Streams `file` and calls `onPage` for each <page>, with the latest revision's text. Returns the site
+ * information; XML errors are added to `findings` with their line, and reading stops at the first one.
+ */
+export async function readExport(file: string, shown: string, findings: Findings, onPage: (page: ExportedPage, site: ExportSite) => void): Promise<ExportSite> {
+  const parser = new SaxesParser({ position: true });
+  const site: ExportSite = {};
+  const path: string[] = [];
+  let page: ExportedPage | undefined;
+  let text: string[] = [];
+  let textLength = 0;
+  let failed = false;
+  let root: string | undefined;
+
+  const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  const inside = (...names: string[]) => names.every((n, i) => path[path.length - names.length + i] === n);
+
+  parser.on('error', (e) => {
+    if (!failed) findings.error('XML_SYNTAX', `not well-formed XML: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}`, shown, parser.line);
+    failed = true;
+  });
+  parser.on('opentag', (tag) => {
+    const name = local(tag.name);
+    if (root === undefined) {
+      root = name;
+      if (name !== 'mediawiki') {
+        findings.error('NOT_A_PAGE', `not a Special:Export file: the root element is <${name}>, not <mediawiki>`, shown, parser.line);
+        failed = true;
+      }
+    }
+    path.push(name);
+    if (name === 'page') page = { pageLine: parser.line };
+    if (name === 'text' || name === 'title' || name === 'sitename' || name === 'base' || name === 'ns') {
+      text = [];
+      textLength = 0;
+      // The text starts right after the start tag, on the line the parser is now on.
+      if (name === 'text' && page) page.textLine = parser.line;
+      if (name === 'title' && page) page.titleLine = parser.line;
+    }
+  });
+  const collect = (t: string) => {
+    if (textLength <= MAX_PAGE_CHARS) text.push(t);
+    textLength += t.length;
+  };
+  parser.on('text', collect);
+  parser.on('cdata', collect);
+  parser.on('closetag', (tag) => {
+    const name = local(tag.name);
+    const value = () => text.join('');
+    if (page && inside('page', 'title')) page.title = cleanSpaces(value());
+    else if (page && inside('page', 'ns')) page.ns = value().trim();
+    else if (page && inside('revision', 'text')) {
+      // An export with history lists revisions oldest first: the last one read is the current text.
+      if (textLength > MAX_PAGE_CHARS) {
+        page.tooLarge = textLength;
+        delete page.text;
+      } else {
+        page.text = value();
+        delete page.tooLarge;
+      }
+    } else if (inside('siteinfo', 'sitename')) site.name = cleanSpaces(value());
+    else if (inside('siteinfo', 'base')) site.base = value().trim();
+    if (name === 'page' && page) {
+      if (!failed) onPage(page, site);
+      page = undefined;
+    }
+    path.pop();
+  });
+
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      if (failed) break;
+      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+    }
+    if (!failed) parser.write(decoder.decode()).close();
+  } catch (e) {
+    if (e instanceof TypeError) findings.error('BINARY_FILE', 'not UTF-8 text (a binary file?)', shown, parser.line);
+    else throw e;
+    failed = true;
+  }
+  if (!failed && root === undefined) findings.error('EMPTY_FILE', 'the file holds no XML element', shown, 1);
+  return site;
+}
+
+/** A page's address from the wiki's base address ("…/wiki/Hoofdpagina") and its title, as MediaWiki forms it. */
+export function pageUrl(base: string | undefined, title: string): string | undefined {
+  if (base === undefined || !/^https?:\/\//i.test(base)) return undefined;
+  const cut = base.lastIndexOf('/');
+  return `${base.slice(0, cut + 1)}${encodeURI(title.replace(/ /g, '_')).replace(/\?/g, '%3F')}`;
+}

@@ -1,0 +1,29 @@
+// Text clean-up shared by the page readers: whitespace as the wiki renders it, and the keys names are compared by.
+import { slug } from '../map/iri.ts';
+
+/** Any run of white space (tabs, non-breaking and other Unicode spaces) as one plain space, trimmed. */
+export function cleanSpaces(text: string): string {
+  return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/gu, ' ').trim();
+}
+
+/**
+ * The key two names are compared by: Unicode-folded, diacritics dropped, lower case, white space collapsed,
+ * typographic apostrophes made plain. "Radboud  Universiteit" and "radboud universiteit" share a key.
+ */
+export function nameKey(name: string): string {
+  return cleanSpaces(
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .toLowerCase(),
+  );
+}
+
+/**
+ * The id a name gets: slug() from the IRI minting, after dropping apostrophes inside words, so
+ * "What’s next" gives "whats-next" (as the hand-made records write it) rather than "what-s-next".
+ */
+export function recordId(name: string): string {
+  return slug(name.replace(/(?<=\p{L})['\u2019\u02bc](?=\p{L})/gu, ''));
+}

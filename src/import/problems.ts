@@ -1,0 +1,57 @@
+// Import findings: warnings and errors about a page, each located at file:line and naming the page it is about.
+import { formatLocation, type SourceLocation } from '../errors.ts';
+
+export type ImportCode =
+  | 'EMPTY_FILE'
+  | 'BINARY_FILE'
+  | 'FILE_TOO_LARGE'
+  | 'NOT_A_PAGE'
+  | 'XML_SYNTAX'
+  | 'NO_TITLE'
+  | 'TEMPLATE_BRACES'
+  | 'UNKNOWN_LABEL'
+  | 'UNKNOWN_SECTION'
+  | 'UNMAPPED_LINE'
+  | 'BAD_VALUE'
+  | 'MISSING_FIELD'
+  | 'DUPLICATE_PAGE'
+  | 'ID_CLASH'
+  | 'HAND_EDITED'
+  | 'WRITE_FAILED'
+  | 'IO';
+
+export interface ImportProblem {
+  severity: 'error' | 'warning';
+  code: ImportCode;
+  message: string;
+  location: SourceLocation;
+  /** The page's title, where it has one; a file may hold many pages. */
+  page?: string;
+}
+
+/** `file:line:col: page "T": message`, the same shape as the build's own messages. */
+export function formatImportProblem(p: ImportProblem): string {
+  const page = p.page !== undefined ? ` page "${p.page}":` : '';
+  return `${p.severity}: ${formatLocation(p.location)}:${page} ${p.message}`;
+}
+
+/** Collects the findings of one run; pages and files add to it as they are read. */
+export class Findings {
+  readonly items: ImportProblem[] = [];
+
+  add(severity: ImportProblem['severity'], code: ImportCode, message: string, file: string, line: number, page?: string): void {
+    this.items.push({ severity, code, message, location: { file, line, column: 1 }, ...(page !== undefined ? { page } : {}) });
+  }
+  error(code: ImportCode, message: string, file: string, line: number, page?: string): void {
+    this.add('error', code, message, file, line, page);
+  }
+  warn(code: ImportCode, message: string, file: string, line: number, page?: string): void {
+    this.add('warning', code, message, file, line, page);
+  }
+  get errors(): ImportProblem[] {
+    return this.items.filter((p) => p.severity === 'error');
+  }
+  get warnings(): ImportProblem[] {
+    return this.items.filter((p) => p.severity === 'warning');
+  }
+}

@@ -1,0 +1,62 @@
+// The import, top to bottom: read page files → interpret pages → reconcile with data/ → plan → write all records or none.
+import { DataError } from '../errors.ts';
+import { readRecords, type SourcedRecord } from '../ingest/read-records.ts';
+import { loadConfig } from './config.ts';
+import { pageToDraft, type ProjectDraft } from './page-to-record.ts';
+import { Findings } from './problems.ts';
+import { expandInputs, readPageFile } from './read-input.ts';
+import { reconcile } from './reconcile.ts';
+import { applyWrites, planWrites, type WriteAction } from './write-records.ts';
+
+export interface ImportOptions {
+  inputs: string[];
+  dataDir: string;
+  dryRun?: boolean;
+  force?: boolean;
+  /** Extra label sets merged onto the Netwerk Wiki one. */
+  configFiles?: string[];
+}
+
+export interface ImportResult {
+  pagesRead: number;
+  projectPages: number;
+  actions: WriteAction[];
+  findings: Findings;
+  /** True when records were written (not a dry run, no errors, something to write). */
+  wrote: boolean;
+}
+
+export async function importPages(options: ImportOptions): Promise<ImportResult> {
+  const findings = new Findings();
+  const config = await loadConfig(options.configFiles ?? []);
+  const drafts: ProjectDraft[] = [];
+  let pagesRead = 0;
+  for (const file of await expandInputs(options.inputs, findings)) {
+    await readPageFile(file, config, findings, (page) => {
+      pagesRead++;
+      const draft = pageToDraft(page, config, findings);
+      if (draft) drafts.push(draft);
+    });
+  }
+
+  let existing: SourcedRecord[] = [];
+  try {
+    existing = (await readRecords(options.dataDir)).records;
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    for (const p of e.problems) {
+      findings.error('IO', `the data directory must be valid before importing into it: ${p.field ? `${p.field}: ` : ''}${p.message}`, p.location?.file ?? options.dataDir, p.location?.line ?? 1);
+    }
+  }
+  const planned = reconcile(drafts, existing, config, findings);
+  const actions = planWrites(planned, options.dataDir, options.force ?? false, findings);
+  const result: ImportResult = { pagesRead, projectPages: drafts.length, actions, findings, wrote: false };
+  if (findings.errors.length > 0 || options.dryRun) return result;
+  try {
+    await applyWrites(actions, options.dataDir);
+    result.wrote = actions.some((a) => a.status === 'create' || a.status === 'update');
+  } catch (e) {
+    findings.error('WRITE_FAILED', `writing the records failed, so none were written: ${(e as Error).message}`, options.dataDir, 1);
+  }
+  return result;
+}
