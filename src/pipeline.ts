@@ -19,6 +19,8 @@ import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, siteFiles, sitePrefixes } from './publish/site.ts';
+import { graphIris, graphOf, namedGraphs } from './publish/named-graphs.ts';
+import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
 
@@ -97,7 +99,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID.
     const inVocabulary = graph.quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
-    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(date ? { date } : {}) });
+    // One named graph per record; the catalogue's modified date is the last build that changed them (change-sets.ts).
+    const named = namedGraphs(records, mapped, vocabulary);
+    const dates = await changeDates(options.outDir, named, date, [graphIris(base).catalog.value]);
+    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(dates.modified ? { date: dates.modified } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
     const description = voidQuads({
       base,
@@ -109,6 +114,8 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     });
     await writeDocument('def', vocabulary);
     await writeDocument('catalog', catalog);
+    const graphs = [...named, graphOf(graphIris(base).catalog, catalog)];
+    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write });
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 

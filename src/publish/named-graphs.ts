@@ -1,0 +1,122 @@
+// Named graphs: one graph per record plus one for the dataset description and vocabulary, written as dataset.nq and dataset.trig.
+import { createHash } from 'node:crypto';
+import { DataFactory, Writer } from 'n3';
+import type { NamedNode, Quad } from '@rdfjs/types';
+import type { Records } from '../ingest/read-records.ts';
+import type { MappedRecord } from '../map/map-records.ts';
+import { RDF } from '../vocab.ts';
+import { sortedGraph } from './graph.ts';
+
+const { namedNode } = DataFactory;
+const TYPE = RDF('type').value;
+
+/**
+ * Graph names live under `<base>graph/`, apart from the resources they describe, so that a graph (a
+ * record's statements) is never mistaken for the resource (the project) in a store. A record's graph is
+ * named after its kind and id, the same stable parts its resource IRI is minted from.
+ */
+export function graphIris(base: string) {
+  const prefix = `${base}graph/`;
+  return {
+    prefix,
+    /** The description of the dataset itself, its keyword set and our status vocabulary (from dataset.yaml). */
+    dataset: namedNode(`${prefix}dataset`),
+    /** The DCAT-AP catalogue (catalog.ttl); apart from the data because it describes the dumps. */
+    catalog: namedNode(`${prefix}catalog`),
+    record: (kind: string, id: string): NamedNode => namedNode(`${prefix}${kind}/${id}`),
+  };
+}
+
+export interface NamedGraph {
+  name: NamedNode;
+  /** Sorted, without duplicates (see graph.ts). */
+  quads: Quad[];
+  /** The N-Triples line of each quad, in the same order; the content hash is taken over these. */
+  lines: string[];
+  /** sha256 (hex) of the concatenated lines: the same statements always give the same hash. */
+  hash: string;
+}
+
+/**
+ * Splits the mapped records into named graphs. `mapped[0]` is dataset.yaml and `mapped[i + 1]` the record
+ * `records.records[i]`, as map-records.ts yields them; `extra` are further statements about the dataset
+ * or the vocabulary that belong in the dataset graph. A statement two records both make (a keyword's
+ * label) sits in both graphs, so each graph stays exactly what its record says; the union of all graphs
+ * is the default-graph dump.
+ */
+export function namedGraphs(records: Records, mapped: readonly MappedRecord[], extra: Iterable<Quad> = []): NamedGraph[] {
+  if (mapped.length !== records.records.length + 1) {
+    throw new Error(`named graphs: ${mapped.length} mapped records for ${records.records.length + 1} sources`);
+  }
+  const iris = graphIris(records.dataset.data.baseIri);
+  const graphs: NamedGraph[] = [graphOf(iris.dataset, [...(mapped[0]?.quads ?? []), ...extra])];
+  records.records.forEach((r, i) => graphs.push(graphOf(iris.record(r.kind, r.data.id), mapped[i + 1]?.quads ?? [])));
+  return graphs.sort((a, b) => compare(a.name.value, b.name.value));
+}
+
+export function graphOf(name: NamedNode, quads: Quad[]): NamedGraph {
+  const sorted = sortedGraph(quads);
+  const hash = createHash('sha256');
+  for (const line of sorted.lines) hash.update(line);
+  return { name, quads: sorted.quads, lines: sorted.lines, hash: hash.digest('hex') };
+}
+
+/** Where each graph's lines sit in dataset.nq, so a later build or a push reads one graph without parsing the file. */
+export interface NQuadsLayout {
+  content: string;
+  /** Byte offset and length of each graph's lines in `content`, by graph IRI. */
+  ranges: Map<string, { offset: number; length: number }>;
+}
+
+/** dataset.nq: the graphs in IRI order, each graph's statements in N-Triples order with the graph name added. */
+export function toNQuads(graphs: readonly NamedGraph[]): NQuadsLayout {
+  const parts: string[] = [];
+  const ranges = new Map<string, { offset: number; length: number }>();
+  let offset = 0;
+  for (const g of graphs) {
+    const text = nquadLines(g.lines, g.name);
+    const length = Buffer.byteLength(text);
+    ranges.set(g.name.value, { offset, length });
+    offset += length;
+    parts.push(text);
+  }
+  return { content: parts.join(''), ranges };
+}
+
+/** Turns sorted N-Triples lines into N-Quads lines of graph `name`. */
+export function nquadLines(lines: readonly string[], name: NamedNode): string {
+  const suffix = ` ${graphTerm(name)} .\n`;
+  let out = '';
+  // Every N-Triples line n3 writes ends in " .\n"; the graph term goes before the final dot.
+  for (const l of lines) out += l.slice(0, -3) + suffix;
+  return out;
+}
+
+function graphTerm(name: NamedNode): string {
+  const line = new Writer({ format: 'N-Quads' }).quadToString(name, name, name);
+  return line.slice(0, line.indexOf(' '));
+}
+
+/** dataset.trig: the same graphs, with prefixes, each subject's types first as in dataset.ttl. */
+export function toTriG(graphs: readonly { name: NamedNode; quads: readonly Quad[] }[], prefixes: Record<string, string>, header = ''): Promise<string> {
+  const writer = new Writer({ format: 'application/trig', prefixes });
+  for (const g of graphs) {
+    const qs = g.quads;
+    let start = 0;
+    while (start < qs.length) {
+      const subject = qs[start]!.subject;
+      let end = start;
+      while (end < qs.length && qs[end]!.subject.equals(subject)) end++;
+      for (const q of qs.slice(start, end)) if (q.predicate.value === TYPE) writer.addQuad(q.subject, q.predicate, q.object, g.name);
+      for (const q of qs.slice(start, end)) if (q.predicate.value !== TYPE) writer.addQuad(q.subject, q.predicate, q.object, g.name);
+      start = end;
+    }
+  }
+  return new Promise((resolve, reject) =>
+    writer.end((err, result: string) => (err ? reject(err) : resolve(header + result))),
+  );
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
