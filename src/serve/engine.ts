@@ -5,19 +5,9 @@ import { StreamParser } from 'n3';
 import { RdfStore } from 'rdf-stores';
 import type * as RDF from '@rdfjs/types';
 import { parseQuery, type ParsedQuery } from './query-policy.ts';
+import { toJsonLd } from '../publish/jsonld.ts';
 
-/** Media types the engine writes, by result kind; the first of each list is the default. */
-export const RESULT_MEDIA_TYPES = {
-  bindings: [
-    'application/sparql-results+json',
-    'application/sparql-results+xml',
-    'text/csv',
-    'text/tab-separated-values',
-  ],
-  quads: ['text/turtle', 'application/n-triples', 'application/ld+json'],
-} as const;
-
-export type ResultKind = keyof typeof RESULT_MEDIA_TYPES;
+export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
 
 /** The store the engine reads, reduced to reading: Comunica sees no addQuad/removeQuads, so nothing can write through it. */
 export interface ReadOnlySource {
@@ -89,6 +79,7 @@ export function createEngine(store: EngineStore): Engine {
 interface ResultIterator {
   take(limit: number): ResultIterator;
   filter(keep: (item: unknown) => boolean): ResultIterator;
+  toArray(): Promise<unknown[]>;
 }
 
 export interface QueryRequest {
@@ -103,6 +94,8 @@ export interface QueryRequest {
   mediaType: string;
   /** The most rows (or triples) returned; more are cut and `truncated` says so. */
   maxRows: number;
+  /** The context JSON-LD results are compacted with (plain JSON, so it can cross to a worker). */
+  jsonLdContext?: Record<string, unknown>;
 }
 
 export interface QueryResponse {
@@ -126,6 +119,11 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
   let rows = 0;
   let truncated = false;
   let counted: RDF.Query<RDF.AllMetadataSupport> = result;
+  if (result.resultType === 'boolean' && request.mediaType === 'application/sparql-results+xml') {
+    // Comunica 5.4's XML writer fails on booleans (it asks them for metadata they lack); the document is one element.
+    const body = `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head></head>\n  <boolean>${String(await result.execute())}</boolean>\n</sparql>\n`;
+    return { body, mediaType: request.mediaType, truncated: false, rows: 1 };
+  }
   if (result.resultType === 'bindings' || result.resultType === 'quads') {
     const stream = (await result.execute()) as unknown as ResultIterator;
     // One item past the limit tells whether the result was cut, without reading further.
@@ -134,6 +132,13 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
       if (rows > request.maxRows) truncated = true;
       return rows <= request.maxRows;
     });
+    if (result.resultType === 'quads' && request.mediaType === 'application/ld+json') {
+      // Comunica's streaming JSON-LD writer repeats a key within one object when a subject's triples are not
+      // adjacent, and JSON readers then keep only the last; jsonld.js writes each node once.
+      const quads = (await limited.toArray()) as RDF.Quad[];
+      const body = await toJsonLd(quads, request.jsonLdContext ?? {});
+      return { body, mediaType: request.mediaType, truncated, rows: truncated ? request.maxRows : rows };
+    }
     counted = { ...result, execute: async () => limited } as unknown as typeof result;
   }
   if (result.resultType === 'boolean' && (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')) {

@@ -3,6 +3,7 @@
 import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra } from '@traqula/algebra-sparql-1-2';
 import { DataFactory } from 'n3';
+import { XSD } from '../vocab.ts';
 
 /** A query the endpoint refuses; `status` is the HTTP status to answer with. */
 export class PolicyError extends Error {
@@ -83,6 +84,11 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
     const refusal = REFUSED[node.type];
     if (refusal) throw new PolicyError(refusal);
     if (node.type === 'from') checkGraphs(node, options.knownGraphs);
+    // Functions named by IRI: only the XSD casts are built in; anything else is unknown here, and never looked up.
+    if (node.type === 'expression' && node['subType'] === 'named') {
+      const name = (node['name'] as { value?: string } | undefined)?.value ?? '';
+      if (!name.startsWith(XSD.iri)) throw new PolicyError(`unknown function <${name}>: only SPARQL's built-in functions and XSD casts are available`);
+    }
   });
   const body = algebra.type === 'from' ? (algebra['input'] as AlgebraNode) : algebra;
   const form: QueryForm =

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { RESULT_MEDIA_TYPES } from './engine.ts';
+import { RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
@@ -16,6 +16,7 @@ import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
 import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
 import { accessLogLine } from './access-log.ts';
+import { jsonldContext } from '../publish/context.ts';
 
 export interface ServeOptions {
   /** The published output directory. */
@@ -37,6 +38,8 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** The base IRI the resources are minted under; default: found from the dataset's own IRI. */
   baseIri?: string;
+  /** Heap limit of each query worker in MB; a query that needs more fails alone (500) and its worker is replaced. */
+  workerMemoryMb?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
 }
@@ -68,8 +71,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     workers: options.workers ?? 2,
     queueLimit: options.queueLimit ?? 8,
     timeoutMs: timeoutSeconds * 1000,
+    ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
   });
   const baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
+  const jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
   const examples = exampleQueries(baseIri ?? 'http://localhost/');
   const pageHtml = queryPageHtml(examples, { timeoutSeconds, maxRows });
 
@@ -149,6 +154,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       namedGraphs: request.namedGraphs,
       mediaType: chosen,
       maxRows,
+      ...(jsonLdContext ? { jsonLdContext } : {}),
     });
     const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
     if (result.truncated) headers['X-Result-Truncated'] = 'true';
@@ -189,6 +195,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: 5_000,
       maxHeaderSize: 16 * 1024,
+      // How often Node checks the two timeouts above; its default (30 s) would let a slow client hold on far longer.
+      connectionsCheckingInterval: 1_000,
     },
     (req, res) => {
       const started = performance.now();

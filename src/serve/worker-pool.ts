@@ -41,6 +41,8 @@ export interface PoolOptions {
   workers: number;
   queueLimit: number;
   timeoutMs: number;
+  /** Heap limit of each worker (old generation), in MB. */
+  memoryMb?: number;
 }
 
 interface Slot {
@@ -124,7 +126,11 @@ export class QueryPool {
 
   private spawn(): Promise<StoreInfo> {
     const init: WorkerInit = { dataFile: this.options.dataFile };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: init });
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: init,
+      ...(this.options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb } } : {}),
+    });
     const slot: Slot = { worker, busy: false, ready: false };
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
