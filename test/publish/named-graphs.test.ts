@@ -16,7 +16,7 @@ function byGraph(quads: Quad[]): Map<string, Quad[]> {
   return out;
 }
 
-const asTriple = (q: Quad) => DataFactory.quad(q.subject, q.predicate, q.object);
+const asTriple = (q: Quad): Quad => DataFactory.quad(q.subject, q.predicate, q.object);
 
 describe('named graphs on the real data', () => {
   let ws: string;
