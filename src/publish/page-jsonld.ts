@@ -1,5 +1,5 @@
 // The schema.org JSON-LD embedded in each page: the resource itself, its WebPage and its BreadcrumbList, in the terms search engines read.
-import type { Literal, Quad, Term } from '@rdfjs/types';
+import type { Literal, Term } from '@rdfjs/types';
 import {
   DCAT, DCT, FOAF, OWL, RDF, RDFS, SCHEMA, SCHEMA_ORG_CONTEXT_URL, SKOS, VCARD, VOID, XSD,
 } from '../vocab.ts';
@@ -130,13 +130,17 @@ class NodeBuilder {
 
   /** A full node: every schema.org statement, plus equivalents from other vocabularies where schema.org ones are missing. */
   node(iri: string, depth: number): Json {
-    const types = this.types(iri);
+    // A page's resource is at least a Thing, so the WebPage's mainEntity is in range even for a resource of no known class.
+    const types = this.types(iri).length > 0 ? this.types(iri) : ['Thing'];
     const node: Json = { '@id': iri };
     if (types.length > 0) node['@type'] = types.length === 1 ? types[0] : types;
     const values = new Map<string, unknown[]>();
     const quads = this.index.about(iri);
+    // A node typed only by fallback (our vocabulary's terms) keeps its schema.org statements out: those describe
+    // it as an rdf:Property (schema:domainIncludes), which is not what the page's DefinedTerm is.
+    const ownSchemaType = this.index.types(iri).some((t) => t.startsWith(SCHEMA.iri));
     for (const q of quads) {
-      if (!q.predicate.value.startsWith(SCHEMA.iri)) continue;
+      if (!ownSchemaType || !q.predicate.value.startsWith(SCHEMA.iri)) continue;
       addValue(values, q.predicate.value.slice(SCHEMA.iri.length), this.value(q.object, depth));
     }
     const has = new Set(values.keys());
@@ -178,4 +182,3 @@ function literal(l: Literal): unknown {
   return { '@value': l.value, '@type': l.datatype.value };
 }
 
-export type { Quad };

@@ -20,6 +20,9 @@ const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8')
 /** Documents whose .ttl/.jsonld hold the whole document (the dumps, the catalogue, VoID, the vocabulary), written by the pipeline. */
 export const DOCUMENTS = ['dataset', 'catalog', 'void', 'def'] as const;
 
+/** Paths that `projectgraph serve` answers itself (the SPARQL endpoint and query page): no static file may stand in for them. */
+export const SERVICES = ['sparql'] as const;
+
 export interface SiteInput {
   base: string;
   dataset: DatasetRecord;
@@ -67,7 +70,7 @@ export async function* siteFiles(input: SiteInput): AsyncGenerator<SiteFile> {
   const site = siteOf(input);
   const paths = site.paths;
   const index = new ResourceIndex(input.quads, paths);
-  const resources = index.resources();
+  const resources = index.resources().filter((r) => !(SERVICES as readonly string[]).includes(paths.local(r) ?? ''));
   const locals = resources.map((r) => paths.local(r) ?? '');
   const folders = new Set(locals.flatMap((l) => l.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'))));
   const ttlPrefixes = sitePrefixes(input.base);
