@@ -37,7 +37,15 @@ export const langText = z.union(
       .strictObject({ nl: text.optional(), en: text.optional() })
       .refine((v) => v.nl !== undefined || v.en !== undefined, 'give the text in `nl`, `en` or both'),
   ],
-  { error: 'expected Dutch text, or a map with `nl` and/or `en`' },
+  {
+    // Say what was wrong with the branch the editor meant (plain text or a map), not only that neither fitted.
+    error: (issue) => {
+      const branches = (issue as { errors?: { message: string; code: string }[][] }).errors ?? [];
+      const meant = typeof issue.input === 'string' ? branches[0] : issue.input !== null && typeof issue.input === 'object' ? branches[1] : undefined;
+      const first = meant?.[0];
+      return first && first.code !== 'invalid_type' ? first.message : 'expected Dutch text, or a map with `nl` and/or `en`';
+    },
+  },
 );
 export type LangText = z.infer<typeof langText>;
 
