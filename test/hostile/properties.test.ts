@@ -25,7 +25,12 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('', ' ', '<script>alert(1)</script>', '\u202Eevil', '\u0000', 'Ĳsselmonde', 'a\r\nb', '2015 - 2008', '&amp;', '}}]]>'),
 );
+/** Mostly plausible values (so many mutants are accepted and reach SHACL), some hostile ones. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), weight: 4 },
+  { arbitrary: fc.integer({ min: 1000, max: 2999 }), weight: 2 },
+  { arbitrary: fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }), weight: 2 },
+  { arbitrary: fc.record({ nl: fc.string({ unit: 'grapheme', minLength: 1 }), en: fc.string({ unit: 'grapheme', minLength: 1 }) }), weight: 2 },
   anyText,
   fc.integer(),
   fc.double(),
@@ -51,7 +56,7 @@ const FIELDS = [...Object.keys(validProject), 'alternateName', 'background', 'ou
 
 /** A valid project with some fields replaced by arbitrary values or removed. */
 const mutatedProject = fc
-  .array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(anyValue, { nil: undefined })), { minLength: 1, maxLength: 4 })
+  .array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(anyValue, { nil: undefined })), { minLength: 1, maxLength: 2 })
   .map((edits) => {
     const record: Record<string, unknown> = structuredClone(validProject);
     for (const [field, value] of edits) {
