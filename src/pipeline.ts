@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
 import { DataError, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
+import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
 import { loadShapes, validateRecords } from './validate/shacl.ts';
 import { sortedGraph } from './publish/graph.ts';
@@ -19,7 +20,7 @@ import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, siteFiles, sitePrefixes } from './publish/site.ts';
-import { graphIris, graphOf, namedGraphs } from './publish/named-graphs.ts';
+import { graphIris, namedGraphs } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
@@ -67,6 +68,7 @@ export interface BuildSummary {
 
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
+  const dataBefore = await snapshotData(options.dataDir);
   const { records, mapped, warnings } = await check(options);
   const base = records.dataset.data.baseIri;
   const dataset = records.dataset.data;
@@ -101,7 +103,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
     // One named graph per record; the catalogue's modified date is the last build that changed them (change-sets.ts).
     const named = namedGraphs(records, mapped, vocabulary);
-    const dates = await changeDates(options.outDir, named, date, [graphIris(base).catalog.value]);
+    const dates = await changeDates(options.outDir, named, date);
     const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(dates.modified ? { date: dates.modified } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
     const description = voidQuads({
@@ -114,8 +116,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     });
     await writeDocument('def', vocabulary);
     await writeDocument('catalog', catalog);
-    const graphs = [...named, graphOf(graphIris(base).catalog, catalog)];
-    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write });
+    await publishNamedGraphs({ graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write });
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
@@ -123,6 +124,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
     const shown = [...graph.quads, ...vocabulary, ...catalog, ...description];
     for await (const file of siteFiles({ base, dataset, quads: shown, downloads, date })) await write(file.name, file.content);
+    await assertDataUnchanged(options.dataDir, dataBefore);
     await out.commit();
   } catch (e) {
     await out.abort();
