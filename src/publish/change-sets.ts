@@ -193,9 +193,8 @@ function withDates(m: Manifest, { issued, modified }: Dates): Manifest {
  * The dates the catalogue states: `modified` is the build date of the last build whose data graphs
  * changed and `issued` that of the first build of the sequence line; both carry over unchanged while the
  * data stays the same, so a rebuild with a later SOURCE_DATE_EPOCH or commit date changes nothing.
- * `graphs` are the data graphs (everything but the catalogue, whose content depends on these dates).
  */
-export async function changeDates(previousDir: string, graphs: readonly NamedGraph[], date: string | undefined, ignored: readonly string[]): Promise<Dates> {
+export async function changeDates(previousDir: string, graphs: readonly NamedGraph[], date: string | undefined): Promise<Dates> {
   const now: Dates = date === undefined ? {} : { issued: date, modified: date };
   let text: string;
   try {
@@ -205,9 +204,7 @@ export async function changeDates(previousDir: string, graphs: readonly NamedGra
   }
   const old = parseManifest(text);
   if (typeof old === 'string') return now;
-  const skip = new Set(ignored);
-  const before = Object.entries(old.graphs).filter(([n]) => !skip.has(n));
-  const same = before.length === graphs.length && graphs.every((g) => old.graphs[g.name.value]?.hash === g.hash);
+  const same = Object.keys(old.graphs).length === graphs.length && graphs.every((g) => old.graphs[g.name.value]?.hash === g.hash);
   const issued = old.issued ?? date;
   if (same) return { ...(old.issued !== undefined ? { issued: old.issued } : {}), ...(old.modified !== undefined ? { modified: old.modified } : {}) };
   return { ...(issued !== undefined ? { issued } : {}), ...(date !== undefined ? { modified: date } : {}) };

@@ -19,10 +19,12 @@ export function graphIris(base: string) {
   const prefix = `${base}graph/`;
   return {
     prefix,
-    /** The description of the dataset itself, its keyword set and our status vocabulary (from dataset.yaml). */
+    /**
+     * The dataset's own description (dataset.yaml: the schema:Dataset, its publisher and keyword set) and
+     * our vocabulary. The DCAT-AP catalogue is not in a graph: it describes the dump files (sizes,
+     * checksums), so it changes with every edit and would make every one-record change two.
+     */
     dataset: namedNode(`${prefix}dataset`),
-    /** The DCAT-AP catalogue (catalog.ttl); apart from the data because it describes the dumps. */
-    catalog: namedNode(`${prefix}catalog`),
     record: (kind: string, id: string): NamedNode => namedNode(`${prefix}${kind}/${id}`),
   };
 }

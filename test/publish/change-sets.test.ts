@@ -69,7 +69,7 @@ describe('change sets between builds', () => {
     for (const [f, content] of before) expect(after.get(f), f).toBe(content);
   });
 
-  it('writes change set 2 for a one-record edit: one data graph and the catalogue, and applying it gives the new dataset', async () => {
+  it('writes change set 2 for a one-record edit: exactly that graph, and applying it gives the new dataset', async () => {
     const previous = await parseTurtleFile(path.join(out, 'dataset.nq'), 'application/n-quads');
     const file = path.join(data, 'organisations/enschede.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede'));
@@ -79,10 +79,8 @@ describe('change sets between builds', () => {
     const entry = index.changes.at(-1)!;
     expect(entry.sequence).toBe(2);
     expect(entry.modified).toBe('2027-01-15');
-    expect(entry.graphs.map((g) => g.graph)).toEqual([
-      'https://projectgraph.example/graph/catalog',
-      'https://projectgraph.example/graph/organisation/enschede',
-    ]);
+    expect(entry.graphs.map((g) => g.graph)).toEqual(['https://projectgraph.example/graph/organisation/enschede']);
+    expect(entry.graphs[0]).toMatchObject({ change: 'updated', added: { triples: 1 }, removed: { triples: 1 } });
     const changeSet = await parseTurtleFile(path.join(out, 'changes/2.trig'), 'application/trig');
     const current = await parseTurtleFile(path.join(out, 'dataset.nq'), 'application/n-quads');
     expect(isomorphic(apply(previous, changeSet, entry), current)).toBe(true);

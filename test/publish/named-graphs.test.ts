@@ -27,7 +27,7 @@ describe('named graphs on the real data', () => {
     nq = await parseTurtleFile(path.join(ws, 'output/dataset.nq'), 'application/n-quads');
   });
 
-  it('names one graph per record, one for the dataset and vocabulary, and one for the catalogue', async () => {
+  it('names one graph per record and one for the dataset description and vocabulary', async () => {
     const records: string[] = [];
     for (const kind of ['project', 'programme', 'organisation']) {
       for (const f of await readdir(path.join(ws, 'data', `${kind === 'project' ? 'projects' : kind === 'programme' ? 'programmes' : 'organisations'}`))) {
@@ -35,7 +35,7 @@ describe('named graphs on the real data', () => {
       }
     }
     const names = [...byGraph(nq).keys()].sort();
-    expect(names).toEqual([...records, `${BASE}graph/catalog`, `${BASE}graph/dataset`].sort());
+    expect(names).toEqual([...records, `${BASE}graph/dataset`].sort());
     expect(nq.every((q) => q.graph.termType === 'NamedNode')).toBe(true);
   });
 
@@ -46,13 +46,14 @@ describe('named graphs on the real data', () => {
     expect(subjects.has(`${BASE}organisation/enschede`)).toBe(false);
     const org = byGraph(nq).get(`${BASE}graph/organisation/enschede`) ?? [];
     expect(org.some((q) => q.subject.value === `${BASE}organisation/enschede` && q.predicate.value === 'http://schema.org/name')).toBe(true);
-    const catalog = byGraph(nq).get(`${BASE}graph/catalog`) ?? [];
-    expect(catalog.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#Catalog')).toBe(true);
+    const dataset = byGraph(nq).get(`${BASE}graph/dataset`) ?? [];
+    expect(dataset.some((q) => q.subject.value === `${BASE}dataset` && q.object.value === 'http://schema.org/Dataset')).toBe(true);
+    expect(dataset.some((q) => q.subject.value === `${BASE}def/background`)).toBe(true);
   });
 
-  it('has the default-graph dump as the union of the data graphs (the catalogue graph apart)', async () => {
+  it('has the default-graph dump as the union of the graphs', async () => {
     const nt = await parseTurtleFile(path.join(ws, 'output/dataset.nt'), 'application/n-triples');
-    const data = nq.filter((q) => q.graph.value !== `${BASE}graph/catalog`).map(asTriple);
+    const data = nq.map(asTriple);
     const unique = new Map(data.map((q) => [`${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`, q]));
     // The dataset graph adds our vocabulary's definitions, which the dump leaves to def.ttl.
     const vocabulary = await parseTurtleFile(path.join(ws, 'output/def.ttl'));
