@@ -95,16 +95,28 @@ export async function readExport(file: string, shown: string, findings: Findings
   });
 
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-      if (failed) break;
-      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    if (failed) break;
+    let decoded: string;
+    try {
+      decoded = decoder.decode(chunk as Buffer, { stream: true });
+    } catch {
+      // The line of the first bad byte: the parser's line plus the line breaks before it in this chunk.
+      const loose = (chunk as Buffer).toString('utf8');
+      const before = loose.slice(0, Math.max(0, loose.indexOf('\ufffd')));
+      findings.error('BINARY_FILE', 'not UTF-8 text (a binary file, or another encoding): an export is UTF-8', shown, parser.line + (before.match(/\n/g)?.length ?? 0));
+      failed = true;
+      break;
     }
-    if (!failed) parser.write(decoder.decode()).close();
-  } catch (e) {
-    if (e instanceof TypeError) findings.error('BINARY_FILE', 'not UTF-8 text (a binary file?)', shown, parser.line);
-    else throw e;
-    failed = true;
+    parser.write(decoded);
+  }
+  if (!failed) {
+    try {
+      parser.write(decoder.decode()).close();
+    } catch {
+      findings.error('BINARY_FILE', 'the file ends inside a UTF-8 character', shown, parser.line);
+      failed = true;
+    }
   }
   if (!failed && root === undefined) findings.error('EMPTY_FILE', 'the file holds no XML element', shown, 1);
   return site;

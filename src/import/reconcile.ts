@@ -1,5 +1,6 @@
 // Reconciliation: turns page drafts into records with stable, unique ids, matching organisations, programmes and projects already in data/.
 import type { SourcedRecord } from '../ingest/read-records.ts';
+import { slug } from '../map/iri.ts';
 import type { LangText, OrganisationRecord, ProgrammeRecord, ProjectRecord, RecordKind } from '../ingest/schema.ts';
 import type { ImportConfig } from './config.ts';
 import { cleanSpaces, nameKey, recordId } from './normalise.ts';
@@ -105,6 +106,21 @@ export function reconcile(drafts: ProjectDraft[], existing: SourcedRecord[], con
   const publicationOwners = new Map<string, string>();
   for (const r of existing) if (r.kind === 'project') for (const p of r.data.publications ?? []) publicationOwners.set(p.id, r.data.id);
 
+  // Keywords become one resource per slug, so one spelling per keyword: the one in data/, else the first page's.
+  const keywordSpelling = new Map<string, string>();
+  for (const r of existing) if (r.kind === 'project') for (const k of r.data.keywords ?? []) if (!keywordSpelling.has(slug(k))) keywordSpelling.set(slug(k), k);
+  const keyword = (k: string, at: Origin): string => {
+    const first = keywordSpelling.get(slug(k));
+    if (first === undefined) {
+      keywordSpelling.set(slug(k), k);
+      return k;
+    }
+    if (first !== k && nameKey(first) !== nameKey(k)) {
+      findings.warn('BAD_VALUE', `the keyword "${k}" is written "${first}" elsewhere; that spelling is used, so both are one keyword`, at.file, at.line, at.page);
+    }
+    return first;
+  };
+
   const projects = new Map<string, PlannedRecord & { draft: ProjectDraft }>();
   const planned: PlannedRecord[] = [];
   for (const draft of drafts) {
@@ -128,9 +144,12 @@ export function reconcile(drafts: ProjectDraft[], existing: SourcedRecord[], con
       publicationOwners.set(own, id);
       return { ...p, id: own };
     });
+    const keywordLine = draft.page.fields.find((f) => f.field === 'keywords')?.line ?? at.line;
+    const keywords = draft.record.keywords?.map((k) => keyword(k, { ...at, line: keywordLine }));
     const record: ProjectRecord = {
       ...draft.record,
       id,
+      ...(keywords ? { keywords } : {}),
       ...(programmeId !== undefined ? { programme: programmeId } : {}),
       ...(participants.length > 0 ? { participants } : {}),
       ...(publications ? { publications } : {}),
