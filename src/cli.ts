@@ -6,12 +6,14 @@ import { buildCommand } from './commands/build.ts';
 import { validateCommand } from './commands/validate.ts';
 import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
+import { pushCommand } from './commands/push.ts';
 
 const COMMANDS: Record<string, Command> = {
   build: buildCommand,
   validate: validateCommand,
   import: importCommand,
   serve: serveCommand,
+  push: pushCommand,
 };
 
 function mainHelp(): string {

@@ -1,0 +1,102 @@
+// HTTP for push: fetch with a time limit, answering 401 challenges with Basic or Digest, and URLs shown without credentials.
+import { DigestSession, chooseDigest, parseChallenges } from './digest-auth.ts';
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+export interface HttpRequest {
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A URL as it may be printed: any user:password@ taken out. */
+export function redactUrl(url: string | URL): string {
+  try {
+    const u = new URL(String(url));
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(an unparseable URL)';
+  }
+}
+
+/** Takes credentials out of a URL's userinfo; fetch refuses URLs that carry them, and logs must not show them. */
+export function splitCredentials(url: string): { url: URL; credentials?: Credentials } {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return { url: u };
+  const credentials = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = '';
+  u.password = '';
+  return { url: u, credentials };
+}
+
+type Scheme = { kind: 'none' } | { kind: 'basic' } | { kind: 'digest'; session: DigestSession };
+
+/**
+ * One client per push. Authentication is per origin and only ever sent after that origin asked for it
+ * (a 401 with WWW-Authenticate), so credentials given for the graph store never go to another host.
+ * Digest is preferred over Basic when a server offers both.
+ */
+export class HttpClient {
+  private readonly schemes = new Map<string, Scheme>();
+
+  constructor(
+    private readonly credentials: Credentials | undefined,
+    private readonly timeoutMs = 120_000,
+  ) {}
+
+  async request(url: URL, init: HttpRequest): Promise<Response> {
+    const origin = url.origin;
+    let scheme = this.schemes.get(origin) ?? { kind: 'none' };
+    // At most: the request as we think it should go, one answer to a fresh challenge, one to a stale nonce.
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { ...init.headers };
+      const auth = this.authorization(scheme, url, init);
+      if (auth !== undefined) headers.authorization = auth;
+      const response = await fetch(url, {
+        method: init.method,
+        headers,
+        ...(init.body !== undefined ? { body: init.body } : {}),
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (response.status !== 401 || !this.credentials || attempt >= 2) return response;
+      const challenges = parseChallenges(response.headers.get('www-authenticate') ?? '');
+      const digest = chooseDigest(challenges);
+      const next: Scheme | undefined = digest
+        ? { kind: 'digest', session: new DigestSession(digest, this.credentials.user, this.credentials.password) }
+        : challenges.some((c) => c.scheme.toLowerCase() === 'basic')
+          ? { kind: 'basic' }
+          : undefined;
+      // A second 401 to the same kind of answer means the credentials are wrong, unless the nonce went stale.
+      const stale = digest?.params.get('stale')?.toLowerCase() === 'true';
+      if (!next || (attempt > 0 && scheme.kind === next.kind && !stale)) return response;
+      await response.body?.cancel();
+      scheme = next;
+      this.schemes.set(origin, scheme);
+    }
+  }
+
+  private authorization(scheme: Scheme, url: URL, init: HttpRequest): string | undefined {
+    if (!this.credentials || scheme.kind === 'none') return undefined;
+    if (scheme.kind === 'basic') {
+      return `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`, 'utf8').toString('base64')}`;
+    }
+    return scheme.session.authorization({ method: init.method, uri: `${url.pathname}${url.search}`, ...(init.body !== undefined ? { body: init.body } : {}) });
+  }
+}
+
+/** What a failed request says, without the URL's credentials or the request's headers. */
+export function describeFailure(e: unknown): string {
+  if (e instanceof Error) {
+    if (e.name === 'TimeoutError') return 'no answer within the time limit';
+    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code) return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ECONNRESET' ? 'connection reset' : cause.code;
+    return e.message;
+  }
+  return String(e);
+}

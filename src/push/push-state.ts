@@ -1,0 +1,56 @@
+// What a store is known to hold: per store, the hash of each graph the last pushes sent and verified, kept beside the output directory.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * `graphs` maps each graph IRI to the content hash the store is known to hold, or null when that is not
+ * known (a push sent it but could not verify it, or it failed half way): such graphs are sent again.
+ * A graph in `graphs` that the build no longer has is deleted from the store by the next push.
+ */
+export interface PushState {
+  format: 'projectgraph-push/1';
+  /** The endpoints, without credentials, for people reading the file. */
+  graphStore: string;
+  sparql: string;
+  /** The build sequence and state of the last push that ended in sync, if any. */
+  sequence?: number;
+  state?: string;
+  graphs: Record<string, string | null>;
+}
+
+/**
+ * Push state lives in `.projectgraph/push/` next to the output directory (output/ itself is replaced by
+ * every build), one file per graph store, named after its host and a hash of its URL.
+ */
+export function pushStateFile(outDir: string, graphStore: URL): string {
+  const id = createHash('sha256').update(graphStore.toString()).digest('hex').slice(0, 12);
+  const host = graphStore.host.replace(/[^A-Za-z0-9.-]+/g, '_');
+  return path.join(path.dirname(path.resolve(outDir)), '.projectgraph', 'push', `${host}-${id}.json`);
+}
+
+export async function readPushState(file: string): Promise<PushState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const s = JSON.parse(text) as PushState;
+    if (s.format === 'projectgraph-push/1' && s.graphs && typeof s.graphs === 'object') return s;
+  } catch {
+    // A damaged state file is the same as none: the push then checks the store itself.
+  }
+  return undefined;
+}
+
+/** Written to a temporary file and renamed, so a push killed while saving leaves the previous state whole. */
+export async function writePushState(file: string, state: PushState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const sorted: PushState = { ...state, graphs: Object.fromEntries(Object.entries(state.graphs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(sorted, null, 1)}\n`);
+  await rename(tmp, file);
+}

@@ -1,0 +1,190 @@
+// Push: brings a store's named graphs in line with a build over the Graph Store Protocol, sending only what changed, then checks the store's counts.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.ts';
+import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../publish/change-sets.ts';
+import { GraphStore, GraphStoreError } from './graph-store.ts';
+import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
+import { pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
+import { countGraphs } from './store-counts.ts';
+
+export interface PushOptions {
+  outDir: string;
+  /** The store's SPARQL query endpoint: used to check what the store holds. */
+  store: string;
+  /** The store's Graph Store Protocol endpoint; default: the same URL as `store` (as Fuseki's dataset URL serves both). */
+  graphStore?: string;
+  user?: string;
+  password?: string;
+  /** Send every graph, not only the changed ones. */
+  full?: boolean;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  timeoutMs?: number;
+  /** Where push state is kept (default: see pushStateFile). */
+  stateFile?: string;
+  /** Called after each graph-store request succeeded; tests use it to stop a store half way through a push. */
+  onSent?: (op: Operation) => void | Promise<void>;
+}
+
+export interface Operation {
+  method: 'PUT' | 'DELETE';
+  graph: string;
+}
+
+export interface OutOfSync {
+  graph: string;
+  reason: string;
+}
+
+export interface PushReport {
+  graphStore: string;
+  sparql: string;
+  sequence: number;
+  stateFile: string;
+  put: string[];
+  deleted: string[];
+  unchanged: number;
+  /** Graphs and triples the store holds under our prefix after the push, when it could be asked. */
+  verified?: { graphs: number; triples: number };
+  outOfSync: OutOfSync[];
+  seconds: number;
+}
+
+export async function push(options: PushOptions): Promise<PushReport> {
+  const started = performance.now();
+  const manifest = await readManifest(options.outDir);
+  const sparql = endpoint(options.store, '--store');
+  const gsp = endpoint(options.graphStore ?? options.store, '--graph-store');
+  const credentials: Credentials | undefined =
+    options.user !== undefined ? { user: options.user, password: options.password ?? '' } : (gsp.credentials ?? sparql.credentials);
+  const http = new HttpClient(credentials, options.timeoutMs);
+  const store = new GraphStore(http, gsp.url);
+  const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
+  const previous = await readPushState(stateFile);
+  const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
+  const outOfSync = new Map<string, string>();
+  const state = (): PushState => ({ format: 'projectgraph-push/1', graphStore: redactUrl(gsp.url), sparql: redactUrl(sparql.url), graphs: known });
+  const report = (extra: Partial<PushReport> = {}): PushReport => ({
+    graphStore: redactUrl(gsp.url),
+    sparql: redactUrl(sparql.url),
+    sequence: manifest.sequence,
+    stateFile,
+    put: [],
+    deleted: [],
+    unchanged: 0,
+    ...extra,
+    outOfSync: [...outOfSync].map(([graph, reason]) => ({ graph, reason })).sort((a, b) => (a.graph < b.graph ? -1 : 1)),
+    seconds: (performance.now() - started) / 1000,
+  });
+
+  // Without a record of this store (first push, or the state was lost) or with --full, ask the store which
+  // of our graphs it holds, so that graphs of records deleted since are removed too.
+  if (!previous || options.full) {
+    let counts: Map<string, number>;
+    try {
+      counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
+    } catch (e) {
+      for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, `not sent: the store could not be asked what it holds (${describeFailure(e)})`);
+      return report();
+    }
+    for (const g of counts.keys()) if (!(g in manifest.graphs) && !(g in known)) known[g] = null;
+  }
+
+  const puts = Object.keys(manifest.graphs).filter((g) => options.full || known[g] !== manifest.graphs[g]!.hash);
+  const deletes = Object.keys(known).filter((g) => !(g in manifest.graphs));
+  const unchanged = Object.keys(manifest.graphs).length - puts.length;
+  // Until the store confirms them, the graphs about to change are unknown: a push killed now resends them next time.
+  for (const g of [...puts, ...deletes]) known[g] = null;
+  await writePushState(stateFile, state());
+
+  const sent: string[] = [];
+  const deleted: string[] = [];
+  const ops: Operation[] = [...puts.map((graph) => ({ method: 'PUT' as const, graph })), ...deletes.map((graph) => ({ method: 'DELETE' as const, graph }))];
+  let stopped: string | undefined;
+  let next = 0;
+  const nqFile = path.join(options.outDir, manifest.dump);
+  const worker = async () => {
+    while (stopped === undefined && next < ops.length) {
+      const op = ops[next++]!;
+      try {
+        if (op.method === 'PUT') {
+          const lines = (await readGraphLines(nqFile, manifest, [op.graph])).get(op.graph) ?? [];
+          await store.put(op.graph, lines.join(''));
+          sent.push(op.graph);
+        } else {
+          await store.delete(op.graph);
+          delete known[op.graph];
+          deleted.push(op.graph);
+        }
+      } catch (e) {
+        const reason = e instanceof GraphStoreError ? e.message : `${op.method} failed: ${describeFailure(e)}`;
+        outOfSync.set(op.graph, reason);
+        // A store that is gone, or that refuses our account, will refuse the rest too: stop sending.
+        if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = reason;
+        continue;
+      }
+      await options.onSent?.(op);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, ops.length)) }, worker));
+  for (const op of ops) {
+    if (!outOfSync.has(op.graph) && !sent.includes(op.graph) && !deleted.includes(op.graph)) {
+      outOfSync.set(op.graph, `not sent: the push stopped after an earlier failure (${stopped ?? 'unknown'})`);
+    }
+  }
+
+  // Verify: the store must hold exactly our graphs under the prefix, each with the build's triple count.
+  let verified: PushReport['verified'];
+  try {
+    const counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
+    let triples = 0;
+    for (const [g, entry] of Object.entries(manifest.graphs)) {
+      const found = counts.get(g) ?? 0;
+      triples += found;
+      if (found === entry.triples) {
+        if (known[g] === null && sent.includes(g)) known[g] = entry.hash;
+        continue;
+      }
+      known[g] = null;
+      if (!outOfSync.has(g)) outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
+    }
+    for (const [g, n] of counts) {
+      if (g in manifest.graphs) continue;
+      triples += n;
+      known[g] = null;
+      if (!outOfSync.has(g)) outOfSync.set(g, `the store still holds this graph (${n} triples), which the build no longer has`);
+    }
+    verified = { graphs: counts.size, triples };
+  } catch (e) {
+    for (const g of sent) if (!outOfSync.has(g)) outOfSync.set(g, `sent, but not verified: the store could not be asked (${describeFailure(e)})`);
+  }
+
+  const final = state();
+  if (outOfSync.size === 0) Object.assign(final, { sequence: manifest.sequence, state: manifest.state });
+  await writePushState(stateFile, final);
+  return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, ...(verified ? { verified } : {}) });
+}
+
+async function readManifest(outDir: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8');
+  } catch {
+    throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} not found: run "projectgraph build" first`);
+  }
+  const m = parseManifest(text);
+  if (typeof m === 'string') throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} ${m}: run "projectgraph build" again`);
+  return m;
+}
+
+function endpoint(value: string, option: string): ReturnType<typeof splitCredentials> {
+  let parsed: ReturnType<typeof splitCredentials>;
+  try {
+    parsed = splitCredentials(value);
+  } catch {
+    throw new UsageError(`${option} must be an http or https URL`);
+  }
+  if (parsed.url.protocol !== 'http:' && parsed.url.protocol !== 'https:') throw new UsageError(`${option} must be an http or https URL`);
+  return parsed;
+}

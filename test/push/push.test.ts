@@ -1,0 +1,170 @@
+// push against a real SPARQL engine (Oxigraph) behind a Graph Store endpoint on 127.0.0.1: only changed graphs sent, deletions, failures that the next push repairs, no leaked credentials.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isomorphic } from 'rdf-isomorphic';
+import { Parser } from 'n3';
+import type { Quad } from '@rdfjs/types';
+import { build } from '../../src/pipeline.ts';
+import { push, type PushOptions } from '../../src/push/push.ts';
+import { runCli, workspaceWithRealData } from '../support/project.ts';
+import { startTestStore, type TestStore } from './support/oxigraph-store.ts';
+
+const USER = 'editor';
+const PASSWORD = 'pässwörd-s3cret';
+const BASE = 'https://projectgraph.example/';
+
+function storeQuads(s: TestStore): Quad[] {
+  const nq = s.store.dump({ format: 'application/n-quads' }) as string;
+  return new Parser({ format: 'application/n-quads' }).parse(nq);
+}
+
+async function buildQuads(out: string): Promise<Quad[]> {
+  return new Parser({ format: 'application/n-quads' }).parse(await readFile(path.join(out, 'dataset.nq'), 'utf8'));
+}
+
+describe('projectgraph push to a Graph Store endpoint', () => {
+  let ws: string;
+  let data: string;
+  let out: string;
+  let store: TestStore;
+  let options: PushOptions;
+  const writes = () => store.log.filter((r) => r.method === 'PUT' || r.method === 'DELETE').filter((r) => r.status !== 401);
+  const rebuild = () => build({ dataDir: data, outDir: out, sourceDateEpoch: '1790000000' });
+
+  beforeAll(async () => {
+    ws = await workspaceWithRealData();
+    data = path.join(ws, 'data');
+    out = path.join(ws, 'output');
+    await rebuild();
+    store = await startTestStore({ user: USER, password: PASSWORD });
+    options = { outDir: out, store: store.sparql, graphStore: store.graphStore, user: USER, password: PASSWORD };
+  });
+  afterAll(async () => store?.close());
+
+  it('sends every graph the first time, and the store then holds exactly the build', async () => {
+    const report = await push(options);
+    const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { graphs: Record<string, unknown> };
+    expect(report.outOfSync).toEqual([]);
+    expect(report.put).toEqual(Object.keys(manifest.graphs).sort());
+    expect(writes().map((r) => r.method)).toEqual(report.put.map(() => 'PUT'));
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+    expect(report.verified).toEqual({ graphs: report.put.length, triples: (await buildQuads(out)).length });
+  });
+
+  it('sends nothing when nothing changed', async () => {
+    store.log.length = 0;
+    const report = await push(options);
+    expect(report.put).toEqual([]);
+    expect(report.unchanged).toBeGreaterThan(10);
+    expect(writes()).toEqual([]);
+    expect(report.outOfSync).toEqual([]);
+  });
+
+  it('sends exactly the one graph of an edited record', async () => {
+    const file = path.join(data, 'organisations/enschede.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede'));
+    await rebuild();
+    store.log.length = 0;
+    const report = await push(options);
+    expect(report.put).toEqual([`${BASE}graph/organisation/enschede`]);
+    expect(writes().map((r) => `${r.method} ${r.graph}`)).toEqual([`PUT ${BASE}graph/organisation/enschede`]);
+    const names = store.store.query(`SELECT ?n WHERE { GRAPH <${BASE}graph/organisation/enschede> { <${BASE}organisation/enschede> <http://schema.org/name> ?n } }`) as Map<string, { value: string }>[];
+    expect(names.map((b) => b.get('n')?.value)).toEqual(['Gemeente Enschede']);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('deletes the graph of a deleted record', async () => {
+    await rm(path.join(data, 'organisations/hengelo.yaml'));
+    const project = path.join(data, 'projects/cluster-governance-kks-2015.yaml');
+    await writeFile(project, (await readFile(project, 'utf8')).replace(/^\s*- hengelo\n/m, ''));
+    await rebuild();
+    store.log.length = 0;
+    const report = await push(options);
+    expect(report.deleted).toEqual([`${BASE}graph/organisation/hengelo`]);
+    expect(report.put).toEqual([`${BASE}graph/project/cluster-governance-kks-2015`]);
+    expect(report.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('reports a graph the store refused, and the next push sends only that graph and converges', async () => {
+    const file = path.join(data, 'organisations/enschede.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Enschede (gemeente)'));
+    await rebuild();
+    store.refuse = (method, graph) => (method === 'PUT' && graph.endsWith('/organisation/enschede') ? 500 : undefined);
+    const failed = await push(options);
+    expect(failed.outOfSync.map((o) => o.graph)).toEqual([`${BASE}graph/organisation/enschede`]);
+    expect(failed.outOfSync[0]?.reason).toMatch(/HTTP 500/);
+    store.refuse = undefined;
+    store.log.length = 0;
+    const again = await push(options);
+    expect(again.put).toEqual([`${BASE}graph/organisation/enschede`]);
+    expect(again.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('when the store goes away half way, lists what is not in sync, and the next push resends those and converges', async () => {
+    for (const [id, name] of [['enschede', 'Enschede'], ['kei', 'KEI-centrum (gewijzigd)']] as const) {
+      const file = path.join(data, `organisations/${id}.yaml`);
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, `name: ${name}`));
+    }
+    const project = path.join(data, 'projects/cluster-governance-kks-2015.yaml');
+    await writeFile(project, (await readFile(project, 'utf8')).replace(/^name: (.*)$/m, 'name: $1 (bewerkt)'));
+    await rebuild();
+    const half = await push({ ...options, concurrency: 1, onSent: () => void (store.down = true) });
+    expect(half.put).toHaveLength(1);
+    expect(half.outOfSync).toHaveLength(3);
+    expect(half.outOfSync.map((o) => o.graph)).toContain(half.put[0]);
+    store.down = false;
+    store.log.length = 0;
+    const again = await push(options);
+    // The one that did arrive was never verified, so it is sent again with the two that did not.
+    expect(again.put).toHaveLength(3);
+    expect(again.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('without its push state, asks the store and removes graphs under the dataset that the build does not have', async () => {
+    const report0 = await push(options);
+    await rm(report0.stateFile);
+    store.store.update(`INSERT DATA { GRAPH <${BASE}graph/project/gone> { <${BASE}project/gone> <http://schema.org/name> "weg" } }`);
+    const report = await push(options);
+    expect(report.deleted).toEqual([`${BASE}graph/project/gone`]);
+    expect(report.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('sends every graph with --full', async () => {
+    store.log.length = 0;
+    const report = await push({ ...options, full: true });
+    expect(report.unchanged).toBe(0);
+    expect(report.put.length).toBeGreaterThan(10);
+    expect(writes().length).toBe(report.put.length);
+  });
+
+  it('says when the credentials are refused, and never prints the password (not even one given in the URL)', async () => {
+    const wrong = await runCli(
+      ['push', '--out', out, '--store', store.sparql, '--graph-store', store.graphStore, '--user', USER, '--password', 'not-it', '--full'],
+      ws,
+    );
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/the store refused the credentials/);
+    expect(wrong.stderr + wrong.stdout).not.toContain('not-it');
+    const inUrl = store.graphStore.replace('http://', `http://${USER}:${encodeURIComponent(PASSWORD)}@`);
+    const ok = await runCli(['push', '--out', out, '--store', store.sparql, '--graph-store', inUrl, '--full'], ws);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/in sync/);
+    expect(ok.stdout + ok.stderr).not.toContain(PASSWORD);
+    expect(ok.stdout + ok.stderr).not.toContain(encodeURIComponent(PASSWORD));
+    const state = await readFile(path.join(ws, '.projectgraph/push', (await import('node:fs')).readdirSync(path.join(ws, '.projectgraph/push'))[0]!), 'utf8');
+    expect(state).not.toContain(encodeURIComponent(PASSWORD));
+    expect(store.log.some((r) => r.authorization?.startsWith('Basic '))).toBe(true);
+  });
+
+  it('refuses to push without a build', async () => {
+    const r = await runCli(['push', '--out', path.join(ws, 'nothing'), '--store', store.sparql], ws);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/graphs\.json not found: run "projectgraph build" first/);
+  });
+});
