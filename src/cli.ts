@@ -66,8 +66,11 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.invalid;
     }
     if (isFileSystemError(e)) {
-      // A full disk or a read-only directory is the environment's problem, not a bug: say which file and why, no stack.
-      process.stderr.write(`projectgraph: ${e.syscall} ${e.path}: ${e.code} (${e.message.split(',')[0]}); nothing was published, the previous output is unchanged\n`);
+      // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
+      const reason = e.message.replace(/^[A-Z]+: /, '').split(',')[0];
+      process.stderr.write(
+        `projectgraph: ${e.code}: ${reason} (${e.syscall}${e.path ? ` ${e.path}` : ''}); nothing was published, the previous output is unchanged\n`,
+      );
       return EXIT.fault;
     }
     process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -75,8 +78,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; path: string; code: string } {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string' && typeof (e as NodeJS.ErrnoException).path === 'string';
+function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {
+  const err = e as NodeJS.ErrnoException;
+  return e instanceof Error && typeof err.syscall === 'string' && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
 }
 
 /** The process entry point: runs the command and sets the exit code. */

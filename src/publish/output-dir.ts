@@ -38,7 +38,13 @@ export class StagedOutput {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       hadPrevious = false;
     }
-    await rename(this.dir, this.target);
+    try {
+      await rename(this.dir, this.target);
+    } catch (e) {
+      // Put the previous output back, so a failed swap never leaves no output at all.
+      if (hadPrevious) await rename(retired, this.target);
+      throw e;
+    }
     if (hadPrevious) await rm(retired, { recursive: true, force: true });
   }
 
