@@ -2,7 +2,7 @@
 import type { LangText, ProjectRecord, Publication } from '../ingest/schema.ts';
 import type { ImportConfig, InfoboxField } from './config.ts';
 import { cleanSpaces, nameKey, recordId } from './normalise.ts';
-import type { PageField, RawPage } from './page.ts';
+import { lineSpan, type PageField, type RawPage } from './page.ts';
 import type { Findings } from './problems.ts';
 import { parsePublicationLine } from './publication-line.ts';
 
@@ -162,7 +162,7 @@ function firstOfEach(fields: PageField[], page: RawPage, findings: Findings): Ma
   const out = new Map<InfoboxField, PageField>();
   for (const f of fields) {
     const first = out.get(f.field);
-    if (first) findings.warn('BAD_VALUE', `${f.label} is given twice (first on line ${first.line}); this one is not imported`, page.file, f.line, page.title?.text);
+    if (first) findings.warn('BAD_VALUE', `${f.label} is given twice (first on line ${first.line}); this one${lineSpan(f)} is not imported`, page.file, f.line, page.title?.text);
     else out.set(f.field, f);
   }
   return out;

@@ -7,6 +7,8 @@ export interface PageText {
   text: string;
   /** The line in the file where it starts (1-based, counted in the file, not in the page). */
   line: number;
+  /** The last line, where the text runs over several lines (a wikitext parameter value). */
+  endLine?: number;
   /** URLs of labelled links ([url text]) in this text, in order; footnote links are in RawPage.links. */
   urls?: string[];
 }
@@ -91,4 +93,9 @@ export function excerpt(text: string, max = 60): string {
 /** Splits text into lines on LF, CRLF or CR, numbered from `firstLine`. */
 export function splitLines(text: string, firstLine = 1): { text: string; line: number }[] {
   return text.split(/\r\n|\r|\n/).map((t, i) => ({ text: t, line: firstLine + i }));
+}
+
+/** " (lines a–b)" for text that runs over several lines, so a finding about it names them all. */
+export function lineSpan(t: { line: number; endLine?: number }): string {
+  return t.endLine !== undefined && t.endLine > t.line ? ` (lines ${t.line}–${t.endLine})` : '';
 }

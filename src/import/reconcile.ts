@@ -127,12 +127,13 @@ export function reconcile(drafts: ProjectDraft[], existing: SourcedRecord[], con
     const at: Origin = { file: draft.page.file, line: draft.page.title?.line ?? draft.page.firstLine, page: draft.title };
     const found = existingProjects.get(nameKey(draft.title)) ?? existingById.get(`project:${recordId(draft.title)}`);
     const id = found?.data.id ?? allocate('project', draft.title, at);
+    // The programme first: it stands above the infobox on the page, so it is the first to claim an id.
+    const programmeId = draft.programme ? programme(draft.programme.name, draft.programme.parent, { ...at, line: draft.programme.line }) : undefined;
     const participants: string[] = [];
     for (const p of draft.participants) {
       const orgId = organisation(p.name, { ...at, line: p.line });
       if (!participants.includes(orgId)) participants.push(orgId);
     }
-    const programmeId = draft.programme ? programme(draft.programme.name, draft.programme.parent, { ...at, line: draft.programme.line }) : undefined;
     const publications = draft.record.publications?.map((p) => {
       const owner = publicationOwners.get(p.id);
       if (owner === undefined || owner === id) {

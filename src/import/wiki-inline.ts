@@ -5,7 +5,8 @@ import { cleanSpaces } from './normalise.ts';
  * One pattern for every inline construct that matters, so they are handled left to right in one pass:
  * self-closing <ref/>, <ref>…</ref>, [[internal|label]], [http://url label] and bare [http://url].
  */
-const INLINE = /<ref\b[^>]*\/>|<ref\b[^>]*>([\s\S]*?)<\/ref\s*>|\[\[([^\]|]*)(?:\|([^\]]*))?\]\]|\[((?:https?:)?\/\/[^\s\]]+)(?:[ \t\u00a0]+([^\]]*))?\]/giu;
+// A link target holds no brackets, braces or "|" (as in MediaWiki titles), so an unclosed "[[" never swallows text up to a later link.
+const INLINE = /<ref\b[^>]*\/>|<ref\b[^>]*>([\s\S]*?)<\/ref\s*>|\[\[([^\][|{}<>\n]{1,255})(?:\|([^\][\n]*))?\]\]|\[((?:https?:)?\/\/[^\s\][]+)(?:[ \t\u00a0]+([^\][\n]*))?\]/giu;
 const URL_IN_TEXT = /https?:\/\/[^\s\]<>|]+/iu;
 const HIDDEN_LINK_PREFIX = /^(?:categorie|category|bestand|file|afbeelding|image|media):/iu;
 

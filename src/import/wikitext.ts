@@ -1,7 +1,7 @@
 // Reads MediaWiki wikitext: the infobox template's named parameters, == headings ==, * bullets and paragraphs, links as footnotes.
 import type { ImportConfig } from './config.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
-import { LineLedger, excerpt, splitLines, type PageSection, type PageText, type RawPage } from './page.ts';
+import { LineLedger, excerpt, lineSpan, splitLines, type PageSection, type PageText, type RawPage } from './page.ts';
 import type { Findings } from './problems.ts';
 import { chromeSite } from './rendered-page.ts';
 import { numberFootnotes, renderInline, type Footnote } from './wiki-inline.ts';
@@ -68,7 +68,9 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       continue;
     }
     if (!config.templates.has(nameKey(name))) {
-      findings.warn('UNKNOWN_LABEL', `unknown template {{${name}}}: not imported (add it to infobox.templates if it is the infobox)`, src.file, startLine, pageName ?? page.title?.text);
+      const endLine = lineAt(t.end - 1);
+      const lines = endLine > startLine ? ` (lines ${startLine}–${endLine})` : '';
+      findings.warn('UNKNOWN_LABEL', `unknown template {{${name}}}${lines}: not imported (add it to infobox.templates if it is the infobox)`, src.file, startLine, pageName ?? page.title?.text);
       continue;
     }
     page.hasInfobox = true;
@@ -77,19 +79,21 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       const at = t.start + 2 + part.offset;
       const lead = part.text.length - part.text.trimStart().length;
       const line = lineAt(at + lead);
+      const trail = part.text.length - part.text.trimEnd().length;
+      const span = { line, endLine: Math.max(line, lineAt(at + part.text.length - trail - 1)) };
       if (eq < 0) {
-        if (part.text.trim() !== '') findings.warn('UNKNOWN_LABEL', `template parameter without a name ${excerpt(part.text)}: not imported`, src.file, line, pageName ?? page.title?.text);
+        if (part.text.trim() !== '') findings.warn('UNKNOWN_LABEL', `template parameter without a name ${excerpt(part.text)}${lineSpan(span)}: not imported`, src.file, line, pageName ?? page.title?.text);
         continue;
       }
       const label = cleanSpaces(part.text.slice(0, eq));
       const field = config.labels.get(nameKey(label));
       if (!field) {
-        findings.warn('UNKNOWN_LABEL', `unknown label "${label}": not imported (add it to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
+        findings.warn('UNKNOWN_LABEL', `unknown label "${label}"${lineSpan(span)}: not imported (add it to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
         continue;
       }
       const value = renderInline(part.text.slice(eq + 1), at + eq + 1, footnotes);
       noteLinks(value.footnotes);
-      page.fields.push({ field, label, text: value.text, line, ...(value.urls.length > 0 ? { urls: value.urls } : {}) });
+      page.fields.push({ field, label, text: value.text, ...span, ...(value.urls.length > 0 ? { urls: value.urls } : {}) });
     }
   }
 
@@ -141,10 +145,12 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
         if (next.trim() === '' || /^[*#=]/u.test(next.trim())) break;
         j++;
       }
+      // Joined with their line breaks (a link cannot span one) and with indent marks blanked, not cut, so
+      // the text keeps its offsets in the page and footnote numbers still line up.
       blockText = lines
         .slice(i, j + 1)
-        .map((l) => l.text.replace(/^[:;]+/u, ''))
-        .join(' ');
+        .map((l) => l.text.replace(/^[:;]+/u, (m) => ' '.repeat(m.length)))
+        .join('\n');
       blockStart = i;
       i = j;
     }
