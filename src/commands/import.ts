@@ -1,7 +1,7 @@
 // `projectgraph import`: wiki pages (rendered text, wikitext, Special:Export XML) into YAML records under data/.
 import { importPages } from '../import/run-import.ts';
 import { formatImportProblem } from '../import/problems.ts';
-import { UsageError } from '../errors.ts';
+import { DataError, UsageError, formatProblem } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
 
 export const importCommand: Command = {
@@ -27,18 +27,27 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
   async run(v, positionals) {
     if (positionals.length === 0) throw new UsageError('name at least one page file or directory to import');
     const dryRun = v['dry-run'] === true;
-    const result = await importPages({
-      inputs: positionals,
-      dataDir: String(v.data),
-      dryRun,
-      force: v.force === true,
-      configFiles: Array.isArray(v.config) ? v.config.map(String) : [],
-    });
+    let result;
+    try {
+      result = await importPages({
+        inputs: positionals,
+        dataDir: String(v.data),
+        dryRun,
+        force: v.force === true,
+        configFiles: Array.isArray(v.config) ? v.config.map(String) : [],
+      });
+    } catch (e) {
+      // A label set that cannot be read or checked: nothing was read or written.
+      if (!(e instanceof DataError)) throw e;
+      for (const p of e.problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
+      process.stdout.write(`import failed, nothing was written: the label set has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`);
+      return EXIT.invalid;
+    }
     const { findings, actions } = result;
     for (const p of findings.items) process.stderr.write(`${formatImportProblem(p)}\n`);
     const failed = findings.errors.length > 0;
     const would = failed || dryRun;
-    for (const a of actions) {
+    for (const a of failed ? [] : actions) {
       if (a.status === 'create' || a.status === 'update') {
         process.stdout.write(`${would ? `would ${a.status}` : a.status === 'create' ? 'created' : 'updated'} ${a.shown}\n`);
       }
