@@ -1,6 +1,7 @@
 // The query engine: Comunica over an in-memory RDF/JS store, reading only that store, with results serialised in a chosen media type.
 import { createReadStream } from 'node:fs';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
+import { ArrayIterator } from 'asynciterator';
 import { StreamParser } from 'n3';
 import { RdfStore } from 'rdf-stores';
 import type * as RDF from '@rdfjs/types';
@@ -78,7 +79,6 @@ export function createEngine(store: EngineStore): Engine {
 /** The part of Comunica's result streams (asynciterator) that the row limit uses. */
 interface ResultIterator {
   take(limit: number): ResultIterator;
-  filter(keep: (item: unknown) => boolean): ResultIterator;
   toArray(): Promise<unknown[]>;
 }
 
@@ -126,20 +126,20 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
   }
   if (result.resultType === 'bindings' || result.resultType === 'quads') {
     const stream = (await result.execute()) as unknown as ResultIterator;
-    // One item past the limit tells whether the result was cut, without reading further.
-    const limited = stream.take(request.maxRows + 1).filter(() => {
-      rows += 1;
-      if (rows > request.maxRows) truncated = true;
-      return rows <= request.maxRows;
-    });
+    // One item past the limit tells whether the result was cut, without reading further. The rows are held
+    // (at most maxRows) and handed to the writer as a fresh iterator: Comunica's writers miss the end of a
+    // stream that has already ended, which an empty limited stream has.
+    const items = await stream.take(request.maxRows + 1).toArray();
+    truncated = items.length > request.maxRows;
+    const kept = truncated ? items.slice(0, request.maxRows) : items;
+    rows = kept.length;
     if (result.resultType === 'quads' && request.mediaType === 'application/ld+json') {
       // Comunica's streaming JSON-LD writer repeats a key within one object when a subject's triples are not
       // adjacent, and JSON readers then keep only the last; jsonld.js writes each node once.
-      const quads = (await limited.toArray()) as RDF.Quad[];
-      const body = await toJsonLd(quads, request.jsonLdContext ?? {});
-      return { body, mediaType: request.mediaType, truncated, rows: truncated ? request.maxRows : rows };
+      const body = await toJsonLd(kept as RDF.Quad[], request.jsonLdContext ?? {});
+      return { body, mediaType: request.mediaType, truncated, rows };
     }
-    counted = { ...result, execute: async () => limited } as unknown as typeof result;
+    counted = { ...result, execute: async () => new ArrayIterator(kept, { autoStart: false }) } as unknown as typeof result;
   }
   if (result.resultType === 'boolean' && (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')) {
     // SPARQL's CSV/TSV formats define only tables; an ASK answer is written as a one-cell table, as Jena does.
@@ -150,6 +150,5 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
   const serialised = await engine.comunica.resultToString(counted, request.mediaType, context);
   let body = '';
   for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
-  if (truncated) rows = request.maxRows;
   return { body, mediaType: request.mediaType, truncated, rows };
 }

@@ -262,7 +262,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A client that goes away or is cut off by the request timeout mid-body is not a fault of ours.
+    req.on('error', () => reject(new HttpError(400, 'the request body was not completed')));
   });
 }
 

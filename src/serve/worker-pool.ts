@@ -92,6 +92,11 @@ export class QueryPool {
     return this.running.size;
   }
 
+  /** Workers that have loaded the store and can take queries (a replaced one counts once it is ready). */
+  get readyWorkers(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
   /** Runs one query on a free worker, queueing briefly when all are busy. */
   run(request: WorkerRequest['request']): Promise<QueryResponse> {
     return new Promise((resolve, reject) => {
