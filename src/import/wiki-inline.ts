@@ -13,6 +13,8 @@ const HIDDEN_LINK_PREFIX = /^(?:categorie|category|bestand|file|afbeelding|image
 export interface Footnote {
   n: number;
   url?: string;
+  /** What a <ref> says besides its link, which no record field holds. */
+  text?: string;
 }
 
 /**
@@ -28,7 +30,8 @@ export function numberFootnotes(text: string): Map<number, Footnote> {
     if (whole.startsWith('<')) {
       if (refBody === undefined) continue; // <ref name="x"/> repeats an earlier footnote
       const found = URL_IN_TEXT.exec(refBody);
-      out.set(m.index, { n: ++n, ...(found ? { url: found[0] } : {}) });
+      const rest = cleanSpaces(refBody.replace(INLINE, (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) => (w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? ''))).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, ''));
+      out.set(m.index, { n: ++n, ...(found ? { url: found[0] } : {}), ...(rest !== '' ? { text: rest } : {}) });
     } else if (url !== undefined && (label === undefined || label.trim() === '')) {
       out.set(m.index, { n: ++n, url: absolute(url) });
     }

@@ -48,7 +48,13 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     return undefined;
   }
   const footnotes = numberFootnotes(text);
-  const noteLinks = (notes: Footnote[]) => notes.forEach((n) => n.url !== undefined && page.links.set(n.n, n.url));
+  const noteLinks = (notes: Footnote[], line: number) =>
+    notes.forEach((n) => {
+      if (n.url !== undefined) page.links.set(n.n, n.url);
+      if (n.text !== undefined) {
+        findings.warn('UNMAPPED_LINE', `the text of footnote [${n.n}] is not imported (only its link is): ${excerpt(n.text)}`, src.file, line, pageName ?? page.title?.text);
+      }
+    });
 
   const templates = findTemplates(text, (offset, message) => findings.error('TEMPLATE_BRACES', message, src.file, lineAt(offset), pageName));
   if (templates === undefined) return undefined;
@@ -91,8 +97,15 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
         findings.warn('UNKNOWN_LABEL', `unknown label "${label}"${lineSpan(span)}: not imported (add it to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
         continue;
       }
-      const value = renderInline(part.text.slice(eq + 1), at + eq + 1, footnotes);
-      noteLinks(value.footnotes);
+      // Templates inside a value cannot be rendered here: they are blanked (same length, so offsets hold) and reported.
+      let raw = part.text.slice(eq + 1);
+      for (const inner of findTemplates(raw, () => {}) ?? []) {
+        const innerName = cleanSpaces(splitTopLevel(inner.inner)[0]?.text ?? '');
+        findings.warn('UNKNOWN_LABEL', `template {{${innerName}}} inside "${label}" is not imported`, src.file, lineAt(at + eq + 1 + inner.start), pageName ?? page.title?.text);
+        raw = raw.slice(0, inner.start) + ' '.repeat(inner.end - inner.start) + raw.slice(inner.end);
+      }
+      const value = renderInline(raw, at + eq + 1, footnotes);
+      noteLinks(value.footnotes, line);
       page.fields.push({ field, label, text: value.text, ...span, ...(value.urls.length > 0 ? { urls: value.urls } : {}) });
     }
   }
@@ -164,7 +177,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     if (inLead) {
       if (!page.subtitle && !page.fields.some((f) => f.field === 'subtitle') && !bullet) {
         page.subtitle = { text: rendered.text, line };
-        noteLinks(rendered.footnotes);
+        noteLinks(rendered.footnotes, line);
         blockLines.forEach((l) => ledger.mapped(l));
       } else {
         blockLines.forEach((l) => ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle));
@@ -175,7 +188,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       blockLines.forEach((l) => ledger.report(l, `text under the unknown heading "${unknownHeading}" is not imported: ${excerpt(rendered.text)}`, pageTitle));
       continue;
     }
-    noteLinks(rendered.footnotes);
+    noteLinks(rendered.footnotes, line);
     section.blocks.push({ text: rendered.text, line, bullet: bullet !== null, ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}) });
     blockLines.forEach((l) => ledger.mapped(l));
   }

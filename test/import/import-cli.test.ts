@@ -131,6 +131,9 @@ describe('importing the real page', () => {
     ]);
     expect(p.status).toBe('ongoing');
     expect([p.startYear, p.endYear]).toEqual([2016, 2019]);
+    const q = parse(await readFile(path.join(xml, 'data/projects/synthetische-steden-pilot-synthetic.yaml'), 'utf8')) as Record<string, unknown>;
+    expect([q.status, q.startYear, q.endYear, q.programme]).toEqual(['planned', 2020, undefined, 'synthetische-steden']);
+    expect(parse(await readFile(path.join(xml, 'data/programmes/synthetische-steden.yaml'), 'utf8'))).toEqual({ id: 'synthetische-steden', name: 'Synthetische Steden', partOf: 'verdus' });
   });
 
   describe('into data that already has the records', () => {
