@@ -16,7 +16,12 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
     findings.error('EMPTY_FILE', 'the file holds no page (only white space)', file, 1);
     return undefined;
   }
-  if (chromeSite(first.text, config) !== undefined || labelOf(first.text, config) || sectionOf(first.text, config) || BULLET.test(first.text)) {
+  // The title is the first line. It is missing when that line is the wiki's chrome, or looks like a field,
+  // heading or bullet without the chrome line that follows every title ("Status quo (KKS 2012)" is a title).
+  const firstAt = lines.indexOf(first);
+  const chromeFollows = lines.slice(firstAt + 1, firstAt + 4).some((l) => chromeSite(l.text, config) !== undefined);
+  const looksLikeContent = labelOf(first.text, config) !== undefined || sectionOf(first.text, config) !== undefined || BULLET.test(first.text);
+  if (chromeSite(first.text, config) !== undefined || (looksLikeContent && !chromeFollows)) {
     findings.error('NO_TITLE', `the page has no title line: the first line is ${excerpt(first.text)}, which is not a title`, file, first.line);
     return undefined;
   }

@@ -42,6 +42,12 @@ describe('malformed pages', () => {
     expect(r.unchanged).toBe(true);
   });
 
+  it('a title that starts like a label is still the title when the wiki chrome follows it', async () => {
+    const r = await importFiles({ 'a.txt': realPage.replace('Cluster Governance (KKS 2015)', 'Status quo van de stad (synthetic)') });
+    expect(r.findings.items).toEqual([]);
+    expect([...(await records(path.join(r.ws, 'data'))).keys()]).toContain('projects/status-quo-van-de-stad-synthetic.yaml');
+  });
+
   it('no title: the page starts with the wiki chrome after blank lines', async () => {
     const r = await importFiles({ 'a.txt': '\n\nUit Netwerk Wiki | Zicht op het netwerk\nStatus Afgerond\n' });
     expect(found(r.findings.items, 'NO_TITLE')).toEqual([{ severity: 'error', file: 'a.txt', line: 3, page: undefined }]);
