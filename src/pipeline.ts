@@ -8,14 +8,14 @@ import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
 import { loadShapes, validateRecords } from './validate/shacl.ts';
 import { sortedGraph } from './publish/graph.ts';
-import { toNTriples } from './publish/ntriples.ts';
 import { toTurtle } from './publish/turtle.ts';
-import { toJsonLd } from './publish/jsonld.ts';
+import { jsonLdChunks, toJsonLd } from './publish/jsonld.ts';
+import { turtlePieces, writePieces } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
 import { StagedOutput } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
-import { DUMP_FORMATS, describeDump } from './publish/dumps.ts';
+import { DUMP_FORMATS } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
@@ -81,22 +81,25 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await out.write(name, content);
     files.push(name);
   };
-  const writeDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], content: string) => {
-    await write(format.file, content);
-    return describeDump(format, content);
-  };
   const writeDocument = async (name: string, quads: Quad[]) => {
     const sorted = sortedGraph(quads).quads;
     await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
     await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
   };
   try {
-    // The dumps, whose exact bytes the catalogue describes.
+    // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
+    const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
+      stage(format.file);
+      const written = await writePieces(path.join(out.dir, format.file), pieces);
+      files.push(format.file);
+      return { ...format, ...written };
+    };
     const dumps = [
-      await writeDump(DUMP_FORMATS.nTriples, toNTriples(graph)),
-      await writeDump(DUMP_FORMATS.turtle, await toTurtle(graph.quads, prefixes(base))),
-      await writeDump(DUMP_FORMATS.jsonLd, await toJsonLd(graph.quads, jsonldContext(base))),
+      await streamDump(DUMP_FORMATS.nTriples, graph.lines),
+      await streamDump(DUMP_FORMATS.turtle, turtlePieces(graph.quads, prefixes(base))),
+      await streamDump(DUMP_FORMATS.jsonLd, jsonLdChunks(graph.quads, jsonldContext(base))),
     ];
+    stage('catalog');
 
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID.
     const inVocabulary = graph.quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
@@ -116,11 +119,13 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     });
     await writeDocument('def', vocabulary);
     await writeDocument('catalog', catalog);
+    stage('named-graphs');
     await publishNamedGraphs({ graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write });
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
+    stage('pages');
     const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
     const shown = [...graph.quads, ...vocabulary, ...catalog, ...description];
     for await (const file of siteFiles({ base, dataset, quads: shown, downloads, date })) await write(file.name, file.content);

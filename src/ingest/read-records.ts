@@ -48,7 +48,27 @@ export async function readRecords(dataDir: string): Promise<Records> {
   const folders = new Map<string, RecordKind>(
     Object.entries(RECORD_KINDS).map(([kind, def]) => [def.folder, kind as RecordKind]),
   );
-  for (const file of await listYamlFiles(dataDir, problems)) {
+  const files = await listYamlFiles(dataDir, problems);
+  // Files are read and parsed a few at a time ahead of use (I/O overlaps parsing); results are taken in file order.
+  const reads = new Map<number, Promise<Sourced<unknown>>>();
+  const readAt = (i: number): Promise<Sourced<unknown>> | undefined => {
+    const file = files[i];
+    if (file === undefined) return undefined;
+    const rel = path.relative(dataDir, file);
+    const kind = folders.get(rel.split(path.sep)[0] ?? '');
+    if (rel === 'dataset.yaml' || !kind || rel.split(path.sep).length !== 2) return undefined;
+    const p = readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType);
+    p.catch(() => {}); // awaited below in order; this only keeps an early rejection from counting as unhandled
+    return p;
+  };
+  const AHEAD = 32;
+  for (let i = 0; i < Math.min(AHEAD, files.length); i++) {
+    const p = readAt(i);
+    if (p) reads.set(i, p);
+  }
+  for (const [index, file] of files.entries()) {
+    const ahead = readAt(index + AHEAD);
+    if (ahead) reads.set(index + AHEAD, ahead);
     const rel = path.relative(dataDir, file);
     const folder = rel.split(path.sep)[0] ?? '';
     if (rel === 'dataset.yaml') continue;
@@ -61,8 +81,10 @@ export async function readRecords(dataDir: string): Promise<Records> {
       });
       continue;
     }
+    const pending = reads.get(index);
+    reads.delete(index);
     try {
-      const sourced = await readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType);
+      const sourced = await (pending ?? readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType));
       records.push({ kind, ...(sourced as Sourced<never>) });
     } catch (e) {
       collect(e, problems, display(file));

@@ -1,4 +1,5 @@
 // Reads one YAML file into a plain value plus a locator that turns a field path into file:line:column.
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { DataError, type SourceLocation } from '../errors.ts';
@@ -32,10 +33,13 @@ export async function readYaml(absolutePath: string, displayPath: string): Promi
     ]);
   }
   const text = await readFile(absolutePath, 'utf8');
-  return parseYaml(text, displayPath);
+  // The parsed document is not kept: at 100,000 records the syntax trees alone would take gigabytes. Locating a
+  // field (only needed when something is wrong) reads and parses the file again, once.
+  return parseYaml(text, displayPath, () => readFileSync(absolutePath, 'utf8'));
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+/** `reread` gives the text again for locating fields later; without it the text itself is kept for that. */
+export function parseYaml(text: string, file: string, reread?: () => string): ParsedYaml {
   const lineCounter = new LineCounter();
   // maxAliasCount bounds alias expansion, so a "billion laughs" file is refused instead of eating memory.
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -58,7 +62,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       }),
     );
   }
-  const source: YamlSource = { file, locate: (path) => locate(doc, lineCounter, file, path) };
+  const source = lazySource(file, reread ?? (() => text));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
@@ -69,6 +73,28 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     );
   }
   return { value, source };
+}
+
+/** A locator that parses the text on first use and keeps that parse for later lookups in the same file. */
+function lazySource(file: string, text: () => string): YamlSource {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  return {
+    file,
+    locate(path) {
+      if (!parsed) {
+        let again: string;
+        try {
+          again = text();
+        } catch {
+          // The file vanished after it was read: the record is still reported, at the top of the file.
+          return { file, line: 1, column: 1 };
+        }
+        const lines = new LineCounter();
+        parsed = { doc: parseDocument(again, { lineCounter: lines, uniqueKeys: true }), lines };
+      }
+      return locate(parsed.doc, parsed.lines, file, path);
+    },
+  };
 }
 
 function locate(doc: Document, lines: LineCounter, file: string, path: FieldPath): SourceLocation {

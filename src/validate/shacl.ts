@@ -1,13 +1,20 @@
 // Validate: runs the SHACL shapes in shapes/ over the mapped graph and traces every result back to file:line and field.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Parser, Store } from 'n3';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Parser, Store, Writer } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Term } from '@rdfjs/types';
 import type { Problem, SourceLocation } from '../errors.ts';
 import { formatField } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
-import { SH } from '../vocab.ts';
+import { RDF, SH } from '../vocab.ts';
+import { prepareShapes, validateBatch, type PlainResult, type PlainTerm, type PreparedShapes } from './shacl-batch.mjs';
+
+const RDF_TYPE = RDF('type').value;
+/** Plain JavaScript, so worker threads start without a TypeScript loader (tsx does not reach into workers). */
+const WORKER_URL = new URL('./shacl-worker.mjs', import.meta.url);
 
 /** The file in shapes/ whose triples join the data graph (class axioms) instead of the shapes graph. */
 const CLASS_AXIOMS = 'classes.ttl';
@@ -36,19 +43,197 @@ export interface ValidationOutcome {
   warnings: Problem[];
 }
 
-/** Validates the mapped records together and returns located problems; only engine faults throw. */
-export async function validateRecords(mapped: MappedRecord[], bundle: ShapesBundle): Promise<ValidationOutcome> {
+export interface ValidateOptions {
+  /** Records per batch; each batch is validated on a graph of its own. */
+  batchRecords?: number;
+  /** Worker threads; 0 validates the batches on this thread. Default: one per core, none for small inputs. */
+  workers?: number;
+}
+
+/** Below this many quads, starting worker threads costs more than it saves. */
+const WORKER_THRESHOLD_QUADS = 60_000;
+
+/**
+ * Validates the mapped records and returns located problems; only engine faults throw.
+ *
+ * Whole-graph validation slows down as the graph grows and keeps every quad in one store, so the graph is cut
+ * into batches of records, validated in worker threads. A batch holds every statement about the subjects its
+ * records alone describe; subjects that several records describe (keywords, places, programmes) form one batch of
+ * their own. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them) and the
+ * class axioms. Only the nodes a batch owns are targeted there (shacl-batch.mjs). Our shapes follow single
+ * predicates from the focus node and look at the nodes they point to only through sh:class, so a focus node sees
+ * the same statements as in the whole graph. The outcome equals validateWholeGraph's, which test/validate checks
+ * on injected errors; shapes with targets that cannot be decided per batch fall back to the whole graph.
+ */
+export async function validateRecords(
+  mapped: MappedRecord[],
+  bundle: ShapesBundle,
+  options: ValidateOptions = {},
+): Promise<ValidationOutcome> {
+  const prepared = prepareShapes(toNTriples(bundle.shapes), toNTriples(bundle.axioms));
+  if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
+  const total = mapped.reduce((n, m) => n + m.quads.length, 0);
+  const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+  const batches = cutBatches(mapped, options.batchRecords ?? 1000);
+  const results = workers === 0 ? await validateHere(batches, prepared) : await validateInWorkers(batches, bundle, workers);
+  return locateAll(results, mapped);
+}
+
+/** The reference: rdf-validate-shacl over one store holding every quad. Slow on large graphs; kept for comparison. */
+export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesBundle): Promise<ValidationOutcome> {
   const data = new Store();
   for (const m of mapped) data.addQuads(m.quads);
   data.addQuads(bundle.axioms);
   const validator = new SHACLValidator(bundle.shapes);
   const report = await validator.validate(data);
-  const index = originIndex(mapped);
+  return locateAll(report.results.map(plainResult), mapped);
+}
+
+interface Batch {
+  /** The batch's statements and the types of the nodes they point to, as N-Triples. */
+  ntriples: string;
+  /** The subjects this batch owns: only results about them count. */
+  focus: string[];
+  quadCount: number;
+}
+
+function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
+  const SHARED = -1;
+  const owner = new Map<string, number>();
+  const types = new Map<string, Quad[]>();
+  mapped.forEach((m, i) => {
+    for (const q of m.quads) {
+      const s = q.subject.value;
+      const o = owner.get(s);
+      if (o === undefined) owner.set(s, i);
+      else if (o !== i) owner.set(s, SHARED);
+      if (q.predicate.value === RDF_TYPE) {
+        const list = types.get(s);
+        if (list) list.push(q);
+        else types.set(s, [q]);
+      }
+    }
+  });
+  const writer = new Writer({ format: 'N-Triples' });
+  const line = (q: Quad) => writer.quadToString(q.subject, q.predicate, q.object);
+  const build = (quads: Iterable<Quad>, mine: (subject: string) => boolean): Batch => {
+    const lines = new Set<string>();
+    const focus = new Set<string>();
+    const pointedAt = new Set<string>();
+    for (const q of quads) {
+      lines.add(line(q));
+      focus.add(q.subject.value);
+      if (q.object.termType === 'NamedNode' && !mine(q.object.value)) pointedAt.add(q.object.value);
+    }
+    for (const node of pointedAt) for (const t of types.get(node) ?? []) lines.add(line(t));
+    return { ntriples: [...lines].join(''), focus: [...focus], quadCount: lines.size };
+  };
+  for (let from = 0; from < mapped.length; from += size) {
+    const to = Math.min(mapped.length, from + size);
+    const inBatch = (s: string) => {
+      const o = owner.get(s);
+      return o !== undefined && o >= from && o < to;
+    };
+    const own = function* () {
+      for (let i = from; i < to; i++) for (const q of mapped[i]!.quads) if (owner.get(q.subject.value) === i) yield q;
+    };
+    yield build(own(), inBatch);
+  }
+  const shared = function* () {
+    for (const m of mapped) for (const q of m.quads) if (owner.get(q.subject.value) === SHARED) yield q;
+  };
+  const last = build(shared(), (s) => owner.get(s) === SHARED);
+  if (last.focus.length > 0) yield last;
+}
+
+async function validateHere(batches: Iterable<Batch>, prepared: PreparedShapes): Promise<PlainResult[]> {
+  const results: PlainResult[] = [];
+  for (const b of batches) results.push(...(await validateBatch(prepared, b.ntriples, b.focus)));
+  return results;
+}
+
+/** Workers take the next batch as soon as they are free; batches are cut only when asked for, so few exist at once. */
+async function validateInWorkers(batches: Iterator<Batch>, bundle: ShapesBundle, count: number): Promise<PlainResult[]> {
+  const workerData = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
+  const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
+  const perBatch: PlainResult[][] = [];
+  let taken = 0;
+  let finished = false;
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (;;) {
+          if (finished) return;
+          const next = batches.next();
+          if (next.done) {
+            finished = true;
+            return;
+          }
+          const index = taken++;
+          perBatch[index] = await ask(worker, next.value);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return perBatch.flat();
+}
+
+function toNTriples(quads: Iterable<Quad>): string {
+  const w = new Writer({ format: 'N-Triples' });
+  let out = '';
+  for (const q of quads) out += w.quadToString(q.subject, q.predicate, q.object);
+  return out;
+}
+
+/** One batch to one worker; resolves with its results, rejects on an engine fault or a dead worker. */
+function ask(worker: Worker, batch: Batch): Promise<PlainResult[]> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (m: { results?: PlainResult[]; error?: string }) => {
+      done();
+      if (m.error !== undefined) reject(new Error(`SHACL validation failed in a worker: ${m.error}`));
+      else resolve(m.results ?? []);
+    };
+    const onError = (e: Error) => {
+      done();
+      reject(e);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`SHACL worker stopped with exit code ${code}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ ntriples: batch.ntriples, focus: batch.focus });
+  });
+}
+
+function plainResult(r: ResultLike): PlainResult {
+  const term = (t: Term | null): PlainTerm | null => (t ? { termType: t.termType, value: t.value } : null);
+  return {
+    focusNode: term(r.focusNode),
+    path: term(r.path),
+    value: term(r.value),
+    message: r.message.map((m) => m.value),
+    severity: r.severity?.value ?? null,
+    sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
+  };
+}
+
+function locateAll(results: PlainResult[], mapped: MappedRecord[]): ValidationOutcome {
+  const index = originIndex(mapped, results);
   const violations: Problem[] = [];
   const warnings: Problem[] = [];
-  for (const r of report.results) {
+  for (const r of results) {
     const problem = locateResult(r, index);
-    (r.severity?.equals(SH('Violation')) ? violations : warnings).push(problem);
+    (r.severity === SH('Violation').value ? violations : warnings).push(problem);
   }
   return { violations: sortProblems(violations), warnings: sortProblems(warnings) };
 }
@@ -63,16 +248,19 @@ interface OriginIndex {
   bySubjectPredicate: Map<string, Located>;
 }
 
-function originIndex(mapped: MappedRecord[]): OriginIndex {
+/** Locates only the subjects the results are about: locating every origin of a large build would cost minutes. */
+function originIndex(mapped: MappedRecord[], results: PlainResult[]): OriginIndex {
+  const wanted = new Set(results.map((r) => r.focusNode?.value ?? ''));
   const bySubject = new Map<string, Located>();
   const bySubjectPredicate = new Map<string, Located>();
+  if (wanted.size === 0) return { bySubject, bySubjectPredicate };
   for (const m of mapped) {
     for (const o of m.origins) {
-      const located = { location: m.source.locate(o.field), field: formatField(o.field) };
+      if (!wanted.has(o.subject)) continue;
       const key = o.predicate === undefined ? o.subject : `${o.subject} ${o.predicate}`;
       const map = o.predicate === undefined ? bySubject : bySubjectPredicate;
       // The first record that states something owns it: shared nodes (keywords, places) point at their first use.
-      if (!map.has(key)) map.set(key, located);
+      if (!map.has(key)) map.set(key, { location: m.source.locate(o.field), field: formatField(o.field) });
     }
   }
   return { bySubject, bySubjectPredicate };
@@ -87,13 +275,13 @@ interface ResultLike {
   sourceConstraintComponent: Term | null;
 }
 
-function locateResult(r: ResultLike, index: OriginIndex): Problem {
+function locateResult(r: PlainResult, index: OriginIndex): Problem {
   const focus = r.focusNode?.value ?? '';
   const predicate = r.path?.termType === 'NamedNode' ? r.path.value : undefined;
   const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
   const node = index.bySubject.get(focus);
   const at = exact ?? node;
-  const message = r.message.map((m) => m.value).join('; ') || shortName(r.sourceConstraintComponent?.value);
+  const message = r.message.join('; ') || shortName(r.sourceConstraintComponent ?? undefined);
   const about = predicate !== undefined ? ` [${shortName(predicate)} of <${focus}>]` : ` [<${focus}>]`;
   return {
     code: 'SHACL_VIOLATION',
@@ -111,6 +299,10 @@ function shortName(iri: string | undefined): string {
 }
 
 function sortProblems(ps: Problem[]): Problem[] {
-  const key = (p: Problem) => `${p.location?.file ?? '~'}\u0000${String(p.location?.line ?? 0).padStart(9, '0')}\u0000${p.message}`;
-  return ps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Field and value break ties, so the order does not depend on the order in which batches finished.
+  const key = (p: Problem) =>
+    `${p.location?.file ?? '~'}\u0000${String(p.location?.line ?? 0).padStart(9, '0')}\u0000${p.message}\u0000${p.field ?? ''}\u0000${p.value ?? ''}`;
+  const keyed = ps.map((p) => ({ p, k: key(p) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.p);
 }

@@ -1,0 +1,22 @@
+// Types of shacl-batch.mjs (plain JavaScript so that worker threads can load it without a TypeScript loader).
+export interface PlainTerm {
+  termType: string;
+  value: string;
+}
+
+/** A validation result as plain data, so it can cross from a worker thread. */
+export interface PlainResult {
+  focusNode: PlainTerm | null;
+  path: PlainTerm | null;
+  value: PlainTerm | null;
+  message: string[];
+  severity: string | null;
+  sourceConstraintComponent: string | null;
+}
+
+export interface PreparedShapes {
+  readonly batchable: boolean;
+}
+
+export function prepareShapes(shapesNt: string, axiomsNt: string): PreparedShapes;
+export function validateBatch(prepared: PreparedShapes, ntriples: string, focus: string[]): Promise<PlainResult[]>;
