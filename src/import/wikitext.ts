@@ -101,7 +101,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       let raw = part.text.slice(eq + 1);
       for (const inner of findTemplates(raw, () => {}) ?? []) {
         const innerName = cleanSpaces(splitTopLevel(inner.inner)[0]?.text ?? '');
-        findings.warn('UNKNOWN_LABEL', `template {{${innerName}}} inside "${label}" is not imported`, src.file, lineAt(at + eq + 1 + inner.start), pageName ?? page.title?.text);
+        const where = { line: lineAt(at + eq + 1 + inner.start), endLine: lineAt(at + eq + inner.end) };
+        findings.warn('UNKNOWN_LABEL', `template {{${innerName}}} inside "${label}"${lineSpan(where)} is not imported`, src.file, where.line, pageName ?? page.title?.text);
         raw = raw.slice(0, inner.start) + ' '.repeat(inner.end - inner.start) + raw.slice(inner.end);
       }
       const value = renderInline(raw, at + eq + 1, footnotes);
