@@ -8,7 +8,8 @@ import { cleanSpaces } from './normalise.ts';
 // A link target holds no brackets, braces or "|" (as in MediaWiki titles), so an unclosed "[[" never swallows text up to a later link.
 const INLINE = /<ref\b[^>]*\/>|<ref\b[^>]*>([\s\S]*?)<\/ref\s*>|\[\[([^\][|{}<>\n]{1,255})(?:\|([^\][\n]*))?\]\]|\[((?:https?:)?\/\/[^\s\][]+)(?:[ \t\u00a0]+([^\][\n]*))?\]/giu;
 const URL_IN_TEXT = /https?:\/\/[^\s\]<>|]+/iu;
-const HIDDEN_LINK_PREFIX = /^(?:categorie|category|bestand|file|afbeelding|image|media):/iu;
+const CATEGORY_PREFIX = /^(?:categorie|category):/iu;
+const MEDIA_PREFIX = /^(?:bestand|file|afbeelding|image|media):/iu;
 
 export interface Footnote {
   n: number;
@@ -45,12 +46,15 @@ export interface Rendered {
   urls: string[];
   /** Footnotes that appear in this text: number → URL where known. */
   footnotes: Footnote[];
+  /** Media links (images, files) that show no text and are not imported, as written. */
+  media: string[];
 }
 
 /** Renders `source`, which starts at `offset` in the page text numbered by `numberFootnotes`. */
 export function renderInline(source: string, offset: number, footnotes: Map<number, Footnote>): Rendered {
   const urls: string[] = [];
   const used: Footnote[] = [];
+  const media: string[] = [];
   const replaced = source.replace(INLINE, (whole: string, refBody: string | undefined, target: string | undefined, label: string | undefined, url: string | undefined, urlLabel: string | undefined, at: number) => {
     const note = footnotes.get(offset + at);
     if (note) {
@@ -59,14 +63,19 @@ export function renderInline(source: string, offset: number, footnotes: Map<numb
     }
     if (whole.startsWith('<')) return '';
     if (target !== undefined) {
-      if (HIDDEN_LINK_PREFIX.test(target.trim())) return '';
+      // Categories are the wiki's own bookkeeping (chrome); media links are reported by the caller.
+      if (CATEGORY_PREFIX.test(target.trim())) return '';
+      if (MEDIA_PREFIX.test(target.trim())) {
+        media.push(whole);
+        return '';
+      }
       return label !== undefined && label.trim() !== '' ? label : target.replace(/^:/, '').replace(/_/g, ' ');
     }
     if (url !== undefined) urls.push(absolute(url));
     return urlLabel ?? '';
   });
   const text = cleanSpaces(decodeEntities(replaced.replace(/'{2,5}/g, '').replace(/<br\s*\/?>/giu, ' ').replace(/<\/?[a-z][^>]*>/giu, '')));
-  return { text, urls, footnotes: used };
+  return { text, urls, footnotes: used, media };
 }
 
 function absolute(url: string): string {

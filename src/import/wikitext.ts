@@ -48,13 +48,15 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     return undefined;
   }
   const footnotes = numberFootnotes(text);
-  const noteLinks = (notes: Footnote[], line: number) =>
+  const noteLinks = (notes: Footnote[], line: number, media: string[] = []) => {
+    for (const m of media) findings.warn('UNMAPPED_LINE', `${excerpt(m)} (an image or file) is not imported`, src.file, line, pageName ?? page.title?.text);
     notes.forEach((n) => {
       if (n.url !== undefined) page.links.set(n.n, n.url);
       if (n.text !== undefined) {
         findings.warn('UNMAPPED_LINE', `the text of footnote [${n.n}] is not imported (only its link is): ${excerpt(n.text)}`, src.file, line, pageName ?? page.title?.text);
       }
     });
+  };
 
   const templates = findTemplates(text, (offset, message) => findings.error('TEMPLATE_BRACES', message, src.file, lineAt(offset), pageName));
   if (templates === undefined) return undefined;
@@ -106,7 +108,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
         raw = raw.slice(0, inner.start) + ' '.repeat(inner.end - inner.start) + raw.slice(inner.end);
       }
       const value = renderInline(raw, at + eq + 1, footnotes);
-      noteLinks(value.footnotes, line);
+      noteLinks(value.footnotes, line, value.media);
       page.fields.push({ field, label, text: value.text, ...span, ...(value.urls.length > 0 ? { urls: value.urls } : {}) });
     }
   }
@@ -172,13 +174,14 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     const blockLines = lines.slice(blockStart, i + 1).map((l) => l.line);
     const pageTitle = pageName ?? page.title?.text;
     if (rendered.text === '') {
-      blockLines.forEach((l) => ledger.mapped(l));
+      // Markup that shows no text here (an image, an empty <ref/>): nothing to import, but said so.
+      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(lines.find((x) => x.line === l)?.text ?? '')}`, pageTitle));
       continue;
     }
     if (inLead) {
       if (!page.subtitle && !page.fields.some((f) => f.field === 'subtitle') && !bullet) {
         page.subtitle = { text: rendered.text, line };
-        noteLinks(rendered.footnotes, line);
+        noteLinks(rendered.footnotes, line, rendered.media);
         blockLines.forEach((l) => ledger.mapped(l));
       } else {
         blockLines.forEach((l) => ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle));
@@ -189,7 +192,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       blockLines.forEach((l) => ledger.report(l, `text under the unknown heading "${unknownHeading}" is not imported: ${excerpt(rendered.text)}`, pageTitle));
       continue;
     }
-    noteLinks(rendered.footnotes, line);
+    noteLinks(rendered.footnotes, line, rendered.media);
     section.blocks.push({ text: rendered.text, line, bullet: bullet !== null, ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}) });
     blockLines.forEach((l) => ledger.mapped(l));
   }

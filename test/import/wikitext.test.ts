@@ -62,3 +62,14 @@ describe('wikitext', () => {
     expect(crlf.findings).toEqual(lf.findings);
   });
 });
+
+describe('wikitext markup that shows no text', () => {
+  it('reports images instead of dropping them silently, alone or inside a paragraph', () => {
+    const { findings, draft } = read('{{DISPLAYTITLE:Beeld (synthetic)}}\n{{Project|status=Lopend}}\n== Toelichting ==\n[[Bestand:Kaart.png|thumb]]\nTekst.\n\n[[File:Foto.jpg]]\n');
+    expect(findings).toEqual([
+      ['UNMAPPED_LINE', 4, '"[[Bestand:Kaart.png|thumb]]" (an image or file) is not imported'],
+      ['UNMAPPED_LINE', 7, 'nothing to import in "[[File:Foto.jpg]]"'],
+    ]);
+    expect(draft?.record.description).toBe('Tekst.');
+  });
+});
