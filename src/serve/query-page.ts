@@ -21,6 +21,9 @@ export const QUERY_PAGE_ASSETS: Record<string, [string, string]> = {
 export const QUERY_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/** The prefixes YASGUI offers while typing, from this server instead of prefix.cc. */
+export const PREFIXES_PATH = `${ASSET_PREFIX}prefixes.json`;
+
 /** Runs in the browser: starts YASGUI on this endpoint with one tab per example query. */
 export const QUERY_PAGE_SCRIPT = `// Starts YASGUI on this server's endpoint, with one tab per example query.
 (function () {
@@ -33,7 +36,12 @@ export const QUERY_PAGE_SCRIPT = `// Starts YASGUI on this server's endpoint, wi
     persistenceId: null,
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { autocompleters: ['variables'], persistenceId: null, showQueryButton: true }
+    yasqe: {
+      autocompleters: ['variables', 'prefixes'],
+      prefixCcApi: new URL('/_assets/prefixes.json', window.location.href).href,
+      persistenceId: null,
+      showQueryButton: true
+    }
   });
   examples.forEach(function (example, i) {
     yasgui.addTab(i === 0, { name: example.name, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } });

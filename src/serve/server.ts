@@ -11,7 +11,8 @@ import { parseQuery, PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
 import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
-import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, queryPageHtml } from './query-page.ts';
+import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PREFIXES_PATH, queryPageHtml } from './query-page.ts';
+import { prefixes } from '../vocab.ts';
 import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
 import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
@@ -163,6 +164,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
     if (rawPath === `${ASSET_PREFIX}query-page.js`) return send(req, res, 200, QUERY_PAGE_SCRIPT, 'text/javascript', {});
+    if (rawPath === PREFIXES_PATH) return send(req, res, 200, JSON.stringify(prefixes(baseIri ?? 'http://localhost/')), 'application/json', {});
     const asset = QUERY_PAGE_ASSETS[rawPath];
     if (!asset) throw new HttpError(404, 'not found');
     const body = await readFile(asset[0]);
