@@ -1,7 +1,7 @@
 // The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs and the published files.
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RESULT_MEDIA_TYPES } from './media-types.ts';
@@ -174,12 +174,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   async function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: Resource): Promise<void> {
     const chosen = chooseMediaType(req, RESOURCE_MEDIA_TYPES);
     if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
-    const headers = { Vary: 'Accept', 'Content-Location': '' };
+    const headers: Record<string, string> = { Vary: 'Accept' };
     const type = chosen as (typeof RESOURCE_MEDIA_TYPES)[number];
     const file = type === 'application/n-triples' ? undefined : resource.files[type];
-    const ext = { 'text/html': '.html', 'text/turtle': '.ttl', 'application/ld+json': '.jsonld', 'application/n-triples': '.nt' }[type];
-    headers['Content-Location'] = `${(req.url ?? '/').split('?')[0]}${ext}`;
-    if (file) return sendFile(req, res, file, chosen, headers);
+    if (file) {
+      // The published file this representation is, so clients can link to one form directly.
+      const relative = path.relative(await realpath(outDir), file.file).split(path.sep).map(encodeURIComponent).join('/');
+      headers['Content-Location'] = `/${relative}`;
+      return sendFile(req, res, file, chosen, headers);
+    }
     // No published file for this form: build it from the published Turtle, else from the store.
     const turtle = resource.files['text/turtle'];
     const quads = turtle ? await quadsFromTurtleFile(turtle, resource.iri) : await describeFromStore(pool, resource.iri, maxRows);

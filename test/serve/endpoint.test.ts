@@ -373,6 +373,32 @@ describe('dereferencing', () => {
     }
   });
 
+  it('serves the home page, the dataset, the catalog, VoID (also at /.well-known/void) and our vocabulary', async () => {
+    const home = await get('/', { Accept: 'text/html' });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toBe(await readFile(path.join(outDir, 'index.html'), 'utf8'));
+    const voidDoc = await get('/.well-known/void');
+    expect(voidDoc.status).toBe(200);
+    expect(voidDoc.headers.get('content-type')).toMatch(/^text\/turtle/);
+    expect(await voidDoc.text()).toBe(await readFile(path.join(outDir, 'void.ttl'), 'utf8'));
+    const catalog = await get('/catalog.ttl');
+    expect(catalog.status).toBe(200);
+    expect(parseRdf(await catalog.text(), 'Turtle').length).toBeGreaterThan(10);
+    const dataset = await get('/dataset', { Accept: 'text/html' });
+    expect(dataset.status).toBe(200);
+    expect(dataset.headers.get('content-location')).toBe('/dataset.html');
+    const term = await get('/def/background', { Accept: 'text/turtle' });
+    expect(term.status).toBe(200);
+    const termQuads = parseRdf(await term.text(), 'Turtle');
+    expect(termQuads.some((q) => q.subject.value === 'https://projectgraph.example/def/background')).toBe(true);
+    const concept = await get('/def/project-status/completed', { Accept: 'application/n-triples' });
+    expect(concept.status).toBe(200);
+    expect(await concept.text()).toContain('<https://projectgraph.example/def/project-status/completed>');
+    const vocabulary = await get('/def/', { Accept: 'text/html' });
+    expect(vocabulary.status).toBe(200);
+    expect(vocabulary.headers.get('content-location')).toBe('/def/index.html');
+  });
+
   it('serves the dumps as files with their media types', async () => {
     for (const [p, type] of [
       ['/dataset.ttl', 'text/turtle'],
