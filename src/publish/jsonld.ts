@@ -2,7 +2,6 @@
 import jsonld from 'jsonld';
 import type { Literal, Quad, Term } from '@rdfjs/types';
 import { RDF, XSD } from '../vocab.ts';
-import { sortedGraph } from './graph.ts';
 
 /*
  * jsonld.js `fromRDF` + `compact` needs 5.5 GB and over a minute for 4 M triples, and its compaction does far
@@ -136,6 +135,14 @@ export class CompactionRules {
   }
 }
 
+/** Rules are read once per context object: pages call toJsonLd once per resource with the same context. */
+const ruleCache = new WeakMap<object, CompactionRules>();
+function rulesFor(context: Record<string, unknown>): CompactionRules {
+  let rules = ruleCache.get(context);
+  if (!rules) ruleCache.set(context, (rules = new CompactionRules(context)));
+  return rules;
+}
+
 /** One subject's statements as a compact node object; keys sorted, @id and @type first. */
 export function nodeObject(subject: Term, quads: readonly Quad[], rules: CompactionRules): NodeObject {
   const types: string[] = [];
@@ -188,7 +195,7 @@ export function nodeObject(subject: Term, quads: readonly Quad[], rules: Compact
  * `JSON.stringify(document, null, 2)`: a lone subject is merged into the top level, as jsonld.js does.
  */
 export function* jsonLdChunks(quads: Iterable<Quad>, context: Record<string, unknown>): Generator<string> {
-  const rules = new CompactionRules(context);
+  const rules = rulesFor(context);
   if (!rules.supported) throw new Error('this JSON-LD context uses features the direct builder does not support; use toJsonLd');
   const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
   let first: NodeObject | undefined;
@@ -225,12 +232,19 @@ export function* jsonLdChunks(quads: Iterable<Quad>, context: Record<string, unk
  * Named graphs, or a context with features beyond prefixes, @vocab and simple terms, go through jsonld.js.
  */
 export async function toJsonLd(quads: Quad[], context: Record<string, unknown>): Promise<string> {
-  if (!new CompactionRules(context).supported || quads.some((q) => q.graph.termType !== 'DefaultGraph')) {
+  if (!rulesFor(context).supported || quads.some((q) => q.graph.termType !== 'DefaultGraph')) {
     return viaJsonLdJs(quads, context);
   }
-  // The same order as the dumps: sorted by N-Triples line, so each subject's statements are adjacent.
-  const grouped = sortedGraph(quads).quads;
-  return [...jsonLdChunks(grouped, context)].join('');
+  // Subjects in the dumps' order (N-Triples order of the subject term); each subject's statements in input order.
+  const bySubject = new Map<string, Quad[]>();
+  for (const q of quads) {
+    const key = q.subject.termType === 'BlankNode' ? `_:${q.subject.value}` : `<${q.subject.value}>`;
+    const list = bySubject.get(key);
+    if (list) list.push(q);
+    else bySubject.set(key, [q]);
+  }
+  const keys = [...bySubject.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...jsonLdChunks(keys.flatMap((k) => bySubject.get(k)!), context)].join('');
 }
 
 /** jsonld.js must never fetch: every context it sees is given inline. */

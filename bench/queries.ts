@@ -1,0 +1,38 @@
+// The six domain queries the benchmark times on both engines, and the fixed settings of the runs.
+import { ownVocabulary, SCHEMA } from '../src/vocab.ts';
+
+/** jsonld.js fromRDF + compact is measured up to this many records (above it needs gigabytes and minutes). */
+export const JSONLD_JS_MAX_RECORDS = 10_000;
+/** Timed runs per query, after one warm-up; the median is reported. */
+export const QUERY_RUNS = 5;
+
+export interface BenchQuery {
+  name: string;
+  sparql: string;
+}
+
+/** IRIs of resources known to exist in the generated data, so every query has answers. */
+export interface Sample {
+  project: string;
+  organisation: string;
+  keyword: string;
+}
+
+export function benchQueries(base: string, sample: Sample): BenchQuery[] {
+  const prefixes = `PREFIX schema: <${SCHEMA.iri}>\nPREFIX pg: <${ownVocabulary(base).iri}>\n`;
+  const q = (name: string, body: string): BenchQuery => ({ name, sparql: prefixes + body });
+  return [
+    q('lookup', `SELECT ?p ?o WHERE { <${sample.project}> ?p ?o }`),
+    q(
+      'projectsPerProgramme',
+      'SELECT ?programme (COUNT(?project) AS ?projects) WHERE { ?project a schema:ResearchProject ; schema:parentOrganization ?programme } GROUP BY ?programme ORDER BY DESC(?projects) ?programme',
+    ),
+    q('keywordAndOrganisation', `SELECT ?project ?name WHERE { ?project schema:keywords <${sample.keyword}> ; schema:member <${sample.organisation}> ; schema:name ?name }`),
+    q('nameContains', 'SELECT ?project ?name WHERE { ?project a schema:ResearchProject ; schema:name ?name . FILTER(CONTAINS(LCASE(STR(?name)), "energietransitie")) }'),
+    q('workedWith', `SELECT DISTINCT ?other WHERE { ?project schema:member <${sample.organisation}> , ?other . FILTER(?other != <${sample.organisation}>) }`),
+    q(
+      'projectsPerYearAndStatus',
+      'SELECT ?year ?status (COUNT(?project) AS ?projects) WHERE { ?project a schema:ResearchProject ; schema:foundingDate ?year ; pg:status ?status } GROUP BY ?year ?status ORDER BY ?year ?status',
+    ),
+  ];
+}

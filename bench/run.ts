@@ -1,0 +1,193 @@
+// `npm run bench -- --records N`: generates synthetic records, measures our pipeline and endpoint against the anchors, prints a table, writes bench/results.json.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { generate } from './generate.ts';
+import { benchQueries, JSONLD_JS_MAX_RECORDS, type Sample } from './queries.ts';
+import { mintIris } from '../src/map/iri.ts';
+import { targets, formatTable, type Run } from './targets.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(HERE, '..');
+const BASE = 'https://projectgraph.example/';
+/** Heap for the measuring children: the anchors (whole-graph SHACL, Comunica's store) need more than Node's default. */
+const HEAP_MB = 16_384;
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', multiple: true },
+    seed: { type: 'string', default: '42' },
+    out: { type: 'string', default: path.join(HERE, 'results.json') },
+    keep: { type: 'boolean', default: false },
+    'http-seconds': { type: 'string', default: '10' },
+  },
+});
+const requested = (values.records ?? ['1000', '10000']).flatMap((v) => v.split(',')).map((v) => Number(v.replace(/_/g, '')));
+if (requested.some((n) => !Number.isInteger(n) || n < 1)) {
+  process.stderr.write('--records takes whole numbers of projects, e.g. --records 1000 --records 10000\n');
+  process.exit(2);
+}
+// Two targets compare with 10,000 records (linear build time, jsonld.js), so a larger run brings a 10,000 run along.
+const sizes = [...new Set([...requested, ...(Math.max(...requested) > JSONLD_JS_MAX_RECORDS ? [JSONLD_JS_MAX_RECORDS] : [])])].sort((a, b) => a - b);
+const seed = Number(values.seed);
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Runs one measurement in a fresh Node process and returns the figures it printed. */
+function child(task: string, args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', path.join(HERE, 'child.ts'), task, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`bench task ${task} failed (exit ${code}):\n${out.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as Record<string, unknown>);
+    });
+  });
+}
+
+/** A project of the generated data with its first keyword and participant, so the queries have answers. */
+async function sampleOf(data: string): Promise<Sample> {
+  const files = (await readdir(path.join(data, 'projects'))).sort();
+  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as { id: string; keywords: string[]; participants: string[] };
+  const iris = mintIris(BASE);
+  return {
+    project: iris.project(record.id).value,
+    keyword: iris.keyword(record.keywords[0]!).value,
+    organisation: iris.organisation(record.participants[0]!).value,
+  };
+}
+
+/** Starts `projectgraph serve` on a free port and resolves with its SPARQL URL once it listens. */
+function startServer(out: string): Promise<{ proc: ChildProcess; sparql: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'projectgraph.js'), 'serve', '--out', out, '--port', '0', '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let seen = '';
+    let errors = '';
+    proc.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
+    proc.stdout!.on('data', (d: Buffer) => {
+      seen += d.toString();
+      const m = /SPARQL:\s+(\S+)/.exec(seen);
+      if (m) resolve({ proc, sparql: m[1]! });
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => reject(new Error(`the server stopped (exit ${code}) before it listened:\n${errors}`)));
+  });
+}
+
+async function httpFigures(out: string, sample: Sample): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const { proc, sparql } = await startServer(out);
+  const readySec = (performance.now() - started) / 1000;
+  try {
+    const { default: autocannon } = await import('autocannon');
+    const lookup = benchQueries(BASE, sample)[0]!.sparql;
+    const result = await autocannon({
+      url: `${sparql}?query=${encodeURIComponent(lookup)}`,
+      connections: 10,
+      duration: Number(values['http-seconds']),
+      headers: { accept: 'application/sparql-results+json' },
+    });
+    const ok = result['2xx'];
+    return {
+      lookupReqPerSec: result.requests.average,
+      p99Ms: result.latency.p99,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      ok,
+      serverReadySec: readySec,
+    };
+  } finally {
+    proc.kill('SIGTERM');
+  }
+}
+
+async function runSize(records: number): Promise<Run> {
+  const dir = await mkdtemp(path.join(tmpdir(), `projectgraph-bench-${records}-`));
+  const data = path.join(dir, 'data');
+  const out = path.join(dir, 'out');
+  try {
+    log(`${records} records: generating into ${data}`);
+    let t = performance.now();
+    await generate(data, records, seed);
+    const generateSec = (performance.now() - t) / 1000;
+    const sample = await sampleOf(data);
+    log(`${records}: build`);
+    const build = await child('build', [data, out]);
+    log(`${records}: n3 parse + write (the limit)`);
+    const limit = await child('limit', [path.join(out, 'dataset.ttl'), path.join(dir, 'limit.nt')]);
+    log(`${records}: SHACL, ours and whole graph`);
+    const shacl = await child('shacl', [data]);
+    log(`${records}: JSON-LD, ours and jsonld.js`);
+    const jsonld = await child('jsonld', [data, path.join(dir, 'bench.jsonld')]);
+    log(`${records}: SPARQL, our engine`);
+    const nt = path.join(out, 'dataset.nt');
+    const ours = await child('sparql-ours', [nt, BASE, JSON.stringify(sample)]);
+    log(`${records}: SPARQL, Oxigraph`);
+    const oxi = await child('sparql-oxigraph', [nt, BASE, JSON.stringify(sample)]);
+    log(`${records}: HTTP, autocannon against projectgraph serve`);
+    let http: Record<string, unknown>;
+    try {
+      http = await httpFigures(out, sample);
+    } catch (e) {
+      http = { lookupReqPerSec: null, p99Ms: null, error: (e as Error).message.slice(0, 500) };
+    }
+    const oq = ours.queries as Record<string, { p50Ms: number; rows: number }>;
+    const xq = oxi.queries as Record<string, { p50Ms: number; rows: number }>;
+    const queries = Object.fromEntries(
+      Object.keys(oq).map((name) => [name, { oursP50Ms: oq[name]!.p50Ms, oxigraphP50Ms: xq[name]?.p50Ms ?? null, rows: oq[name]!.rows, oxigraphRows: xq[name]?.rows ?? null }]),
+    );
+    return {
+      records,
+      triples: build.triples as number,
+      generateSec,
+      build: { totalSec: build.totalSec as number, peakRssMB: build.peakRssMB as number, stages: build.stages as Record<string, number>, records: build.records, files: build.files },
+      limit: { n3ParseWriteSec: limit.n3ParseWriteSec as number, triples: limit.triples },
+      shacl: shacl as Run['shacl'],
+      jsonld: jsonld as Run['jsonld'],
+      sparql: {
+        loadSec: ours.loadSec as number,
+        rssMB: ours.rssMB as number,
+        oxigraphLoadSec: oxi.loadSec as number,
+        oxigraphRssMB: oxi.rssMB as number,
+        engine: 'src/serve/engine.ts: Comunica over rdf-stores (loadStore + createEngine + executeQuery, as the server)',
+        queries,
+      },
+      http: http as Run['http'],
+    };
+  } finally {
+    if (!values.keep) await rm(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+const runs: Run[] = [];
+for (const n of sizes) runs.push(await runSize(n));
+const largest = runs[runs.length - 1]!;
+const checks = targets(runs);
+const results = {
+  ...largest,
+  generatedAt: new Date().toISOString(),
+  machine: { cpus: availableParallelism(), cpu: cpus()[0]?.model ?? '', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  seed,
+  runs,
+  targets: checks,
+};
+await writeFile(String(values.out), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${formatTable(runs, checks)}\nwrote ${String(values.out)}\n`);
