@@ -1,5 +1,5 @@
 // Malformed pages: each gives a located warning or error (file, line, page), never a crash, and errors write nothing to data/.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPages } from '../../src/import/run-import.ts';
@@ -137,6 +137,7 @@ describe('malformed pages', () => {
       { severity: 'error', file: 'big.xml', line: 6, page: 'Groot (synthetic)' },
     ]);
     expect(await records(path.join(ws, 'data'))).toEqual(new Map());
+    await rm(ws, { recursive: true, force: true });
   });
 
   it('XML that is not well-formed, and XML that is not an export', async () => {
