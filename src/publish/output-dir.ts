@@ -17,7 +17,9 @@ export class StagedOutput {
     await recover(abs);
     const dir = path.join(path.dirname(abs), `.${path.basename(abs)}${STAGING}${process.pid}`);
     await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(abs), { recursive: true });
+    // Not recursive: a recursive mkdir on a read-only file system reports ENOENT instead of EROFS.
+    await mkdir(dir);
     return new StagedOutput(abs, dir);
   }
 

@@ -1,0 +1,164 @@
+// Faults during a build: kill -9 at random moments, a full disk, a read-only output directory, data changed mid-build — the previous output always survives.
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../bench/generate.ts';
+import { BIN, DATA, runCli } from '../support/project.ts';
+import { recordOutcome } from './reliability-log.ts';
+
+/** One hash over every file under `dir` (names and bytes), for "is byte-identical to" checks. */
+async function treeHash(dir: string): Promise<string> {
+  const h = createHash('sha256');
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  const files = entries.map((e) => path.join(e.parentPath, e.name)).sort();
+  for (const f of files) h.update(path.relative(dir, f)).update('\0').update(await readFile(f)).update('\0');
+  return `${files.length}:${h.digest('hex')}`;
+}
+
+/** A seeded generator, so the kill moments are the same on every run. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe('kill -9 during a build', () => {
+  let ws: string;
+  let good: string;
+  let fullBuildMs: number;
+  beforeAll(async () => {
+    ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-kill-'));
+    await generate(path.join(ws, "data"), 500, 11);
+    const started = performance.now();
+    const r = await runCli(['build'], ws);
+    fullBuildMs = performance.now() - started;
+    expect(r.code, r.stderr).toBe(0);
+    good = await treeHash(path.join(ws, 'output'));
+    // Change one record so that a build that got through would change output/.
+    const projects = (await readdir(path.join(ws, 'data/projects'))).sort();
+    await appendFile(path.join(ws, 'data/projects', projects[0]!), 'url: https://changed.example.org/\n');
+  });
+  afterAll(async () => rm(ws, { recursive: true, force: true }));
+
+  it('leaves output/ equal to the previous good build, ten times', { timeout: 600_000 }, async () => {
+    const random = seeded(20261126);
+    const moments: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: 'ignore' });
+      const at = Math.round(200 + random() * (fullBuildMs - 200));
+      moments.push(at);
+      await new Promise((r) => setTimeout(r, at));
+      const exited = await new Promise<string>((resolve) => {
+        child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`));
+        child.kill('SIGKILL');
+      });
+      expect(exited, `kill ${i} at ${at} ms`).toBe('SIGKILL');
+      expect(await treeHash(path.join(ws, 'output')), `kill ${i} at ${at} ms`).toBe(good);
+    }
+    // The next build cleans what the killed ones left and publishes the change.
+    const r = await runCli(['build'], ws);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(ws)).filter((f) => f.startsWith('.output')).sort()).toEqual([]);
+    expect(await treeHash(path.join(ws, 'output'))).not.toBe(good);
+    recordOutcome({
+      area: 'build',
+      attack: `kill -9 of a 500-project build at random moments (${moments.join(', ')} ms of ~${Math.round(fullBuildMs)} ms)`,
+      tries: 10,
+      outcome: 'output/ byte-identical to the previous build every time; the next build cleaned up and published',
+    });
+  });
+});
+
+/** A small tmpfs for this test alone: the only way to get a real full or read-only file system here. */
+function mountTmpfs(dir: string, sizeKb: number): void {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`this test needs to mount a tmpfs (run as root, as CI does): ${(e as Error).message}`);
+  }
+}
+
+describe('a full disk and a read-only output directory', () => {
+  let ws: string;
+  let mnt: string;
+  beforeAll(async () => {
+    ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-disk-'));
+    await cp(DATA, path.join(ws, 'data'), { recursive: true });
+    mnt = path.join(ws, 'mnt');
+    await mkdir(mnt);
+    mountTmpfs(mnt, 8192);
+  });
+  afterAll(async () => {
+    execFileSync('umount', [mnt], { stdio: 'ignore' });
+    await rm(ws, { recursive: true, force: true });
+  });
+
+  it('reports a full disk clearly and keeps the previous output', { timeout: 120_000 }, async () => {
+    const out = path.join(mnt, 'output');
+    const first = await runCli(['build', '--out', out], ws);
+    expect(first.code, first.stderr).toBe(0);
+    const good = await treeHash(out);
+    // Fill what is left of the file system, then change the data so the next build has to write.
+    await writeFile(path.join(mnt, 'filler'), Buffer.alloc(64 * 1024 * 1024)).catch(() => {});
+    await appendFile(path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'), 'url: https://changed.example.org/\n');
+    const r = await runCli(['build', '--out', out], ws);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/ENOSPC: no space left on device \(write.*\); nothing was published, the previous output is unchanged/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for an environment problem
+    expect(await treeHash(out)).toBe(good);
+    expect((await readdir(mnt)).filter((f) => f.startsWith('.output'))).toEqual([]);
+    await rm(path.join(mnt, 'filler'));
+    recordOutcome({ area: 'build', attack: 'disk full during a build (8 MB tmpfs filled up)', tries: 1, outcome: 'exit 3 naming the file and ENOSPC; previous output byte-identical; staging removed' });
+  });
+
+  it('reports a read-only file system clearly and keeps the previous output', { timeout: 120_000 }, async () => {
+    const out = path.join(mnt, 'output');
+    const good = await treeHash(out);
+    execFileSync('mount', ['-o', 'remount,ro', mnt]);
+    try {
+      const r = await runCli(['build', '--out', out], ws);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/EROFS: read-only file system \(\w+ .*\); nothing was published, the previous output is unchanged/);
+      expect(await treeHash(out)).toBe(good);
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', mnt]);
+    }
+    recordOutcome({ area: 'build', attack: 'read-only output file system', tries: 1, outcome: 'exit 3 naming the directory and EROFS; previous output byte-identical' });
+  });
+});
+
+describe('data changed during a build', () => {
+  it('refuses to publish a mix of two states', { timeout: 300_000 }, async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-change-'));
+    await generate(path.join(ws, "data"), 500, 12);
+    expect((await runCli(['build'], ws)).code).toBe(0);
+    const good = await treeHash(path.join(ws, 'output'));
+    const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Wait until the build is past reading (it reports its stages after the first second), then edit a record.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/… (map|validate|publish)/.test(stderr)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    const projects = (await readdir(path.join(ws, 'data/projects'))).sort();
+    await appendFile(path.join(ws, 'data/projects', projects[5]!), 'url: https://edited.example.org/\n');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code === 0) {
+      // The edit landed after the final check: the output must then be the state before the edit, whole.
+      expect(stderr).not.toMatch(/changed while the build ran/);
+    } else {
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`${projects[5]!.replace('.', '\\.')}:1:1: changed while the build ran; run the build again`));
+      expect(await treeHash(path.join(ws, 'output'))).toBe(good);
+    }
+    await rm(ws, { recursive: true, force: true });
+    recordOutcome({ area: 'build', attack: 'a record edited while a 500-project build ran', tries: 1, outcome: code === 0 ? 'edit came after the final check; output is the whole earlier state' : 'exit 1 naming the changed file; previous output byte-identical' });
+  });
+});
