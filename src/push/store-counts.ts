@@ -2,17 +2,20 @@
 import type { HttpClient } from './http-client.ts';
 
 /**
- * Pages stay under Virtuoso's default ResultSetMaxRows (10,000), past which it silently cuts results,
- * so a store with more graphs than one page is still counted completely.
+ * Pages stay under Virtuoso's default ResultSetMaxRows (10,000), past which it cuts results. Pages follow
+ * each other by the last graph name seen rather than by OFFSET: Virtuoso refuses a sorted query whose
+ * OFFSET plus LIMIT passes that same maximum.
  */
 const PAGE = 5000;
 
-export async function countGraphs(http: HttpClient, endpoint: URL, graphPrefix: string): Promise<Map<string, number>> {
+export async function countGraphs(http: HttpClient, endpoint: URL, graphPrefix: string, page = PAGE): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (let offset = 0; ; offset += PAGE) {
+  let after: string | undefined;
+  for (;;) {
+    const from = after === undefined ? '' : ` && STR(?g) > ${JSON.stringify(after)}`;
     const query =
-      `SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ${JSON.stringify(graphPrefix)})) } ` +
-      `GROUP BY ?g ORDER BY ?g LIMIT ${PAGE} OFFSET ${offset}`;
+      `SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ${JSON.stringify(graphPrefix)})${from}) } ` +
+      `GROUP BY ?g ORDER BY STR(?g) LIMIT ${page}`;
     const res = await http.request(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/sparql-results+json' },
@@ -27,6 +30,8 @@ export async function countGraphs(http: HttpClient, endpoint: URL, graphPrefix: 
       throw new Error('the SPARQL endpoint did not answer the count query with SPARQL JSON results');
     }
     for (const r of rows) if (r.g && r.n) counts.set(r.g.value, Number(r.n.value));
-    if (rows.length < PAGE) return counts;
+    const last = rows.at(-1)?.g?.value;
+    if (rows.length < page || last === undefined || last === after) return counts;
+    after = last;
   }
 }
