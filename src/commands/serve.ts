@@ -1,5 +1,8 @@
 // `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startServer } from '../serve/server.ts';
+import { StoreLoadError } from '../serve/worker-pool.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
 
@@ -30,14 +33,25 @@ export const serveCommand: Command = {
   async run(v) {
     const port = Number(v.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
-    const running = await startServer({
-      outDir: String(v.out),
-      host: String(v.host),
-      port,
-      timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
-      maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
-      workers: positiveNumber(v.workers, 'workers', true),
-    });
+    const dataFile = path.join(String(v.out), 'dataset.nt');
+    if (!existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
+    let running;
+    try {
+      running = await startServer({
+        outDir: String(v.out),
+        host: String(v.host),
+        port,
+        timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
+        maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
+        workers: positiveNumber(v.workers, 'workers', true),
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
+      if (e instanceof StoreLoadError) throw new UsageError(`${e.message}; rebuild it with "projectgraph build"`);
+      throw e;
+    }
     process.stdout.write(
       `projectgraph serving ${String(v.out)} (${running.info.size} triples)\n` +
         `  home:         ${running.url}\n` +

@@ -67,17 +67,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxRows = options.maxRows ?? 10_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const { pool, info } = await QueryPool.start({
-    dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
-    workers: options.workers ?? 2,
-    queueLimit: options.queueLimit ?? 8,
-    timeoutMs: timeoutSeconds * 1000,
-    ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
-  });
-  const baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
-  const jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
-  const examples = exampleQueries(baseIri ?? 'http://localhost/');
-  const pageHtml = queryPageHtml(examples, { timeoutSeconds, maxRows });
+  // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
+  let pool!: QueryPool;
+  let info!: StoreInfo;
+  let baseIri: string | undefined;
+  let jsonLdContext: Record<string, unknown> | undefined;
+  let pageHtml = '';
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const startPool = async () => {
+    ({ pool, info } = await QueryPool.start({
+      dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
+      workers: options.workers ?? 2,
+      queueLimit: options.queueLimit ?? 8,
+      timeoutMs: timeoutSeconds * 1000,
+      ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
+    }));
+    baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
+    jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
+    pageHtml = queryPageHtml(exampleQueries(baseIri ?? 'http://localhost/'), { timeoutSeconds, maxRows });
+    markReady();
+  };
 
   let listenAddress = '';
   /** The origin the client used, when its Host header is a plain host name; else the address we listen on. */
@@ -88,6 +98,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    await ready;
     const method = req.method ?? 'GET';
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
@@ -212,10 +223,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // A client that stops reading or sending for this long loses its connection.
   server.setTimeout(60_000, (socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  try {
+    await startPool();
+  } catch (e) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw e;
+  }
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   listenAddress = `http://${hostForUrl}:${address.port}`;

@@ -30,6 +30,17 @@ export class QueryFaultError extends Error {
   }
 }
 
+/** The data file could not be read or parsed; nothing is served. */
+export class StoreLoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(`cannot load ${file}: ${detail.replace(/\.$/, '')}`);
+    this.name = 'StoreLoadError';
+  }
+}
+
 export interface StoreInfo {
   namedGraphs: ReadonlySet<string>;
   size: number;
@@ -82,7 +93,13 @@ export class QueryPool {
   /** Starts every worker and waits until each has loaded the store; fails if the store cannot be loaded. */
   static async start(options: PoolOptions): Promise<{ pool: QueryPool; info: StoreInfo }> {
     const pool = new QueryPool(options);
-    const infos = await Promise.all(Array.from({ length: Math.max(1, options.workers) }, () => pool.spawn()));
+    let infos: StoreInfo[];
+    try {
+      infos = await Promise.all(Array.from({ length: Math.max(1, options.workers) }, () => pool.spawn()));
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
     const first = infos[0];
     if (!first) throw new Error('no query worker started');
     return { pool, info: first };
@@ -145,7 +162,7 @@ export class QueryPool {
           resolve({ namedGraphs: new Set(reply.namedGraphs), size: reply.size, datasetIris: reply.datasetIris });
           this.next(slot);
         } else if (reply.kind === 'failed-to-load') {
-          reject(new Error(`cannot load ${this.options.dataFile}: ${reply.message}`));
+          reject(new StoreLoadError(this.options.dataFile, reply.message));
           this.remove(slot);
           void worker.terminate();
         } else {
