@@ -14,14 +14,16 @@ function positiveNumber(value: unknown, name: string, integer = false): number {
 
 export const serveCommand: Command = {
   summary: 'serve the SPARQL endpoint, the query page and every published IRI',
-  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N]
+  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--store URL]
 
   --out DIR          the published output to serve (default: output)
   --port N           port to listen on (default: 3000; 0 picks a free one)
   --host H           address to listen on (default: 127.0.0.1)
   --timeout SECONDS  time limit of one query (default: 10)
   --max-rows N       most rows one query returns (default: 10000)
-  --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)`,
+  --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)
+  --store URL        answer queries from this SPARQL endpoint of an external store (filled by "projectgraph push")
+                     instead of memory; same policy and limits, and --workers queries sent to it at once`,
   options: {
     out: { type: 'string', default: 'output' },
     port: { type: 'string', default: '3000' },
@@ -29,12 +31,13 @@ export const serveCommand: Command = {
     timeout: { type: 'string', default: '10' },
     'max-rows': { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
+    store: { type: 'string' },
   },
   async run(v) {
     const port = Number(v.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
     const dataFile = path.join(String(v.out), 'dataset.nt');
-    if (!existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
+    if (v.store === undefined && !existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
     let running;
     try {
       running = await startServer({
@@ -44,6 +47,7 @@ export const serveCommand: Command = {
         timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
         maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
         workers: positiveNumber(v.workers, 'workers', true),
+        ...(typeof v.store === 'string' ? { store: v.store } : {}),
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -47,6 +47,8 @@ export class HttpClient {
   constructor(
     private readonly credentials: Credentials | undefined,
     private readonly timeoutMs = 120_000,
+    /** 'error' for a client that must reach no host but the one it was given (serve --store). */
+    private readonly redirect: 'follow' | 'error' = 'follow',
   ) {}
 
   async request(url: URL, init: HttpRequest): Promise<Response> {
@@ -61,7 +63,7 @@ export class HttpClient {
         method: init.method,
         headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
-        redirect: 'follow',
+        redirect: this.redirect,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (response.status !== 401 || !this.credentials || attempt >= 2) return response;

@@ -10,6 +10,7 @@ import { chooseMediaType, contentType } from './negotiate.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
 import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import { RemoteQueryPool } from './remote-store.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
 import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PREFIXES_PATH, queryPageHtml } from './query-page.ts';
 import { prefixes } from '../vocab.ts';
@@ -43,6 +44,8 @@ export interface ServeOptions {
   workerMemoryMb?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
+  /** serve --store: queries go to this SPARQL endpoint of an external store instead of an in-memory copy (remote-store.ts). */
+  store?: string;
 }
 
 export interface RunningServer {
@@ -76,7 +79,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const startPool = async () => {
-    ({ pool, info } = await QueryPool.start({
+    // RemoteQueryPool offers what the server uses of QueryPool (run, close and its counters); hence the cast.
+    ({ pool, info } = options.store
+      ? ((await RemoteQueryPool.start({ endpoint: options.store, concurrency: options.workers ?? 2, queueLimit: options.queueLimit ?? 8, timeoutMs: timeoutSeconds * 1000 })) as unknown as { pool: QueryPool; info: StoreInfo })
+      : await QueryPool.start({
       dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
       workers: options.workers ?? 2,
       queueLimit: options.queueLimit ?? 8,

@@ -5,6 +5,7 @@ import oxigraph from 'oxigraph';
 
 export interface LoggedRequest {
   method: string;
+  query?: string;
   graph?: string;
   authorization?: string;
   status: number;
@@ -20,6 +21,8 @@ export interface TestStore {
   refuse?: (method: string, graph: string) => number | undefined;
   /** While true, every connection is dropped unanswered, as by a store that went away. */
   down?: boolean;
+  /** Queries wait this long before they are answered, as on a slow store. */
+  queryDelayMs?: number;
   close(): Promise<void>;
 }
 
@@ -49,8 +52,12 @@ export async function startTestStore(auth?: { user: string; password: string }):
       if (url.pathname === '/sparql') {
         const form = new URLSearchParams(req.method === 'POST' ? await body(req) : url.search.slice(1));
         const query = form.get('query') ?? '';
-        log.push({ method: `QUERY ${req.method}`, status: 200 });
-        send(200, store.query(query, { results_format: 'application/sparql-results+json' }) as string, 'application/sparql-results+json');
+        log.push({ method: `QUERY ${req.method}`, status: 200, query });
+        if (t.queryDelayMs) await new Promise((r) => setTimeout(r, t.queryDelayMs));
+        // Like Virtuoso, GraphDB and QLever, the default graph is the union of the named graphs.
+        const rdf = (req.headers.accept ?? '').includes('application/n-triples');
+        const format = rdf ? 'application/n-triples' : 'application/sparql-results+json';
+        send(200, store.query(query, { results_format: format, use_default_graph_as_union: true }) as string, format);
         return;
       }
       if (url.pathname !== '/store') return send(404);
