@@ -18,6 +18,7 @@ import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
 import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
 import { accessLogLine } from './access-log.ts';
+import { ResultCache } from './result-cache.ts';
 import { jsonldContext } from '../publish/context.ts';
 
 export interface ServeOptions {
@@ -42,6 +43,8 @@ export interface ServeOptions {
   baseIri?: string;
   /** Heap limit of each query worker in MB; a query that needs more fails alone (500) and its worker is replaced. */
   workerMemoryMb?: number;
+  /** Bytes of serialised results kept for repeated queries (the data cannot change while serving); 0 turns it off. */
+  cacheBytes?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
   /** serve --store: queries go to this SPARQL endpoint of an external store instead of an in-memory copy (remote-store.ts). */
@@ -70,6 +73,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxRows = options.maxRows ?? 10_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
+  const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;
   let info!: StoreInfo;
@@ -165,15 +170,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const offers = parsed.form === 'select' || parsed.form === 'ask' ? RESULT_MEDIA_TYPES.bindings : RESULT_MEDIA_TYPES.quads;
     const chosen = chooseMediaType(req, offers);
     if (!chosen) throw notAcceptable(offers);
-    const result = await pool.run({
-      query: request.query,
-      baseIri: endpointUrl,
-      defaultGraphs: request.defaultGraphs,
-      namedGraphs: request.namedGraphs,
-      mediaType: chosen,
-      maxRows,
-      ...(jsonLdContext ? { jsonLdContext } : {}),
-    });
+    const key = JSON.stringify([request.query, chosen, request.defaultGraphs, request.namedGraphs, endpointUrl]);
+    let result = cache?.get(key);
+    if (!result) {
+      result = await pool.run({
+        query: request.query,
+        baseIri: endpointUrl,
+        defaultGraphs: request.defaultGraphs,
+        namedGraphs: request.namedGraphs,
+        mediaType: chosen,
+        maxRows,
+        ...(jsonLdContext ? { jsonLdContext } : {}),
+      });
+      cache?.set(key, result);
+    }
     const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
     if (result.truncated) headers['X-Result-Truncated'] = 'true';
     return send(req, res, 200, result.body, chosen, headers);

@@ -23,7 +23,8 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 
 beforeAll(async () => {
   outDir = await buildTempOutput();
-  server = await startTestServer({ outDir, timeoutSeconds: LIMIT_MS / 1000, workers: 2, queueLimit: 0, headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+  // No result cache: every query here must reach a worker.
+  server = await startTestServer({ outDir, cacheBytes: 0, timeoutSeconds: LIMIT_MS / 1000, workers: 2, queueLimit: 0, headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
 });
 afterAll(async () => {
   await server?.close();
