@@ -7,6 +7,7 @@ import { DataFactory, Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { build } from '../../src/pipeline.ts';
 import { push, type Operation, type PushOptions } from '../../src/push/push.ts';
+import { startServer } from '../../src/serve/server.ts';
 import { runCli, workspaceWithRealData } from '../support/project.ts';
 import { startVirtuoso, type Virtuoso } from './support/virtuoso.ts';
 
@@ -116,4 +117,25 @@ describe('push to Virtuoso', () => {
     expect(nothing.put).toEqual([]);
     expect(nothing.outOfSync).toEqual([]);
   }, 60_000);
+
+  it('serves the SPARQL endpoint and dereferencing from Virtuoso with serve --store', async () => {
+    const server = await startServer({ outDir: path.join(ws, 'no-output'), store: virtuoso.sparql, port: 0, maxRows: 1000, log: () => {} });
+    try {
+      const select = await fetch(server.sparqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query', accept: 'text/csv' },
+        body: `SELECT ?name WHERE { <${BASE}organisation/kei> <http://schema.org/name> ?name }`,
+      });
+      expect(await select.text()).toBe('name\r\nKEI-centrum\r\n');
+      const update = await fetch(server.sparqlUrl, { method: 'POST', headers: { 'content-type': 'application/sparql-query' }, body: `CLEAR GRAPH <${GRAPHS}dataset>` });
+      expect(update.status).toBe(400);
+      const page = await fetch(`${server.url}project/cluster-governance-kks-2015`, { headers: { accept: 'text/turtle' } });
+      expect(page.status).toBe(200);
+      const quads = new Parser({ format: 'text/turtle' }).parse(await page.text());
+      expect(quads.some((q) => q.predicate.value === 'http://schema.org/name' && q.object.value === 'Cluster Governance (KKS 2015)')).toBe(true);
+      expect(isomorphic(await storeQuads(virtuoso), await buildQuads(out))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });
