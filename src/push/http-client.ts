@@ -12,12 +12,16 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** A URL as it may be printed: any user:password@ taken out. */
+/** Query parameters that carry secrets in some stores' URLs (QLever's access-token, API keys). */
+const SECRET_PARAM = /token|password|passwd|secret|key|auth/i;
+
+/** A URL as it may be printed: user:password@ taken out and secret-looking query parameters masked. */
 export function redactUrl(url: string | URL): string {
   try {
     const u = new URL(String(url));
     u.username = '';
     u.password = '';
+    for (const name of [...new Set(u.searchParams.keys())]) if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
     return u.toString();
   } catch {
     return '(an unparseable URL)';

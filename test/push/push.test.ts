@@ -168,3 +168,11 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect(r.stderr).toMatch(/graphs\.json not found: run "projectgraph build" first/);
   });
 });
+
+describe('redactUrl', () => {
+  it('drops user:password@ and masks token-like query parameters, keeping the rest', async () => {
+    const { redactUrl } = await import('../../src/push/http-client.ts');
+    expect(redactUrl('http://dba:secret@127.0.0.1:8890/sparql-graph-crud-auth')).toBe('http://127.0.0.1:8890/sparql-graph-crud-auth');
+    expect(redactUrl('http://127.0.0.1:7001/?access-token=abc123&x=1')).toBe('http://127.0.0.1:7001/?access-token=***&x=1');
+  });
+});
