@@ -33,12 +33,18 @@ describe('importing the real page', () => {
   let first: CliResult;
   let fromWikitext: CliResult;
   let fromExport: CliResult;
+  let dry: string;
+  let dryBefore: Map<string, string>;
+  let dryRun: CliResult;
   beforeAll(async () => {
-    [imported, wiki, xml] = await Promise.all([emptyWorkspace(), emptyWorkspace(), emptyWorkspace()]);
-    [first, fromWikitext, fromExport] = await Promise.all([
+    // The independent CLI runs start together; each test below reads its result.
+    [imported, wiki, xml, dry] = await Promise.all([emptyWorkspace(), emptyWorkspace(), emptyWorkspace(), emptyWorkspace()]);
+    dryBefore = await snapshot(dry);
+    [first, fromWikitext, fromExport, dryRun] = await Promise.all([
       runCli(['import', REAL_PAGE], imported),
       runCli(['import', REAL_WIKITEXT], wiki),
       runCli(['import', EXPORT], xml),
+      runCli(['import', '--dry-run', REAL_PAGE], dry),
     ]);
   });
 
@@ -138,13 +144,10 @@ describe('importing the real page', () => {
 
   describe('into data that already has the records', () => {
     it('--dry-run writes nothing and says what it would do', async () => {
-      const ws = await emptyWorkspace();
-      const before = await snapshot(ws);
-      const r = await runCli(['import', '--dry-run', REAL_PAGE], ws);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^would create data\/projects\/cluster-governance-kks-2015\.yaml$/m);
-      expect(r.stdout).toMatch(/dry run, nothing was written: 1 page read \(1 project\); records: 13 to create, 0 to update/);
-      expect(await snapshot(ws)).toEqual(before);
+      expect(dryRun.code).toBe(0);
+      expect(dryRun.stdout).toMatch(/^would create data\/projects\/cluster-governance-kks-2015\.yaml$/m);
+      expect(dryRun.stdout).toMatch(/dry run, nothing was written: 1 page read \(1 project\); records: 13 to create, 0 to update/);
+      expect(await snapshot(dry)).toEqual(dryBefore);
     });
 
     it('keeps a hand-edited record without --force, and with --force shows the change and writes it', async () => {
