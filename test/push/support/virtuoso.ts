@@ -1,6 +1,6 @@
 // Starts Debian's Virtuoso Open Source (virtuoso-t) for a test: its own database directory and virtuoso.ini, free ports on 127.0.0.1, the default dba/dba account.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,7 @@ export interface Virtuoso {
   kill(): Promise<void>;
   /** Starts again on the same database and ports. */
   restart(): Promise<void>;
+  /** Stops Virtuoso and removes its database directory. */
   stop(): Promise<void>;
 }
 
@@ -108,6 +109,8 @@ export async function startVirtuoso(timeoutMs = 45_000): Promise<Virtuoso> {
     }
     const log = await readFile(path.join(dir, 'virtuoso.log'), 'utf8').catch(() => '');
     child.kill('SIGKILL');
+    await waitExit(child);
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`Virtuoso did not start: ${exited ?? `no answer on ${http}/sparql within ${timeoutMs / 1000} s`}\n${(output + log).split('\n').slice(-15).join('\n')}`);
   };
   const waitExit = (child: ChildProcess | undefined) =>
@@ -128,6 +131,7 @@ export async function startVirtuoso(timeoutMs = 45_000): Promise<Virtuoso> {
     const timer = setTimeout(() => child?.kill('SIGKILL'), 10_000);
     await waitExit(child);
     clearTimeout(timer);
+    await rm(dir, { recursive: true, force: true });
   };
   await launch();
   return v as Virtuoso;
