@@ -2,18 +2,31 @@
 import { parseArgs } from 'node:util';
 import { DataError, UsageError, formatProblem } from './errors.ts';
 import { EXIT, type Command } from './commands/command.ts';
-import { buildCommand } from './commands/build.ts';
-import { validateCommand } from './commands/validate.ts';
-import { importCommand } from './commands/import.ts';
-import { serveCommand } from './commands/serve.ts';
-import { pushCommand } from './commands/push.ts';
-
-const COMMANDS: Record<string, Command> = {
-  build: buildCommand,
-  validate: validateCommand,
-  import: importCommand,
-  serve: serveCommand,
-  push: pushCommand,
+/**
+ * The commands, each loaded only when it runs: the server and the importer pull in large libraries
+ * that a build does not need, and loading them all made every command start slowly.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  build: {
+    summary: 'check the records and publish the dumps into the output directory',
+    load: async () => (await import('./commands/build.ts')).buildCommand,
+  },
+  validate: {
+    summary: 'check the records (structure, references, SHACL) and write nothing',
+    load: async () => (await import('./commands/validate.ts')).validateCommand,
+  },
+  import: {
+    summary: 'turn wiki pages (rendered text, wikitext, Special:Export XML) into records',
+    load: async () => (await import('./commands/import.ts')).importCommand,
+  },
+  serve: {
+    summary: 'serve the SPARQL endpoint, the query page and every published IRI',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  push: {
+    summary: 'send the named graphs of a build to a triple store (Graph Store Protocol), only what changed',
+    load: async () => (await import('./commands/push.ts')).pushCommand,
+  },
 };
 
 function mainHelp(): string {
@@ -39,7 +52,8 @@ export async function run(argv: string[]): Promise<number> {
     (name === undefined ? process.stderr : process.stdout).write(mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const entry = COMMANDS[name];
+  const command = entry ? await entry.load() : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (rest.includes('--help') || rest.includes('-h')) {

@@ -3,7 +3,6 @@ import { build } from '../pipeline.ts';
 import { EXIT, elapsedSeconds, printWarnings, progress, warningCount, type Command } from './command.ts';
 
 export const buildCommand: Command = {
-  summary: 'check the records and publish the dumps into the output directory',
   usage: `projectgraph build [--data DIR] [--out DIR] [--shapes DIR]
 
   --data DIR    records to build (default: data)

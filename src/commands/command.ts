@@ -8,7 +8,6 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3 } as const;
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export interface Command {
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command takes positional arguments (files, directories). */

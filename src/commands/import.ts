@@ -5,7 +5,6 @@ import { DataError, UsageError, formatProblem } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
 
 export const importCommand: Command = {
-  summary: 'turn wiki pages (rendered text, wikitext, Special:Export XML) into records',
   usage: `projectgraph import <file|dir>... [--data DIR] [--dry-run] [--force] [--config FILE]
 
   <file|dir>     page files: rendered page text (.txt), wikitext (.wiki), Special:Export XML (.xml);

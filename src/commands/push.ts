@@ -4,7 +4,6 @@ import { push } from '../push/push.ts';
 import { EXIT, type Command } from './command.ts';
 
 export const pushCommand: Command = {
-  summary: 'send the named graphs of a build to a triple store (Graph Store Protocol), only what changed',
   usage: `projectgraph push --store URL [--graph-store URL] [--out DIR] [--user U --password P] [--full]
 
   --store URL        the store's SPARQL query endpoint (used to check what the store holds)

@@ -13,7 +13,6 @@ function positiveNumber(value: unknown, name: string, integer = false): number {
 }
 
 export const serveCommand: Command = {
-  summary: 'serve the SPARQL endpoint, the query page and every published IRI',
   usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--store URL]
 
   --out DIR          the published output to serve (default: output)

@@ -3,7 +3,6 @@ import { check } from '../pipeline.ts';
 import { EXIT, elapsedSeconds, printWarnings, progress, warningCount, type Command } from './command.ts';
 
 export const validateCommand: Command = {
-  summary: 'check the records (structure, references, SHACL) and write nothing',
   usage: `projectgraph validate [--data DIR] [--shapes DIR]
 
   --data DIR    records to check (default: data)

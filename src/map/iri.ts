@@ -6,11 +6,13 @@ const { namedNode } = DataFactory;
 
 /**
  * A slug for names that have no id of their own (keywords, places): NFKD-folded, diacritics dropped,
- * lower case, runs of other signs turned into one hyphen. Names that differ only in Unicode form or
+ * apostrophes inside words dropped, lower case, runs of other signs turned into one hyphen. Names that differ only in Unicode form or
  * case give the same slug, so they become one resource.
  */
 export function slug(name: string): string {
   return name
+    // An apostrophe inside a word belongs to it: "What’s" is one word, not "what-s".
+    .replace(/(\p{L})['’](\p{L})/gu, '$1$2')
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isomorphic } from 'rdf-isomorphic';
 import { parse, stringify } from 'yaml';
-import { DATA, parseTurtleFile, runCli, type CliResult } from '../support/project.ts';
+import { DATA, parseTurtleFile, runCli, withoutProgress, type CliResult } from '../support/project.ts';
 import { EXPORT, REAL_PAGE, REAL_WIKITEXT, emptyWorkspace, records, snapshot } from './helpers.ts';
 
 const PROJECT = 'projects/cluster-governance-kks-2015.yaml';
@@ -49,7 +49,7 @@ describe('importing the real page', () => {
   });
 
   it('creates the project, two programmes and ten organisations, with a summary line and no warnings', async () => {
-    expect(first.stderr).toBe('');
+    expect(withoutProgress(first.stderr)).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^imported: 1 page read \(1 project\); records: 13 created, 0 updated, 0 unchanged, 0 kept as edited; 0 warnings$/m);
     const recs = await records(path.join(imported, 'data'));
@@ -100,8 +100,8 @@ describe('importing the real page', () => {
   });
 
   it('imports the same page as wikitext and inside a Special:Export file to byte-identical records, which build', async () => {
-    expect(fromWikitext.stderr).toBe('');
-    expect(fromExport.stderr).toBe('');
+    expect(withoutProgress(fromWikitext.stderr)).toBe('');
+    expect(withoutProgress(fromExport.stderr)).toBe('');
     expect(fromExport.stdout).toMatch(/imported: 3 pages read \(3 projects\)/);
     const fromText = await snapshot(path.join(imported, 'data'));
     const fromWiki = await snapshot(path.join(wiki, 'data'));

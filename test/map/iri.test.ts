@@ -11,6 +11,8 @@ describe('slug', () => {
     expect(slug(composed)).toBe('creeren');
     expect(slug(decomposed)).toBe('creeren');
     expect(slug('  Publiek-Private   Samenwerking ')).toBe('publiek-private-samenwerking');
+    expect(slug('What’s next')).toBe('whats-next');
+    expect(slug("'s-Hertogenbosch")).toBe('s-hertogenbosch');
   });
 
   it('never yields anything but an id-shaped path segment', () => {

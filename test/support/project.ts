@@ -31,6 +31,14 @@ export function runCli(args: string[], cwd: string): Promise<CliResult> {
   });
 }
 
+/** stderr without the progress lines a build prints once it has run longer than a second (a loaded machine's builds do). */
+export function withoutProgress(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('… '))
+    .join('\n');
+}
+
 /** A fresh temp directory holding a copy of the project's real data/ as `data/`. */
 export async function workspaceWithRealData(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-'));
