@@ -64,10 +64,10 @@ async function mapped(data: string) {
   const records = await readRecords(data);
   return { records, mapped: [...mapRecords(records)] };
 }
+type Mapped = Awaited<ReturnType<typeof mapped>>;
 
 /** `shacl <data>`: ours (batches in workers) against rdf-validate-shacl on the whole graph, on a copy with ~1 % injected errors. */
-async function shaclTask(data: string): Promise<Figures> {
-  const { records, mapped: clean } = await mapped(data);
+async function shaclTask({ records, mapped: clean }: Mapped): Promise<Figures> {
   const { mapped: faulty, injected } = injectErrors(clean, 100);
   const shapes = await loadShapes(DEFAULT_SHAPES_DIR, records.dataset.data.baseIri);
   let t = performance.now();
@@ -88,8 +88,7 @@ async function shaclTask(data: string): Promise<Figures> {
 }
 
 /** `jsonld <data> <tmp.jsonld>`: the direct builder against jsonld.js fromRDF + compact of the same graph. */
-async function jsonldTask(data: string, file: string): Promise<Figures> {
-  const { records, mapped: ms } = await mapped(data);
+async function jsonldTask({ records, mapped: ms }: Mapped, file: string): Promise<Figures> {
   const quads = sortedGraph(ms.flatMap((m) => m.quads)).quads;
   const context = jsonldContext(records.dataset.data.baseIri);
   let t = performance.now();
@@ -161,11 +160,18 @@ async function sparqlOxigraphTask(file: string, base: string, sample: Sample): P
   return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples: store.size, queries };
 }
 
+/** `checks <data> <tmp.jsonld>`: the SHACL and JSON-LD comparisons, sharing one ingest. */
+async function checksTask(data: string, file: string): Promise<Figures> {
+  const m = await mapped(data);
+  return { shacl: await shaclTask(m), jsonld: await jsonldTask(m, file), peakRssMB: peakRssMB() };
+}
+
 const tasks: Record<string, (...args: string[]) => Promise<Figures>> = {
+  checks: (data, file) => checksTask(data!, file!),
   build: (data, out) => buildTask(data!, out!),
   limit: (ttl, nt) => limitTask(ttl!, nt!),
-  shacl: (data) => shaclTask(data!),
-  jsonld: (data, file) => jsonldTask(data!, file!),
+  shacl: async (data) => shaclTask(await mapped(data!)),
+  jsonld: async (data, file) => jsonldTask(await mapped(data!), file!),
   'sparql-ours': (file, base, sample) => sparqlOursTask(file!, base!, JSON.parse(sample!) as Sample),
   'sparql-oxigraph': (file, base, sample) => sparqlOxigraphTask(file!, base!, JSON.parse(sample!) as Sample),
 };
