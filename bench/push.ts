@@ -1,0 +1,98 @@
+// Benchmark: full versus incremental push of 10,000 synthetic projects to a fresh Virtuoso; writes bench/push-results.json.
+// Run: npx tsx bench/push.ts [projects]   (needs Debian's virtuoso-opensource; takes a few minutes)
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.ts';
+import { check } from '../src/pipeline.ts';
+import { StagedOutput } from '../src/publish/output-dir.ts';
+import { graphIris, namedGraphs } from '../src/publish/named-graphs.ts';
+import { changeDates, publishNamedGraphs } from '../src/publish/change-sets.ts';
+import { sitePrefixes } from '../src/publish/site.ts';
+import { push, type Operation } from '../src/push/push.ts';
+import { startVirtuoso } from '../test/push/support/virtuoso.ts';
+
+const projects = Number(process.argv[2] ?? 10_000);
+const root = await mkdtemp(path.join(tmpdir(), 'projectgraph-bench-push-'));
+const data = path.join(root, 'data');
+const out = path.join(root, 'output');
+const seconds = (t: number) => Math.round((performance.now() - t) / 10) / 100;
+
+/**
+ * The part of `build` that push reads: ingest, map, validate, then dataset.nq, graphs.json and the change
+ * sets, through the same staged output. The pages and other files of a full build are left out: push
+ * never reads them, and they would make this benchmark about page writing.
+ */
+async function build(options: { dataDir: string; outDir: string }): Promise<{ records: number }> {
+  const { records, mapped } = await check({ dataDir: options.dataDir });
+  const base = records.dataset.data.baseIri;
+  const graphs = namedGraphs(records, mapped);
+  const dates = await changeDates(options.outDir, graphs, '2026-09-21');
+  const out = await StagedOutput.open(options.outDir);
+  try {
+    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c) });
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  return { records: records.records.length };
+}
+
+await generate(data, projects);
+process.stderr.write(`generated ${projects} projects in ${data}\n`);
+let t = performance.now();
+const first = await build({ dataDir: data, outDir: out });
+const buildSeconds = seconds(t);
+process.stderr.write(`built in ${buildSeconds} s\n`);
+const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { graphs: Record<string, unknown> };
+
+const virtuoso = await startVirtuoso();
+try {
+  const options = { outDir: out, store: virtuoso.sparql, graphStore: virtuoso.graphStore, user: 'dba', password: 'dba' };
+  t = performance.now();
+  const full = await push({ ...options, full: true });
+  const fullSeconds = seconds(t);
+  process.stderr.write(`full push in ${fullSeconds} s\n`);
+  if (full.outOfSync.length > 0) throw new Error(`full push not in sync: ${JSON.stringify(full.outOfSync.slice(0, 3))}`);
+
+  // Edit one project's name, rebuild, push: exactly one graph must go.
+  const projectFile = path.join(data, 'projects', (await import('node:fs')).readdirSync(path.join(data, 'projects')).sort()[0]!);
+  const text = await readFile(projectFile, 'utf8');
+  await writeFile(projectFile, text.replace(/^name: (.*)$/m, 'name: $1 (bewerkt)'));
+  t = performance.now();
+  await build({ dataDir: data, outDir: out });
+  const rebuildSeconds = seconds(t);
+  const sent: Operation[] = [];
+  t = performance.now();
+  const incremental = await push({ ...options, onSent: (op) => void sent.push(op) });
+  const incrementalSeconds = seconds(t);
+  if (incremental.outOfSync.length > 0 || sent.length !== 1) throw new Error(`incremental push sent ${sent.length} graphs`);
+
+  t = performance.now();
+  const noop = await push(options);
+  const noopSeconds = seconds(t);
+
+  const results = {
+    what: 'projectgraph push to Virtuoso 7.2 (Debian virtuoso-opensource, fresh database, Digest auth as dba) over the SPARQL 1.1 Graph Store Protocol; 4 requests in flight; includes the per-graph count check after each push',
+    machine: '2 cores, Node 20; Virtuoso on the same machine (127.0.0.1)',
+    // Other work on the machine slows every figure here; the 1-minute load average when the run ended says how much.
+    loadAverageAtEnd: Math.round(loadavg()[0]! * 10) / 10,
+    command: `npx tsx bench/push.ts ${projects}`,
+    projects,
+    records: first.records,
+    graphs: Object.keys(manifest.graphs).length,
+    triples: full.verified?.triples,
+    buildSeconds,
+    fullPush: { seconds: fullSeconds, graphsSent: full.put.length },
+    oneRecordEdit: { rebuildSeconds, pushSeconds: incrementalSeconds, graphsSent: sent.length, graph: sent[0]?.graph },
+    nothingChanged: { pushSeconds: noopSeconds, graphsSent: noop.put.length },
+  };
+  const file = fileURLToPath(new URL('./push-results.json', import.meta.url));
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  await virtuoso.stop();
+  await rm(root, { recursive: true, force: true });
+}
