@@ -73,7 +73,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxRows = options.maxRows ?? 10_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
+  // An external store (--store) changes under us with every push, so its answers are not cached.
+  const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;

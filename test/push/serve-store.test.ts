@@ -92,4 +92,13 @@ describe('serve --store', () => {
       store.queryDelayMs = 0;
     }
   });
+
+  it('shows what a later push changed: answers from a store are not cached', async () => {
+    const q = `SELECT ?name WHERE { <${BASE}organisation/kei> <http://schema.org/name> ?name }`;
+    const before = (await (await sparql(q, 'text/csv')).text()).split('\r\n')[1];
+    store.store.update(`DELETE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } } INSERT { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> "KEI (nieuw)"@nl } } WHERE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } }`);
+    const after = (await (await sparql(q, 'text/csv')).text()).split('\r\n')[1];
+    expect(before).toBe('KEI');
+    expect(after).toBe('KEI (nieuw)');
+  });
 });
