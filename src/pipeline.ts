@@ -19,7 +19,7 @@ import { DUMP_FORMATS } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
-import { siteContext, siteFiles, sitePrefixes } from './publish/site.ts';
+import { siteContext, siteFiles, sitePrefixes, writeConcurrently } from './publish/site.ts';
 import { graphIris, namedGraphs } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
@@ -128,7 +128,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     stage('pages');
     const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
     const shown = [...graph.quads, ...vocabulary, ...catalog, ...description];
-    for await (const file of siteFiles({ base, dataset, quads: shown, downloads, date })) await write(file.name, file.content);
+    await writeConcurrently(siteFiles({ base, dataset, quads: shown, downloads, date }), (file) => {
+      files.push(file.name);
+      return out.write(file.name, file.content);
+    });
     await assertDataUnchanged(options.dataDir, dataBefore);
     await out.commit();
   } catch (e) {

@@ -13,7 +13,16 @@ interface PropertyWords {
 
 type Entry = [NamedNode, string, string];
 
+const tables = new Map<string, Map<string, PropertyWords>>();
+
+/** The table for a base IRI, made once: pages ask for it for every group of statements. */
 function table(base: string): Map<string, PropertyWords> {
+  let t = tables.get(base);
+  if (!t) tables.set(base, (t = makeTable(base)));
+  return t;
+}
+
+function makeTable(base: string): Map<string, PropertyWords> {
   const pg = ownVocabulary(base);
   const entries: Entry[] = [
     [SCHEMA('name'), 'Naam', 'Naam van'],

@@ -114,3 +114,29 @@ ${downloads.map((d) => html`<li><a href="${p.file(d.file)}" type="${d.mediaType}
     ],
   };
 }
+
+/**
+ * Hands each file to `write` in order, with up to `limit` writes in flight: thousands of small pages are
+ * bound by file-system latency, not by CPU. `write` is called in the files' order, so whatever it records
+ * synchronously (the list of written files) stays deterministic.
+ */
+export async function writeConcurrently<T>(files: AsyncIterable<T>, write: (file: T) => Promise<void>, limit = 16): Promise<void> {
+  const pending = new Set<Promise<void>>();
+  let failure: unknown;
+  for await (const file of files) {
+    const p = write(file).then(
+      () => {
+        pending.delete(p);
+      },
+      (e: unknown) => {
+        pending.delete(p);
+        failure ??= e;
+      },
+    );
+    pending.add(p);
+    if (pending.size >= limit) await Promise.race(pending);
+    if (failure !== undefined) break;
+  }
+  await Promise.all(pending);
+  if (failure !== undefined) throw failure;
+}
