@@ -1,5 +1,5 @@
 // The home page: what the dataset holds (programmes with their projects, every kind of resource with counts), the downloads, catalogue and query page.
-import { SCHEMA } from '../vocab.ts';
+import { SCHEMA, ownVocabulary } from '../vocab.ts';
 import { html, shorten, type Html } from './html.ts';
 import { SECTIONS } from './labels.ts';
 import { layout, type Site } from './page-layout.ts';
@@ -48,12 +48,17 @@ ${SECTIONS.map((s) => section(index, site, s.title, s.anchor, bySection.get(s.se
 /** Programmes with the number of projects directly under them. */
 function programmes(index: ResourceIndex, site: Site, list: string[]): Html {
   if (list.length === 0) return html``;
-  const projectsOf = (p: string) =>
-    index.about(p).filter((q) => q.predicate.equals(SCHEMA('subOrganization')) && index.types(q.object.value).includes(SCHEMA('ResearchProject').value)).length;
+  const parts = (p: string, type: string) =>
+    index.about(p).filter((q) => q.predicate.equals(SCHEMA('subOrganization')) && index.types(q.object.value).includes(type)).length;
+  const summary = (p: string) => {
+    const projects = parts(p, SCHEMA('ResearchProject').value);
+    const programmes = parts(p, ownVocabulary(site.home)('Programme').value);
+    return [count(projects, 'project', 'projecten'), ...(programmes > 0 ? [count(programmes, 'deelprogramma', 'deelprogramma’s')] : [])].join(', ');
+  };
   return html`<section aria-labelledby="programmas-overzicht">
 <h2 id="programmas-overzicht">Programma's en hun projecten</h2>
 <ul>
-${sorted(index, list).map((p) => html`<li><a href="${site.paths.href(p)}">${titleOf(index, p)}</a> — ${count(projectsOf(p), 'project', 'projecten')}</li>\n`)}</ul>
+${sorted(index, list).map((p) => html`<li><a href="${site.paths.href(p)}">${titleOf(index, p)}</a> — ${summary(p)}</li>\n`)}</ul>
 </section>
 `;
 }

@@ -169,6 +169,11 @@ export function classWords(base: string): (iri: string) => string | undefined {
     [SKOS('Concept').value, 'Begrip'],
     [FOAF('Agent').value, 'Uitgever'],
     [PROV('Entity').value, 'Bron'],
+    [VCARD('Kind').value, 'Contact'],
+    [VCARD('Organization').value, 'Contact'],
+    [DCT('PeriodOfTime').value, 'Periode'],
+    [SPDX('Checksum').value, 'Controlegetal'],
+    [VOID('Dataset').value, 'Dataset'],
   ]);
   return (iri) => words.get(iri);
 }
@@ -182,7 +187,8 @@ export function classRank(base: string): (iri: string) => number {
       'Dataset'].map((c) => SCHEMA(c).value),
     DCAT('Catalog').value, DCAT('DataService').value, DCAT('Distribution').value, VOID('DatasetDescription').value,
     OWL('Ontology').value, RDFS('Class').value, RDF('Property').value, SKOS('ConceptScheme').value, SKOS('Concept').value,
-    FOAF('Agent').value, PROV('Entity').value,
+    FOAF('Agent').value, PROV('Entity').value, VCARD('Organization').value, VCARD('Kind').value, DCT('PeriodOfTime').value, SPDX('Checksum').value,
+    VOID('Dataset').value,
   ];
   const rank = new Map(order.map((k, i) => [k, i]));
   return (iri) => rank.get(iri) ?? order.length;

@@ -101,7 +101,8 @@ function fragments(index: ResourceIndex, site: Site, iri: string): Html {
   return html`${members.map((m) => {
     const fragment = m.slice(m.indexOf('#') + 1);
     const kind = kindOf(index, site.home, m);
-    const heading = `${kind ? `${kind}: ` : ''}${titleOf(index, m)}`;
+    const label = index.label(m)?.value;
+    const heading = label === undefined ? (kind ? `${kind} (${fragment})` : fragment) : kind ? `${kind}: ${label}` : label;
     return html`<div class="fragment" id="${fragment}">${statements(index, site, m, index.about(m), heading, `kop-${fragment}`)}</div>\n`;
   })}`;
 }
