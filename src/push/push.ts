@@ -6,7 +6,7 @@ import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../
 import { GraphStore, GraphStoreError } from './graph-store.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
 import { pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
-import { countGraphs } from './store-counts.ts';
+import { countGraphs, countNamed, countTotals } from './store-counts.ts';
 
 export interface PushOptions {
   outDir: string;
@@ -134,30 +134,40 @@ export async function push(options: PushOptions): Promise<PushReport> {
     }
   }
 
-  // Verify: the store must hold exactly our graphs under the prefix, each with the build's triple count.
+  // Verify. The graphs sent are counted one by one; the whole dataset by its totals (graphs and triples
+  // under our prefix), which is one pass over the store. Only when the totals differ is every graph listed,
+  // to find which ones are wrong or should not be there.
   let verified: PushReport['verified'];
   try {
-    const counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
-    let triples = 0;
-    for (const [g, entry] of Object.entries(manifest.graphs)) {
-      const found = counts.get(g) ?? 0;
-      triples += found;
-      if (found === entry.triples) {
-        if (known[g] === null && sent.includes(g)) known[g] = entry.hash;
-        continue;
+    const sentCounts = await countNamed(http, sparql.url, sent);
+    for (const g of sent) {
+      const entry = manifest.graphs[g]!;
+      const found = sentCounts.get(g) ?? 0;
+      if (found === entry.triples) known[g] = entry.hash;
+      else outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
+    }
+    const expected = { graphs: Object.keys(manifest.graphs).length, triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0) };
+    const totals = await countTotals(http, sparql.url, manifest.graphPrefix);
+    if (totals.graphs !== expected.graphs || totals.triples !== expected.triples) {
+      const counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
+      for (const [g, entry] of Object.entries(manifest.graphs)) {
+        const found = counts.get(g) ?? 0;
+        if (found === entry.triples) continue;
+        known[g] = null;
+        if (!outOfSync.has(g)) outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
       }
-      known[g] = null;
-      if (!outOfSync.has(g)) outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
+      for (const [g, n] of counts) {
+        if (g in manifest.graphs) continue;
+        known[g] = null;
+        if (!outOfSync.has(g)) outOfSync.set(g, `the store still holds this graph (${n} triples), which the build no longer has`);
+      }
     }
-    for (const [g, n] of counts) {
-      if (g in manifest.graphs) continue;
-      triples += n;
-      known[g] = null;
-      if (!outOfSync.has(g)) outOfSync.set(g, `the store still holds this graph (${n} triples), which the build no longer has`);
-    }
-    verified = { graphs: counts.size, triples };
+    verified = totals;
   } catch (e) {
-    for (const g of sent) if (!outOfSync.has(g)) outOfSync.set(g, `sent, but not verified: the store could not be asked (${describeFailure(e)})`);
+    for (const g of sent) {
+      known[g] = null;
+      if (!outOfSync.has(g)) outOfSync.set(g, `sent, but not verified: the store could not be asked (${describeFailure(e)})`);
+    }
   }
 
   const final = state();

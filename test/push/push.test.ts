@@ -134,6 +134,20 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
   });
 
+  it('notices a store changed behind its back (a triple lost, a stranger graph under the dataset) and the next push repairs it', async () => {
+    expect((await push(options)).outOfSync).toEqual([]);
+    store.store.update(`DELETE DATA { GRAPH <${BASE}graph/organisation/kei> { <${BASE}organisation/kei> <http://schema.org/name> "KEI-centrum (gewijzigd)"@nl } }`);
+    store.store.update(`INSERT DATA { GRAPH <${BASE}graph/project/stranger> { <${BASE}project/stranger> <http://schema.org/name> "?" } }`);
+    const noticed = await push(options);
+    expect(noticed.put).toEqual([]);
+    expect(noticed.outOfSync.map((o) => o.graph)).toEqual([`${BASE}graph/organisation/kei`, `${BASE}graph/project/stranger`]);
+    const repaired = await push(options);
+    expect(repaired.put).toEqual([`${BASE}graph/organisation/kei`]);
+    expect(repaired.deleted).toEqual([`${BASE}graph/project/stranger`]);
+    expect(repaired.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
   it('sends every graph with --full', async () => {
     store.log.length = 0;
     const report = await push({ ...options, full: true });
