@@ -246,11 +246,10 @@ const bigLane = buildLane(big);
 bigLane.catch(() => {}); // awaited in the second lane; this only keeps an early failure from counting as unhandled
 const secondLane = (async () => {
   const checks = await checkLane(big);
+  for (const n of smaller) await record(await runSize(n));
   const lane = await bigLane;
   await cleanup(big);
   await record(assemble(big, lane, checks));
 })();
-secondLane.catch(() => {}); // awaited below
-for (const n of smaller) await record(await runSize(n));
 await secondLane;
 process.stdout.write(`${table}\nwrote ${String(values.out)}\n`);
