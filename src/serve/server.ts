@@ -237,6 +237,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       handle(req, res).catch((e: unknown) => sendError(req, res, e));
     },
   );
+  // Requests Node refuses before they reach the handler (oversized or malformed headers, slow clients) are answered
+  // here, so they get their status and their access-log line too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT' ? 408 : 400;
+    if (err.code !== 'ECONNRESET') log(`${new Date().toISOString()} - - ${status} (${err.code ?? 'client error'})`);
+    if (err.code !== 'ECONNRESET' && socket.writable) {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    } else {
+      socket.destroy();
+    }
+  });
   // A client that stops reading or sending for this long loses its connection.
   server.setTimeout(60_000, (socket) => socket.destroy());
 

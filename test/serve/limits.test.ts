@@ -102,6 +102,9 @@ describe('slow clients', () => {
     const port = Number(new URL(server.url).port);
     const answer = await rawRequest(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 431/);
+    // Requests refused before they reach the router still get their access-log line.
+    expect(server.logLines.some((l) => / - - 431 /.test(l))).toBe(true);
+    expect(server.logLines.some((l) => / - - 408 /.test(l))).toBe(true);
   });
 });
 
