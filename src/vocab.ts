@@ -38,6 +38,7 @@ export const EU_DATA_THEME = namespace('http://publications.europa.eu/resource/a
 export const EU_ACCESS_RIGHT = namespace('http://publications.europa.eu/resource/authority/access-right/');
 export const EU_DATASET_STATUS = namespace('http://publications.europa.eu/resource/authority/dataset-status/');
 export const EU_FREQUENCY = namespace('http://publications.europa.eu/resource/authority/frequency/');
+export const EU_COUNTRY = namespace('http://publications.europa.eu/resource/authority/country/');
 /** IANA media types, as DCAT-AP wants them: the registry page of each type. */
 export const IANA_MEDIA_TYPE = namespace('https://www.iana.org/assignments/media-types/');
 /** The specifications our services and dumps conform to. */

@@ -4,7 +4,7 @@ import type { Literal, NamedNode, Quad } from '@rdfjs/types';
 import type { SourcedRecord } from '../ingest/read-records.ts';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import {
-  DCAT, DCT, EU_ACCESS_RIGHT, EU_DATA_THEME, EU_FILE_TYPE, EU_LANGUAGE, FOAF, IANA_MEDIA_TYPE, RDF, RDFS, SKOS, SPDX, SPEC, VCARD, XSD,
+  DCAT, DCT, EU_ACCESS_RIGHT, EU_COUNTRY, EU_DATA_THEME, EU_FILE_TYPE, EU_LANGUAGE, FOAF, IANA_MEDIA_TYPE, RDF, RDFS, SKOS, SPDX, SPEC, VCARD, XSD,
 } from '../vocab.ts';
 
 const { literal, namedNode, quad } = DataFactory;
@@ -77,6 +77,9 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   const themes = THEMES.map((t) => EU_DATA_THEME(t.code));
   const access = EU_ACCESS_RIGHT('PUBLIC');
   const themeScheme = namedNode(EU_DATA_THEME.iri.replace(/\/$/, ''));
+  // The records are Dutch policy projects in Dutch cities: the Netherlands is the dataset's spatial coverage.
+  const country = EU_COUNTRY('NLD');
+  const table = (ns: { iri: string }) => namedNode(ns.iri.replace(/\/$/, ''));
 
   // The catalogue.
   add(iri.catalog, RDF('type'), DCAT('Catalog'));
@@ -89,6 +92,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(iri.catalog, DCT('creator'), iri.publisher);
   add(iri.catalog, DCAT('contactPoint'), iri.contact);
   add(iri.catalog, DCT('language'), language);
+  add(iri.catalog, DCT('spatial'), country);
   add(iri.catalog, DCT('license'), licence);
   add(iri.catalog, FOAF('homepage'), iri.home);
   add(iri.catalog, DCAT('themeTaxonomy'), themeScheme);
@@ -109,6 +113,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(iri.dataset, DCAT('contactPoint'), iri.contact);
   add(iri.dataset, DCT('language'), language);
   add(iri.dataset, DCT('accessRights'), access);
+  add(iri.dataset, DCT('spatial'), country);
   add(iri.dataset, DCAT('landingPage'), iri.home);
   // Its documentation: the VoID description (classes, properties, vocabularies) and our vocabulary's page.
   add(iri.dataset, FOAF('page'), iri.void);
@@ -135,6 +140,10 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     const checksum = iri.checksum(dump.format);
     add(s, RDF('type'), DCAT('Distribution'));
     texts(s, DCT('title'), dump.title);
+    texts(s, DCT('description'), {
+      nl: `De hele dataset in één bestand (${dump.mediaType}), zoals deze build hem publiceert.`,
+      en: `The whole dataset in one file (${dump.mediaType}), as this build publishes it.`,
+    });
     add(s, DCAT('accessURL'), url);
     add(s, DCAT('downloadURL'), url);
     add(s, DCAT('mediaType'), IANA_MEDIA_TYPE(dump.mediaType));
@@ -188,8 +197,13 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(iri.contact, VCARD('fn'), literal(d.contact.name, 'nl'));
   add(iri.contact, VCARD('hasEmail'), namedNode(`mailto:${d.contact.email}`));
   add(licence, RDF('type'), DCT('LicenseDocument'));
+  // Values from the EU authority tables, with the table they are in (which the EU vocabulary shapes check).
   add(language, RDF('type'), DCT('LinguisticSystem'));
+  add(language, SKOS('inScheme'), table(EU_LANGUAGE));
   add(access, RDF('type'), DCT('RightsStatement'));
+  add(access, SKOS('inScheme'), table(EU_ACCESS_RIGHT));
+  add(country, RDF('type'), DCT('Location'));
+  add(country, SKOS('inScheme'), table(EU_COUNTRY));
   for (const t of THEMES) {
     const concept = EU_DATA_THEME(t.code);
     add(concept, RDF('type'), SKOS('Concept'));
@@ -204,6 +218,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   for (const dump of input.dumps) {
     add(IANA_MEDIA_TYPE(dump.mediaType), RDF('type'), DCT('MediaType'));
     add(EU_FILE_TYPE(dump.euFileType), RDF('type'), DCT('MediaTypeOrExtent'));
+    add(EU_FILE_TYPE(dump.euFileType), SKOS('inScheme'), table(EU_FILE_TYPE));
   }
   add(SPEC.sparqlProtocol, RDF('type'), DCT('Standard'));
   for (const dump of input.dumps) add(namedNode(dump.specification), RDF('type'), DCT('Standard'));
