@@ -1,7 +1,7 @@
 // The schema.org JSON-LD embedded in each page: the resource itself, its WebPage and its BreadcrumbList, in the terms search engines read.
 import type { Literal, Term } from '@rdfjs/types';
 import {
-  DCAT, DCT, FOAF, OWL, RDF, RDFS, SCHEMA, SCHEMA_ORG_CONTEXT_URL, SKOS, VCARD, VOID, XSD,
+  DCAT, DCT, FOAF, IANA_MEDIA_TYPE, OWL, RDF, RDFS, SCHEMA, SCHEMA_ORG_CONTEXT_URL, SKOS, VCARD, VOID, XSD,
 } from '../vocab.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
@@ -33,7 +33,7 @@ const FALLBACK_TYPES: [string, string][] = [
  * Statements in other vocabularies that say what a schema.org property says, used when the node lacks
  * the schema.org one. `on` is the schema.org class the target property is valid on ('Thing': any).
  */
-const EQUIVALENTS: { from: string; to: string; on: string }[] = [
+const EQUIVALENTS: { from: string; to: string; on: string; value?: (o: Term) => unknown }[] = [
   ...[SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => ({ from: p.value, to: 'name', on: 'Thing' })),
   ...[SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => ({ from: p.value, to: 'description', on: 'Thing' })),
   { from: SKOS('inScheme').value, to: 'inDefinedTermSet', on: 'DefinedTerm' },
@@ -44,7 +44,10 @@ const EQUIVALENTS: { from: string; to: string; on: string }[] = [
   { from: DCT('publisher').value, to: 'publisher', on: 'DataCatalog' },
   { from: DCAT('distribution').value, to: 'distribution', on: 'Dataset' },
   { from: DCAT('downloadURL').value, to: 'contentUrl', on: 'DataDownload' },
-  { from: DCAT('mediaType').value, to: 'encodingFormat', on: 'DataDownload' },
+  // Search engines read a media type as text ("text/turtle"), not as the IANA page DCAT-AP wants.
+  { from: DCAT('mediaType').value, to: 'encodingFormat', on: 'DataDownload', value: (o) => o.value.replace(IANA_MEDIA_TYPE.iri, '') },
+  { from: DCT('creator').value, to: 'creator', on: 'Dataset' },
+  { from: DCAT('keyword').value, to: 'keywords', on: 'Dataset' },
   { from: DCAT('endpointURL').value, to: 'url', on: 'WebAPI' },
   { from: DCAT('endpointDescription').value, to: 'documentation', on: 'WebAPI' },
 ];
@@ -146,7 +149,7 @@ class NodeBuilder {
     const has = new Set(values.keys());
     for (const e of EQUIVALENTS) {
       if (has.has(e.to) || (e.on !== 'Thing' && !types.includes(e.on))) continue;
-      for (const q of quads) if (q.predicate.value === e.from) addValue(values, e.to, this.value(q.object, depth));
+      for (const q of quads) if (q.predicate.value === e.from) addValue(values, e.to, e.value ? e.value(q.object) : this.value(q.object, depth));
     }
     for (const [k, v] of [...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) node[k] = v.length === 1 ? v[0] : v;
     return node;
