@@ -10,6 +10,7 @@ import { StagedOutput } from '../src/publish/output-dir.ts';
 import { graphIris, namedGraphs } from '../src/publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from '../src/publish/change-sets.ts';
 import { sitePrefixes } from '../src/publish/site.ts';
+import { writePieces } from '../src/publish/write-dumps.ts';
 import { push, type Operation } from '../src/push/push.ts';
 import { startVirtuoso } from '../test/push/support/virtuoso.ts';
 
@@ -31,7 +32,7 @@ async function build(options: { dataDir: string; outDir: string }): Promise<{ re
   const dates = await changeDates(options.outDir, graphs, '2026-09-21');
   const out = await StagedOutput.open(options.outDir);
   try {
-    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c) });
+    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c), writeLarge: (n, pieces) => writePieces(path.join(out.dir, n), pieces) });
     await out.commit();
   } catch (e) {
     await out.abort();

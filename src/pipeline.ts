@@ -120,7 +120,13 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await writeDocument('def', vocabulary);
     await writeDocument('catalog', catalog);
     stage('named-graphs');
-    await publishNamedGraphs({ graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write });
+    await publishNamedGraphs({
+      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      writeLarge: async (name, pieces) => {
+        await writePieces(path.join(out.dir, name), pieces);
+        files.push(name);
+      },
+    });
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 

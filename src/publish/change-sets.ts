@@ -4,7 +4,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFactory, Parser } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
-import { compare, toNQuads, toTriG, type NamedGraph, type NQuadsLayout } from './named-graphs.ts';
+import { compare, nquadsLayout, nquadsPieces, toTriG, trigPieces, type NamedGraph, type NQuadsLayout } from './named-graphs.ts';
 
 const { namedNode } = DataFactory;
 
@@ -290,7 +290,7 @@ export function parseManifest(text: string): Manifest | string {
 }
 
 /**
- * Reads the N-Triples lines of the named graphs from an N-Quads dump laid out as toNQuads() writes it,
+ * Reads the N-Triples lines of the named graphs from an N-Quads dump laid out as nquadsPieces() writes it,
  * by the byte ranges of the manifest, and checks each against its hash.
  */
 export async function readGraphLines(nqFile: string, manifest: Manifest, names: readonly string[]): Promise<Map<string, string[]>> {
@@ -333,8 +333,9 @@ function parseLines(lines: readonly string[]): Quad[] {
 }
 
 /**
- * The publish step for named graphs: writes dataset.nq, dataset.trig, graphs.json and the change sets
- * through `write` (the staged output), comparing with the output in `previousDir` before it is replaced.
+ * The publish step for named graphs: writes dataset.nq and dataset.trig (in pieces, through `writeLarge`),
+ * graphs.json and the change sets (through `write`), comparing with the output in `previousDir` before the
+ * staged output replaces it.
  */
 export async function publishNamedGraphs(options: {
   graphs: readonly NamedGraph[];
@@ -344,11 +345,12 @@ export async function publishNamedGraphs(options: {
   prefixes: Record<string, string>;
   dates: Dates;
   write: (name: string, content: string) => Promise<void>;
+  writeLarge: (name: string, pieces: Iterable<string> | AsyncIterable<string>) => Promise<unknown>;
 }): Promise<ChangeSetResult> {
-  const layout = toNQuads(options.graphs);
+  const layout = nquadsLayout(options.graphs);
   const result = await changeSets({ ...options, layout, previousDir: path.resolve(options.previousDir) });
-  await options.write('dataset.nq', layout.content);
-  await options.write('dataset.trig', await toTriG(options.graphs, options.prefixes));
+  await options.writeLarge('dataset.nq', nquadsPieces(options.graphs));
+  await options.writeLarge('dataset.trig', trigPieces(options.graphs, options.prefixes));
   for (const [name, content] of result.files) await options.write(name, content);
   return result;
 }

@@ -65,24 +65,31 @@ export function graphOf(name: NamedNode, quads: Quad[]): NamedGraph {
 
 /** Where each graph's lines sit in dataset.nq, so a later build or a push reads one graph without parsing the file. */
 export interface NQuadsLayout {
-  content: string;
-  /** Byte offset and length of each graph's lines in `content`, by graph IRI. */
+  /** Byte offset and length of each graph's lines, by graph IRI. */
   ranges: Map<string, { offset: number; length: number }>;
 }
 
-/** dataset.nq: the graphs in IRI order, each graph's statements in N-Triples order with the graph name added. */
-export function toNQuads(graphs: readonly NamedGraph[]): NQuadsLayout {
-  const parts: string[] = [];
+/**
+ * The byte ranges dataset.nq will have, worked out from the lines without building the file: the graphs in
+ * the given (IRI) order, each graph's statements in N-Triples order with the graph name added.
+ */
+export function nquadsLayout(graphs: readonly NamedGraph[]): NQuadsLayout {
   const ranges = new Map<string, { offset: number; length: number }>();
   let offset = 0;
   for (const g of graphs) {
-    const text = nquadLines(g.lines, g.name);
-    const length = Buffer.byteLength(text);
+    // Each line loses " .\n" (3 bytes) and gains " <g> .\n".
+    const perLine = Buffer.byteLength(` ${graphTerm(g.name)} .\n`) - 3;
+    let length = 0;
+    for (const l of g.lines) length += Buffer.byteLength(l) + perLine;
     ranges.set(g.name.value, { offset, length });
     offset += length;
-    parts.push(text);
   }
-  return { content: parts.join(''), ranges };
+  return { ranges };
+}
+
+/** dataset.nq one graph at a time: the whole file can be larger than V8's longest string. */
+export function* nquadsPieces(graphs: readonly NamedGraph[]): Generator<string> {
+  for (const g of graphs) yield nquadLines(g.lines, g.name);
 }
 
 /** Turns sorted N-Triples lines into N-Quads lines of graph `name`. */
@@ -99,24 +106,47 @@ function graphTerm(name: NamedNode): string {
   return line.slice(0, line.indexOf(' '));
 }
 
+/** Graphs per TriG piece: a piece is one string, so this bounds its size. */
+const TRIG_PIECE = 2_000;
+
 /** dataset.trig: the same graphs, with prefixes, each subject's types first as in dataset.ttl. */
 export function toTriG(graphs: readonly { name: NamedNode; quads: readonly Quad[] }[], prefixes: Record<string, string>, header = ''): Promise<string> {
   const writer = new Writer({ format: 'application/trig', prefixes });
-  for (const g of graphs) {
-    const qs = g.quads;
-    let start = 0;
-    while (start < qs.length) {
-      const subject = qs[start]!.subject;
-      let end = start;
-      while (end < qs.length && qs[end]!.subject.equals(subject)) end++;
-      for (const q of qs.slice(start, end)) if (q.predicate.value === TYPE) writer.addQuad(q.subject, q.predicate, q.object, g.name);
-      for (const q of qs.slice(start, end)) if (q.predicate.value !== TYPE) writer.addQuad(q.subject, q.predicate, q.object, g.name);
-      start = end;
-    }
-  }
+  for (const g of graphs) addGraph(writer, g);
   return new Promise((resolve, reject) =>
     writer.end((err, result: string) => (err ? reject(err) : resolve(header + result))),
   );
+}
+
+/**
+ * dataset.trig in pieces of whole graphs, each written by its own writer, with the prefix block only on the
+ * first; joined they are the bytes toTriG() writes for all graphs at once (a test holds them to it).
+ */
+export async function* trigPieces(
+  graphs: readonly { name: NamedNode; quads: readonly Quad[] }[],
+  prefixes: Record<string, string>,
+  piece = TRIG_PIECE,
+): AsyncGenerator<string> {
+  const prefixBlock = await toTriG([], prefixes);
+  if (graphs.length === 0) yield prefixBlock;
+  for (let start = 0; start < graphs.length; start += piece) {
+    const text = await toTriG(graphs.slice(start, start + piece), prefixes);
+    if (!text.startsWith(prefixBlock)) throw new Error('the TriG writer did not start with the prefix block');
+    yield start === 0 ? text : text.slice(prefixBlock.length);
+  }
+}
+
+function addGraph(writer: Writer, g: { name: NamedNode; quads: readonly Quad[] }): void {
+  const qs = g.quads;
+  let start = 0;
+  while (start < qs.length) {
+    const subject = qs[start]!.subject;
+    let end = start;
+    while (end < qs.length && qs[end]!.subject.equals(subject)) end++;
+    for (let i = start; i < end; i++) if (qs[i]!.predicate.value === TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
+    for (let i = start; i < end; i++) if (qs[i]!.predicate.value !== TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
+    start = end;
+  }
 }
 
 export function compare(a: string, b: string): number {

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isomorphic } from 'rdf-isomorphic';
 import { DataFactory } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { build } from '../../src/pipeline.ts';
+import { build, check } from '../../src/pipeline.ts';
+import { namedGraphs, nquadLines, nquadsLayout, nquadsPieces, toTriG, trigPieces } from '../../src/publish/named-graphs.ts';
+import { sitePrefixes } from '../../src/publish/site.ts';
 import { parseTurtleFile, workspaceWithRealData } from '../support/project.ts';
 
 const BASE = 'https://projectgraph.example/';
@@ -88,3 +90,23 @@ function dedupe(quads: Quad[]): Quad[] {
   for (const q of quads) seen.set(`${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`, asTriple(q));
   return [...seen.values()];
 }
+
+describe('named graphs written in pieces', () => {
+  it('gives the same TriG bytes in pieces as in one string, and N-Quads ranges that match the pieces', async () => {
+    const ws = await workspaceWithRealData();
+    const { records, mapped } = await check({ dataDir: path.join(ws, 'data') });
+    const graphs = namedGraphs(records, mapped);
+    const prefixes = sitePrefixes(BASE);
+    let joined = '';
+    for await (const piece of trigPieces(graphs, prefixes, 3)) joined += piece;
+    expect(joined).toBe(await toTriG(graphs, prefixes));
+    const nq = [...nquadsPieces(graphs)].join('');
+    const bytes = Buffer.from(nq);
+    const { ranges } = nquadsLayout(graphs);
+    expect([...ranges.values()].reduce((n, r) => n + r.length, 0)).toBe(bytes.length);
+    for (const g of graphs) {
+      const r = ranges.get(g.name.value)!;
+      expect(bytes.subarray(r.offset, r.offset + r.length).toString('utf8')).toBe(nquadLines(g.lines, g.name));
+    }
+  });
+});
