@@ -12,7 +12,7 @@ import type { Site } from './page-layout.ts';
 import { ResourceIndex } from './resource-index.ts';
 import { resourcePage, type PageFiles } from './resource-page.ts';
 import { SitePaths } from './site-paths.ts';
-import { robotsTxt, sitemapXml } from './sitemap.ts';
+import { robotsTxt, sitemapFiles } from './sitemap.ts';
 import { toTurtle } from './turtle.ts';
 
 const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
@@ -90,7 +90,7 @@ export async function* siteFiles(input: SiteInput): AsyncGenerator<SiteFile> {
     yield { name: `${local}.jsonld`, content: await toJsonLd(description, context) };
   }
   const pages = [site.home, ...resources];
-  yield { name: 'sitemap.xml', content: sitemapXml(pages, input.date) };
+  yield* sitemapFiles(input.base, pages, input.date);
   yield { name: 'robots.txt', content: robotsTxt(`${input.base}sitemap.xml`) };
 }
 

@@ -2,14 +2,26 @@
 import { SITEMAP_NS } from '../vocab.ts';
 import { escapeHtml } from './html.ts';
 
-/** A sitemap file may list at most 50,000 addresses; past that it would need an index, which this dataset's size does not reach yet. */
+/** A sitemap file may list at most 50,000 addresses; past that, sitemap.xml becomes an index of numbered sitemaps. */
 export const SITEMAP_LIMIT = 50_000;
 
-export function sitemapXml(urls: string[], date: string | undefined): string {
-  if (urls.length > SITEMAP_LIMIT) throw new Error(`${urls.length} pages exceed the ${SITEMAP_LIMIT} a sitemap may list; a sitemap index is needed`);
+export interface SitemapFile {
+  name: string;
+  content: string;
+}
+
+/** `sitemap.xml`, or, for more pages than one sitemap may hold, `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, … */
+export function sitemapFiles(base: string, urls: string[], date: string | undefined, limit = SITEMAP_LIMIT): SitemapFile[] {
   const lastmod = date === undefined ? '' : `<lastmod>${date}</lastmod>`;
-  const entries = urls.map((u) => `<url><loc>${escapeXml(u)}</loc>${lastmod}</url>\n`).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${entries}</urlset>\n`;
+  const urlset = (list: string[]) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${list.map((u) => `<url><loc>${escapeXml(u)}</loc>${lastmod}</url>\n`).join('')}</urlset>\n`;
+  if (urls.length <= limit) return [{ name: 'sitemap.xml', content: urlset(urls) }];
+  const parts: SitemapFile[] = [];
+  for (let i = 0; i < urls.length; i += limit) parts.push({ name: `sitemap-${parts.length + 1}.xml`, content: urlset(urls.slice(i, i + limit)) });
+  const index = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${parts
+    .map((p) => `<sitemap><loc>${escapeXml(base + p.name)}</loc>${lastmod}</sitemap>\n`)
+    .join('')}</sitemapindex>\n`;
+  return [{ name: 'sitemap.xml', content: index }, ...parts];
 }
 
 export function robotsTxt(sitemapUrl: string): string {
