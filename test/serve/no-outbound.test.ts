@@ -52,6 +52,9 @@ describe('no outbound connections', () => {
       `SELECT * WHERE { SERVICE SILENT <${trapUrl}/sparql> { ?s ?p ?o } }`,
       `SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <${trapUrl}/sparql> { ?s ?q ?r } } }`,
       `ASK { FILTER NOT EXISTS { SERVICE <${trapUrl}/sparql> { ?s ?p ?o } } }`,
+      `SELECT * WHERE { { SELECT ?s WHERE { SERVICE <${trapUrl}/sparql> { ?s ?p ?o } } } }`,
+      `SELECT * WHERE { GRAPH ?g { ?s ?p ?o } MINUS { SERVICE <${trapUrl}/sparql> { ?s ?p ?o } } }`,
+      `CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <${trapUrl}/sparql> { ?s ?p ?o } }`,
     ]) {
       const r = await ask(q);
       expect(r.status, q).toBe(400);
