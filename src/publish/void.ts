@@ -65,15 +65,17 @@ export function voidQuads(input: VoidInput): Quad[] {
   for (const v of [SCHEMA.iri, SKOS.iri, PROV.iri, ownVocabulary(base).iri]) add(dataset, VOID('vocabulary'), namedNode(v));
 
   // Partitions get fragment IRIs numbered in sorted order, so the description is the same for the same dump.
+  // Numbers are zero-padded to one width, so the sorted output lists the partitions in order.
+  const numbered = (i: number, n: number) => String(i + 1).padStart(String(n).length, '0');
   [...classes.keys()].sort().forEach((c, i) => {
-    const p = namedNode(`${doc.value}#class-${i + 1}`);
+    const p = namedNode(`${doc.value}#class-${numbered(i, classes.size)}`);
     add(dataset, VOID('classPartition'), p);
     add(p, VOID('class'), namedNode(c));
     add(p, RDFS('label'), literal(`klasse ${shortIri(c, base)}`, 'nl'));
     add(p, VOID('entities'), count(classes.get(c)?.size ?? 0));
   });
   [...properties.keys()].sort().forEach((prop, i) => {
-    const p = namedNode(`${doc.value}#property-${i + 1}`);
+    const p = namedNode(`${doc.value}#property-${numbered(i, properties.size)}`);
     add(dataset, VOID('propertyPartition'), p);
     add(p, VOID('property'), namedNode(prop));
     add(p, RDFS('label'), literal(`eigenschap ${shortIri(prop, base)}`, 'nl'));
