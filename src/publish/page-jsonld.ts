@@ -5,6 +5,9 @@ import {
 } from '../vocab.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
+/** Incoming links per relation that a page's JSON-LD lists, the same cap as the page's own lists. */
+export const REVERSE_LIMIT = 1000;
+
 export interface Crumb {
   /** The IRI of the resource the crumb stands for (its page is `<iri>#webpage`). */
   iri: string;
@@ -114,7 +117,9 @@ function reverseLinks(index: ResourceIndex, iri: string, builder: NodeBuilder): 
     if (own.some((o) => o.object.equals(q.subject) && o.predicate.value.startsWith(SCHEMA.iri))) continue;
     if (q.object.value !== iri) continue;
     const term = q.predicate.value.slice(SCHEMA.iri.length);
-    (out[term] ??= []).push(builder.reference(q.subject.value));
+    const list = (out[term] ??= []);
+    // As on the page itself: at most REVERSE_LIMIT per relation; the resource's .jsonld holds them all.
+    if (list.length < REVERSE_LIMIT) list.push(builder.reference(q.subject.value));
   }
   return out;
 }

@@ -4,7 +4,8 @@ import { DCT, RDF, RDFS, SCHEMA, SKOS } from '../vocab.ts';
 import { html, shorten, type Html } from './html.ts';
 import { classRank, classWords, localName, propertyOrder, propertyWords } from './labels.ts';
 import { layout, type Site } from './page-layout.ts';
-import { resourcePageJsonLd, type Crumb } from './page-jsonld.ts';
+// A page lists at most REVERSE_LIMIT incoming links per relation; its .ttl and .jsonld hold them all.
+import { REVERSE_LIMIT, resourcePageJsonLd, type Crumb } from './page-jsonld.ts';
 import { pickLanguage, type ResourceIndex } from './resource-index.ts';
 
 const DESCRIPTIONS = [SCHEMA('description'), SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => p.value);
@@ -121,17 +122,23 @@ function reverseLinks(index: ResourceIndex, site: Site, iri: string): Html {
 <h2 id="verwijzingen">Verwijzingen hierheen</h2>
 <dl>
 ${predicates.map((p) => html`<dt>${words(p).reverse}</dt>
-<dd>${values(index, site, (groups.get(p) ?? []).map((q) => q.subject))}</dd>
+<dd>${values(index, site, (groups.get(p) ?? []).map((q) => q.subject), REVERSE_LIMIT)}</dd>
 `)}</dl>
 </section>
 `;
 }
 
-function values(index: ResourceIndex, site: Site, terms: Term[]): Html {
-  const unique = terms.filter((t, i) => terms.findIndex((u) => u.equals(t)) === i);
+function values(index: ResourceIndex, site: Site, terms: Term[], limit = Infinity): Html {
+  const seen = new Set<string>();
+  const unique = terms.filter((t) => {
+    const k = `${t.termType}|${t.value}|${t.termType === 'Literal' ? `${t.language}|${t.datatype.value}` : ''}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
   const sorted = unique.sort((a, b) => cmp(sortKey(index, a), sortKey(index, b)));
   if (sorted.length === 1) return value(index, site, sorted[0] as Term);
-  return html`<ul>${sorted.map((t) => html`<li>${value(index, site, t)}</li>`)}</ul>`;
+  const shown = sorted.slice(0, limit);
+  const more = sorted.length - shown.length;
+  return html`<ul>${shown.map((t) => html`<li>${value(index, site, t)}</li>`)}</ul>${more > 0 ? html`<p>En nog ${more}; de Turtle- en JSON-LD-versie van deze pagina noemen ze allemaal.</p>` : ''}`;
 }
 
 function sortKey(index: ResourceIndex, t: Term): string {
