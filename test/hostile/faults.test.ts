@@ -80,6 +80,15 @@ describe('kill -9 during a build', () => {
   });
 });
 
+/** A small tmpfs for this test alone: the only way to get a real full or read-only file system here. */
+function mountTmpfs(dir: string, sizeKb: number): void {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`this test needs to mount a tmpfs (run as root, as CI does): ${(e as Error).message}`);
+  }
+}
+
 describe('a full disk and a read-only output directory', () => {
   let ws: string;
   let mnt: string;
