@@ -136,10 +136,18 @@ export function propertyOrder(base: string): (iri: string) => number {
   return (iri) => order.get(iri) ?? order.size;
 }
 
-/** Dutch names of the classes resources have. */
-export function classWords(base: string): (iri: string) => string | undefined {
+/** Dutch names of classes, most specific first: a resource with several known classes is named by the first. */
+const classTables = new Map<string, [string, string][]>();
+
+function classTable(base: string): [string, string][] {
+  let t = classTables.get(base);
+  if (!t) classTables.set(base, (t = makeClassTable(base)));
+  return t;
+}
+
+function makeClassTable(base: string): [string, string][] {
   const pg = ownVocabulary(base);
-  const words = new Map<string, string>([
+  return [
     [pg('Programme').value, 'Programma'],
     [SCHEMA('ResearchProject').value, 'Onderzoeksproject'],
     [SCHEMA('Project').value, 'Project'],
@@ -169,29 +177,24 @@ export function classWords(base: string): (iri: string) => string | undefined {
     [SKOS('Concept').value, 'Begrip'],
     [FOAF('Agent').value, 'Uitgever'],
     [PROV('Entity').value, 'Bron'],
-    [VCARD('Kind').value, 'Contact'],
     [VCARD('Organization').value, 'Contact'],
+    [VCARD('Kind').value, 'Contact'],
     [DCT('PeriodOfTime').value, 'Periode'],
     [SPDX('Checksum').value, 'Controlegetal'],
     [VOID('Dataset').value, 'Dataset'],
-  ]);
+  ];
+}
+
+/** The Dutch name of a class, where we have one. */
+export function classWords(base: string): (iri: string) => string | undefined {
+  const words = new Map(classTable(base));
   return (iri) => words.get(iri);
 }
 
-/** The rank of a class in classWords' list, so the most specific known class names a page. */
+/** The rank of a class in that list (lower is more specific); unknown classes come last. */
 export function classRank(base: string): (iri: string) => number {
-  const order = [
-    ownVocabulary(base)('Programme').value,
-    ...['ResearchProject', 'Project', 'GovernmentOrganization', 'CollegeOrUniversity', 'ResearchOrganization', 'Corporation', 'Organization',
-      'DefinedTerm', 'DefinedTermSet', 'Report', 'PresentationDigitalDocument', 'ScholarlyArticle', 'WebPage', 'CreativeWork', 'Event', 'Place',
-      'Dataset'].map((c) => SCHEMA(c).value),
-    DCAT('Catalog').value, DCAT('DataService').value, DCAT('Distribution').value, VOID('DatasetDescription').value,
-    OWL('Ontology').value, RDFS('Class').value, RDF('Property').value, SKOS('ConceptScheme').value, SKOS('Concept').value,
-    FOAF('Agent').value, PROV('Entity').value, VCARD('Organization').value, VCARD('Kind').value, DCT('PeriodOfTime').value, SPDX('Checksum').value,
-    VOID('Dataset').value,
-  ];
-  const rank = new Map(order.map((k, i) => [k, i]));
-  return (iri) => rank.get(iri) ?? order.length;
+  const rank = new Map(classTable(base).map(([iri], i) => [iri, i]));
+  return (iri) => rank.get(iri) ?? rank.size;
 }
 
 /** Sections of the home page, by the first segment of a resource's path. */
