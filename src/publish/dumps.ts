@@ -1,5 +1,4 @@
-// The dump files as the catalogue describes them: format, media type, EU file type, and the size and SHA-256 of the exact bytes written.
-import { createHash } from 'node:crypto';
+// The dump files as the catalogue describes them: file, format, media types and specification (size and SHA-256 come from writing them).
 import { SPEC } from '../vocab.ts';
 import type { DumpFile } from './dcat.ts';
 
@@ -31,9 +30,3 @@ export const DUMP_FORMATS = {
     specification: SPEC.jsonLd.value,
   },
 } as const satisfies Record<string, Format>;
-
-/** A dump's catalogue entry for the content that is written to its file. */
-export function describeDump(format: Format, content: string): DumpFile {
-  const buffer = Buffer.from(content, 'utf8');
-  return { ...format, bytes: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
-}
