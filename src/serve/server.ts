@@ -62,6 +62,11 @@ export interface RunningServer {
 }
 
 const SPARQL_PATH = '/sparql';
+/**
+ * Published pages need no script (their JSON-LD blocks are data, not run) and only their own stylesheet; this policy
+ * keeps any markup that slipped into a page from running or loading anything.
+ */
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'ETag, Retry-After, X-Result-Limit, X-Result-Truncated, Content-Length',
@@ -114,6 +119,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const method = req.method ?? 'GET';
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     if (method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, HEAD, POST, OPTIONS',
@@ -339,6 +345,7 @@ function send(
     return;
   }
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+  if (mediaType === 'text/html' && !headers['Content-Security-Policy']) headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
   res.writeHead(status, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(buffer.length), ETag: etag });
   res.end(req.method === 'HEAD' ? undefined : buffer);
 }
@@ -358,6 +365,7 @@ async function sendFile(
     res.end();
     return;
   }
+  if (mediaType === 'text/html') headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
   res.writeHead(200, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(file.size), ETag: etag });
   if (req.method === 'HEAD') {
     res.end();

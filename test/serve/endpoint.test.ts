@@ -314,6 +314,10 @@ describe('dereferencing', () => {
     const page = await html.text();
     expect(page).toContain('Cluster Governance (KKS 2015)');
     expect(page).toContain('application/ld+json');
+    // Pages run no script: whatever markup a record smuggled in stays inert.
+    expect(html.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(html.headers.get('content-security-policy')).not.toMatch(/script-src/);
+    expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     const ttl = await get(p, { Accept: 'text/turtle' });
     expect(ttl.headers.get('content-type')).toMatch(/^text\/turtle/);
     const fromTtl = parseRdf(await ttl.text(), 'Turtle');
