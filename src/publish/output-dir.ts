@@ -23,9 +23,16 @@ export class StagedOutput {
     return new StagedOutput(abs, dir);
   }
 
+  /** Directories already made, so a build of many pages does not ask the file system for each one again. */
+  private readonly made = new Set<string>();
+
   async write(relative: string, content: string | Uint8Array): Promise<void> {
     const file = path.join(this.dir, relative);
-    await mkdir(path.dirname(file), { recursive: true });
+    const parent = path.dirname(file);
+    if (!this.made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      this.made.add(parent);
+    }
     await writeFile(file, content);
   }
 
