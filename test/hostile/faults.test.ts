@@ -18,6 +18,11 @@ async function treeHash(dir: string): Promise<string> {
   return `${files.length}:${h.digest('hex')}`;
 }
 
+/** A new organisation record: a change to the data that no generated record can collide with. */
+async function addOrganisation(ws: string, n: number): Promise<void> {
+  await writeFile(path.join(ws, `data/organisations/kill-test-${n}.yaml`), `id: kill-test-${n}\nname: Toegevoegd ${n}\ntype: organisation\n`);
+}
+
 /** A seeded generator, so the kill moments are the same on every run. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -36,9 +41,8 @@ describe('kill -9 during a build', () => {
     fullBuildMs = performance.now() - started;
     expect(r.code, r.stderr).toBe(0);
     good = await treeHash(path.join(ws, 'output'));
-    // Change one record so that a build that got through would change output/.
-    const projects = (await readdir(path.join(ws, 'data/projects'))).sort();
-    await appendFile(path.join(ws, 'data/projects', projects[0]!), 'url: https://changed.example.org/\n');
+    // Add a record so that a build that got through would change output/.
+    await addOrganisation(ws, 0);
   });
   afterAll(async () => rm(ws, { recursive: true, force: true }));
 
@@ -46,7 +50,6 @@ describe('kill -9 during a build', () => {
     const random = seeded(20261126);
     const moments: number[] = [];
     let finishedFirst = 0;
-    const projects = (await readdir(path.join(ws, 'data/projects'))).sort();
     while (moments.length < 10) {
       const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: 'ignore' });
       const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
@@ -60,7 +63,7 @@ describe('kill -9 during a build', () => {
         expect(how).toBe('exit 0');
         expect(finishedFirst++, 'builds kept finishing before the kill').toBeLessThan(10);
         good = await treeHash(path.join(ws, 'output'));
-        await appendFile(path.join(ws, 'data/projects', projects[1 + finishedFirst]!), 'url: https://changed.example.org/\n');
+        await addOrganisation(ws, finishedFirst);
         continue;
       }
       moments.push(at);
