@@ -85,6 +85,5 @@ export function ownTerms(base: string) {
   };
 }
 
-/** The SPARQL Service Description vocabulary and W3C's format IRIs, for the endpoint's sd:Service. */
-export const SPARQL_SD = namespace('http://www.w3.org/ns/sparql-service-description#');
+/** W3C's format IRIs, for the endpoint's sd:Service (sd: itself is SD above). */
 export const FORMATS = namespace('http://www.w3.org/ns/formats/');

@@ -1,7 +1,7 @@
 // The SPARQL 1.1 Service Description of the endpoint (sd:Service), written as Turtle, N-Triples or JSON-LD.
 import { DataFactory, Writer } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { FORMATS, RDF, RDFS, SPARQL_SD as SD } from '../vocab.ts';
+import { FORMATS, RDF, RDFS, SD } from '../vocab.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
