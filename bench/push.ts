@@ -76,10 +76,11 @@ try {
   const noopSeconds = seconds(t);
 
   const results = {
-    what: 'projectgraph push to Virtuoso 7.2 (Debian virtuoso-opensource, fresh database, Digest auth as dba) over the SPARQL 1.1 Graph Store Protocol; 4 requests in flight; includes the per-graph count check after each push',
+    what: 'projectgraph push to Virtuoso 7.2 (Debian virtuoso-opensource, fresh database, Digest auth as dba) over the SPARQL 1.1 Graph Store Protocol; 4 requests in flight; each push includes its check (the graphs sent counted by name, the dataset by its totals)',
     machine: '2 cores, Node 20; Virtuoso on the same machine (127.0.0.1)',
     // Other work on the machine slows every figure here; the 1-minute load average when the run ended says how much.
     loadAverageAtEnd: Math.round(loadavg()[0]! * 10) / 10,
+    buildNote: 'build = ingest, map, SHACL, named graphs and change sets only (what push reads); no pages',
     command: `npx tsx bench/push.ts ${projects}`,
     projects,
     records: first.records,
