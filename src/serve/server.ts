@@ -6,9 +6,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
+import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
+import type { QueryResponse } from './engine.ts';
 import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
 import { RemoteQueryPool } from './remote-store.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
@@ -34,6 +36,8 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** Query worker threads: queries that run at once. Each holds its own copy of the store. */
   workers?: number;
+  /** Queries one client address may have running or waiting at once; beyond it → 429. Default: workers − 1, at least 1. */
+  queriesPerClient?: number;
   /** Queries that may wait for a worker; beyond it → 503. */
   queueLimit?: number;
   /** Time for a client to send its headers, and its whole request. */
@@ -81,6 +85,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // An external store (--store) changes under us with every push, so its answers are not cached.
   const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
+  const inFlight = new Map<string, Promise<QueryResponse>>();
+  const clientLimit = ClientLimit.forWorkers(options.workers ?? 2, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;
   let info!: StoreInfo;
@@ -180,15 +186,28 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const key = JSON.stringify([request.query, chosen, request.defaultGraphs, request.namedGraphs, endpointUrl]);
     let result = cache?.get(key);
     if (!result) {
-      result = await pool.run({
-        query: request.query,
-        baseIri: endpointUrl,
-        defaultGraphs: request.defaultGraphs,
-        namedGraphs: request.namedGraphs,
-        mediaType: chosen,
-        maxRows,
-        ...(jsonLdContext ? { jsonLdContext } : {}),
-      });
+      // Identical queries that arrive while one is being evaluated wait for that one instead of taking a worker each.
+      let evaluation = inFlight.get(key);
+      if (!evaluation) {
+        // Only evaluations count against the client's share: cached and joined answers cost no worker.
+        const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
+        evaluation = pool
+          .run({
+            query: request.query,
+            baseIri: endpointUrl,
+            defaultGraphs: request.defaultGraphs,
+            namedGraphs: request.namedGraphs,
+            mediaType: chosen,
+            maxRows,
+            ...(jsonLdContext ? { jsonLdContext } : {}),
+          })
+          .finally(() => {
+            release();
+            inFlight.delete(key);
+          });
+        inFlight.set(key, evaluation);
+      }
+      result = await evaluation;
       cache?.set(key, result);
     }
     const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };

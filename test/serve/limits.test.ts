@@ -23,8 +23,8 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 
 beforeAll(async () => {
   outDir = await buildTempOutput();
-  // No result cache: every query here must reach a worker.
-  server = await startTestServer({ outDir, cacheBytes: 0, timeoutSeconds: LIMIT_MS / 1000, workers: 2, queueLimit: 0, headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+  // No result cache: every query here must reach a worker; and a client share above the pool, so the pool's own limit shows.
+  server = await startTestServer({ outDir, cacheBytes: 0, timeoutSeconds: LIMIT_MS / 1000, workers: 2, queueLimit: 0, queriesPerClient: 3, headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
 });
 afterAll(async () => {
   await server?.close();
@@ -33,7 +33,8 @@ afterAll(async () => {
 describe('time limit', () => {
   it('turns queries away with 503 and Retry-After when every worker is busy', { timeout: 120_000 }, async () => {
     await until(() => server.pool.readyWorkers === 2, 90_000);
-    const slow = [ask(server, CARTESIAN), ask(server, CARTESIAN)];
+    // Two different queries: identical ones would share one evaluation.
+    const slow = [ask(server, CARTESIAN), ask(server, `${CARTESIAN} # second`)];
     await until(() => server.pool.busyWorkers === 2, 5_000);
     const turned = await ask(server, LOOKUP);
     expect(turned.status).toBe(503);
