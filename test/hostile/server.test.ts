@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTempOutput, rawRequest, startTestServer, type TestServer } from '../serve/support.ts';
+import { buildTempOutput, rawRequest, startTestServer, until, type TestServer } from '../serve/support.ts';
 import { recordOutcome } from './reliability-log.ts';
 
 const LIMIT_S = 3;
@@ -31,14 +31,6 @@ function get(pathAndQuery: string, localAddress = '127.0.0.1', headers: Record<s
   });
 }
 const sparql = (q: string, from?: string) => get(`/sparql?query=${encodeURIComponent(q)}`, from);
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer({

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { buildTempOutput, rawRequest, ROOT, startTestServer, type TestServer } from './support.ts';
+import { buildTempOutput, rawRequest, ROOT, startTestServer, until, type TestServer } from './support.ts';
 
 // 168^4 ≈ 8·10^8 combinations: no evaluation finishes this in a test's lifetime.
 const CARTESIAN = 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }';
@@ -12,14 +12,6 @@ const LIMIT_MS = 3000;
 let outDir: string;
 let server: TestServer;
 const ask = (s: TestServer, q: string) => fetch(`${s.sparqlUrl}?query=${encodeURIComponent(q)}`);
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   outDir = await buildTempOutput();

@@ -43,3 +43,12 @@ export function rawRequest(port: number, data: string | Buffer, waitMs = 5000): 
     socket.write(data);
   });
 }
+
+/** Waits until `check` holds, polling every 50 ms; fails after `ms`. */
+export async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
