@@ -184,6 +184,8 @@ if (!task) {
 }
 const figures = await task(...args);
 process.stdout.write(`\nRESULT ${JSON.stringify(figures)}\n`);
+// Also into the log, so the figures of a long run survive even if the runner is stopped before it writes results.json.
+process.stderr.write(`[bench ${name}] RESULT ${JSON.stringify(figures)}\n`);
 // Worker threads or Comunica timers must not keep a finished measurement alive.
 process.exit(0);
 
