@@ -51,7 +51,17 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
       return EXIT.ok;
     }
     process.stderr.write(`projectgraph: ${n(report.outOfSync.length, 'graph')} not in sync with the store:\n`);
-    for (const o of report.outOfSync) process.stderr.write(`  ${o.graph}: ${o.reason}\n`);
+    // Grouped by reason: a store that is down gives thousands of graphs the same one.
+    const byReason = new Map<string, string[]>();
+    for (const o of report.outOfSync) byReason.set(o.reason, [...(byReason.get(o.reason) ?? []), o.graph]);
+    for (const [reason, graphs] of byReason) {
+      if (graphs.length === 1) process.stderr.write(`  ${graphs[0]}: ${reason}\n`);
+      else {
+        process.stderr.write(`  ${graphs.length} graphs: ${reason}\n`);
+        for (const g of graphs.slice(0, 5)) process.stderr.write(`    ${g}\n`);
+        if (graphs.length > 5) process.stderr.write(`    … and ${graphs.length - 5} more\n`);
+      }
+    }
     process.stderr.write('run the same push again once the store is reachable; it sends these graphs again\n');
     return EXIT.fault;
   },

@@ -102,7 +102,8 @@ export function describeFailure(e: unknown): string {
     if (e.name === 'TimeoutError') return 'no answer within the time limit';
     const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code) return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ECONNRESET' ? 'connection reset' : cause.code;
-    return e.message;
+    // fetch's own refusals (a blocked port, a bad URL) say why only in the cause.
+    return cause?.message ? `${e.message}: ${cause.message}` : e.message;
   }
   return String(e);
 }
