@@ -52,7 +52,7 @@ export const serveCommand: Command = {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
-      if (e instanceof StoreLoadError) throw new UsageError(`${e.message}; rebuild it with "projectgraph build"`);
+      if (e instanceof StoreLoadError) throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
       throw e;
     }
     process.stdout.write(

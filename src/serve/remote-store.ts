@@ -76,7 +76,8 @@ export class RemoteQueryPool {
       // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
       counts = await countGraphs(pool.http, pool.endpoint, graphIris(base).prefix);
     } catch (e) {
-      throw new StoreLoadError(where, e instanceof Error ? e.message : String(e));
+      // A QueryFaultError keeps its detail apart from its (client-facing) message; here the operator should see it.
+      throw new StoreLoadError(where, e instanceof QueryFaultError ? e.detail : e instanceof Error ? e.message : String(e));
     }
     for (const g of counts.keys()) pool.namedGraphs.add(g);
     const size = [...counts.values()].reduce((a, b) => a + b, 0);

@@ -101,4 +101,17 @@ describe('serve --store', () => {
     expect(before).toBe('KEI');
     expect(after).toBe('KEI (nieuw)');
   });
+
+  it('refuses to start, saying why, when the store does not answer or holds no dataset', async () => {
+    const closed = await startTestStore();
+    const url = closed.sparql;
+    await closed.close();
+    await expect(startServer({ outDir: tmpdir(), store: url, port: 0, log: () => {} })).rejects.toThrow(/cannot load .*: the store did not answer: connection refused/);
+    const empty = await startTestStore();
+    try {
+      await expect(startServer({ outDir: tmpdir(), store: empty.sparql, port: 0, log: () => {} })).rejects.toThrow(/holds no projectgraph dataset/);
+    } finally {
+      await empty.close();
+    }
+  });
 });
