@@ -36,6 +36,7 @@ async function buildTask(data: string, out: string): Promise<Figures> {
       if (current !== undefined) stages[current] = (stages[current] ?? 0) + (now - since) / 1000;
       current = name;
       since = now;
+      process.stderr.write(`[bench build] ${((now - started) / 1000).toFixed(1)} s: ${name} (rss ${rssMB()} MB)\n`);
     },
   });
   const now = performance.now();

@@ -229,27 +229,14 @@ async function writeResults(runs: Run[]): Promise<string> {
 }
 
 /*
- * The largest size's build lane (build, limit, SPARQL, HTTP) runs beside a second lane: its SHACL and JSON-LD
- * checks, then the smaller sizes one by one. On two cores this halves the wall-clock time of a 100,000 run; each
- * comparison (ours against its anchor) is still made inside one process, one after the other.
+ * Sizes run one after another, largest first, and each measurement alone: running lanes side by side on two
+ * cores cost the comparisons their fairness (batched SHACL needs both cores; a build beside it took one).
  */
 const runs: Run[] = [];
 let table = '';
-const record = async (run: Run) => {
-  runs.push(run);
+for (const n of [...sizes].reverse()) {
+  runs.push(await runSize(n));
   table = await writeResults(runs);
-  log(`${run.records}: done, results written to ${String(values.out)}`);
-};
-const [largestSize, ...smaller] = [...sizes].reverse();
-const big = await prepare(largestSize!);
-const bigLane = buildLane(big);
-bigLane.catch(() => {}); // awaited in the second lane; this only keeps an early failure from counting as unhandled
-const secondLane = (async () => {
-  const checks = await checkLane(big);
-  for (const n of smaller) await record(await runSize(n));
-  const lane = await bigLane;
-  await cleanup(big);
-  await record(assemble(big, lane, checks));
-})();
-await secondLane;
+  log(`${n}: done, results written to ${String(values.out)}`);
+}
 process.stdout.write(`${table}\nwrote ${String(values.out)}\n`);
