@@ -19,4 +19,5 @@ export interface PreparedShapes {
 }
 
 export function prepareShapes(shapesNt: string, axiomsNt: string): PreparedShapes;
-export function validateBatch(prepared: PreparedShapes, ntriples: string, focus: string[]): Promise<PlainResult[]>;
+/** `ids`: n3 term ids, subject, predicate and object of each statement in turn. */
+export function validateBatch(prepared: PreparedShapes, ids: string[], focus: string[]): Promise<PlainResult[]>;

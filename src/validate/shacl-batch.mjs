@@ -1,6 +1,6 @@
 // Validates one batch of the data graph with rdf-validate-shacl, targeting only the nodes the batch owns; runs in workers and in-process.
 // Plain JavaScript on purpose: worker threads do not inherit the tsx loader. Types are in shacl-batch.d.mts.
-import { DataFactory, Parser, Store } from 'n3';
+import { DataFactory, Parser, Store, termFromId } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
@@ -59,9 +59,12 @@ function subclassesOf(quads) {
 
 const term = (t) => (t ? { termType: t.termType, value: t.value } : null);
 
-/** Validates the batch's N-Triples; returns plain results about the focus nodes (the subjects the batch owns). */
-export async function validateBatch(prepared, ntriples, focus) {
-  const quads = parse(ntriples);
+/** Validates the batch (n3 term ids, three per statement); returns plain results about the focus nodes (the subjects the batch owns). */
+export async function validateBatch(prepared, ids, focus) {
+  const quads = [];
+  for (let i = 0; i + 2 < ids.length; i += 3) {
+    quads.push(DataFactory.quad(termFromId(ids[i]), termFromId(ids[i + 1]), termFromId(ids[i + 2])));
+  }
   const data = new Store();
   data.addQuads(quads);
   data.addQuads(prepared.axioms);

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Parser, Store, Writer } from 'n3';
+import { Parser, Store, Writer, termToId, type Term as N3Term } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Term } from '@rdfjs/types';
 import type { Problem, SourceLocation } from '../errors.ts';
@@ -90,12 +90,19 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
 }
 
 interface Batch {
-  /** The batch's statements and the types of the nodes they point to, as N-Triples. */
-  ntriples: string;
+  /**
+   * The batch's statements and the types of the nodes they point to, as n3 term ids (subject, predicate, object,
+   * three per statement). An n3 term carries its id, so cutting a batch allocates no new strings: at 100,000
+   * records, writing each batch as N-Triples kept the main thread busy (mostly collecting garbage in a large heap)
+   * while the workers waited.
+   */
+  ids: string[];
   /** The subjects this batch owns: only results about them count. */
   focus: string[];
-  quadCount: number;
 }
+
+/** n3's typings take only its own Term class; termToId handles any RDF/JS term (n3 terms simply return their id). */
+const idOf = (t: Term): string => termToId(t as N3Term);
 
 function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
   const SHARED = -1;
@@ -114,19 +121,18 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
       }
     }
   });
-  const writer = new Writer({ format: 'N-Triples' });
-  const line = (q: Quad) => writer.quadToString(q.subject, q.predicate, q.object);
   const build = (quads: Iterable<Quad>, mine: (subject: string) => boolean): Batch => {
-    const lines = new Set<string>();
+    const ids: string[] = [];
     const focus = new Set<string>();
     const pointedAt = new Set<string>();
+    const push = (q: Quad) => ids.push(idOf(q.subject), idOf(q.predicate), idOf(q.object));
     for (const q of quads) {
-      lines.add(line(q));
+      push(q);
       focus.add(q.subject.value);
       if (q.object.termType === 'NamedNode' && !mine(q.object.value)) pointedAt.add(q.object.value);
     }
-    for (const node of pointedAt) for (const t of types.get(node) ?? []) lines.add(line(t));
-    return { ntriples: [...lines].join(''), focus: [...focus], quadCount: lines.size };
+    for (const node of pointedAt) for (const t of types.get(node) ?? []) push(t);
+    return { ids, focus: [...focus] };
   };
   for (let from = 0; from < mapped.length; from += size) {
     const to = Math.min(mapped.length, from + size);
@@ -148,7 +154,7 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
 
 async function validateHere(batches: Iterable<Batch>, prepared: PreparedShapes): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
-  for (const b of batches) results.push(...(await validateBatch(prepared, b.ntriples, b.focus)));
+  for (const b of batches) results.push(...(await validateBatch(prepared, b.ids, b.focus)));
   return results;
 }
 
@@ -211,7 +217,7 @@ function ask(worker: Worker, batch: Batch): Promise<PlainResult[]> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ ntriples: batch.ntriples, focus: batch.focus });
+    worker.postMessage({ ids: batch.ids, focus: batch.focus });
   });
 }
 
