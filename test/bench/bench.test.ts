@@ -1,22 +1,12 @@
 // Smoke run of `npm run bench` at 200 records: every figure of bench/results.json is produced (timings are not judged).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/project.ts';
+import { ROOT, runNode } from '../support/project.ts';
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `npm run bench` with `args`, as its script runs it. */
+const run = (args: string[]) => runNode(['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), ...args], ROOT);
 
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 

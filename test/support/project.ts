@@ -20,8 +20,13 @@ export interface CliResult {
 
 /** Runs `projectgraph <args>` as a user would, in `cwd`. */
 export function runCli(args: string[], cwd: string): Promise<CliResult> {
+  return runNode([BIN, ...args], cwd);
+}
+
+/** Runs Node with `args` in `cwd` and collects its exit code and output. */
+export function runNode(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
