@@ -146,7 +146,3 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   }
   return { records: records.records.length, triples: graph.quads.length, files, warnings };
 }
-
-export function resolveDir(dir: string): string {
-  return path.resolve(dir);
-}

@@ -21,3 +21,12 @@ export interface PreparedShapes {
 export function prepareShapes(shapesNt: string, axiomsNt: string): PreparedShapes;
 /** `ids`: n3 term ids, subject, predicate and object of each statement in turn. */
 export function validateBatch(prepared: PreparedShapes, ids: string[], focus: string[]): Promise<PlainResult[]>;
+/** The plain-data form of an rdf-validate-shacl result. */
+export function plainResult(r: {
+  focusNode: { termType: string; value: string } | null;
+  path: { termType: string; value: string } | null;
+  value: { termType: string; value: string } | null;
+  message: { value: string }[];
+  severity: { value: string } | null;
+  sourceConstraintComponent: { value: string } | null;
+}): PlainResult;

@@ -105,14 +105,19 @@ export async function validateBatch(prepared, ids, focus) {
   const results = [];
   for (const r of report.results) {
     if (!mine.has(r.focusNode?.value ?? '')) continue;
-    results.push({
-      focusNode: term(r.focusNode),
-      path: term(r.path),
-      value: term(r.value),
-      message: r.message.map((m) => m.value),
-      severity: r.severity?.value ?? null,
-      sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
-    });
+    results.push(plainResult(r));
   }
   return results;
+}
+
+/** A validation result as plain data, so it can cross from a worker thread; the main thread uses the same shape. */
+export function plainResult(r) {
+  return {
+    focusNode: term(r.focusNode),
+    path: term(r.path),
+    value: term(r.value),
+    message: r.message.map((m) => m.value),
+    severity: r.severity?.value ?? null,
+    sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
+  };
 }

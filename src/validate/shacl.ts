@@ -10,7 +10,7 @@ import type { Problem, SourceLocation } from '../errors.ts';
 import { formatField } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
 import { RDF, SH } from '../vocab.ts';
-import { prepareShapes, validateBatch, type PlainResult, type PlainTerm, type PreparedShapes } from './shacl-batch.mjs';
+import { plainResult, prepareShapes, validateBatch, type PlainResult, type PreparedShapes } from './shacl-batch.mjs';
 
 const RDF_TYPE = RDF('type').value;
 /** Plain JavaScript, so worker threads start without a TypeScript loader (tsx does not reach into workers). */
@@ -221,18 +221,6 @@ function ask(worker: Worker, batch: Batch): Promise<PlainResult[]> {
   });
 }
 
-function plainResult(r: ResultLike): PlainResult {
-  const term = (t: Term | null): PlainTerm | null => (t ? { termType: t.termType, value: t.value } : null);
-  return {
-    focusNode: term(r.focusNode),
-    path: term(r.path),
-    value: term(r.value),
-    message: r.message.map((m) => m.value),
-    severity: r.severity?.value ?? null,
-    sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
-  };
-}
-
 function locateAll(results: PlainResult[], mapped: MappedRecord[]): ValidationOutcome {
   const index = originIndex(mapped, results);
   const violations: Problem[] = [];
@@ -270,15 +258,6 @@ function originIndex(mapped: MappedRecord[], results: PlainResult[]): OriginInde
     }
   }
   return { bySubject, bySubjectPredicate };
-}
-
-interface ResultLike {
-  focusNode: Term | null;
-  path: Term | null;
-  value: Term | null;
-  message: Term[];
-  severity: Term | null;
-  sourceConstraintComponent: Term | null;
 }
 
 function locateResult(r: PlainResult, index: OriginIndex): Problem {
