@@ -20,6 +20,8 @@ export interface PushOptions {
   full?: boolean;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Waits before each retry of a request the store refused with a transient status (default: 0.25 s, 1 s, 4 s). */
+  retryDelaysMs?: number[];
   timeoutMs?: number;
   /** Where push state is kept (default: see pushStateFile). */
   stateFile?: string;
@@ -103,17 +105,18 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const ops: Operation[] = [...puts.map((graph) => ({ method: 'PUT' as const, graph })), ...deletes.map((graph) => ({ method: 'DELETE' as const, graph }))];
   let stopped: string | undefined;
   let next = 0;
+  const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
   const nqFile = path.join(options.outDir, manifest.dump);
   const worker = async () => {
     while (stopped === undefined && next < ops.length) {
       const op = ops[next++]!;
       try {
         if (op.method === 'PUT') {
-          const lines = (await readGraphLines(nqFile, manifest, [op.graph])).get(op.graph) ?? [];
-          await store.put(op.graph, lines.join(''));
+          const body = ((await readGraphLines(nqFile, manifest, [op.graph])).get(op.graph) ?? []).join('');
+          await withRetries(() => store.put(op.graph, body), retryDelays);
           sent.push(op.graph);
         } else {
-          await store.delete(op.graph);
+          await withRetries(() => store.delete(op.graph), retryDelays);
           delete known[op.graph];
           deleted.push(op.graph);
         }
@@ -175,6 +178,27 @@ export async function push(options: PushOptions): Promise<PushReport> {
   await writePushState(stateFile, final);
   return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, ...(verified ? { verified } : {}) });
 }
+
+/**
+ * PUT and DELETE of a whole graph are idempotent, so a refusal that says "try again" is retried.
+ * Virtuoso needs this: concurrent first uses of a language tag race on its RDF_LANGUAGE table and one
+ * of the loads fails with a 500 (SR197, non-unique primary key) that succeeds when sent again.
+ */
+async function withRetries(send: () => Promise<void>, delaysMs: number[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof GraphStoreError) || !TRANSIENT.has(e.status)) throw e;
+      const delay = delaysMs[attempt];
+      if (delay === undefined) throw attempt === 0 ? e : new GraphStoreError(`${e.message}; tried ${attempt + 1} times`, e.status);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Statuses after which the same request may succeed: timeouts, rate limits and server-side failures. */
+const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 
 async function readManifest(outDir: string): Promise<Manifest> {
   let text: string;

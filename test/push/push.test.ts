@@ -92,15 +92,44 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Enschede (gemeente)'));
     await rebuild();
     store.refuse = (method, graph) => (method === 'PUT' && graph.endsWith('/organisation/enschede') ? 500 : undefined);
-    const failed = await push(options);
+    const failed = await push({ ...options, retryDelaysMs: [5, 5] });
     expect(failed.outOfSync.map((o) => o.graph)).toEqual([`${BASE}graph/organisation/enschede`]);
-    expect(failed.outOfSync[0]?.reason).toMatch(/HTTP 500/);
+    expect(failed.outOfSync[0]?.reason).toMatch(/HTTP 500.*tried 3 times/);
+    expect(writes().filter((r) => r.graph?.endsWith('/organisation/enschede')).map((r) => r.status)).toEqual([500, 500, 500]);
     store.refuse = undefined;
     store.log.length = 0;
     const again = await push(options);
     expect(again.put).toEqual([`${BASE}graph/organisation/enschede`]);
     expect(again.outOfSync).toEqual([]);
     expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('sends a graph again when the store refuses it once with a transient error, as Virtuoso does when loads race', async () => {
+    const file = path.join(data, 'organisations/enschede.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede (retry)'));
+    await rebuild();
+    let refusals = 0;
+    store.refuse = (method) => (method === 'PUT' && refusals++ === 0 ? 500 : undefined);
+    store.log.length = 0;
+    const report = await push({ ...options, retryDelaysMs: [5] });
+    store.refuse = undefined;
+    expect(writes().map((r) => r.status)).toEqual([500, 204]);
+    expect(report.put).toEqual([`${BASE}graph/organisation/enschede`]);
+    expect(report.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
+  it('does not retry a request the store refuses for good (400), and reports it at once', async () => {
+    const file = path.join(data, 'organisations/enschede.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede (refused)'));
+    await rebuild();
+    store.refuse = (method) => (method === 'PUT' ? 400 : undefined);
+    store.log.length = 0;
+    const report = await push({ ...options, retryDelaysMs: [5, 5] });
+    store.refuse = undefined;
+    expect(writes().map((r) => r.status)).toEqual([400]);
+    expect(report.outOfSync.map((o) => o.reason)).toEqual(['PUT refused: HTTP 400']);
+    expect((await push(options)).outOfSync).toEqual([]);
   });
 
   it('when the store goes away half way, lists what is not in sync, and the next push resends those and converges', async () => {
