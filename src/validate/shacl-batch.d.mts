@@ -30,3 +30,6 @@ export function plainResult(r: {
   severity: { value: string } | null;
   sourceConstraintComponent: { value: string } | null;
 }): PlainResult;
+
+/** rdf-validate-shacl's own environment, making n3 Stores for the shapes graph (pass as its `factory` option). */
+export const validatorEnvironment: object;
