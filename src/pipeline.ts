@@ -20,7 +20,7 @@ import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, siteFiles, sitePrefixes, writeConcurrently } from './publish/site.ts';
-import { graphIris, namedGraphs } from './publish/named-graphs.ts';
+import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
@@ -69,11 +69,17 @@ export interface BuildSummary {
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
   const dataBefore = await snapshotData(options.dataDir);
-  const { records, mapped, warnings } = await check(options);
+  const checked = await check(options);
+  const { records, warnings } = checked;
+  // What the build holds on to is released as soon as no later stage needs it: at 100,000 records each of the
+  // mapped records, the N-Triples lines and the named graphs is a few GB of heap (bench/README.md).
+  let mapped: MappedRecord[] | undefined = checked.mapped;
+  checked.mapped = [];
   const base = records.dataset.data.baseIri;
   const dataset = records.dataset.data;
   stage('publish');
-  const graph = sortedGraph(mapped.flatMap((m) => m.quads));
+  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
+  const quads = graph.quads;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
   const out = await StagedOutput.open(options.outDir);
   const files: string[] = [];
@@ -94,24 +100,27 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
       files.push(format.file);
       return { ...format, ...written };
     };
+    const nTriples = await streamDump(DUMP_FORMATS.nTriples, graph.lines);
+    graph = undefined;
     const dumps = [
-      await streamDump(DUMP_FORMATS.nTriples, graph.lines),
-      await streamDump(DUMP_FORMATS.turtle, turtlePieces(graph.quads, prefixes(base))),
-      await streamDump(DUMP_FORMATS.jsonLd, jsonLdChunks(graph.quads, jsonldContext(base))),
+      nTriples,
+      await streamDump(DUMP_FORMATS.turtle, turtlePieces(quads, prefixes(base))),
+      await streamDump(DUMP_FORMATS.jsonLd, jsonLdChunks(quads, jsonldContext(base))),
     ];
     stage('catalog');
 
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID.
-    const inVocabulary = graph.quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
+    const inVocabulary = quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
     // One named graph per record; the catalogue's modified date is the last build that changed them (change-sets.ts).
-    const named = namedGraphs(records, mapped, vocabulary);
+    let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
+    mapped = undefined;
     const dates = await changeDates(options.outDir, named, date);
     const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(dates.modified ? { date: dates.modified } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
     const description = voidQuads({
       base,
-      quads: graph.quads,
+      quads,
       dumps: dumps.map((d) => d.file),
       title: dataset.title,
       licence: dataset.licence,
@@ -127,13 +136,14 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
         files.push(name);
       },
     });
+    named = undefined;
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
     stage('pages');
     const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
-    const shown = [...graph.quads, ...vocabulary, ...catalog, ...description];
+    const shown = [...quads, ...vocabulary, ...catalog, ...description];
     await writeConcurrently(siteFiles({ base, dataset, quads: shown, downloads, date }), (file) => {
       files.push(file.name);
       return out.write(file.name, file.content);
@@ -144,5 +154,5 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await out.abort();
     throw e;
   }
-  return { records: records.records.length, triples: graph.quads.length, files, warnings };
+  return { records: records.records.length, triples: quads.length, files, warnings };
 }
