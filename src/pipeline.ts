@@ -10,7 +10,7 @@ import { loadShapes, validateRecords } from './validate/shacl.ts';
 import { sortedGraph } from './publish/graph.ts';
 import { toTurtle } from './publish/turtle.ts';
 import { jsonLdChunks, toJsonLd } from './publish/jsonld.ts';
-import { turtlePieces, writePieces } from './publish/write-dumps.ts';
+import { turtlePieces, writePieces, type Written } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
 import { StagedOutput } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
@@ -107,16 +107,34 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
       await streamDump(DUMP_FORMATS.turtle, turtlePieces(quads, prefixes(base))),
       await streamDump(DUMP_FORMATS.jsonLd, jsonLdChunks(quads, jsonldContext(base))),
     ];
-    stage('catalog');
 
-    // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID.
+    // One named graph per record, in dataset.nq and dataset.trig; the catalogue's modified date is the last
+    // build that changed them (change-sets.ts). Written before the catalogue, which gives their sizes.
     const inVocabulary = quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
-    // One named graph per record; the catalogue's modified date is the last build that changed them (change-sets.ts).
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
     const dates = await changeDates(options.outDir, named, date);
-    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps, ...(dates.modified ? { date: dates.modified } : {}) });
+    stage('named-graphs');
+    const quadDumps = new Map<string, Written>();
+    await publishNamedGraphs({
+      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      writeLarge: async (name, pieces) => {
+        quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
+        files.push(name);
+      },
+    });
+    named = undefined;
+    const withNamedGraphs = [DUMP_FORMATS.nQuads, DUMP_FORMATS.trig].map((format) => {
+      const written = quadDumps.get(format.file);
+      if (!written) throw new Error(`the named-graph step wrote no ${format.file}`);
+      return { ...format, ...written };
+    });
+
+    // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID (of the default-graph dumps).
+    stage('catalog');
+    const allDumps = [...dumps, ...withNamedGraphs];
+    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps: allDumps, ...(dates.modified ? { date: dates.modified } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
     const description = voidQuads({
       base,
@@ -128,21 +146,12 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     });
     await writeDocument('def', vocabulary);
     await writeDocument('catalog', catalog);
-    stage('named-graphs');
-    await publishNamedGraphs({
-      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
-      writeLarge: async (name, pieces) => {
-        await writePieces(path.join(out.dir, name), pieces);
-        files.push(name);
-      },
-    });
-    named = undefined;
     await writeDocument('void', description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
     stage('pages');
-    const downloads = dumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
+    const downloads = allDumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
     const shown = [...quads, ...vocabulary, ...catalog, ...description];
     await writeConcurrently(siteFiles({ base, dataset, quads: shown, downloads, date }), (file) => {
       files.push(file.name);

@@ -48,6 +48,8 @@ export const SPEC = {
   schemaOrg: DataFactory.namedNode('http://schema.org/'),
   turtle: DataFactory.namedNode('https://www.w3.org/TR/turtle/'),
   nTriples: DataFactory.namedNode('https://www.w3.org/TR/n-triples/'),
+  nQuads: DataFactory.namedNode('https://www.w3.org/TR/n-quads/'),
+  trig: DataFactory.namedNode('https://www.w3.org/TR/trig/'),
   jsonLd: DataFactory.namedNode('https://www.w3.org/TR/json-ld11/'),
 } as const;
 /** The XML namespace of sitemap.xml files. */

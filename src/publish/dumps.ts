@@ -29,4 +29,21 @@ export const DUMP_FORMATS = {
     euFileType: 'JSON_LD',
     specification: SPEC.jsonLd.value,
   },
+  // The same statements with one named graph per record (named-graphs.ts), for stores that keep them apart.
+  nQuads: {
+    file: 'dataset.nq',
+    format: 'n-quads',
+    title: { nl: 'Volledige dataset als N-Quads, een benoemde graaf per record', en: 'Full dataset as N-Quads, one named graph per record' },
+    mediaType: 'application/n-quads',
+    euFileType: 'RDF_N_QUADS',
+    specification: SPEC.nQuads.value,
+  },
+  trig: {
+    file: 'dataset.trig',
+    format: 'trig',
+    title: { nl: 'Volledige dataset als TriG, een benoemde graaf per record', en: 'Full dataset as TriG, one named graph per record' },
+    mediaType: 'application/trig',
+    euFileType: 'RDF_TRIG',
+    specification: SPEC.trig.value,
+  },
 } as const satisfies Record<string, Format>;

@@ -79,10 +79,10 @@ describe('the DCAT-AP catalogue', () => {
     for (const q of catalog) expect(store.has(q)).toBe(true);
   });
 
-  it('describes each dump with its real size, SHA-256, media type and EU file type', async () => {
+  it('describes each dump, with and without named graphs, with its real size, SHA-256, media type and EU file type', async () => {
     const store = new Store(catalog);
     const distributions = store.getSubjects(RDF('type'), DCAT('Distribution'), null);
-    expect(distributions).toHaveLength(3);
+    expect(distributions).toHaveLength(5);
     const seen: string[] = [];
     for (const d of distributions) {
       const url = store.getObjects(d, DCAT('downloadURL'), null)[0]!.value;
@@ -97,7 +97,19 @@ describe('the DCAT-AP catalogue', () => {
       expect(store.getObjects(d, DCT('format'), null)[0]!.value).toMatch(/^http:\/\/publications\.europa\.eu\/resource\/authority\/file-type\//);
       expect(store.getObjects(d, DCT('license'), null)).toHaveLength(1);
     }
-    expect(seen.sort()).toEqual(['dataset.jsonld', 'dataset.nt', 'dataset.ttl']);
+    expect(seen.sort()).toEqual(['dataset.jsonld', 'dataset.nq', 'dataset.nt', 'dataset.trig', 'dataset.ttl']);
+    const format = (file: string) => {
+      const d = distributions.find((x) => store.getObjects(x, DCAT('downloadURL'), null)[0]!.value.endsWith(`/${file}`))!;
+      return [store.getObjects(d, DCAT('mediaType'), null)[0]!.value, store.getObjects(d, DCT('format'), null)[0]!.value];
+    };
+    expect(format('dataset.nq')).toEqual([
+      'https://www.iana.org/assignments/media-types/application/n-quads',
+      'http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS',
+    ]);
+    expect(format('dataset.trig')).toEqual([
+      'https://www.iana.org/assignments/media-types/application/trig',
+      'http://publications.europa.eu/resource/authority/file-type/RDF_TRIG',
+    ]);
   });
 
   it('describes the SPARQL service, the temporal coverage of the records and dates from SOURCE_DATE_EPOCH', () => {
