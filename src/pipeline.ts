@@ -134,7 +134,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID (of the default-graph dumps).
     stage('catalog');
     const allDumps = [...dumps, ...withNamedGraphs];
-    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps: allDumps, ...(dates.modified ? { date: dates.modified } : {}) });
+    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps: allDumps, ...(dates.modified ? { date: dates.modified } : {}), ...(dates.issued ? { issued: dates.issued } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
     const description = voidQuads({
       base,

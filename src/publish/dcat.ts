@@ -34,8 +34,10 @@ export interface CatalogInput {
   /** The earliest start year and latest end year in the records, where any are given. */
   years: { start?: number; end?: number };
   dumps: DumpFile[];
-  /** The build date (YYYY-MM-DD) from SOURCE_DATE_EPOCH or the data; without it no issued/modified is stated. */
+  /** The date (YYYY-MM-DD) of the last build that changed the data; without it no issued/modified is stated. */
   date?: string;
+  /** The date of the first build of this output's sequence (default: `date`): dct:issued stays put while `date` moves. */
+  issued?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     if (t.en !== undefined) add(s, p, literal(t.en, 'en'));
   };
   const date = input.date === undefined ? undefined : literal(input.date, XSD('date'));
+  const issued = input.date === undefined ? undefined : literal(input.issued ?? input.date, XSD('date'));
   const licence = namedNode(d.licence);
   const language = EU_LANGUAGE('NLD');
   const themes = THEMES.map((t) => EU_DATA_THEME(t.code));
@@ -98,8 +101,8 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(iri.catalog, DCAT('themeTaxonomy'), themeScheme);
   add(iri.catalog, DCAT('dataset'), iri.dataset);
   add(iri.catalog, DCAT('service'), iri.service);
-  if (date) {
-    add(iri.catalog, DCT('issued'), date);
+  if (date && issued) {
+    add(iri.catalog, DCT('issued'), issued);
     add(iri.catalog, DCT('modified'), date);
   }
 
@@ -127,8 +130,8 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     if (input.years.start !== undefined) add(iri.temporal, DCAT('startDate'), literal(year(input.years.start), XSD('gYear')));
     if (input.years.end !== undefined) add(iri.temporal, DCAT('endDate'), literal(year(input.years.end), XSD('gYear')));
   }
-  if (date) {
-    add(iri.dataset, DCT('issued'), date);
+  if (date && issued) {
+    add(iri.dataset, DCT('issued'), issued);
     add(iri.dataset, DCT('modified'), date);
   }
   for (const dump of input.dumps) add(iri.dataset, DCAT('distribution'), iri.distribution(dump.format));
@@ -156,8 +159,8 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     add(s, DCT('conformsTo'), namedNode(dump.specification));
     // The same data is also reachable through the SPARQL service.
     add(s, DCAT('accessService'), iri.service);
-    if (date) {
-      add(s, DCT('issued'), date);
+    if (date && issued) {
+      add(s, DCT('issued'), issued);
       add(s, DCT('modified'), date);
     }
     add(checksum, RDF('type'), SPDX('Checksum'));

@@ -86,7 +86,11 @@ describe('change sets between builds', () => {
     expect(isomorphic(apply(previous, changeSet, entry), current)).toBe(true);
     const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { sequence: number; modified: string; issued: string };
     expect(manifest).toMatchObject({ sequence: 2, modified: '2027-01-15', issued: '2026-09-21' });
-    expect(await readFile(path.join(out, 'catalog.ttl'), 'utf8')).toContain('dct:modified "2027-01-15"^^xsd:date');
+    const catalog = await readFile(path.join(out, 'catalog.ttl'), 'utf8');
+    expect(catalog).toContain('dct:modified "2027-01-15"^^xsd:date');
+    // The catalogue, dataset and distributions were first issued by the first build, and say so still.
+    expect(catalog).toContain('dct:issued "2026-09-21"^^xsd:date');
+    expect(catalog).not.toContain('dct:issued "2027-01-15"^^xsd:date');
   });
 
   it('keeps earlier change sets and marks a deleted record as a removed graph', async () => {
