@@ -74,7 +74,8 @@ export function fallbackHtml(iri: string, quads: Quad[], jsonLd: string, base: s
     .map((q) => {
       const o = q.object.termType === 'NamedNode' ? link(q.object.value) : escapeHtml(q.object.value);
       const lang = q.object.termType === 'Literal' && q.object.language ? ` <small>@${escapeHtml(q.object.language)}</small>` : '';
-      const subject = q.subject.value === iri ? '' : `${escapeHtml(q.subject.value.slice(iri.length))} `;
+      // Fragment IRIs of the resource are shown by their fragment; other subjects (a named graph holds several) in full.
+      const subject = q.subject.value === iri ? '' : q.subject.value.startsWith(`${iri}#`) ? `${escapeHtml(q.subject.value.slice(iri.length))} ` : `${link(q.subject.value)} `;
       return `<tr><th scope="row">${subject}${link(q.predicate.value)}</th><td>${o}${lang}</td></tr>`;
     })
     .join('\n');

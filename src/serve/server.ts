@@ -18,6 +18,7 @@ import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PRE
 import { prefixes } from '../vocab.ts';
 import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
+import { GraphDocuments } from './graph-documents.ts';
 import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
 import { accessLogLine } from './access-log.ts';
 import { ResultCache } from './result-cache.ts';
@@ -78,6 +79,7 @@ const CORS_HEADERS = {
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const outDir = path.resolve(options.outDir);
+  const graphDocuments = new GraphDocuments(outDir);
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   const maxRows = options.maxRows ?? 10_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -238,7 +240,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     // No published file for this form: build it from the published Turtle, else from the store.
     const turtle = resource.files['text/turtle'];
-    const quads = turtle ? await quadsFromTurtleFile(turtle, resource.iri) : await describeFromStore(pool, resource.iri, maxRows);
+    const quads = turtle
+      ? await quadsFromTurtleFile(turtle, resource.iri)
+      : ((await graphDocuments.statements(resource.iri)) ?? (await describeFromStore(pool, resource.iri, maxRows)));
     if (quads.length === 0) throw new HttpError(404, 'not found');
     if (type === 'text/html') {
       const jsonLd = await writeRdf(quads, 'application/ld+json', baseIri);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Parser } from 'n3';
+import { DataFactory, Parser } from 'n3';
 import jsonld from 'jsonld';
 import { isomorphic } from 'rdf-isomorphic';
 import type { Quad } from '@rdfjs/types';
@@ -346,8 +346,29 @@ describe('dereferencing', () => {
     expect(await head.text()).toBe('');
   });
 
+  it('dereferences a named-graph IRI to the statements of that graph in dataset.nq', async () => {
+    const graph = 'https://projectgraph.example/graph/organisation/enschede';
+    const nq = new Parser({ format: 'application/n-quads' }).parse(await readFile(path.join(outDir, 'dataset.nq'), 'utf8'));
+    const expected = nq.filter((q) => q.graph.value === graph).map((q) => DataFactory.quad(q.subject, q.predicate, q.object));
+    expect(expected.length).toBeGreaterThan(3);
+    for (const [accept, format] of [['text/turtle', 'Turtle'], ['application/n-triples', 'N-Triples']] as const) {
+      const res = await get('/graph/organisation/enschede', { Accept: accept });
+      expect(res.status, accept).toBe(200);
+      expect(res.headers.get('content-type'), accept).toMatch(new RegExp(`^${accept}`));
+      expect(isomorphic(parseRdf(await res.text(), format), expected), accept).toBe(true);
+    }
+    const fromJsonLd = await parseJsonLd(await (await get('/graph/organisation/enschede', { Accept: 'application/ld+json' })).text());
+    expect(isomorphic(fromJsonLd, expected)).toBe(true);
+    const html = await get('/graph/organisation/enschede', { Accept: 'text/html' });
+    expect(html.status).toBe(200);
+    const page = await html.text();
+    expect(page).toContain(`<link rel="canonical" href="${graph}">`);
+    expect(page).toContain('<a href="/organisation/enschede">https://projectgraph.example/organisation/enschede</a>');
+    expect((await get('/graph/organisation/no-such-graph', { Accept: 'text/turtle' })).status).toBe(404);
+  });
+
   it('answers unknown paths with 404', async () => {
-    for (const p of ['/project/no-such-project', '/no-such-thing', '/project/', '/nope.ttl', '/organisation/enschede/extra']) {
+    for (const p of ['/project/no-such-project', '/no-such-thing', '/project/', '/nope.ttl', '/organisation/enschede/extra', '/graph/', '/graph/nope']) {
       expect((await get(p, { Accept: 'text/turtle' })).status, p).toBe(404);
     }
   });
