@@ -112,7 +112,9 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
+  let statements = 0;
   mapped.forEach((m, i) => {
+    statements += m.quads.length;
     for (const q of m.quads) {
       const s = q.subject.value;
       const o = owner.get(s);
@@ -149,11 +151,42 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
     };
     yield build(own(), inBatch);
   }
-  const shared = function* () {
-    for (const m of mapped) for (const q of m.quads) if (owner.get(q.subject.value) === SHARED) yield q;
+  // Subjects that several records describe (keywords, places, programmes) get the statements of all those
+  // records, each once: every record that mentions a keyword states the same few things about it. They are
+  // cut into batches of whole subjects, as the records are: their provenance (one prov:wasDerivedFrom per
+  // mentioning record) grows with the data, and as one batch it was validated by one worker alone at the end
+  // (156,000 statements at 10,000 records; 465,000 before the repeats were dropped).
+  const bySubject = new Map<string, Quad[]>();
+  const seen = new Set<string>();
+  for (const m of mapped) {
+    for (const q of m.quads) {
+      if (owner.get(q.subject.value) !== SHARED) continue;
+      const key = `${idOf(q.subject)} ${idOf(q.predicate)} ${idOf(q.object)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const list = bySubject.get(q.subject.value);
+      if (list) list.push(q);
+      else bySubject.set(q.subject.value, [q]);
+    }
+  }
+  seen.clear();
+  const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
+  let chunk: string[] = [];
+  let inChunk = 0;
+  const cut = () => {
+    const subjects = new Set(chunk);
+    return build(chunk.flatMap((s) => bySubject.get(s) ?? []), (s) => subjects.has(s));
   };
-  const last = build(shared(), (s) => owner.get(s) === SHARED);
-  if (last.focus.length > 0) yield last;
+  for (const [subject, quads] of bySubject) {
+    chunk.push(subject);
+    inChunk += quads.length;
+    if (inChunk >= sharedSize) {
+      yield cut();
+      chunk = [];
+      inChunk = 0;
+    }
+  }
+  if (chunk.length > 0) yield cut();
 }
 
 async function validateHere(batches: Iterable<Batch>, prepared: PreparedShapes): Promise<PlainResult[]> {
