@@ -70,10 +70,11 @@ async function sampleOf(data: string): Promise<Sample> {
 }
 
 /** Starts `projectgraph serve` on a free port and resolves with its SPARQL URL once it listens. */
-function startServer(out: string): Promise<{ proc: ChildProcess; sparql: string }> {
+function startServer(out: string, workers: number): Promise<{ proc: ChildProcess; sparql: string }> {
   return new Promise((resolve, reject) => {
     // Each query worker holds its own store; at 100,000 records that needs more than Node's default heap.
-    const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'projectgraph.js'), 'serve', '--out', out, '--port', '0', '--host', '127.0.0.1'], {
+    const args = ['serve', '--out', out, '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)];
+    const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'projectgraph.js'), ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MB}`.trim() },
@@ -91,9 +92,18 @@ function startServer(out: string): Promise<{ proc: ChildProcess; sparql: string 
   });
 }
 
-async function httpFigures(out: string, sample: Sample): Promise<Record<string, unknown>> {
+/**
+ * The server's default of two query workers, unless two copies of the store (as measured by the SPARQL child
+ * of the same run) would take more than 60 % of this machine's memory: then one, as the README advises for
+ * large datasets. results.json says which.
+ */
+function serverWorkers(storeRssMB: number): number {
+  return 2 * storeRssMB > 0.6 * (totalmem() / 2 ** 20) ? 1 : 2;
+}
+
+async function httpFigures(out: string, sample: Sample, workers: number): Promise<Record<string, unknown>> {
   const started = performance.now();
-  const { proc, sparql } = await startServer(out);
+  const { proc, sparql } = await startServer(out, workers);
   const readySec = (performance.now() - started) / 1000;
   try {
     const { default: autocannon } = await import('autocannon');
@@ -114,6 +124,7 @@ async function httpFigures(out: string, sample: Sample): Promise<Record<string, 
       timeouts: result.timeouts,
       ok,
       serverReadySec: readySec,
+      workers,
     };
   } finally {
     proc.kill('SIGTERM');
@@ -155,9 +166,9 @@ async function buildLane(p: Prepared): Promise<Figures> {
   log(`${n}: HTTP, autocannon against projectgraph serve`);
   let http: Figures;
   try {
-    http = await httpFigures(p.out, p.sample);
+    http = await httpFigures(p.out, p.sample, serverWorkers(ours.rssMB as number));
   } catch (e) {
-    http = { lookupReqPerSec: null, p99Ms: null, error: (e as Error).message.slice(0, 500) };
+    http = { lookupReqPerSec: null, p99Ms: null, workers: serverWorkers(ours.rssMB as number), error: (e as Error).message.slice(0, 500) };
   }
   return { build, limit, ours, oxi, http };
 }
