@@ -31,6 +31,11 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   let options: PushOptions;
   const writes = () => store.log.filter((r) => r.method === 'PUT' || r.method === 'DELETE').filter((r) => r.status !== 401);
   const rebuild = () => build({ dataDir: data, outDir: out, sourceDateEpoch: '1790000000' });
+  /** Gives organisation `id` a new name in its record (a one-graph change once rebuilt). */
+  const rename = async (id: string, name: string) => {
+    const file = path.join(data, `organisations/${id}.yaml`);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, `name: ${name}`));
+  };
 
   beforeAll(async () => {
     ws = await workspaceWithRealData();
@@ -62,8 +67,7 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   });
 
   it('sends exactly the one graph of an edited record', async () => {
-    const file = path.join(data, 'organisations/enschede.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede'));
+    await rename('enschede', 'Gemeente Enschede');
     await rebuild();
     store.log.length = 0;
     const report = await push(options);
@@ -88,8 +92,7 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   });
 
   it('reports a graph the store refused, and the next push sends only that graph and converges', async () => {
-    const file = path.join(data, 'organisations/enschede.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Enschede (gemeente)'));
+    await rename('enschede', 'Enschede (gemeente)');
     await rebuild();
     store.refuse = (method, graph) => (method === 'PUT' && graph.endsWith('/organisation/enschede') ? 500 : undefined);
     const failed = await push({ ...options, retryDelaysMs: [5, 5] });
@@ -105,8 +108,7 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   });
 
   it('sends a graph again when the store refuses it once with a transient error, as Virtuoso does when loads race', async () => {
-    const file = path.join(data, 'organisations/enschede.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede (retry)'));
+    await rename('enschede', 'Gemeente Enschede (retry)');
     await rebuild();
     let refusals = 0;
     store.refuse = (method) => (method === 'PUT' && refusals++ === 0 ? 500 : undefined);
@@ -120,8 +122,7 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   });
 
   it('does not retry a request the store refuses for good (400), and reports it at once', async () => {
-    const file = path.join(data, 'organisations/enschede.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede (refused)'));
+    await rename('enschede', 'Gemeente Enschede (refused)');
     await rebuild();
     store.refuse = (method) => (method === 'PUT' ? 400 : undefined);
     store.log.length = 0;
@@ -133,10 +134,8 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   });
 
   it('when the store goes away half way, lists what is not in sync, and the next push resends those and converges', async () => {
-    for (const [id, name] of [['enschede', 'Enschede'], ['kei', 'KEI-centrum (gewijzigd)']] as const) {
-      const file = path.join(data, `organisations/${id}.yaml`);
-      await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, `name: ${name}`));
-    }
+    await rename('enschede', 'Enschede');
+    await rename('kei', 'KEI-centrum (gewijzigd)');
     const project = path.join(data, 'projects/cluster-governance-kks-2015.yaml');
     await writeFile(project, (await readFile(project, 'utf8')).replace(/^name: (.*)$/m, 'name: $1 (bewerkt)'));
     await rebuild();
