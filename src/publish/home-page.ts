@@ -24,7 +24,9 @@ export function homePage(index: ResourceIndex, site: Site, downloads: Download[]
   for (const r of resources) {
     const first = (site.paths.local(r) ?? '').split('/')[0] ?? '';
     if (!(site.paths.local(r) ?? '').includes('/')) continue;
-    bySection.set(first, [...(bySection.get(first) ?? []), r]);
+    const list = bySection.get(first);
+    if (list) list.push(r);
+    else bySection.set(first, [r]);
   }
   const main = html`<h1>${site.name}</h1>
 <p class="lead">${intro}</p>

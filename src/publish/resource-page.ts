@@ -169,7 +169,9 @@ function group<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const i of items) {
     const k = keyOf(i);
-    out.set(k, [...(out.get(k) ?? []), i]);
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
   }
   return out;
 }
