@@ -12,6 +12,7 @@ export class ResourceIndex {
   private readonly byObject = new Map<string, Quad[]>();
   /** Document IRI → the subjects that belong to it (itself and its fragments), sorted. */
   private readonly members = new Map<string, string[]>();
+  private readonly labels = new Map<string, Literal | undefined>();
 
   constructor(
     readonly quads: Quad[],
@@ -72,6 +73,14 @@ export class ResourceIndex {
 
   /** The best name of a thing in Dutch (or without language, or in English), or undefined when it has none. */
   label(iri: string): Literal | undefined {
+    // Remembered: a project's name is shown on the page of every keyword, organisation and programme it has.
+    if (this.labels.has(iri)) return this.labels.get(iri);
+    const found = this.findLabel(iri);
+    this.labels.set(iri, found);
+    return found;
+  }
+
+  private findLabel(iri: string): Literal | undefined {
     const quads = this.bySubject.get(iri) ?? [];
     for (const p of LABELS) {
       const values = quads.filter((q) => q.predicate.value === p && q.object.termType === 'Literal').map((q) => q.object as Literal);
