@@ -110,12 +110,12 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
 
     // One named graph per record, in dataset.nq and dataset.trig; the catalogue's modified date is the last
     // build that changed them (change-sets.ts). Written before the catalogue, which gives their sizes.
+    stage('named-graphs');
     const inVocabulary = quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
     const dates = await changeDates(options.outDir, named, date);
-    stage('named-graphs');
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
       graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
