@@ -164,11 +164,12 @@ async function buildLane(p: Prepared): Promise<Figures> {
   log(`${n}: SPARQL, Oxigraph`);
   const oxi = await child('sparql-oxigraph', [nt, BASE, JSON.stringify(p.sample)]);
   log(`${n}: HTTP, autocannon against projectgraph serve`);
+  const workers = serverWorkers(ours.rssMB as number);
   let http: Figures;
   try {
-    http = await httpFigures(p.out, p.sample, serverWorkers(ours.rssMB as number));
+    http = await httpFigures(p.out, p.sample, workers);
   } catch (e) {
-    http = { lookupReqPerSec: null, p99Ms: null, workers: serverWorkers(ours.rssMB as number), error: (e as Error).message.slice(0, 500) };
+    http = { lookupReqPerSec: null, p99Ms: null, workers, error: (e as Error).message.slice(0, 500) };
   }
   return { build, limit, ours, oxi, http };
 }

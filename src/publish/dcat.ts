@@ -73,8 +73,8 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     add(s, p, literal(t.nl, 'nl'));
     if (t.en !== undefined) add(s, p, literal(t.en, 'en'));
   };
-  const date = input.date === undefined ? undefined : literal(input.date, XSD('date'));
-  const issued = input.date === undefined ? undefined : literal(input.issued ?? input.date, XSD('date'));
+  const dates =
+    input.date === undefined ? undefined : { issued: literal(input.issued ?? input.date, XSD('date')), modified: literal(input.date, XSD('date')) };
   const licence = namedNode(d.licence);
   const language = EU_LANGUAGE('NLD');
   const themes = THEMES.map((t) => EU_DATA_THEME(t.code));
@@ -101,9 +101,9 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(iri.catalog, DCAT('themeTaxonomy'), themeScheme);
   add(iri.catalog, DCAT('dataset'), iri.dataset);
   add(iri.catalog, DCAT('service'), iri.service);
-  if (date && issued) {
-    add(iri.catalog, DCT('issued'), issued);
-    add(iri.catalog, DCT('modified'), date);
+  if (dates) {
+    add(iri.catalog, DCT('issued'), dates.issued);
+    add(iri.catalog, DCT('modified'), dates.modified);
   }
 
   // The dataset.
@@ -130,9 +130,9 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     if (input.years.start !== undefined) add(iri.temporal, DCAT('startDate'), literal(year(input.years.start), XSD('gYear')));
     if (input.years.end !== undefined) add(iri.temporal, DCAT('endDate'), literal(year(input.years.end), XSD('gYear')));
   }
-  if (date && issued) {
-    add(iri.dataset, DCT('issued'), issued);
-    add(iri.dataset, DCT('modified'), date);
+  if (dates) {
+    add(iri.dataset, DCT('issued'), dates.issued);
+    add(iri.dataset, DCT('modified'), dates.modified);
   }
   for (const dump of input.dumps) add(iri.dataset, DCAT('distribution'), iri.distribution(dump.format));
 
@@ -159,9 +159,9 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     add(s, DCT('conformsTo'), namedNode(dump.specification));
     // The same data is also reachable through the SPARQL service.
     add(s, DCAT('accessService'), iri.service);
-    if (date && issued) {
-      add(s, DCT('issued'), issued);
-      add(s, DCT('modified'), date);
+    if (dates) {
+      add(s, DCT('issued'), dates.issued);
+      add(s, DCT('modified'), dates.modified);
     }
     add(checksum, RDF('type'), SPDX('Checksum'));
     add(checksum, SPDX('algorithm'), SPDX('checksumAlgorithm_sha256'));

@@ -58,8 +58,8 @@ const WORKER_THRESHOLD_QUADS = 60_000;
  *
  * Whole-graph validation slows down as the graph grows and keeps every quad in one store, so the graph is cut
  * into batches of records, validated in worker threads. A batch holds every statement about the subjects its
- * records alone describe; subjects that several records describe (keywords, places, programmes) form one batch of
- * their own. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them) and the
+ * records alone describe; subjects that several records describe (keywords, places, programmes) form batches of
+ * their own, each statement once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them) and the
  * class axioms. Only the nodes a batch owns are targeted there (shacl-batch.mjs). Our shapes follow single
  * predicates from the focus node and look at the nodes they point to only through sh:class, so a focus node sees
  * the same statements as in the whole graph. The outcome equals validateWholeGraph's, which test/validate checks
