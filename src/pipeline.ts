@@ -19,7 +19,8 @@ import { DUMP_FORMATS } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
-import { siteContext, siteFiles, sitePrefixes, writeConcurrently } from './publish/site.ts';
+import { siteContext, sitePrefixes } from './publish/site.ts';
+import { pageWorkerCount, writeSiteHere, writeSiteInWorkers, type SiteJob } from './publish/pages.ts';
 import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   onStage?: (stage: string) => void;
   /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
   sourceDateEpoch?: string;
+  /** Worker threads that write the pages; 0 or 1 writes them in this thread. Default: pageWorkerCount (none below 2,000 records). */
+  pageWorkers?: number;
 }
 
 export interface Checked {
@@ -64,22 +67,29 @@ export interface BuildSummary {
   triples: number;
   files: string[];
   warnings: Problem[];
+  /** Threads that wrote the pages: 1 is the build's own. */
+  pageThreads: number;
 }
 
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
   const dataBefore = await snapshotData(options.dataDir);
-  const checked = await check(options);
-  const { records, warnings } = checked;
+  let checked: Checked | undefined = await check(options);
+  const { warnings } = checked;
   // What the build holds on to is released as soon as no later stage needs it: at 100,000 records each of the
-  // mapped records, the N-Triples lines and the named graphs is a few GB of heap (bench/README.md).
+  // records, the mapped records, the graph, its N-Triples lines and the named graphs is a few GB of heap
+  // (bench/README.md).
+  let records: Records | undefined = checked.records;
   let mapped: MappedRecord[] | undefined = checked.mapped;
-  checked.mapped = [];
+  checked = undefined;
+  const recordCount = records.records.length;
   const base = records.dataset.data.baseIri;
   const dataset = records.dataset.data;
   stage('publish');
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
-  const quads = graph.quads;
+  let quads: Quad[] | undefined = graph.quads;
+  const triples = quads.length;
+  let pageThreads = 1;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
   const out = await StagedOutput.open(options.outDir);
   const files: string[] = [];
@@ -136,6 +146,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const allDumps = [...dumps, ...withNamedGraphs];
     const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps: allDumps, ...(dates.modified ? { date: dates.modified } : {}), ...(dates.issued ? { issued: dates.issued } : {}) });
     const firstProject = records.records.find((r) => r.kind === 'project');
+    records = undefined;
     const description = voidQuads({
       base,
       quads,
@@ -152,16 +163,25 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
     stage('pages');
     const downloads = allDumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
-    const shown = [...quads, ...vocabulary, ...catalog, ...description];
-    await writeConcurrently(siteFiles({ base, dataset, quads: shown, downloads, date }), (file) => {
-      files.push(file.name);
-      return out.write(file.name, file.content);
-    });
+    const site: SiteJob = { base, dataset, downloads, date };
+    const shownAfter = [...vocabulary, ...catalog, ...description];
+    const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
+    pageThreads = workers;
+    let pages: string[];
+    if (workers > 1) {
+      // The threads read the graph back from dataset.nt (the same quads, in the same order).
+      quads = undefined;
+      pages = await writeSiteInWorkers(site, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers);
+    } else {
+      pages = await writeSiteHere({ ...site, quads: [...quads, ...shownAfter] }, out.dir);
+    }
+    // Not push(...pages): a large site has more files than a call may take arguments.
+    for (const name of pages) files.push(name);
     await assertDataUnchanged(options.dataDir, dataBefore);
     await out.commit();
   } catch (e) {
     await out.abort();
     throw e;
   }
-  return { records: records.records.length, triples: quads.length, files, warnings };
+  return { records: recordCount, triples, files, warnings, pageThreads: Math.max(1, pageThreads) };
 }

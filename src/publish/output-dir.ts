@@ -6,10 +6,14 @@ const STAGING = '.building-';
 const RETIRED = '.previous-';
 
 export class StagedOutput {
+  private readonly files: DirectoryWriter;
+
   private constructor(
     readonly target: string,
     readonly dir: string,
-  ) {}
+  ) {
+    this.files = new DirectoryWriter(dir);
+  }
 
   /** Creates a fresh staging directory next to `target` (same file system, so the final rename is atomic). */
   static async open(target: string): Promise<StagedOutput> {
@@ -23,17 +27,8 @@ export class StagedOutput {
     return new StagedOutput(abs, dir);
   }
 
-  /** Directories already made, so a build of many pages does not ask the file system for each one again. */
-  private readonly made = new Set<string>();
-
   async write(relative: string, content: string | Uint8Array): Promise<void> {
-    const file = path.join(this.dir, relative);
-    const parent = path.dirname(file);
-    if (!this.made.has(parent)) {
-      await mkdir(parent, { recursive: true });
-      this.made.add(parent);
-    }
-    await writeFile(file, content);
+    await this.files.write(relative, content);
   }
 
   /** Swaps the staging directory in; the previous output stays whole until the new one is in place. */
@@ -59,6 +54,24 @@ export class StagedOutput {
 
   async abort(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes files under one directory, making folders as needed (the pages' worker threads write with one each). */
+export class DirectoryWriter {
+  /** Directories already made, so a build of many pages does not ask the file system for each one again. */
+  private readonly made = new Set<string>();
+
+  constructor(readonly dir: string) {}
+
+  async write(relative: string, content: string | Uint8Array): Promise<void> {
+    const file = path.join(this.dir, relative);
+    const parent = path.dirname(file);
+    if (!this.made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      this.made.add(parent);
+    }
+    await writeFile(file, content);
   }
 }
 

@@ -35,6 +35,14 @@ export interface SiteInput {
 export interface SiteFile {
   name: string;
   content: string;
+  /** The position of the resource the file belongs to in the site's sorted resources; -1 before them, the count after. */
+  order: number;
+}
+
+/** Which share of the resources to make: those whose position modulo `parts` is `part` (part 0 also makes the home page, sitemap, robots.txt). */
+export interface SiteShare {
+  part: number;
+  parts: number;
 }
 
 /** Prefixes for the .ttl files of pages and documents: the dump's, plus the catalogue's vocabularies. */
@@ -66,7 +74,7 @@ export function siteOf(input: SiteInput): Site {
 }
 
 /** Every file of the site, in a fixed order; pages for all resources, data files for all but the whole documents. */
-export async function* siteFiles(input: SiteInput): AsyncGenerator<SiteFile> {
+export async function* siteFiles(input: SiteInput, share: SiteShare = { part: 0, parts: 1 }): AsyncGenerator<SiteFile> {
   const site = siteOf(input);
   const paths = site.paths;
   const index = new ResourceIndex(input.quads, paths);
@@ -76,22 +84,27 @@ export async function* siteFiles(input: SiteInput): AsyncGenerator<SiteFile> {
   const ttlPrefixes = sitePrefixes(input.base);
   const context = siteContext(input.base);
 
-  yield { name: 'index.html', content: homePage(index, site, input.downloads, input.dataset.description.nl) };
-  yield { name: 'style.css', content: STYLESHEET };
+  const first = share.part === 0;
+  if (first) {
+    yield { name: 'index.html', content: homePage(index, site, input.downloads, input.dataset.description.nl), order: -1 };
+    yield { name: 'style.css', content: STYLESHEET, order: -1 };
+  }
   for (const [i, iri] of resources.entries()) {
+    if (i % share.parts !== share.part) continue;
     const local = locals[i] as string;
     const page = resourcePage(index, site, iri, pageFiles(site, local, input.downloads));
-    yield { name: paths.pageFile(local), content: page };
+    yield { name: paths.pageFile(local), content: page, order: i };
     // A server that finds the folder `keyword/` first redirects `/keyword` to `/keyword/`; this copy answers there.
-    if (folders.has(local)) yield { name: `${local}/index.html`, content: page };
+    if (folders.has(local)) yield { name: `${local}/index.html`, content: page, order: i };
     if ((DOCUMENTS as readonly string[]).includes(local)) continue;
     const description = sortedGraph(index.describe(iri)).quads;
-    yield { name: `${local}.ttl`, content: await toTurtle(description, ttlPrefixes) };
-    yield { name: `${local}.jsonld`, content: await toJsonLd(description, context) };
+    yield { name: `${local}.ttl`, content: await toTurtle(description, ttlPrefixes), order: i };
+    yield { name: `${local}.jsonld`, content: await toJsonLd(description, context), order: i };
   }
-  const pages = [site.home, ...resources];
-  yield* sitemapFiles(input.base, pages, input.date);
-  yield { name: 'robots.txt', content: robotsTxt(`${input.base}sitemap.xml`) };
+  if (!first) return;
+  const after = resources.length;
+  for (const file of sitemapFiles(input.base, [site.home, ...resources], input.date)) yield { ...file, order: after };
+  yield { name: 'robots.txt', content: robotsTxt(`${input.base}sitemap.xml`), order: after };
 }
 
 function pageFiles(site: Site, local: string, downloads: Download[]): PageFiles {

@@ -1,7 +1,6 @@
 // A pool of query worker threads: bounded concurrency and queue, and a time limit enforced by terminating the worker.
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { typescriptWorker } from '../typescript-worker.ts';
 import type { QueryResponse } from './engine.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './query-worker.ts';
 import { PolicyError } from './query-policy.ts';
@@ -69,15 +68,7 @@ interface Job {
   queuedTimer?: NodeJS.Timeout;
 }
 
-// Workers run TypeScript through tsx, as the CLI does; the hook is registered inside the new thread.
-// The ESM build of tsx's API is needed; require.resolve would give the CommonJS one, so its path is adjusted when
-// import.meta.resolve is not available (as under the test runner).
-const TSX_API =
-  typeof import.meta.resolve === 'function'
-    ? import.meta.resolve('tsx/esm/api')
-    : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-const WORKER_MODULE = new URL('./query-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_MODULE)}); });`;
+const WORKER_MODULE = new URL('./query-worker.ts', import.meta.url);
 
 export class QueryPool {
   private readonly slots: Slot[] = [];
@@ -148,8 +139,7 @@ export class QueryPool {
 
   private spawn(): Promise<StoreInfo> {
     const init: WorkerInit = { dataFile: this.options.dataFile };
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
+    const worker = typescriptWorker(WORKER_MODULE, {
       workerData: init,
       ...(this.options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb } } : {}),
     });
