@@ -41,7 +41,7 @@ async function buildTask(data: string, out: string): Promise<Figures> {
   });
   const now = performance.now();
   if (current !== undefined) stages[current] = (stages[current] ?? 0) + (now - since) / 1000;
-  return { totalSec: sec(started), peakRssMB: peakRssMB(), stages, records: summary.records, triples: summary.triples, files: summary.files.length };
+  return { totalSec: sec(started), peakRssMB: peakRssMB(), stages, records: summary.records, triples: summary.triples, files: summary.files.length, pageThreads: summary.pageThreads };
 }
 
 /** `limit <dump.ttl> <tmp.nt>`: n3 streaming parse of the Turtle dump and N-Triples writing of the same triples. */

@@ -191,7 +191,7 @@ function assemble(p: Prepared, lane: Figures, checks: Figures): Run {
     records: p.records,
     triples: build!.triples as number,
     generateSec: p.generateSec,
-    build: { totalSec: build!.totalSec as number, peakRssMB: build!.peakRssMB as number, stages: build!.stages as Record<string, number>, records: build!.records, files: build!.files },
+    build: { totalSec: build!.totalSec as number, peakRssMB: build!.peakRssMB as number, stages: build!.stages as Record<string, number>, records: build!.records, files: build!.files, pageThreads: build!.pageThreads },
     limit: { n3ParseWriteSec: limit!.n3ParseWriteSec as number, triples: limit!.triples },
     shacl: checks.shacl as Run['shacl'],
     jsonld: checks.jsonld as Run['jsonld'],

@@ -4,7 +4,7 @@ export interface Run {
   records: number;
   triples: number;
   generateSec: number;
-  build: { totalSec: number; peakRssMB: number; stages: Record<string, number>; records: unknown; files: unknown };
+  build: { totalSec: number; peakRssMB: number; stages: Record<string, number>; records: unknown; files: unknown; pageThreads: unknown };
   limit: { n3ParseWriteSec: number; triples: unknown };
   shacl: { oursSec: number; wholeGraphSec: number; sameResults: boolean; injected: number; violations: number; warnings: number };
   jsonld: { oursSec: number; jsonldJsSec: number | null; skipped?: string };
