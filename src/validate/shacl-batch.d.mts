@@ -19,8 +19,20 @@ export interface PreparedShapes {
 }
 
 export function prepareShapes(shapesNt: string, axiomsNt: string): PreparedShapes;
-/** `ids`: n3 term ids, subject, predicate and object of each statement in turn. */
-export function validateBatch(prepared: PreparedShapes, ids: string[], focus: string[]): Promise<PlainResult[]>;
+/**
+ * A batch in the form it crosses to a worker: each distinct term once, as n3 term ids laid end to end in `terms`
+ * (`lengths` gives each one's length in UTF-16 code units), and the statements as indexes into that list, subject,
+ * predicate and object in turn.
+ */
+export interface EncodedBatch {
+  terms: string;
+  lengths: Int32Array;
+  statements: Int32Array;
+  /** The subjects this batch owns: only results about them count. */
+  focus: string[];
+}
+
+export function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]>;
 /** The plain-data form of an rdf-validate-shacl result. */
 export function plainResult(r: {
   focusNode: { termType: string; value: string } | null;

@@ -69,11 +69,13 @@ function subclassesOf(quads) {
 
 const term = (t) => (t ? { termType: t.termType, value: t.value } : null);
 
-/** Validates the batch (n3 term ids, three per statement); returns plain results about the focus nodes (the subjects the batch owns). */
-export async function validateBatch(prepared, ids, focus) {
+/** Validates an encoded batch (shacl-batch.d.mts); returns plain results about the focus nodes (the subjects the batch owns). */
+export async function validateBatch(prepared, { terms, lengths, statements, focus }) {
+  const term = new Array(lengths.length);
+  for (let i = 0, at = 0; i < lengths.length; i++) term[i] = termFromId(terms.slice(at, (at += lengths[i])));
   const quads = [];
-  for (let i = 0; i + 2 < ids.length; i += 3) {
-    quads.push(DataFactory.quad(termFromId(ids[i]), termFromId(ids[i + 1]), termFromId(ids[i + 2])));
+  for (let i = 0; i + 2 < statements.length; i += 3) {
+    quads.push(DataFactory.quad(term[statements[i]], term[statements[i + 1]], term[statements[i + 2]]));
   }
   const data = new Store();
   data.addQuads(quads);

@@ -4,9 +4,9 @@ import { prepareShapes, validateBatch } from './shacl-batch.mjs';
 
 const prepared = prepareShapes(workerData.shapes, workerData.axioms);
 
-parentPort.on('message', async ({ ids, focus }) => {
+parentPort.on('message', async (batch) => {
   try {
-    parentPort.postMessage({ results: await validateBatch(prepared, ids, focus) });
+    parentPort.postMessage({ results: await validateBatch(prepared, batch) });
   } catch (e) {
     parentPort.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

@@ -10,7 +10,7 @@ import type { Problem, SourceLocation } from '../errors.ts';
 import { formatField } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
 import { RDF, SH } from '../vocab.ts';
-import { plainResult, prepareShapes, validateBatch, validatorEnvironment, type PlainResult, type PreparedShapes } from './shacl-batch.mjs';
+import { plainResult, prepareShapes, validateBatch, validatorEnvironment, type EncodedBatch, type PlainResult, type PreparedShapes } from './shacl-batch.mjs';
 
 const RDF_TYPE = RDF('type').value;
 /** Plain JavaScript, so worker threads start without a TypeScript loader (tsx does not reach into workers). */
@@ -93,22 +93,57 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
   return locateAll(report.results.map(plainResult), mapped);
 }
 
-interface Batch {
-  /**
-   * The batch's statements and the types of the nodes they point to, as n3 term ids (subject, predicate, object,
-   * three per statement). An n3 term carries its id, so cutting a batch allocates no new strings: at 100,000
-   * records, writing each batch as N-Triples kept the main thread busy (mostly collecting garbage in a large heap)
-   * while the workers waited.
-   */
-  ids: string[];
-  /** The subjects this batch owns: only results about them count. */
-  focus: string[];
-}
-
 /** n3's typings take only its own Term class; termToId handles any RDF/JS term (n3 terms simply return their id). */
 const idOf = (t: Term): string => termToId(t as N3Term);
 
-function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
+/**
+ * Builds one batch in the form it crosses to a worker (EncodedBatch). At 100,000 records a batch sent as an array
+ * of term ids (three strings a statement) kept the main thread busy copying them into messages and collecting
+ * garbage in its large heap while the workers waited; each distinct term now travels once, and the statements as
+ * numbers in a buffer that is handed over, not copied.
+ */
+class BatchEncoder {
+  private readonly index = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private readonly lengths: number[] = [];
+  private statements = new Int32Array(3 * 1024);
+  private length = 0;
+  private readonly focus = new Set<string>();
+
+  /** A statement about a subject this batch owns. */
+  own(q: Quad): void {
+    this.add(q);
+    this.focus.add(q.subject.value);
+  }
+
+  add(q: Quad): void {
+    if (this.length + 3 > this.statements.length) {
+      const larger = new Int32Array(this.statements.length * 2);
+      larger.set(this.statements);
+      this.statements = larger;
+    }
+    this.statements[this.length++] = this.termIndex(idOf(q.subject));
+    this.statements[this.length++] = this.termIndex(idOf(q.predicate));
+    this.statements[this.length++] = this.termIndex(idOf(q.object));
+  }
+
+  private termIndex(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.terms.length;
+      this.terms.push(id);
+      this.lengths.push(id.length);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+
+  finish(): EncodedBatch {
+    return { terms: this.terms.join(''), lengths: Int32Array.from(this.lengths), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
+  }
+}
+
+function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBatch> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -127,29 +162,27 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
       }
     }
   });
-  const build = (quads: Iterable<Quad>, mine: (subject: string) => boolean): Batch => {
-    const ids: string[] = [];
-    const focus = new Set<string>();
-    const pointedAt = new Set<string>();
-    const push = (q: Quad) => ids.push(idOf(q.subject), idOf(q.predicate), idOf(q.object));
-    for (const q of quads) {
-      push(q);
-      focus.add(q.subject.value);
-      if (q.object.termType === 'NamedNode' && !mine(q.object.value)) pointedAt.add(q.object.value);
-    }
-    for (const node of pointedAt) for (const t of types.get(node) ?? []) push(t);
-    return { ids, focus: [...focus] };
+  /** The batch of `owned` statements, plus the types of the nodes they point to that are not `mine`. */
+  const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
+    const batch = new BatchEncoder();
+    owned(batch);
+    for (const node of pointedAt) for (const t of types.get(node) ?? []) batch.add(t);
+    return batch.finish();
   };
   for (let from = 0; from < mapped.length; from += size) {
     const to = Math.min(mapped.length, from + size);
-    const inBatch = (s: string) => {
-      const o = owner.get(s);
-      return o !== undefined && o >= from && o < to;
-    };
-    const own = function* () {
-      for (let i = from; i < to; i++) for (const q of mapped[i]!.quads) if (owner.get(q.subject.value) === i) yield q;
-    };
-    yield build(own(), inBatch);
+    const pointedAt = new Set<string>();
+    yield build((batch) => {
+      for (let i = from; i < to; i++) {
+        for (const q of mapped[i]!.quads) {
+          if (owner.get(q.subject.value) !== i) continue;
+          batch.own(q);
+          if (q.object.termType !== 'NamedNode') continue;
+          const o = owner.get(q.object.value);
+          if (o === undefined || o < from || o >= to) pointedAt.add(q.object.value);
+        }
+      }
+    }, pointedAt);
   }
   // Subjects that several records describe (keywords, places, programmes) get the statements of all those
   // records, each once: every record that mentions a keyword states the same few things about it. They are
@@ -175,7 +208,15 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
   let inChunk = 0;
   const cut = () => {
     const subjects = new Set(chunk);
-    return build(chunk.flatMap((s) => bySubject.get(s) ?? []), (s) => subjects.has(s));
+    const pointedAt = new Set<string>();
+    return build((batch) => {
+      for (const s of chunk) {
+        for (const q of bySubject.get(s) ?? []) {
+          batch.own(q);
+          if (q.object.termType === 'NamedNode' && !subjects.has(q.object.value)) pointedAt.add(q.object.value);
+        }
+      }
+    }, pointedAt);
   };
   for (const [subject, quads] of bySubject) {
     chunk.push(subject);
@@ -189,14 +230,14 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Batch> {
   if (chunk.length > 0) yield cut();
 }
 
-async function validateHere(batches: Iterable<Batch>, prepared: PreparedShapes): Promise<PlainResult[]> {
+async function validateHere(batches: Iterable<EncodedBatch>, prepared: PreparedShapes): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
-  for (const b of batches) results.push(...(await validateBatch(prepared, b.ids, b.focus)));
+  for (const b of batches) results.push(...(await validateBatch(prepared, b)));
   return results;
 }
 
 /** Workers take the next batch as soon as they are free; batches are cut only when asked for, so few exist at once. */
-async function validateInWorkers(batches: Iterator<Batch>, bundle: ShapesBundle, count: number): Promise<PlainResult[]> {
+async function validateInWorkers(batches: Iterator<EncodedBatch>, bundle: ShapesBundle, count: number): Promise<PlainResult[]> {
   const workerData = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
   const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
   const perBatch: PlainResult[][] = [];
@@ -231,7 +272,7 @@ function toNTriples(quads: Iterable<Quad>): string {
 }
 
 /** One batch to one worker; resolves with its results, rejects on an engine fault or a dead worker. */
-function ask(worker: Worker, batch: Batch): Promise<PlainResult[]> {
+function ask(worker: Worker, batch: EncodedBatch): Promise<PlainResult[]> {
   return new Promise((resolve, reject) => {
     const done = () => {
       worker.off('message', onMessage);
@@ -254,7 +295,8 @@ function ask(worker: Worker, batch: Batch): Promise<PlainResult[]> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ ids: batch.ids, focus: batch.focus });
+    // Typed arrays made here own plain ArrayBuffers (never shared ones), which can be handed over.
+    worker.postMessage(batch, [batch.lengths.buffer as ArrayBuffer, batch.statements.buffer as ArrayBuffer]);
   });
 }
 
