@@ -89,6 +89,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
   let quads: Quad[] | undefined = graph.quads;
   const triples = quads.length;
+  /** Threads that wrote the pages (BuildSummary.pageThreads). */
   let pageThreads = 1;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
   const out = await StagedOutput.open(options.outDir);
@@ -166,7 +167,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const site: SiteJob = { base, dataset, downloads, date };
     const shownAfter = [...vocabulary, ...catalog, ...description];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
-    pageThreads = workers;
+    pageThreads = workers > 1 ? workers : 1;
     let pages: string[];
     if (workers > 1) {
       // The threads read the graph back from dataset.nt (the same quads, in the same order).
@@ -183,5 +184,5 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await out.abort();
     throw e;
   }
-  return { records: recordCount, triples, files, warnings, pageThreads: Math.max(1, pageThreads) };
+  return { records: recordCount, triples, files, warnings, pageThreads };
 }

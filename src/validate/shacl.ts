@@ -105,7 +105,6 @@ const idOf = (t: Term): string => termToId(t as N3Term);
 class BatchEncoder {
   private readonly index = new Map<string, number>();
   private readonly terms: string[] = [];
-  private readonly lengths: number[] = [];
   private statements = new Int32Array(3 * 1024);
   private length = 0;
   private readonly focus = new Set<string>();
@@ -132,14 +131,13 @@ class BatchEncoder {
     if (i === undefined) {
       i = this.terms.length;
       this.terms.push(id);
-      this.lengths.push(id.length);
       this.index.set(id, i);
     }
     return i;
   }
 
   finish(): EncodedBatch {
-    return { terms: this.terms.join(''), lengths: Int32Array.from(this.lengths), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
+    return { terms: this.terms.join(''), lengths: Int32Array.from(this.terms, (t) => t.length), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
   }
 }
 
