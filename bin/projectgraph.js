@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Entry point of the `projectgraph` command: runs the TypeScript CLI through tsx, so no compile step is needed after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Entry point of the `projectgraph` command: runs the compiled CLI in dist/, which `npm install` and `npm ci` emit.
+import { existsSync } from 'node:fs';
 
-register();
-const { runMain } = await import('../src/cli.ts');
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('projectgraph: dist/ is missing; run `npm install` (or `npm run compile`) in the project folder first\n');
+  process.exit(70);
+}
+const { runMain } = await import(cli.href);
 await runMain(process.argv.slice(2));
