@@ -1,16 +1,19 @@
 // Reads MediaWiki wikitext: the infobox template's named parameters, == headings ==, * bullets and paragraphs, links as footnotes.
 import type { ImportConfig } from './config.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
+import { removalsByLine, removeInvisible } from './page-characters.ts';
 import { LineLedger, excerpt, lineSpan, splitLines, type PageSection, type PageText, type RawPage } from './page.ts';
 import type { Findings } from './problems.ts';
 import { chromeSite } from './rendered-page.ts';
-import { numberFootnotes, renderInline, type Footnote } from './wiki-inline.ts';
+import { maskNowiki, numberFootnotes, renderInline, type Footnote } from './wiki-inline.ts';
 
 export interface WikitextSource {
   text: string;
   file: string;
   /** The file line on which the page text starts (an export's <text> element), so findings point into the file. */
   firstLine: number;
+  /** The column of the first line on which the text starts (after an export's <text …> tag); 1 by default. */
+  firstColumn?: number;
   /** The page title from an export; standalone wikitext names it with {{DISPLAYTITLE:…}} or a title parameter. */
   title?: PageText;
   site?: string;
@@ -25,12 +28,17 @@ interface Template {
 }
 
 export function readWikitext(src: WikitextSource, config: ImportConfig, findings: Findings): RawPage | undefined {
-  // Comments vanish but keep their line breaks, so line numbers stay true.
-  // Line breaks become LF (CRLF and CR count as one line each, so numbering is unchanged).
-  const text = src.text.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?(?:-->|$)/g, (c) => c.replace(/[^\n]/g, ' '));
+  const pageName = src.title?.text;
+  // One stray control character costs a warning at its place, not the page (nor the whole import).
+  const visible = removeInvisible(src.text, src.firstLine, src.firstColumn ?? 1);
+  const byLine = removalsByLine(visible.removed);
+  for (const r of byLine) findings.warn('INVISIBLE_CHARACTER', r.message, src.file, r.line, pageName, r.column);
+  const removals = findings.items.slice(findings.items.length - byLine.length);
+  // Line breaks become LF (CRLF and CR count as one line each, so numbering is unchanged). Comments vanish
+  // but keep their line breaks, so line numbers stay true; <nowiki> text is masked so no markup is read in it.
+  const text = maskNowiki(visible.text.replace(/\r\n?/g, '\n'));
   const lineAt = lineIndex(text, src.firstLine);
   const ledger = new LineLedger(src.file, findings);
-  const pageName = src.title?.text;
   const page: RawPage = {
     file: src.file,
     format: 'wikitext',
@@ -197,6 +205,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     blockLines.forEach((l) => ledger.mapped(l));
   }
   ledger.finish(splitLines(text, src.firstLine), pageName ?? page.title?.text);
+  // Standalone wikitext names its page only in the text: the warnings about removed characters get that name too.
+  if (pageName === undefined && page.title) for (const w of removals) w.page = page.title.text;
   return page;
 }
 
