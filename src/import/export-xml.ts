@@ -51,7 +51,13 @@ export async function readExport(file: string, shown: string, findings: Findings
     for (const r of removalsByLine(visible.removed)) findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, t || undefined, r.column);
     return t;
   };
-  const xmlSafe = new XmlSafe((line, column, message) => findings.warn('INVISIBLE_CHARACTER', message, shown, line, page?.title, column));
+  // The stream is cleaned before the parser reads it, so a removal is reported when its page is closed.
+  let removals: { line: number; column: number; message: string }[] = [];
+  const xmlSafe = new XmlSafe((line, column, message) => removals.push({ line, column, message }));
+  const reportRemovals = (upTo: number, title?: string) => {
+    for (const r of removals) if (r.line <= upTo) findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, title, r.column);
+    removals = removals.filter((r) => r.line > upTo);
+  };
   const inside = (...names: string[]) => names.every((n, i) => path[path.length - names.length + i] === n);
 
   parser.on('error', (e) => {
@@ -106,6 +112,7 @@ export async function readExport(file: string, shown: string, findings: Findings
     } else if (inside('siteinfo', 'sitename')) site.name = plainText(value(), parser.line, 1);
     else if (inside('siteinfo', 'base')) site.base = value().trim();
     if (name === 'page' && page) {
+      reportRemovals(parser.line, page.title);
       if (!failed) onPage(page, site);
       page = undefined;
     }
@@ -136,6 +143,7 @@ export async function readExport(file: string, shown: string, findings: Findings
       failed = true;
     }
   }
+  reportRemovals(Infinity);
   if (!failed && root === undefined) findings.error('EMPTY_FILE', 'the file holds no XML element', shown, 1);
   return site;
 }
