@@ -171,3 +171,31 @@ describe('invisible control characters in wikitext', () => {
     expect(findings.items.map((f) => [f.location.line, f.location.column, f.page])).toEqual([[9, 40, 'T']]);
   });
 });
+
+describe('wikitext markup that is not running text', () => {
+  it('a comment or <includeonly> text shows nothing, not even a space; a comment after a heading or template name is fine', () => {
+    const { description, where } = withBody('Tekst<!-- weg -->. En<includeonly>alleen bij insluiten</includeonly>.\n<!-- een regel -->\n\nMeer.', '<!-- c -->');
+    expect(description).toBe('Tekst. En.\n\nMeer.');
+    expect(where).toEqual([]);
+    const findings = new Findings();
+    const page = readWikitext({ text: '{{DISPLAYTITLE:K (synthetic)}}\n{{Project<!-- x -->|status=Lopend}}\n== Toelichting == <!-- x -->\nTekst.\n', file: 'p.wiki', firstLine: 1 }, config, findings);
+    expect(page && pageToDraft(page, config, findings)?.record.description).toBe('Tekst.');
+    expect(findings.items).toEqual([]);
+  });
+
+  it('a soft hyphen shows nothing: "Toel&shy;ichting" is the heading Toelichting and a word keeps no hidden hyphen', () => {
+    const findings = new Findings();
+    const page = readWikitext({ text: '{{DISPLAYTITLE:S (synthetic)}}\n{{Project|status=Lopend}}\n== Toel&shy;ichting ==\nont\u00adwikkeling\n', file: 'p.wiki', firstLine: 1 }, config, findings);
+    expect(page && pageToDraft(page, config, findings)?.record.description).toBe('ontwikkeling');
+    expect(findings.items).toEqual([]);
+  });
+
+  it('a horizontal rule shows no text; a table and a gallery are reported once over their lines, not read as text', () => {
+    const { description, where } = withBody('Voor.\n----\n{| class="wikitable"\n|-\n| a || b\n|}\n<gallery>\nFile:x.png|Bijschrift\n</gallery>\nNa.');
+    expect(description).toBe('Voor.\n\nNa.');
+    expect(where).toEqual([
+      ['UNMAPPED_LINE', '8:1', 'Tekens (synthetic)', 'a table (lines 8–11) is not imported'],
+      ['UNMAPPED_LINE', '12:1', 'Tekens (synthetic)', 'a gallery (lines 12–14) is not imported'],
+    ]);
+  });
+});
