@@ -2,6 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type ImportConfig } from '../../src/import/config.ts';
 import { pageToDraft } from '../../src/import/page-to-record.ts';
+import { langText } from '../../src/ingest/schema.ts';
+import { isInvisibleControl } from '../../src/import/page-characters.ts';
 import { Findings } from '../../src/import/problems.ts';
 import { readWikitext } from '../../src/import/wikitext.ts';
 
@@ -197,5 +199,18 @@ describe('wikitext markup that is not running text', () => {
       ['UNMAPPED_LINE', '8:1', 'Tekens (synthetic)', 'a table (lines 8–11) is not imported'],
       ['UNMAPPED_LINE', '12:1', 'Tekens (synthetic)', 'a gallery (lines 12–14) is not imported'],
     ]);
+  });
+});
+
+describe('the characters the importer removes', () => {
+  it('include every character the record schema refuses, so a cleaned page never gives a record the build refuses', () => {
+    const refusedButKept: string[] = [];
+    // Every BMP character (where all control and format characters are) and the start and end of each other plane.
+    const astral = Array.from({ length: 16 }, (_, i) => (i + 1) * 0x10000).flatMap((p) => [p, p + 1, p + 0xfffd, p + 0xfffe, p + 0xffff]);
+    for (const c of [...Array.from({ length: 0x10000 }, (_, i) => i), ...astral]) {
+      if (isInvisibleControl(c) || (c >= 0xd800 && c <= 0xdfff)) continue;
+      if (!langText.safeParse(`a${String.fromCodePoint(c)}b`).success) refusedButKept.push(c.toString(16));
+    }
+    expect(refusedButKept).toEqual([]);
   });
 });
