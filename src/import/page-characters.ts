@@ -31,55 +31,93 @@ export interface RemovedCharacter {
   what: string;
 }
 
+/** Where a removal may be: every character `isInvisibleControl` names, the joiners, and numeric references. */
+const CANDIDATES = new RegExp(
+  '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200C\\u200D\\u202A-\\u202E\\u2066-\\u206F' +
+    '\\uFDD0-\\uFDEF\\uFEFF\\uFFF9-\\uFFFB\\uFFFE\\uFFFF\\uD800-\\uDFFF' +
+    Array.from({ length: 16 }, (_, i) => `\\u{${(i + 1).toString(16)}FFFE}\\u{${(i + 1).toString(16)}FFFF}`).join('') +
+    ']|&#(?:[xX][0-9a-fA-F]+|[0-9]+);',
+  'gu',
+);
+const LINE_BREAK = /\r\n|\r|\n/g;
+
 /**
  * Removes every invisible control character from `text`, literal or written as a numeric reference, and
  * zero-width joiners that join nothing (at a word's edge); says where each was, counting lines from
- * `firstLine` and columns (in characters, 1-based) from `firstColumn` on the first line.
+ * `firstLine` and columns (in characters as written, 1-based) from `firstColumn` on the first line.
  */
 export function removeInvisible(text: string, firstLine = 1, firstColumn = 1): { text: string; removed: RemovedCharacter[] } {
   const removed: RemovedCharacter[] = [];
-  let out = '';
+  const kept: string[] = [];
+  let from = 0;
+  // Line and column of `at` in the text, moved forward from one removal to the next.
+  let at = 0;
   let line = firstLine;
   let column = firstColumn;
-  let kept = 0;
-  const codes = [...text];
-  let prev = '';
-  for (let i = 0; i < codes.length; i++) {
-    const ch = codes[i] as string;
-    const code = ch.codePointAt(0) as number;
-    let drop: string | undefined;
-    let length = 1;
-    if (isInvisibleControl(code)) drop = hex(code);
-    else if ((code === 0x200c || code === 0x200d) && !(JOINABLE.test(prev) && JOINABLE.test(codes[i + 1] ?? ''))) drop = hex(code);
-    else if (ch === '&' && codes[i + 1] === '#') {
-      // A numeric reference, with its semicolon as MediaWiki requires; `&amp;#1;` is text, not one.
-      const ref = /^&#(?:[xX][0-9a-fA-F]+|[0-9]+);/.exec(codes.slice(i, i + 16).join(''))?.[0];
-      if (ref !== undefined) {
-        const value = ref[2] === 'x' || ref[2] === 'X' ? parseInt(ref.slice(3), 16) : parseInt(ref.slice(2), 10);
-        // A reference to no character at all (0, a surrogate, beyond U+10FFFF) would become U+FFFD.
-        const decoded = value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? decodeHTMLStrict(ref) : undefined;
-        const target = decoded?.codePointAt(0);
-        if (target === undefined || isInvisibleControl(target)) {
-          drop = `${target === undefined ? 'a reference to no character' : hex(target)} (written ${ref})`;
-          length = ref.length;
-        }
+  const moveTo = (to: number) => {
+    const part = text.slice(at, to);
+    let lineStart = 0;
+    for (const m of part.matchAll(LINE_BREAK)) {
+      line++;
+      lineStart = m.index + m[0].length;
+    }
+    column = (lineStart > 0 ? 1 : column) + codePoints(part.slice(lineStart));
+    at = to;
+  };
+  for (const m of text.matchAll(CANDIDATES)) {
+    const found = m[0];
+    let what: string | undefined;
+    if (found.startsWith('&')) {
+      const value = found[2] === 'x' || found[2] === 'X' ? parseInt(found.slice(3), 16) : parseInt(found.slice(2), 10);
+      // A reference to no character at all (0, a surrogate, beyond U+10FFFF) would become U+FFFD.
+      const decoded = value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? decodeHTMLStrict(found) : undefined;
+      const target = decoded?.codePointAt(0);
+      if (target === undefined || isInvisibleControl(target)) {
+        what = `${target === undefined ? 'a reference to no character' : hex(target)} (written ${found})`;
+      }
+    } else {
+      const code = found.codePointAt(0) as number;
+      if (code !== 0x200c && code !== 0x200d) what = hex(code);
+      else {
+        const before = String.fromCodePoint(codePointBefore(text, m.index) ?? 0x20);
+        const after = String.fromCodePoint(text.codePointAt(m.index + found.length) ?? 0x20);
+        if (!(JOINABLE.test(before) && JOINABLE.test(after))) what = hex(code);
       }
     }
-    if (drop !== undefined) {
-      removed.push({ line, column, what: drop });
-      column += length;
-      i += length - 1;
-      continue;
-    }
-    out += ch;
-    kept++;
-    prev = ch;
-    if (ch === '\n' || (ch === '\r' && codes[i + 1] !== '\n')) {
-      line++;
-      column = 1;
-    } else column++;
+    if (what === undefined) continue;
+    moveTo(m.index);
+    removed.push({ line, column, what });
+    kept.push(text.slice(from, m.index));
+    from = m.index + found.length;
   }
-  return { text: kept === codes.length ? text : out, removed };
+  if (removed.length === 0) return { text, removed };
+  kept.push(text.slice(from));
+  return { text: kept.join(''), removed };
+}
+
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+function codePointBefore(text: string, index: number): number | undefined {
+  if (index === 0) return undefined;
+  const low = text.charCodeAt(index - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && index >= 2) {
+    const high = text.charCodeAt(index - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.codePointAt(index - 2);
+  }
+  return low;
 }
 
 /** One warning message per line for what `removeInvisible` removed, with the column of the first. */
