@@ -76,6 +76,12 @@ function rangeOf(
   return range;
 }
 
+/** A client asking for a byte range of a GET wants the bytes themselves, if it accepts them at all. */
+function accepted(req: IncomingMessage): AcceptedEncodings {
+  const codings = acceptedEncodings(req);
+  return req.headers.range && req.method === 'GET' && codings.identity ? { best: 'identity', identity: true } : codings;
+}
+
 export interface Representation {
   mediaType: string;
   headers: Record<string, string>;
@@ -91,7 +97,7 @@ export async function sendBody(
   rep: Representation,
 ): Promise<void> {
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
-  const encoding = encodingFor(acceptedEncodings(req), rep.mediaType, buffer.length);
+  const encoding = encodingFor(accepted(req), rep.mediaType, buffer.length);
   if (!encoding) throw notAcceptableCoding();
   const identityTag = strongEtag(buffer);
   const etag = etagForEncoding(identityTag, encoding);
@@ -146,10 +152,7 @@ async function precompressed(file: FileInfo, encoding: Encoding): Promise<FileIn
  */
 export async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileInfo, rep: Representation): Promise<void> {
   const lastModified = new Date(Math.floor(file.mtimeMs));
-  const accepted = acceptedEncodings(req);
-  // A client asking for a byte range wants the file's own bytes, if it accepts them at all.
-  const wanted: AcceptedEncodings = req.headers.range && accepted.identity ? { best: 'identity', identity: true } : accepted;
-  const encoding = encodingFor(wanted, rep.mediaType, file.size);
+  const encoding = encodingFor(accepted(req), rep.mediaType, file.size);
   if (!encoding) throw notAcceptableCoding();
   const sibling = await precompressed(file, encoding);
   if (!sibling && file.size <= SMALL_FILE) {
