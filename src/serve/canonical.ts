@@ -1,4 +1,4 @@
-// The one canonical spelling of a request path, so each resource answers at one address and every other spelling redirects there.
+// The one spelling of a request path: each resource answers at one address, every other spelling redirects there.
 import type { ServerResponse } from 'node:http';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
@@ -19,7 +19,7 @@ export function canonicalPath(rawPath: string): string {
   return p;
 }
 
-/** Sends a client to the canonical path, keeping its query string; 308 for methods other than GET and HEAD keeps the method and body. */
+/** Sends a client to the canonical path with its query string; 308 (not 301) for POST keeps method and body. */
 export function redirect(res: ServerResponse, method: string, target: string, query: string): void {
   const location = `${target}${query}`;
   const status = method === 'GET' || method === 'HEAD' ? 301 : 308;

@@ -1,4 +1,4 @@
-// Content-Encoding for answers: which coding a client accepts (br, gzip or none), and compressing bodies and streams with zlib.
+// Content-Encoding: which coding a client accepts (br, gzip or none), and compressing bodies and streams with zlib.
 import Negotiator from 'negotiator';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
@@ -20,6 +20,10 @@ export const MIN_COMPRESS_BYTES = 1024;
 const BROTLI_OPTIONS: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } };
 
 const brotli = promisify(zlib.brotliCompress);
+
+function brotliOptions(size: number): zlib.BrotliOptions {
+  return { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } };
+}
 const gzip = promisify(zlib.gzip);
 
 /** What a client accepts: its preferred coding of ours, and whether an uncoded body is acceptable at all. */
@@ -36,12 +40,13 @@ export function acceptedEncodings(req: IncomingMessage): AcceptedEncodings {
   const header = req.headers['accept-encoding'];
   if (header === undefined || header.trim() === '') return { best: 'identity', identity: true };
   // @types/negotiator lacks the `preferred` option that negotiator 1.x has.
-  const encodings = new Negotiator(req).encodings as (available: string[], options: { preferred: string[] }) => string[];
+  type Encodings = (available: string[], options: { preferred: string[] }) => string[];
+  const encodings = new Negotiator(req).encodings as Encodings;
   const list = encodings.call(new Negotiator(req), [...ENCODINGS], { preferred: [...ENCODINGS] });
   return { best: ENCODINGS.find((e) => e === list[0]), identity: list.includes('identity') };
 }
 
-/** Whether a body of this media type is worth compressing: text formats are; images and archives already are compressed. */
+/** Whether a body of this media type is worth compressing: text formats are; images and archives already are. */
 export function compressibleType(mediaType: string): boolean {
   const type = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
   return (
@@ -65,7 +70,7 @@ export function encodingFor(accepted: AcceptedEncodings, mediaType: string, size
 }
 
 export async function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
-  if (encoding === 'br') return brotli(body, { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  if (encoding === 'br') return brotli(body, brotliOptions(body.length));
   if (encoding === 'gzip') return gzip(body);
   return body;
 }
@@ -73,7 +78,7 @@ export async function compress(body: Buffer, encoding: Encoding): Promise<Buffer
 /** A compressing stream for streamed files; piped with pipeline(), it keeps the reader's backpressure. */
 export function compressStream(encoding: Exclude<Encoding, 'identity'>, size: number): Transform {
   return encoding === 'br'
-    ? zlib.createBrotliCompress({ ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } })
+    ? zlib.createBrotliCompress(brotliOptions(size))
     : zlib.createGzip();
 }
 

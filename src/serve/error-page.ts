@@ -12,7 +12,10 @@ const OFFERS = ['text/plain', 'text/html'] as const;
 /** What each status means to a reader of the site, in the site's language. */
 const TITLES: Record<number, [string, string]> = {
   400: ['Ongeldig verzoek', 'De server kon dit verzoek niet verwerken.'],
-  404: ['Niet gevonden', 'Op dit adres staat niets in deze dataset. Misschien is de link verouderd of verkeerd overgenomen.'],
+  404: [
+    'Niet gevonden',
+    'Op dit adres staat niets in deze dataset. Misschien is de link verouderd of verkeerd overgenomen.',
+  ],
   405: ['Methode niet toegestaan', 'Dit adres kan alleen gelezen worden.'],
   406: ['Niet in dit formaat beschikbaar', 'Dit adres is niet beschikbaar in een formaat dat uw programma vraagt.'],
   408: ['Verzoek te traag', 'Het verzoek kwam niet op tijd binnen.'],
@@ -21,7 +24,10 @@ const TITLES: Record<number, [string, string]> = {
   416: ['Bereik niet beschikbaar', 'Het gevraagde deel van het bestand bestaat niet.'],
   429: ['Te veel verzoeken', 'Er lopen al te veel zoekvragen van uw adres. Probeer het zo dadelijk opnieuw.'],
   500: ['Interne fout', 'Er ging iets mis in de server. De fout is vastgelegd.'],
-  503: ['Tijdelijk niet beschikbaar', 'De server is nu te druk of de zoekvraag duurde te lang. Probeer het zo dadelijk opnieuw.'],
+  503: [
+    'Tijdelijk niet beschikbaar',
+    'De server is nu te druk of de zoekvraag duurde te lang. Probeer het zo dadelijk opnieuw.',
+  ],
 };
 
 export interface ErrorBody {
@@ -36,13 +42,20 @@ export function errorBody(req: IncomingMessage, status: number, message: string,
   return { body: errorPage(status, message, site), mediaType: 'text/html' };
 }
 
+/** Where a reader can go from an error: home, or the query page. */
+function ways(site: Site) {
+  const p = site.paths;
+  const home = html`<a href="${p.href(site.home)}">Naar de startpagina</a>`;
+  return html`<p>${home} · <a href="${p.href(site.sparql)}">Zoeken met SPARQL</a></p>\n`;
+}
+
 export function errorPage(status: number, message: string, site: Site | undefined): string {
   const [title, explanation] = TITLES[status] ?? [status >= 500 ? 'Serverfout' : 'Fout in het verzoek', ''];
   const main = html`<article class="error">
 <h1>${title}</h1>
 <p class="kind">HTTP ${status}</p>
 ${explanation ? html`<p>${explanation}</p>\n` : ''}<p>Melding van de server: <code>${message}</code></p>
-${site ? html`<p><a href="${site.paths.href(site.home)}">Naar de startpagina</a> · <a href="${site.paths.href(site.sparql)}">Zoeken met SPARQL</a></p>\n` : ''}</article>`;
+${site ? ways(site) : ''}</article>`;
   if (!site) {
     return `<!doctype html>\n${html`<html lang="nl">
 <head>
@@ -82,10 +95,12 @@ SELECT ?name ?licence ?publisherName WHERE {
 } ORDER BY DESC(LANG(?name)) LIMIT 1`;
   try {
     const answer = await pool.run({ query, baseIri: base, mediaType: 'application/sparql-results+json', maxRows: 1 });
-    const body = JSON.parse(String(answer.body)) as { results: { bindings: Record<string, { value: string } | undefined>[] } };
+    type Row = Record<string, { value: string } | undefined>;
+    const body = JSON.parse(String(answer.body)) as { results: { bindings: Row[] } };
     const row = body.results.bindings[0];
     if (!row?.name) return undefined;
-    return siteFor(base, { name: row.name.value, licence: row.licence?.value ?? base, publisherName: row.publisherName?.value ?? '' });
+    const licence = row.licence?.value ?? base;
+    return siteFor(base, { name: row.name.value, licence, publisherName: row.publisherName?.value ?? '' });
   } catch {
     // The site still answers; its error pages are then plain ones.
     return undefined;

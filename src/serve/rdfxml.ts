@@ -14,13 +14,16 @@ export async function toRdfXml(quads: Quad[], prefixes: Record<string, string>):
   const term = (t: Term) => {
     if (t.termType === 'NamedNode') return $rdf.sym(t.value);
     if (t.termType === 'BlankNode') return $rdf.blankNode(t.value);
-    if (t.termType === 'Literal') return $rdf.lit(t.value, t.language || undefined, t.language ? undefined : $rdf.sym(t.datatype.value));
+    if (t.termType === 'Literal') {
+      return $rdf.lit(t.value, t.language || undefined, t.language ? undefined : $rdf.sym(t.datatype.value));
+    }
     throw new Error(`RDF/XML cannot hold a ${t.termType}`);
   };
   const store = $rdf.graph();
   for (const q of quads) {
     // rdflib's add() types its terms as its own classes; these are them, made by rdflib's factories above.
-    store.add(term(q.subject) as Parameters<typeof store.add>[0], term(q.predicate) as Parameters<typeof store.add>[1], term(q.object) as Parameters<typeof store.add>[2]);
+    type Add = Parameters<typeof store.add>;
+    store.add(term(q.subject) as Add[0], term(q.predicate) as Add[1], term(q.object) as Add[2]);
   }
   for (const [prefix, iri] of Object.entries(prefixes)) store.setPrefixForURI(prefix, iri);
   const out = $rdf.serialize(null, store, undefined, 'application/rdf+xml');

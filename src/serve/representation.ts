@@ -8,7 +8,8 @@ import parseRange from 'range-parser';
 import { HttpError } from './http-error.ts';
 import { contentType } from './negotiate.ts';
 import {
-  acceptedEncodings, CompressedCache, compressStream, encodingFor, etagForEncoding, type AcceptedEncodings, type Encoding,
+  acceptedEncodings, CompressedCache, compressStream, encodingFor, etagForEncoding,
+  type AcceptedEncodings, type Encoding,
 } from './compression.ts';
 import { readSmall, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
 
@@ -24,9 +25,8 @@ export function addToken(headers: Record<string, string>, name: string, value: s
 }
 
 function notAcceptableCoding(): HttpError {
-  return new HttpError(406, 'none of the content codings in Accept-Encoding can be served here; available: br, gzip, identity', {
-    Vary: 'Accept-Encoding',
-  });
+  const message = 'none of the content codings in Accept-Encoding can be served here; available: br, gzip, identity';
+  return new HttpError(406, message, { Vary: 'Accept-Encoding' });
 }
 
 /** Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2). */
@@ -46,8 +46,14 @@ function isNotModified(req: IncomingMessage, etag: string, lastModified: Date | 
   return Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-function notModified(res: ServerResponse, headers: Record<string, string>, etag: string, lastModified: Date | undefined): void {
-  res.writeHead(304, { ...headers, ETag: etag, ...(lastModified ? { 'Last-Modified': lastModified.toUTCString() } : {}) });
+function notModified(
+  res: ServerResponse,
+  headers: Record<string, string>,
+  etag: string,
+  lastModified: Date | undefined,
+): void {
+  const dated = lastModified ? { 'Last-Modified': lastModified.toUTCString() } : {};
+  res.writeHead(304, { ...headers, ETag: etag, ...dated });
   res.end();
 }
 
@@ -102,7 +108,9 @@ export async function sendBody(
   const identityTag = strongEtag(buffer);
   const etag = etagForEncoding(identityTag, encoding);
   const headers = addToken(rep.headers, 'Vary', 'Accept-Encoding');
-  if (status === 200 && isNotModified(req, etag, rep.lastModified)) return notModified(res, headers, etag, rep.lastModified);
+  if (status === 200 && isNotModified(req, etag, rep.lastModified)) {
+    return notModified(res, headers, etag, rep.lastModified);
+  }
   const out = encoding === 'identity' ? buffer : await compressed.get(identityTag, buffer, encoding);
   const common: Record<string, string> = {
     ...headers,
@@ -117,7 +125,8 @@ export async function sendBody(
     if (range === 'unsatisfiable') return unsatisfiable(res, common, out.length);
     if (range) {
       const part = out.subarray(range.start, range.end + 1);
-      res.writeHead(206, { ...common, 'Content-Range': `bytes ${range.start}-${range.end}/${out.length}`, 'Content-Length': String(part.length) });
+      const contentRange = `bytes ${range.start}-${range.end}/${out.length}`;
+      res.writeHead(206, { ...common, 'Content-Range': contentRange, 'Content-Length': String(part.length) });
       res.end(part);
       return;
     }
@@ -128,7 +137,12 @@ export async function sendBody(
 
 function unsatisfiable(res: ServerResponse, headers: Record<string, string>, size: number): void {
   const { 'Content-Encoding': _e, ETag: _t, ...rest } = headers;
-  res.writeHead(416, { ...rest, 'Content-Range': `bytes */${size}`, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '0' });
+  res.writeHead(416, {
+    ...rest,
+    'Content-Range': `bytes */${size}`,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': '0',
+  });
   res.end();
 }
 
@@ -150,7 +164,12 @@ async function precompressed(file: FileInfo, encoding: Encoding): Promise<FileIn
  * Sends a published file. Small files are read whole (a strong tag from their bytes); larger ones are streamed,
  * from a precompressed sibling when one exists, else through zlib, with backpressure all the way to the socket.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileInfo, rep: Representation): Promise<void> {
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: FileInfo,
+  rep: Representation,
+): Promise<void> {
   const lastModified = new Date(Math.floor(file.mtimeMs));
   const encoding = encodingFor(accepted(req), rep.mediaType, file.size);
   if (!encoding) throw notAcceptableCoding();
@@ -167,7 +186,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
     ETag: etag,
     'Last-Modified': lastModified.toUTCString(),
   };
-  let source: () => [Readable, ...Transform[]];
+  let source: Streams;
   if (encoding === 'identity') {
     common['Accept-Ranges'] = 'bytes';
     // Weak tags never validate a range (RFC 9110 §13.1.5): only the date can, so the tag is given as not matching.
@@ -194,7 +213,9 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   return stream(req, res, source);
 }
 
-async function stream(req: IncomingMessage, res: ServerResponse, source: () => [Readable, ...Transform[]]): Promise<void> {
+type Streams = () => [Readable, ...Transform[]];
+
+async function stream(req: IncomingMessage, res: ServerResponse, source: Streams): Promise<void> {
   if (req.method === 'HEAD') {
     res.end();
     return;
