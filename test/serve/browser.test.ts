@@ -78,4 +78,32 @@ describe('in a browser', () => {
     if (existsSync(built)) expect(await response!.text()).toBe(await readFile(built, 'utf8'));
     await page.close();
   });
+
+  it('shows an unknown address as a page in the site layout, with a way back home', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const response = await page.goto(new URL('/project/no-such-project?<b>x</b>', server.url).href);
+    expect(response?.status()).toBe(404);
+    expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(await page.title()).toContain('Niet gevonden');
+    expect(await page.locator('h1').innerText()).toBe('Niet gevonden');
+    // The site's own header, navigation and stylesheet: the reader is still on the site.
+    expect(await page.locator('header.site nav a').allInnerTexts()).toContain('Bevragen (SPARQL)');
+    const styled = await page.evaluate(() => document.styleSheets.length);
+    expect(styled).toBeGreaterThan(0);
+    await page.locator('a', { hasText: 'Naar de startpagina' }).click();
+    await page.waitForURL(new URL('/', server.url).href);
+    expect(await page.locator('h1').first().innerText()).toContain('Projecten');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows a trailing slash to the canonical address', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(new URL('/project/cluster-governance-kks-2015/', server.url).href);
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/project/cluster-governance-kks-2015');
+    await page.close();
+  });
 });
