@@ -88,6 +88,8 @@ export class QueryPool {
   private closed = false;
   /** Terminations because of the time limit, for tests and the log. */
   timeouts = 0;
+  /** Queries handed to the pool, for tests and the log. */
+  queries = 0;
 
   private constructor(private readonly options: PoolOptions) {}
 
@@ -118,6 +120,7 @@ export class QueryPool {
   /** Runs one query on a free worker, queueing briefly when all are busy. */
   run(request: PoolRequest): Promise<Answer> {
     return new Promise((resolve, reject) => {
+      this.queries += 1;
       if (this.closed) return reject(new BusyError(5));
       const job: Job = { request, resolve, reject };
       const free = this.slots.find((s) => s.ready && !s.busy);
