@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../serve/server.ts';
 import { StoreLoadError } from '../serve/worker-pool.ts';
+import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
 
@@ -13,7 +14,8 @@ function positiveNumber(value: unknown, name: string, integer = false): number {
 }
 
 export const serveCommand: Command = {
-  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--store URL]
+  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--worker-memory MB]
+                 [--max-query-bytes N] [--store URL]
 
   --out DIR          the published output to serve (default: output)
   --port N           port to listen on (default: 3000; 0 picks a free one)
@@ -21,6 +23,9 @@ export const serveCommand: Command = {
   --timeout SECONDS  time limit of one query (default: 10)
   --max-rows N       most rows one query returns (default: 10000)
   --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)
+  --worker-memory MB heap limit of each worker; a query that needs more fails alone (default: sized from the data
+                     and the machine's memory)
+  --max-query-bytes N  longest query text accepted; longer ones get 413 before they are parsed (default: 65536)
   --store URL        answer queries from this SPARQL endpoint of an external store (filled by "projectgraph push")
                      instead of memory; same policy and limits, and --workers queries sent to it at once`,
   options: {
@@ -30,6 +35,8 @@ export const serveCommand: Command = {
     timeout: { type: 'string', default: '10' },
     'max-rows': { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
+    'worker-memory': { type: 'string' },
+    'max-query-bytes': { type: 'string', default: String(DEFAULT_MAX_QUERY_BYTES) },
     store: { type: 'string' },
   },
   async run(v) {
@@ -46,6 +53,8 @@ export const serveCommand: Command = {
         timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
         maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
         workers: positiveNumber(v.workers, 'workers', true),
+        maxQueryBytes: positiveNumber(v['max-query-bytes'], 'max-query-bytes', true),
+        ...(v['worker-memory'] !== undefined ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) } : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
       });
     } catch (e) {

@@ -82,8 +82,8 @@ export async function describeFromStore(pool: QueryPool, iri: string, maxRows: n
   UNION
   { <${iri}> ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "${iri}#")) ?s ?p ?o }
 }`;
-  const r = await pool.run({ query, baseIri: iri, mediaType: 'application/n-triples', maxRows });
-  return new Parser({ format: 'N-Triples' }).parse(r.body);
+  const r = await pool.run({ query, baseIri: iri, mediaTypes: { quads: 'application/n-triples' }, maxRows });
+  return new Parser({ format: 'N-Triples' }).parse(r.body.toString('utf8'));
 }
 
 export async function quadsFromTurtleFile(info: FileInfo, baseIri: string): Promise<Quad[]> {

@@ -94,7 +94,12 @@ SELECT ?name ?licence ?publisherName WHERE {
   OPTIONAL { ${dataset} schema:publisher/schema:name ?publisherName }
 } ORDER BY DESC(LANG(?name)) LIMIT 1`;
   try {
-    const answer = await pool.run({ query, baseIri: base, mediaType: 'application/sparql-results+json', maxRows: 1 });
+    const answer = await pool.run({
+      query,
+      baseIri: base,
+      mediaTypes: { bindings: 'application/sparql-results+json' },
+      maxRows: 1,
+    });
     type Row = Record<string, { value: string } | undefined>;
     const body = JSON.parse(String(answer.body)) as { results: { bindings: Row[] } };
     const row = body.results.bindings[0];

@@ -7,7 +7,9 @@ import type * as RDF from '@rdfjs/types';
 import type { QueryResponse } from './engine.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { BusyError, QueryFaultError, QueryTimeoutError, StoreLoadError, type StoreInfo } from './worker-pool.ts';
-import type { WorkerRequest } from './query-worker.ts';
+import type { PoolRequest } from './query-worker.ts';
+import { mediaTypeForForm } from './admission.ts';
+import { toAnswer, type Answer } from './answer.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { graphIris } from '../publish/named-graphs.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
@@ -22,6 +24,9 @@ export interface RemoteStoreOptions {
   queueLimit: number;
   timeoutMs: number;
 }
+
+/** A pool request once the query's form has picked its media type. */
+type RemoteRequest = Omit<PoolRequest, 'mediaTypes'> & { mediaType: string };
 
 type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: string };
 
@@ -84,13 +89,15 @@ export class RemoteQueryPool {
     return { pool, info: { namedGraphs: pool.namedGraphs, size, datasetIris } };
   }
 
-  async run(request: WorkerRequest['request']): Promise<QueryResponse> {
+  async run(pooled: PoolRequest): Promise<Answer> {
     // Checked again here, whoever the caller is: nothing but a read of our own graphs reaches the store.
-    const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: this.namedGraphs });
+    const parsed = parseQuery(pooled.query, { baseIri: pooled.baseIri, knownGraphs: this.namedGraphs });
+    const { mediaTypes, ...rest } = pooled;
+    const request: RemoteRequest = { ...rest, mediaType: mediaTypeForForm(parsed.form, mediaTypes) };
     await this.slot();
     try {
-      if (parsed.form === 'select' || parsed.form === 'ask') return await this.bindingsQuery(request, parsed.form);
-      return await this.quadsQuery(request);
+      if (parsed.form === 'select' || parsed.form === 'ask') return toAnswer(await this.bindingsQuery(request, parsed.form));
+      return toAnswer(await this.quadsQuery(request));
     } finally {
       this.release();
     }
@@ -113,7 +120,8 @@ export class RemoteQueryPool {
         const at = this.waiting.indexOf(wake);
         if (at >= 0) this.waiting.splice(at, 1);
         reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
-      }, this.options.timeoutMs);
+        // As in the worker pool: a short wait for a free slot, not a whole time limit.
+      }, Math.min(1000, this.options.timeoutMs));
       const wake = () => {
         clearTimeout(timer);
         if (this.closed) return reject(new BusyError(5));
@@ -130,7 +138,7 @@ export class RemoteQueryPool {
   }
 
   /** Sends the query with the protocol's dataset and the endpoint's URL as base; returns the response text. */
-  private async send(request: WorkerRequest['request'], accept: string): Promise<string> {
+  private async send(request: RemoteRequest, accept: string): Promise<string> {
     // Relative IRIs resolve against our endpoint's URL, as in the embedded engine, not against the store's.
     const base = /^[^\s<>"{}|^`\\]+$/.test(request.baseIri) ? `BASE <${request.baseIri}>\n` : '';
     const form = new URLSearchParams({ query: `${base}${request.query}` });
@@ -163,7 +171,7 @@ export class RemoteQueryPool {
     return (JSON.parse(text) as { results: { bindings: Record<string, JsonTerm>[] } }).results.bindings;
   }
 
-  private async bindingsQuery(request: WorkerRequest['request'], form: 'select' | 'ask'): Promise<QueryResponse> {
+  private async bindingsQuery(request: RemoteRequest, form: 'select' | 'ask'): Promise<QueryResponse> {
     const text = await this.send(request, 'application/sparql-results+json');
     let json: { head?: { vars?: string[] }; boolean?: boolean; results?: { bindings?: Record<string, JsonTerm>[] } };
     try {
@@ -191,7 +199,7 @@ export class RemoteQueryPool {
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }
 
-  private async quadsQuery(request: WorkerRequest['request']): Promise<QueryResponse> {
+  private async quadsQuery(request: RemoteRequest): Promise<QueryResponse> {
     const text = await this.send(request, 'application/n-triples');
     let quads: RDF.Quad[];
     try {

@@ -1,4 +1,5 @@
 // Writes one representation as a careful server does: content coding, entity tags per coding, 304s, HEAD, byte ranges.
+import { writeShared } from './answer.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -92,6 +93,8 @@ export interface Representation {
   mediaType: string;
   headers: Record<string, string>;
   lastModified?: Date;
+  /** The body's strong tag when whoever made it has computed it already (query answers: in the worker). */
+  etag?: string;
 }
 
 /** Sends a body held in memory: compressed when the client accepts it and it is worth it. */
@@ -105,7 +108,7 @@ export async function sendBody(
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
   const encoding = encodingFor(accepted(req), rep.mediaType, buffer.length);
   if (!encoding) throw notAcceptableCoding();
-  const identityTag = strongEtag(buffer);
+  const identityTag = rep.etag ?? strongEtag(buffer);
   const etag = etagForEncoding(identityTag, encoding);
   const headers = addToken(rep.headers, 'Vary', 'Accept-Encoding');
   if (status === 200 && isNotModified(req, etag, rep.lastModified)) {
@@ -132,7 +135,8 @@ export async function sendBody(
     }
   }
   res.writeHead(status, { ...common, 'Content-Length': String(out.length) });
-  res.end(req.method === 'HEAD' ? undefined : out);
+  if (req.method === 'HEAD') res.end();
+  else writeShared(res, out);
 }
 
 function unsatisfiable(res: ServerResponse, headers: Record<string, string>, size: number): void {

@@ -1,5 +1,6 @@
 // The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs and the published files.
 import http from 'node:http';
+import { statSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -7,10 +8,12 @@ import { RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
 import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
-import { parseQuery, PolicyError } from './query-policy.ts';
+import { PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
-import type { QueryResponse } from './engine.ts';
-import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import { BusyError, QueryFaultError, QueryMemoryError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import type { Answer } from './answer.ts';
+import { checkQuerySize, DEFAULT_MAX_QUERY_BYTES, type MediaChoices } from './admission.ts';
+import { defaultWorkerMemoryMb } from './worker-memory.ts';
 import { RemoteQueryPool } from './remote-store.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
 import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PREFIXES_PATH, queryPageHtml } from './query-page.ts';
@@ -41,6 +44,10 @@ export interface ServeOptions {
   /** The most rows (or triples) one query returns; more are cut and the response says so. */
   maxRows?: number;
   maxBodyBytes?: number;
+  /** The longest query text accepted, in bytes; longer ones are refused (413) before they are parsed. */
+  maxQueryBytes?: number;
+  /** The longest a query waits for a free worker before it is answered 503; default 1 s. */
+  queueWaitMs?: number;
   /** Query worker threads: queries that run at once. Each holds its own copy of the store. */
   workers?: number;
   /** Queries one client address may have running or waiting at once; beyond it → 429. Default: workers − 1, at least 1. */
@@ -52,7 +59,10 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** The base IRI the resources are minted under; default: found from the dataset's own IRI. */
   baseIri?: string;
-  /** Heap limit of each query worker in MB; a query that needs more fails alone (500) and its worker is replaced. */
+  /**
+   * Heap limit of each worker in MB; a query that needs more fails alone (500) and its worker is replaced.
+   * Default: sized from the data file and the machine's memory (worker-memory.ts).
+   */
   workerMemoryMb?: number;
   /** Bytes of serialised results kept for repeated queries (the data cannot change while serving); 0 turns it off. */
   cacheBytes?: number;
@@ -97,7 +107,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // An external store (--store) changes under us with every push, so its answers are not cached.
   const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
-  const inFlight = new Map<string, Promise<QueryResponse>>();
+  const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
+  const inFlight = new Map<string, Promise<Answer>>();
   const clientLimit = ClientLimit.forWorkers(options.workers ?? 2, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;
@@ -108,16 +119,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let errorSite: Site | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const dataFile = options.dataFile ?? path.join(outDir, 'dataset.nt');
   const startPool = async () => {
     // RemoteQueryPool offers what the server uses of QueryPool (run, close and its counters); hence the cast.
     ({ pool, info } = options.store
       ? ((await RemoteQueryPool.start({ endpoint: options.store, concurrency: options.workers ?? 2, queueLimit: options.queueLimit ?? 8, timeoutMs: timeoutSeconds * 1000 })) as unknown as { pool: QueryPool; info: StoreInfo })
       : await QueryPool.start({
-      dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
+      dataFile,
       workers: options.workers ?? 2,
       queueLimit: options.queueLimit ?? 8,
       timeoutMs: timeoutSeconds * 1000,
-      ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
+      ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
+      memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
     }));
     baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
     jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
@@ -156,7 +169,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Every other spelling of an existing path (trailing slash, doubled slashes, needless escapes) redirects to it.
     const canonical = canonicalPath(rawPath);
     if (canonical !== rawPath) {
-      if (!(await exists(canonical))) throw new HttpError(404, 'not found');
+      if (!(await exists(req, canonical))) throw new HttpError(404, 'not found');
       return redirect(res, method, canonical, queryIndex === -1 ? '' : url.slice(queryIndex));
     }
     if (rawPath === SPARQL_PATH) return handleSparql(req, res, method);
@@ -196,7 +209,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   /** Whether a canonical path answers at all, so a redirect never leads a client to a 404. */
-  async function exists(canonical: string): Promise<boolean> {
+  async function exists(req: http.IncomingMessage, canonical: string): Promise<boolean> {
     if (canonical === SPARQL_PATH || canonical === '/') return true;
     const segments = safeSegments(canonical);
     if (!segments) return false;
@@ -205,14 +218,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const resource = await findResource(outDir, baseIri, canonical, segments);
     if (!resource) return false;
     if (Object.keys(resource.files).length > 0) return true;
-    return (await statementsOf(resource)).length > 0;
+    return (await statementsOf(req, resource)).length > 0;
   }
 
   /** The resource's statements when the build wrote no file for the form asked: its Turtle, its named graph, or the store. */
-  async function statementsOf(resource: Resource) {
+  async function statementsOf(req: http.IncomingMessage, resource: Resource) {
     const turtle = resource.files['text/turtle'];
     if (turtle) return quadsFromTurtleFile(turtle, resource.iri);
-    return (await graphDocuments.statements(resource.iri)) ?? (await describeFromStore(pool, resource.iri, maxRows));
+    return (await graphDocuments.statements(resource.iri)) ?? (await statementsFromStore(req, resource));
   }
 
   async function handleSparql(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
@@ -233,12 +246,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const sd = await serviceDescription({ endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows }, chosen);
       return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
     }
-    // Parsed and checked here, before a worker is involved: refusals cost no evaluation at all.
-    const parsed = parseQuery(request.query, { baseIri: endpointUrl, knownGraphs: info.namedGraphs });
-    const offers = parsed.form === 'select' || parsed.form === 'ask' ? RESULT_MEDIA_TYPES.bindings : RESULT_MEDIA_TYPES.quads;
-    const chosen = chooseMediaType(req, offers);
-    if (!chosen) throw notAcceptable(offers);
-    const key = JSON.stringify([request.query, chosen, request.defaultGraphs, request.namedGraphs, endpointUrl]);
+    // Bounded before anything parses it; the parsing and the policy then run in the worker, never on this thread.
+    checkQuerySize(request.query, maxQueryBytes);
+    // The form (and so the kind of result) is known once the worker has parsed the query: it gets a choice per kind.
+    const mediaTypes: MediaChoices = {};
+    for (const [kind, offers] of Object.entries(RESULT_MEDIA_TYPES) as [keyof MediaChoices, readonly string[]][]) {
+      const chosen = chooseMediaType(req, offers);
+      if (chosen) mediaTypes[kind] = chosen;
+    }
+    if (Object.keys(mediaTypes).length === 0) throw notAcceptable(Object.values(RESULT_MEDIA_TYPES).flat());
+    const key = JSON.stringify([request.query, mediaTypes, request.defaultGraphs, request.namedGraphs, endpointUrl]);
     let result = cache?.get(key);
     if (!result) {
       // Identical queries that arrive while one is being evaluated wait for that one instead of taking a worker each.
@@ -252,7 +269,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
             baseIri: endpointUrl,
             defaultGraphs: request.defaultGraphs,
             namedGraphs: request.namedGraphs,
-            mediaType: chosen,
+            mediaTypes,
             maxRows,
             ...(jsonLdContext ? { jsonLdContext } : {}),
           })
@@ -267,7 +284,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
     if (result.truncated) headers['X-Result-Truncated'] = 'true';
-    return send(req, res, 200, result.body, chosen, headers);
+    return sendAnswer(req, res, result, headers);
   }
 
   async function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
@@ -305,7 +322,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return sendFile(req, res, file, chosen, headers);
     }
     // No published file for this form: build it from the published Turtle, else from the store.
-    const quads = await statementsOf(resource);
+    const quads = await statementsOf(req, resource);
     if (quads.length === 0) throw new HttpError(404, 'not found');
     if (!form && !home) headers['Content-Location'] = `${resourcePath}${RESOURCE_EXTENSIONS[type]}`;
     if (type === 'text/html') {
@@ -315,6 +332,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return send(req, res, 200, await writeRdf(quads, type, baseIri), type, headers);
   }
 
+  /**
+   * The build publishes a file for every resource it has, so a path with none (and no named graph) is unknown and
+   * answered 404 without a query. Only an external store (--store) may hold resources the output lacks; asking it
+   * costs a query, and counts against the client's share like any other.
+   */
+  async function statementsFromStore(req: http.IncomingMessage, resource: Resource) {
+    if (!options.store && Object.keys(resource.files).length === 0) return [];
+    const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
+    try {
+      return await describeFromStore(pool, resource.iri, maxRows);
+    } finally {
+      release();
+    }
+  }
+
+  let shuttingDown = false;
   const server = http.createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -327,6 +360,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (req, res) => {
       const started = performance.now();
       res.on('close', () => log(accessLogLine(req, res, performance.now() - started)));
+      // While shutting down, a keep-alive connection is closed as soon as its response is done.
+      res.on('finish', () => shuttingDown && setImmediate(() => server.closeIdleConnections()));
       handle(req, res).catch((e: unknown) => sendError(req, res, e, errorSite));
     },
   );
@@ -373,9 +408,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     pool,
     info,
     baseIri,
-    close(graceMs = 5_000) {
+    close(graceMs = timeoutSeconds * 1000 + (options.queueWaitMs ?? 1000) + 2_000) {
       closing ??= (async () => {
-        // Stop accepting, let running requests finish (within the grace period), then stop the workers.
+        // Stop accepting, let running requests finish: by default within the time limit of a query that had to
+        // wait for a worker first, and two seconds to write its answer. Then stop the workers.
+        shuttingDown = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -415,6 +452,20 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     // A client that goes away or is cut off by the request timeout mid-body is not a fault of ours.
     req.on('error', () => reject(new HttpError(400, 'the request body was not completed')));
   });
+}
+
+/** A query answer: its one shared Buffer, with the ETag made with it, written by slices as the client reads. */
+function sendAnswer(req: http.IncomingMessage, res: http.ServerResponse, answer: Answer, headers: Record<string, string>) {
+  return sendBody(req, res, 200, answer.body, { mediaType: answer.mediaType, headers, etag: answer.etag });
+}
+
+/** The size of the data file, for sizing the workers' heap; a missing file is reported by the loading worker. */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function send(
@@ -462,6 +513,8 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unkno
     headers = { 'Retry-After': String(e.retryAfterSeconds) };
   } else if (e instanceof QueryTimeoutError) {
     status = 503;
+    message = e.message;
+  } else if (e instanceof QueryMemoryError) {
     message = e.message;
   } else if (e instanceof QueryFaultError) {
     process.stderr.write(`query fault: ${e.detail}\n`);
