@@ -175,7 +175,7 @@ class XmlSafe {
     this.held = '';
     if (!last) {
       const amp = text.lastIndexOf('&');
-      if (amp >= 0 && text.length - amp < 16 && !text.includes(';', amp)) {
+      if (amp >= 0 && /^&(?:#[xX]?[0-9a-fA-F]*)?$/.test(text.slice(amp))) {
         this.held = text.slice(amp);
         text = text.slice(0, amp);
       }

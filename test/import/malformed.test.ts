@@ -281,3 +281,22 @@ describe('stray characters and character references, in every kind of page file'
     expect(p?.alternateName).toBe('cr\u00e9\u00ebren');
   });
 });
+
+describe('characters XML refuses, across the chunks an export is read in', () => {
+  it('a reference cut by the 1 MiB chunk boundary is still found, and lines are counted across chunks', async () => {
+    const head = '<mediawiki>\n<page>\n<title>Groot (synthetic)</title>\n<ns>0</ns>\n<revision>\n<text>{{Project\n|status=Lopend\n}}\n== Aanleiding ==\n';
+    // Lines of text up to two bytes before the boundary, so "&#x1;" starts there and is cut after "&#".
+    const filler = 'Tekst van een lange pagina.\n';
+    const lines = Math.floor((2 ** 20 - 2 - Buffer.byteLength(head)) / filler.length);
+    const pad = 'x'.repeat(2 ** 20 - 2 - Buffer.byteLength(head) - lines * filler.length);
+    const xml = `${head}${filler.repeat(lines)}${pad}&#x1;na\nen\u0002 verder.</text></revision></page>\n</mediawiki>\n`;
+    expect(xml.indexOf('&#x1;')).toBe(2 ** 20 - 2);
+    const r = await importFiles({ 'e.xml': xml });
+    expect(r.findings.errors).toEqual([]);
+    const at = 9 + lines + 1;
+    expect(located(r.findings.items, 'INVISIBLE_CHARACTER')).toEqual([
+      `e.xml:${at}:${pad.length + 1} Groot (synthetic): removed a character that XML does not allow: the reference &#x1;`,
+      `e.xml:${at + 1}:3 Groot (synthetic): removed a character that XML does not allow: U+0002`,
+    ]);
+  });
+});
