@@ -105,7 +105,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       const span = { line, endLine: Math.max(line, lineAt(at + part.text.length - trail - 1)) };
       if (eq < 0) {
         if (shown(part.text).trim() !== '') {
-          const message = `template parameter without a name ${excerpt(shown(part.text))}${lineSpan(span)}: not imported`;
+          const what = `${excerpt(shown(part.text))}${lineSpan(span)}`;
+          const message = `template parameter without a name ${what}: not imported`;
           findings.warn('UNKNOWN_LABEL', message, src.file, line, pageName ?? page.title?.text);
         }
         continue;
