@@ -48,14 +48,18 @@ export async function readExport(file: string, shown: string, findings: Findings
   const plainText = (raw: string, line: number, column: number) => {
     const visible = removeInvisible(raw, line, column);
     const t = cleanSpaces(decodeReferences(visible.text));
-    for (const r of removalsByLine(visible.removed)) findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, t || undefined, r.column);
+    for (const r of removalsByLine(visible.removed)) {
+      findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, t || undefined, r.column);
+    }
     return t;
   };
   // The stream is cleaned before the parser reads it, so a removal is reported when its page is closed.
   let removals: { line: number; column: number; message: string }[] = [];
   const xmlSafe = new XmlSafe((line, column, message) => removals.push({ line, column, message }));
   const reportRemovals = (upTo: number, title?: string) => {
-    for (const r of removals) if (r.line <= upTo) findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, title, r.column);
+    for (const r of removals.filter((x) => x.line <= upTo)) {
+      findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, title, r.column);
+    }
     removals = removals.filter((r) => r.line > upTo);
   };
   const inside = (...names: string[]) => names.every((n, i) => path[path.length - names.length + i] === n);
@@ -98,7 +102,9 @@ export async function readExport(file: string, shown: string, findings: Findings
   parser.on('closetag', (tag) => {
     const name = local(tag.name);
     const value = () => text.join('');
-    if (page && inside('page', 'title')) page.title = plainText(value(), page.titleLine ?? parser.line, page.titleColumn ?? 1);
+    if (page && inside('page', 'title')) {
+      page.title = plainText(value(), page.titleLine ?? parser.line, page.titleColumn ?? 1);
+    }
     else if (page && inside('page', 'ns')) page.ns = value().trim();
     else if (page && inside('revision', 'text')) {
       // An export with history lists revisions oldest first: the last one read is the current text.
@@ -149,13 +155,14 @@ export async function readExport(file: string, shown: string, findings: Findings
 }
 
 /** Characters XML 1.0 refuses, literal, and every character reference (checked for its value by refusedByXml). */
-const XML_REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]|&#(?:[xX][0-9a-fA-F]+|[0-9]+);/gu;
+const XML_REFUSED =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]|&#(?:[xX][0-9a-fA-F]+|[0-9]+);/gu;
 
 function refusedByXml(match: string): boolean {
   if (!match.startsWith('&')) return true;
   const v = match[2] === 'x' || match[2] === 'X' ? parseInt(match.slice(3), 16) : parseInt(match.slice(2), 10);
-  const allowed = v === 0x9 || v === 0xa || v === 0xd || (v >= 0x20 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd) || (v >= 0x10000 && v <= 0x10ffff);
-  return !allowed;
+  const allowed = v === 0x9 || v === 0xa || v === 0xd || (v >= 0x20 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd);
+  return !(allowed || (v >= 0x10000 && v <= 0x10ffff));
 }
 
 /**
@@ -175,7 +182,7 @@ class XmlSafe {
     this.held = '';
     if (!last) {
       const amp = text.lastIndexOf('&');
-      if (amp >= 0 && text.length - amp < 16 && !text.includes(';', amp)) {
+      if (amp >= 0 && /^&(?:#[xX]?[0-9a-fA-F]*)?$/.test(text.slice(amp))) {
         this.held = text.slice(amp);
         text = text.slice(0, amp);
       }
@@ -186,7 +193,8 @@ class XmlSafe {
     for (const m of text.matchAll(XML_REFUSED)) {
       if (!refusedByXml(m[0])) continue;
       this.advance(text.slice(from, m.index));
-      const what = m[0].startsWith('&') ? `the reference ${m[0]}` : `U+${(m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      const code = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      const what = m[0].startsWith('&') ? `the reference ${m[0]}` : `U+${code}`;
       this.report(this.line, this.column, `removed a character that XML does not allow: ${what}`);
       this.column += m[0].length;
       out += text.slice(from, m.index);

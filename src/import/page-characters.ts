@@ -1,4 +1,4 @@
-// Page text's characters: invisible control characters found, removed and located; character references decoded as MediaWiki does.
+// Page text's characters: invisible controls removed and located; character references decoded as MediaWiki does.
 import { decodeHTMLStrict } from 'entities';
 
 /** Characters between which a zero-width (non-)joiner does its job: letters, marks, digits and emoji. */
@@ -46,7 +46,11 @@ const LINE_BREAK = /\r\n|\r|\n/g;
  * zero-width joiners that join nothing (at a word's edge); says where each was, counting lines from
  * `firstLine` and columns (in characters as written, 1-based) from `firstColumn` on the first line.
  */
-export function removeInvisible(text: string, firstLine = 1, firstColumn = 1): { text: string; removed: RemovedCharacter[] } {
+export function removeInvisible(
+  text: string,
+  firstLine = 1,
+  firstColumn = 1,
+): { text: string; removed: RemovedCharacter[] } {
   const removed: RemovedCharacter[] = [];
   const kept: string[] = [];
   let from = 0;
@@ -70,7 +74,8 @@ export function removeInvisible(text: string, firstLine = 1, firstColumn = 1): {
     if (found.startsWith('&')) {
       const value = found[2] === 'x' || found[2] === 'X' ? parseInt(found.slice(3), 16) : parseInt(found.slice(2), 10);
       // A reference to no character at all (0, a surrogate, beyond U+10FFFF) would become U+FFFD.
-      const decoded = value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? decodeHTMLStrict(found) : undefined;
+      const real = value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff);
+      const decoded = real ? decodeHTMLStrict(found) : undefined;
       const target = decoded?.codePointAt(0);
       if (target === undefined || isInvisibleControl(target)) {
         what = `${target === undefined ? 'a reference to no character' : hex(target)} (written ${found})`;
@@ -127,7 +132,8 @@ export function removalsByLine(removed: RemovedCharacter[]): { line: number; col
   return [...byLine].map(([line, rs]) => {
     const list = rs.map((r) => `${r.what} at column ${r.column}`).join(', ');
     const one = rs.length === 1;
-    return { line, column: rs[0]?.column ?? 1, message: `removed ${one ? 'an invisible control character' : `${rs.length} invisible control characters`}: ${list}` };
+    const what = one ? 'an invisible control character' : `${rs.length} invisible control characters`;
+    return { line, column: rs[0]?.column ?? 1, message: `removed ${what}: ${list}` };
   });
 }
 

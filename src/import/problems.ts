@@ -40,8 +40,17 @@ export function formatImportProblem(p: ImportProblem): string {
 export class Findings {
   readonly items: ImportProblem[] = [];
 
-  add(severity: ImportProblem['severity'], code: ImportCode, message: string, file: string, line: number, page?: string, column = 1): void {
-    this.items.push({ severity, code, message, location: { file, line, column }, ...(page !== undefined ? { page } : {}) });
+  add(
+    severity: ImportProblem['severity'],
+    code: ImportCode,
+    message: string,
+    file: string,
+    line: number,
+    page?: string,
+    column = 1,
+  ): void {
+    const where = { file, line, column };
+    this.items.push({ severity, code, message, location: where, ...(page !== undefined ? { page } : {}) });
   }
   error(code: ImportCode, message: string, file: string, line: number, page?: string, column?: number): void {
     this.add('error', code, message, file, line, page, column);

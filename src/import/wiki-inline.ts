@@ -32,8 +32,12 @@ export function numberFootnotes(text: string): Map<number, Footnote> {
     if (whole.startsWith('<')) {
       if (refBody === undefined) continue; // <ref name="x"/> repeats an earlier footnote
       const found = URL_IN_TEXT.exec(refBody);
-      const rest = cleanSpaces(unmaskMarkup(decodeReferences(refBody.replace(INLINE, (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) => (w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? ''))).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, ''))));
-      out.set(m.index, { n: ++n, ...(found ? { url: absolute(found[0]) } : {}), ...(rest !== '' ? { text: rest } : {}) });
+      const linkText = (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) =>
+        w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? '');
+      const markupless = refBody.replace(INLINE, linkText).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, '');
+      const rest = cleanSpaces(unmaskMarkup(decodeReferences(markupless)));
+      const url = found ? { url: absolute(found[0]) } : {};
+      out.set(m.index, { n: ++n, ...url, ...(rest !== '' ? { text: rest } : {}) });
     } else if (url !== undefined && (label === undefined || label.trim() === '')) {
       out.set(m.index, { n: ++n, url: absolute(url) });
     }
@@ -102,7 +106,10 @@ const MASKED = new RegExp(`[${String.fromCharCode(0xfdd0)}-${String.fromCharCode
  * whichever opens first wins, as in MediaWiki.
  */
 export function maskMarkup(text: string): string {
-  const hidden = /<!--[\s\S]*?(?:-->|$)|<includeonly\s*>[\s\S]*?(?:<\/includeonly\s*>|$)|<(nowiki|pre)(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/\1\s*>/giu;
+  const comment = /<!--[\s\S]*?(?:-->|$)/;
+  const includeonly = /<includeonly\s*>[\s\S]*?(?:<\/includeonly\s*>|$)/;
+  const asWritten = /<(nowiki|pre)(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/\1\s*>/;
+  const hidden = new RegExp([comment, includeonly, asWritten].map((r) => r.source).join('|'), 'giu');
   return text.replace(hidden, (whole: string, tag?: string, attrs?: string, inner?: string) => {
     if (tag === undefined) return whole.replace(/[^\n]/g, HIDDEN);
     const open = `<${tag}${attrs ?? ''}>`;

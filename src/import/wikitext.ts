@@ -104,7 +104,11 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       const trail = part.text.length - part.text.trimEnd().length;
       const span = { line, endLine: Math.max(line, lineAt(at + part.text.length - trail - 1)) };
       if (eq < 0) {
-        if (shown(part.text).trim() !== '') findings.warn('UNKNOWN_LABEL', `template parameter without a name ${excerpt(part.text)}${lineSpan(span)}: not imported`, src.file, line, pageName ?? page.title?.text);
+        if (shown(part.text).trim() !== '') {
+          const what = `${excerpt(shown(part.text))}${lineSpan(span)}`;
+          const message = `template parameter without a name ${what}: not imported`;
+          findings.warn('UNKNOWN_LABEL', message, src.file, line, pageName ?? page.title?.text);
+        }
         continue;
       }
       const label = cleanSpaces(shown(part.text.slice(0, eq)));
@@ -190,7 +194,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       let j = i;
       while (j + 1 < lines.length) {
         const next = shown(lines[j + 1]?.text ?? '');
-        if (next.trim() === '' || /^[*#=]/u.test(next.trim()) || /^-{4,}\s*$/u.test(next) || BLOCK_ELEMENTS.some((b) => b.start.test(next))) break;
+        if (next.trim() === '' || /^[*#=]/u.test(next.trim())) break;
+        if (/^-{4,}\s*$/u.test(next) || BLOCK_ELEMENTS.some((b) => b.start.test(next))) break;
         j++;
       }
       // Joined with their line breaks (a link cannot span one) and with indent marks blanked, not cut, so
@@ -207,7 +212,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     const pageTitle = pageName ?? page.title?.text;
     if (rendered.text === '') {
       // Markup that shows no text here (an image, an empty <ref/>): nothing to import, but said so.
-      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(shown(lines.find((x) => x.line === l)?.text ?? ''))}`, pageTitle));
+      const lineText = (l: number) => shown(lines.find((x) => x.line === l)?.text ?? '');
+      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(lineText(l))}`, pageTitle));
       continue;
     }
     if (inLead) {

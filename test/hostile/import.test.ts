@@ -107,16 +107,53 @@ const pageText = fc
     fc.oneof(
       fc.stringMatching(/^[a-zA-Zéöï]{1,8}$/),
       fc.constantFrom(' ', '. ', ', ', '-', '(', ')', '!', '?', '\n', '\t'),
-      fc.constantFrom('&ouml;', '&iuml;', '&hellip;', '&euro;', '&nbsp;', '&lt;', '&gt;', '&quot;', '&zwj;', '&shy;', '&lrm;', '&NewLine;', '&Tab;', '&vert;'),
-      fc.integer({ min: 0, max: 0x110010 }).filter((c) => c !== 0x26).map((c) => `&#${c};`),
-      fc.tuple(fc.integer({ min: 0, max: 0x110010 }).filter((c) => c !== 0x26), fc.boolean()).map(([c, up]) => `&#${up ? 'X' : 'x'}${up ? c.toString(16).toUpperCase() : c.toString(16)};`),
+      fc.constantFrom(
+        '&ouml;',
+        '&iuml;',
+        '&hellip;',
+        '&euro;',
+        '&nbsp;',
+        '&lt;',
+        '&gt;',
+        '&quot;',
+        '&zwj;',
+        '&shy;',
+        '&lrm;',
+        '&NewLine;',
+        '&Tab;',
+        '&vert;',
+      ),
+      fc
+        .integer({ min: 0, max: 0x110010 })
+        .filter((c) => c !== 0x26)
+        .map((c) => `&#${c};`),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 0x110010 }).filter((c) => c !== 0x26),
+          fc.boolean(),
+        )
+        .map(([c, up]) => `&#${up ? 'X' : 'x'}${up ? c.toString(16).toUpperCase() : c.toString(16)};`),
       fc
         .oneof(
           fc.integer({ min: 1, max: 0x1f }),
           fc.integer({ min: 0x7f, max: 0x9f }),
           fc.integer({ min: 0x202a, max: 0x202e }),
           fc.integer({ min: 0x2066, max: 0x2069 }),
-          fc.constantFrom(0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xfdd0, 0xfdef, 0xfffe, 0xffff, 0xd800, 0xdfff, 0x1fffe, 0x10ffff),
+          fc.constantFrom(
+            0x200b,
+            0x200c,
+            0x200d,
+            0x2060,
+            0xfeff,
+            0xfdd0,
+            0xfdef,
+            0xfffe,
+            0xffff,
+            0xd800,
+            0xdfff,
+            0x1fffe,
+            0x10ffff,
+          ),
         )
         .map((c) => String.fromCodePoint(c)),
     ),
@@ -135,53 +172,77 @@ function strings(value: unknown): string[] {
 const xmlEscape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 describe('character references and control characters in a page', () => {
-  it('never make the import fail, and never reach a written record (fast-check: wikitext, export, rendered page)', { timeout: 300_000 }, async () => {
-    const [wikitext, rendered] = await Promise.all([readFile(REAL_WIKITEXT, 'utf8'), readFile(REAL_PAGE, 'utf8')]);
-    const seen = { wiki: 0, xml: 0, txt: 0, removed: 0 };
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom('wiki', 'xml', 'txt'), pageText, pageText, pageText, async (format, inTitle, inSubtitle, inText) => {
-        const ws = await emptyWorkspace();
-        try {
-          const title = `Proef ${inTitle} pagina`;
-          let file: string;
-          if (format === 'txt') {
-            // A rendered page's structure is its lines: the title line stays, the other text goes on one line each.
-            const oneLine = (t: string) => t.replace(/[\r\n]/g, ' ');
-            file = rendered.replace('Help een piek?!', `Help ${oneLine(inSubtitle)}`).replace('Clusteren wordt', `Tekst ${oneLine(inText)} Clusteren wordt`);
-          } else {
-            const body = wikitext.replace('{{DISPLAYTITLE:Cluster Governance (KKS 2015)}}\n', '').replace('Help een piek?!', `Help ${inSubtitle}`).replace('Clusteren wordt', `Tekst ${inText} Clusteren wordt`);
-            file =
-              format === 'wiki'
-                ? `{{DISPLAYTITLE:${title}}}\n${body}`
-                : `<mediawiki>\n<page>\n<title>${xmlEscape(title)}</title>\n<ns>0</ns>\n<revision><text>${xmlEscape(body)}</text></revision>\n</page>\n</mediawiki>\n`;
-          }
-          await writeFile(path.join(ws, `page.${format}`), file);
-          const result = await importPages({ inputs: [path.join(ws, `page.${format}`)], dataDir: path.join(ws, 'data') });
-          expect(result.findings.errors.map((e) => `${e.location.line}:${e.location.column} ${e.message}`)).toEqual([]);
-          expect(result.wrote).toBe(true);
-          for (const w of result.findings.warnings) expect(w.location.line).toBeGreaterThan(0);
-          seen[format]++;
-          seen.removed += result.findings.warnings.filter((w) => w.code === 'INVISIBLE_CHARACTER').length;
-          for (const [name, record] of await records(path.join(ws, 'data'))) {
-            for (const text of strings(record)) {
-              const bad = [...text].find((c) => isInvisibleControl(c.codePointAt(0) ?? 0));
-              expect(bad === undefined, `${name}: ${JSON.stringify(text)} holds U+${bad?.codePointAt(0)?.toString(16)}`).toBe(true);
-              expect(text, name).not.toMatch(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/iu);
+  it(
+    'never make the import fail, and never reach a written record (fast-check: wikitext, export, rendered page)',
+    { timeout: 300_000 },
+    async () => {
+      const [wikitext, rendered] = await Promise.all([readFile(REAL_WIKITEXT, 'utf8'), readFile(REAL_PAGE, 'utf8')]);
+      const seen = { wiki: 0, xml: 0, txt: 0, removed: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('wiki', 'xml', 'txt'),
+          pageText,
+          pageText,
+          pageText,
+          async (format, inTitle, inSubtitle, inText) => {
+            const ws = await emptyWorkspace();
+            try {
+              const title = `Proef ${inTitle} pagina`;
+              let file: string;
+              if (format === 'txt') {
+                // A rendered page's structure is its lines: the title line stays, the other text goes on one line each.
+                const oneLine = (t: string) => t.replace(/[\r\n]/g, ' ');
+                file = rendered
+                  .replace('Help een piek?!', `Help ${oneLine(inSubtitle)}`)
+                  .replace('Clusteren wordt', `Tekst ${oneLine(inText)} Clusteren wordt`);
+              } else {
+                const body = wikitext
+                  .replace('{{DISPLAYTITLE:Cluster Governance (KKS 2015)}}\n', '')
+                  .replace('Help een piek?!', `Help ${inSubtitle}`)
+                  .replace('Clusteren wordt', `Tekst ${inText} Clusteren wordt`);
+                file =
+                  format === 'wiki'
+                    ? `{{DISPLAYTITLE:${title}}}\n${body}`
+                    : `<mediawiki>\n<page>\n<title>${xmlEscape(title)}</title>\n<ns>0</ns>\n<revision><text>${xmlEscape(body)}</text></revision>\n</page>\n</mediawiki>\n`;
+              }
+              await writeFile(path.join(ws, `page.${format}`), file);
+              const result = await importPages({
+                inputs: [path.join(ws, `page.${format}`)],
+                dataDir: path.join(ws, 'data'),
+              });
+              expect(result.findings.errors.map((e) => `${e.location.line}:${e.location.column} ${e.message}`)).toEqual(
+                [],
+              );
+              expect(result.wrote).toBe(true);
+              for (const w of result.findings.warnings) expect(w.location.line).toBeGreaterThan(0);
+              seen[format]++;
+              seen.removed += result.findings.warnings.filter((w) => w.code === 'INVISIBLE_CHARACTER').length;
+              for (const [name, record] of await records(path.join(ws, 'data'))) {
+                for (const text of strings(record)) {
+                  const bad = [...text].find((c) => isInvisibleControl(c.codePointAt(0) ?? 0));
+                  expect(
+                    bad === undefined,
+                    `${name}: ${JSON.stringify(text)} holds U+${bad?.codePointAt(0)?.toString(16)}`,
+                  ).toBe(true);
+                  expect(text, name).not.toMatch(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/iu);
+                }
+              }
+            } finally {
+              await rm(ws, { recursive: true, force: true });
             }
-          }
-        } finally {
-          await rm(ws, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: RUNS, seed: 12 },
-    );
-    expect(seen.wiki * seen.xml * seen.txt).toBeGreaterThan(0);
-    expect(seen.removed).toBeGreaterThan(0);
-    recordOutcome({
-      area: 'import',
-      attack: 'property-based: random text of references (named, decimal, hex, to any number) and control characters in a page title, subtitle and text, as wikitext, export and rendered page (fast-check)',
-      tries: RUNS,
-      outcome: `every import wrote its records (${seen.wiki} wikitext, ${seen.xml} export, ${seen.txt} rendered); ${seen.removed} removals reported at line:column; no reference or control character in any record`,
-    });
-  });
+          },
+        ),
+        { numRuns: RUNS, seed: 12 },
+      );
+      expect(seen.wiki * seen.xml * seen.txt).toBeGreaterThan(0);
+      expect(seen.removed).toBeGreaterThan(0);
+      recordOutcome({
+        area: 'import',
+        attack:
+          'property-based: random text of references (named, decimal, hex, to any number) and control characters in a page title, subtitle and text, as wikitext, export and rendered page (fast-check)',
+        tries: RUNS,
+        outcome: `every import wrote its records (${seen.wiki} wikitext, ${seen.xml} export, ${seen.txt} rendered); ${seen.removed} removals reported at line:column; no reference or control character in any record`,
+      });
+    },
+  );
 });
