@@ -77,7 +77,13 @@ export interface BuildSummary {
 
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   // The output is checked and locked before anything else, so that a refused or busy output fails at once.
-  const output = await OutputDir.claim(options.outDir, { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR });
+  let output: OutputDir;
+  try {
+    output = await OutputDir.claim(options.outDir, { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR });
+  } catch (e) {
+    // A full disk or a read-only file system can stop the build at its lock, before anything was published.
+    throw e instanceof OutputError ? e : new PublishFailure(e, 'nothing was published, the previous output is unchanged');
+  }
   try {
     return await buildInto(output, options);
   } catch (e) {

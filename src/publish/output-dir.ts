@@ -180,7 +180,10 @@ export class OutputDir {
 
   private async recover(): Promise<void> {
     for (const e of await readdir(this.builds)) {
-      if (e.startsWith(STAGING) || e.startsWith(NEW_LINK)) await rm(path.join(this.builds, e), { recursive: true, force: true });
+      // Under the lock, staging folders and new links are a killed build's; so are lock files of dead processes.
+      const lockPid = /^\.lock\.(?:stale-)?(\d+)-/.exec(e)?.[1];
+      const deadLock = lockPid !== undefined && Number(lockPid) !== process.pid && !isAlive(Number(lockPid));
+      if (e.startsWith(STAGING) || e.startsWith(NEW_LINK) || deadLock) await rm(path.join(this.builds, e), { recursive: true, force: true });
     }
     if (this.current.kind !== 'none') return;
     const newest = await newestWhole(this.builds);
@@ -400,8 +403,8 @@ class Lock {
     const token = randomBytes(8).toString('hex');
     const text = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token })}\n`;
     const tmp = `${file}.${process.pid}-${token}`;
-    await writeFile(tmp, text);
     try {
+      await writeFile(tmp, text);
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
           await link(tmp, file);
