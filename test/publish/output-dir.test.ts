@@ -248,3 +248,44 @@ describe('readers during builds', () => {
     expect(await readlink(path.join(ws, 'output'))).toBe(`.output.builds/${builds + 1}`);
   });
 });
+
+describe('serve across a new build', () => {
+  it('answers from the build output/ links to now, and never fails while builds switch it', { timeout: 300_000 }, async () => {
+    const { build } = await import('../../src/pipeline.ts');
+    const { startTestServer } = await import('../serve/support.ts');
+    const ws = await projectFolder();
+    const outDir = path.join(ws, 'output');
+    const data = path.join(ws, 'data');
+    await build({ dataDir: data, outDir, sourceDateEpoch: '' });
+    const server = await startTestServer({ outDir, workers: 1 });
+    try {
+      const get = (p: string) => fetch(new URL(p, server.url), { headers: { Accept: 'text/turtle' } });
+      expect((await get('/organisation/nieuw-0')).status).toBe(404);
+      const failures: string[] = [];
+      let answered = 0;
+      for (let i = 0; i < 3; i++) {
+        await writeFile(path.join(data, `organisations/nieuw-${i}.yaml`), `id: nieuw-${i}\nname: Nieuw ${i}\ntype: organisation\n`);
+        let building = true;
+        const rebuilt = build({ dataDir: data, outDir, sourceDateEpoch: '' }).finally(() => (building = false));
+        // Named graphs are read from graphs.json and dataset.nq of one build, whichever is current.
+        while (building) {
+          for (const p of ['/graph/organisation/platform31', '/organisation/platform31', '/dataset.nt']) {
+            const res = await get(p);
+            await res.arrayBuffer();
+            answered++;
+            if (res.status !== 200) failures.push(`${p} ${res.status}`);
+          }
+        }
+        await rebuilt;
+        const fresh = await get(`/organisation/nieuw-${i}`);
+        expect(fresh.status).toBe(200);
+        expect(await fresh.text()).toContain(`Nieuw ${i}`);
+        expect((await get(`/graph/organisation/nieuw-${i}`)).status).toBe(200);
+      }
+      expect(failures).toEqual([]);
+      expect(answered).toBeGreaterThan(30);
+    } finally {
+      await server.close();
+    }
+  });
+});
