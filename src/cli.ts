@@ -89,10 +89,12 @@ export async function run(argv: string[]): Promise<number> {
     if (isFileSystemError(cause)) {
       // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
       const reason = cause.message.replace(/^[A-Z]+: /, '').split(',')[0];
-      process.stderr.write(`projectgraph: ${cause.code}: ${reason} (${cause.syscall}${cause.path ? ` ${cause.path}` : ''})${state}\n`);
+      const where = `${cause.syscall}${cause.path ? ` ${cause.path}` : ''}`;
+      process.stderr.write(`projectgraph: ${cause.code}: ${reason} (${where})${state}\n`);
       return EXIT.fault;
     }
-    process.stderr.write(`projectgraph: unexpected failure: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}${state}\n`);
+    const shown = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    process.stderr.write(`projectgraph: unexpected failure: ${shown}${state}\n`);
     return EXIT.fault;
   }
 }

@@ -79,16 +79,19 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   // The output is checked and locked before anything else, so that a refused or busy output fails at once.
   let output: OutputDir;
   try {
-    output = await OutputDir.claim(options.outDir, { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR });
+    const guards = { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR };
+    output = await OutputDir.claim(options.outDir, guards);
   } catch (e) {
     // A full disk or a read-only file system can stop the build at its lock, before anything was published.
-    throw e instanceof OutputError ? e : new PublishFailure(e, 'nothing was published, the previous output is unchanged');
+    if (e instanceof OutputError) throw e;
+    throw new PublishFailure(e, 'nothing was published, the previous output is unchanged');
   }
   try {
     return await buildInto(output, options);
   } catch (e) {
     await output.discard();
-    // Invalid data and a refused output already say that nothing was published; anything else says what the output is now.
+    // Invalid data and a refused output already say that nothing was published; anything else says what the
+    // output is now.
     if (e instanceof DataError || e instanceof OutputError) throw e;
     throw new PublishFailure(e, output.state());
   } finally {
@@ -118,7 +121,8 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   let pageThreads = 1;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
   const out = new DirectoryWriter(await output.stage());
-  // The build readers see now; the change sets and dates compare with it (a path that does not exist when there is none).
+  // The build readers see now; the change sets and dates compare with it (a path that does not exist when there is
+  // none).
   const previousDir = output.currentDir ?? path.join(output.builds, 'none');
   const files: string[] = [];
   const write = async (name: string, content: string) => {

@@ -1,6 +1,8 @@
-// The output directory: refuses folders that are not projectgraph's, publishes a build by one rename of a link, one build at a time.
+// The output directory: refuses what is not projectgraph's, publishes by one rename of a link, one build at a time.
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import {
+  link, lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,8 @@ import { OutputError } from '../errors.ts';
 
 /** Written last into every build: a folder that carries it is a whole build of projectgraph. */
 export const BUILD_MARKER = '.projectgraph-build';
-const MARKER_TEXT = 'A build of projectgraph. The next build replaces this whole folder: keep no files of your own here.\n';
+const MARKER_TEXT =
+  'A build of projectgraph. The next build replaces this whole folder: keep no files of your own here.\n';
 /** What every build before the marker existed wrote: an output holding all of them is an older projectgraph build. */
 const OLD_BUILD_FILES = ['dataset.nt', 'dataset.ttl', 'catalog.ttl', 'void.ttl', 'sitemap.xml', 'robots.txt'];
 const LOCK = '.lock';
@@ -112,7 +115,8 @@ export class OutputDir {
     await writeFile(path.join(staged, BUILD_MARKER), MARKER_TEXT);
     await this.lock.assertHeld();
     const numbers = await versions(this.builds);
-    let next = Math.max(0, ...numbers, ...(this.current.kind === 'link' && this.current.version ? [this.current.version] : [])) + 1;
+    const linked = this.current.kind === 'link' && this.current.version ? [this.current.version] : [];
+    let next = Math.max(0, ...numbers, ...linked) + 1;
     let previous = this.current.kind === 'link' ? this.current.version : undefined;
     const folder = this.current.kind === 'folder' ? this.current : undefined;
     const oldNumber = folder && !folder.empty ? next++ : undefined;
@@ -151,8 +155,8 @@ export class OutputDir {
         await rm(dir, { recursive: true, force: true });
       } catch (e) {
         warnings.push(
-          `the old build ${dir} could not be removed (${describe(e)}); build ${version} is published at ${this.given} ` +
-            'all the same, and the next build tries the removal again',
+          `the old build ${dir} could not be removed (${describe(e)}); build ${version} is published at ` +
+            `${this.given} all the same, and the next build tries the removal again`,
         );
       }
     }
@@ -183,7 +187,9 @@ export class OutputDir {
       // Under the lock, staging folders and new links are a killed build's; so are lock files of dead processes.
       const lockPid = /^\.lock\.(?:stale-)?(\d+)-/.exec(e)?.[1];
       const deadLock = lockPid !== undefined && Number(lockPid) !== process.pid && !isAlive(Number(lockPid));
-      if (e.startsWith(STAGING) || e.startsWith(NEW_LINK) || deadLock) await rm(path.join(this.builds, e), { recursive: true, force: true });
+      if (e.startsWith(STAGING) || e.startsWith(NEW_LINK) || deadLock) {
+        await rm(path.join(this.builds, e), { recursive: true, force: true });
+      }
     }
     if (this.current.kind !== 'none') return;
     const newest = await newestWhole(this.builds);
@@ -196,9 +202,12 @@ export class OutputDir {
 /** The state of an output that a failed build did not change, in words. */
 function unchanged(given: string, current: Current, builds: string): string {
   if (current.kind === 'link' && current.version !== undefined) {
-    return `nothing was published, the previous output is unchanged (${given} is build ${current.version}, ${path.join(builds, String(current.version))})`;
+    const dir = path.join(builds, String(current.version));
+    return `nothing was published, the previous output is unchanged (${given} is build ${current.version}, ${dir})`;
   }
-  if (current.kind === 'folder' && !current.empty) return `nothing was published, the previous output is unchanged (${given})`;
+  if (current.kind === 'folder' && !current.empty) {
+    return `nothing was published, the previous output is unchanged (${given})`;
+  }
   return `nothing was published; there is no previous output at ${given}`;
 }
 
@@ -296,8 +305,8 @@ function inside(child: string, parent: string): boolean {
 
 /** Reads what the output path holds; throws an OutputError, before anything is touched, when it is not ours. */
 async function inspect(given: string, target: string, guards: Guards): Promise<Current> {
-  const refuse = (why: string) =>
-    new OutputError(`--out ${given}${target !== path.resolve(given) ? ` (${target})` : ''} ${why}; nothing was touched`);
+  const shown = `--out ${given}${target !== path.resolve(given) ? ` (${target})` : ''}`;
+  const refuse = (why: string) => new OutputError(`${shown} ${why}; nothing was touched`);
   if (path.dirname(target) === target) throw refuse('is the root of the file system');
   const named: [string, string][] = [
     ['the data folder', guards.dataDir],
@@ -315,7 +324,8 @@ async function inspect(given: string, target: string, guards: Guards): Promise<C
   }
   const parent = path.basename(path.dirname(target));
   if (/^\..+\.builds$/.test(parent) && /^\d+$/.test(path.basename(target))) {
-    throw refuse(`is one of the builds kept for ${path.join(path.dirname(path.dirname(target)), parent.slice(1, -'.builds'.length))}: give that path instead`);
+    const output = path.join(path.dirname(path.dirname(target)), parent.slice(1, -'.builds'.length));
+    throw refuse(`is one of the builds kept for ${output}: give that path instead`);
   }
   await inspectBuilds(buildsDir(target), refuse);
   let s;
@@ -338,10 +348,12 @@ async function inspect(given: string, target: string, guards: Guards): Promise<C
     throw refuse(`is a mount point; give a folder inside it, such as ${path.join(given, 'site')}`);
   }
   if (entries.length === 0) return { kind: 'folder', empty: true };
-  if (entries.includes(BUILD_MARKER) || OLD_BUILD_FILES.every((f) => entries.includes(f))) return { kind: 'folder', empty: false };
-  const shown = entries.sort().slice(0, 3).join(', ');
+  if (entries.includes(BUILD_MARKER) || OLD_BUILD_FILES.every((f) => entries.includes(f))) {
+    return { kind: 'folder', empty: false };
+  }
+  const some = entries.sort().slice(0, 3).join(', ');
   throw refuse(
-    `is a folder that is not a build of projectgraph (it holds ${shown}${entries.length > 3 ? ', …' : ''}), ` +
+    `is a folder that is not a build of projectgraph (it holds ${some}${entries.length > 3 ? ', …' : ''}), ` +
       'and the build replaces the whole output: give an empty or new folder',
   );
 }
@@ -357,9 +369,13 @@ async function inspectBuilds(builds: string, refuse: (why: string) => OutputErro
   }
   if (!s.isDirectory()) throw refuse(`has a ${builds} that is not a folder of projectgraph's builds`);
   const foreign = (await readdir(builds)).filter(
-    (e) => !/^\d+$/.test(e) && e !== LOCK && !e.startsWith(`${LOCK}.`) && !e.startsWith(STAGING) && !e.startsWith(NEW_LINK),
+    (e) =>
+      !/^\d+$/.test(e) && e !== LOCK && !e.startsWith(`${LOCK}.`) && !e.startsWith(STAGING) && !e.startsWith(NEW_LINK),
   );
-  if (foreign.length > 0) throw refuse(`has a ${builds} holding files that are not projectgraph's (${foreign.sort().slice(0, 3).join(', ')})`);
+  if (foreign.length > 0) {
+    const some = foreign.sort().slice(0, 3).join(', ');
+    throw refuse(`has a ${builds} holding files that are not projectgraph's (${some})`);
+  }
 }
 
 /** The numbered builds in the builds folder, whole or not. */
@@ -416,7 +432,8 @@ class Lock {
         if (held === undefined) continue;
         const holder = parseHolder(held);
         if (!holder || holder.host !== hostname() || isAlive(holder.pid)) {
-          const who = holder ? `pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, since ${holder.since}` : 'unreadable';
+          const where = holder && holder.host !== hostname() ? ` on ${holder.host}` : '';
+          const who = holder ? `pid ${holder.pid}${where}, since ${holder.since}` : 'unreadable';
           throw new OutputError(
             `${given} is being published by another build (${who}; lock ${file}); nothing was touched. Run the build ` +
               'again when that one has ended, or delete the lock if no build is running',
@@ -455,7 +472,9 @@ class Lock {
 function parseHolder(text: string): { pid: number; host: string; since: string } | undefined {
   try {
     const v = JSON.parse(text) as { pid?: unknown; host?: unknown; since?: unknown };
-    if (typeof v.pid === 'number' && typeof v.host === 'string') return { pid: v.pid, host: v.host, since: String(v.since) };
+    if (typeof v.pid === 'number' && typeof v.host === 'string') {
+      return { pid: v.pid, host: v.host, since: String(v.since) };
+    }
   } catch {
     // fall through: not a lock this program wrote
   }

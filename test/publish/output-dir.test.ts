@@ -1,4 +1,4 @@
-// The output directory is projectgraph's alone: refused folders stay untouched, links switch atomically, one build at a time.
+// The output is projectgraph's alone: refused folders stay untouched, links switch atomically, one build at a time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
@@ -113,7 +113,8 @@ describe('publishing through links', () => {
       expect(await readlink(path.join(ws, 'output'))).toBe(path.join(web, 'site'));
       expect(await readlink(path.join(web, 'site'))).toBe(`.site.builds/${n}`);
     }
-    expect(await readFile(path.join(ws, 'output', 'dataset.nt'), 'utf8')).toBe(await readFile(path.join(web, '.site.builds/2/dataset.nt'), 'utf8'));
+    const published = await readFile(path.join(web, '.site.builds/2/dataset.nt'), 'utf8');
+    expect(await readFile(path.join(ws, 'output', 'dataset.nt'), 'utf8')).toBe(published);
     expect(await besideOutput(web, 'site')).toEqual(['.site.builds', '.site.builds/1', '.site.builds/2']);
     expect(await besideOutput(ws)).toEqual([]);
     // A link to where nothing is yet is followed too.
@@ -142,7 +143,8 @@ describe('publishing through links', () => {
     expect(kept.filter((l) => !l.startsWith('.projectgraph-build ')).map((l) => l.replace(/ [\d.]+$/, ''))).toEqual(
       oldFiles.map((l) => l.replace(/ [\d.]+$/, '')),
     );
-    const index = JSON.parse(await readFile(path.join(ws, 'output/changes/index.json'), 'utf8')) as { changes: { sequence: number }[] };
+    const indexFile = path.join(ws, 'output/changes/index.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as { changes: { sequence: number }[] };
     expect(index.changes.map((c) => c.sequence)).toEqual([2]);
   });
 });
@@ -199,7 +201,8 @@ describe('one build at a time', () => {
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((r) => dead.on('exit', r));
     await mkdir(path.join(ws, '.output.builds'));
-    await writeFile(path.join(ws, '.output.builds/.lock'), JSON.stringify({ pid: dead.pid, host: hostname(), since: 'then', token: 'x' }));
+    const lock = { pid: dead.pid, host: hostname(), since: 'then', token: 'x' };
+    await writeFile(path.join(ws, '.output.builds/.lock'), JSON.stringify(lock));
     const r = await runCli(['build'], ws);
     expect(r.code, r.stderr).toBe(0);
     expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1']);
