@@ -1,6 +1,6 @@
 // The command line: the only module that reads argv, prints errors, and sets the exit code.
 import { parseArgs } from 'node:util';
-import { DataError, UsageError, formatProblem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, UsageError, formatProblem } from './errors.ts';
 import { EXIT, type Command } from './commands/command.ts';
 /**
  * The commands, each loaded only when it runs: the server and the importer pull in large libraries
@@ -79,15 +79,22 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
       return EXIT.invalid;
     }
-    if (isFileSystemError(e)) {
+    if (e instanceof OutputError) {
+      process.stderr.write(`projectgraph: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // A failed build says what its output is now; other commands publish nothing.
+    const state = e instanceof PublishFailure ? `; ${e.state}` : '';
+    const cause = e instanceof PublishFailure ? e.cause : e;
+    if (isFileSystemError(cause)) {
       // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
-      const reason = e.message.replace(/^[A-Z]+: /, '').split(',')[0];
-      process.stderr.write(
-        `projectgraph: ${e.code}: ${reason} (${e.syscall}${e.path ? ` ${e.path}` : ''}); nothing was published, the previous output is unchanged\n`,
-      );
+      const reason = cause.message.replace(/^[A-Z]+: /, '').split(',')[0];
+      const where = `${cause.syscall}${cause.path ? ` ${cause.path}` : ''}`;
+      process.stderr.write(`projectgraph: ${cause.code}: ${reason} (${where})${state}\n`);
       return EXIT.fault;
     }
-    process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const shown = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    process.stderr.write(`projectgraph: unexpected failure: ${shown}${state}\n`);
     return EXIT.fault;
   }
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
-import { DataError, type Problem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
@@ -12,7 +12,7 @@ import { toTurtle } from './publish/turtle.ts';
 import { jsonLdChunks, toJsonLd } from './publish/jsonld.ts';
 import { turtlePieces, writePieces, type Written } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
-import { StagedOutput } from './publish/output-dir.ts';
+import { DirectoryWriter, OutputDir } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
 import { DUMP_FORMATS } from './publish/dumps.ts';
@@ -69,9 +69,37 @@ export interface BuildSummary {
   warnings: Problem[];
   /** Threads that wrote the pages: 1 is the build's own. */
   pageThreads: number;
+  /** The number of the published build (output/ links to it). */
+  version: number;
+  /** Old builds that could not be removed after the new one was published. */
+  leftovers: string[];
 }
 
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
+  // The output is checked and locked before anything else, so that a refused or busy output fails at once.
+  let output: OutputDir;
+  try {
+    const guards = { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR };
+    output = await OutputDir.claim(options.outDir, guards);
+  } catch (e) {
+    // A full disk or a read-only file system can stop the build at its lock, before anything was published.
+    if (e instanceof OutputError) throw e;
+    throw new PublishFailure(e, 'nothing was published, the previous output is unchanged');
+  }
+  try {
+    return await buildInto(output, options);
+  } catch (e) {
+    await output.discard();
+    // Invalid data and a refused output already say that nothing was published; anything else says what the
+    // output is now.
+    if (e instanceof DataError || e instanceof OutputError) throw e;
+    throw new PublishFailure(e, output.state());
+  } finally {
+    await output.release();
+  }
+}
+
+async function buildInto(output: OutputDir, options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
   const dataBefore = await snapshotData(options.dataDir);
   let checked: Checked | undefined = await check(options);
@@ -92,7 +120,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
   let pageThreads = 1;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
-  const out = await StagedOutput.open(options.outDir);
+  const out = new DirectoryWriter(await output.stage());
+  // The build readers see now; the change sets and dates compare with it (a path that does not exist when there is
+  // none).
+  const previousDir = output.currentDir ?? path.join(output.builds, 'none');
   const files: string[] = [];
   const write = async (name: string, content: string) => {
     await out.write(name, content);
@@ -103,7 +134,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
     await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
   };
-  try {
+  {
     // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
     const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
       stage(format.file);
@@ -126,10 +157,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
-    const dates = await changeDates(options.outDir, named, date);
+    const dates = await changeDates(previousDir, named, date);
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
-      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      graphs: named, previousDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
       writeLarge: async (name, pieces) => {
         quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
         files.push(name);
@@ -179,10 +210,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);
     await assertDataUnchanged(options.dataDir, dataBefore);
-    await out.commit();
-  } catch (e) {
-    await out.abort();
-    throw e;
   }
-  return { records: recordCount, triples, files, warnings, pageThreads };
+  const { version, warnings: leftovers } = await output.publish();
+  return { records: recordCount, triples, files, warnings, pageThreads, version, leftovers };
 }

@@ -5,6 +5,7 @@ import { startServer } from '../serve/server.ts';
 import { StoreLoadError } from '../serve/worker-pool.ts';
 import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
+import { repairOutput } from '../publish/output-dir.ts';
 import { EXIT, type Command } from './command.ts';
 
 function positiveNumber(value: unknown, name: string, integer = false): number {
@@ -42,6 +43,11 @@ export const serveCommand: Command = {
   async run(v) {
     const port = Number(v.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
+    // A build killed while it moved an older output folder aside leaves no output: put the link back first.
+    if (v.store === undefined) {
+      const repaired = await repairOutput(String(v.out));
+      if (repaired) process.stderr.write(`${repaired}\n`);
+    }
     const dataFile = path.join(String(v.out), 'dataset.nt');
     if (v.store === undefined && !existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
     let running;

@@ -1,5 +1,5 @@
 // Push: brings a store's named graphs in line with a build over the Graph Store Protocol, sending only what changed, then checks the store's counts.
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../publish/change-sets.ts';
@@ -55,7 +55,10 @@ export interface PushReport {
 
 export async function push(options: PushOptions): Promise<PushReport> {
   const started = performance.now();
-  const manifest = await readManifest(options.outDir);
+  // The build the output links to now: every read of this push is of that one build, though a new one may be
+  // published meanwhile (the build before the newest is kept for readers such as this).
+  const buildDir = await realpath(options.outDir).catch(() => options.outDir);
+  const manifest = await readManifest(buildDir, options.outDir);
   const sparql = endpoint(options.store, '--store');
   const gsp = endpoint(options.graphStore ?? options.store, '--graph-store');
   const credentials: Credentials | undefined =
@@ -106,7 +109,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
   let stopped: string | undefined;
   let next = 0;
   const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
-  const nqFile = path.join(options.outDir, manifest.dump);
+  const nqFile = path.join(buildDir, manifest.dump);
   const worker = async () => {
     while (stopped === undefined && next < ops.length) {
       const op = ops[next++]!;
@@ -200,10 +203,10 @@ async function withRetries(send: () => Promise<void>, delaysMs: number[]): Promi
 /** Statuses after which the same request may succeed: timeouts, rate limits and server-side failures. */
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 
-async function readManifest(outDir: string): Promise<Manifest> {
+async function readManifest(dir: string, outDir: string): Promise<Manifest> {
   let text: string;
   try {
-    text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8');
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
   } catch {
     throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} not found: run "projectgraph build" first`);
   }
