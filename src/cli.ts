@@ -41,7 +41,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run "projectgraph <command> --help" for a command's options.
-Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault.
+Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 store unreachable (try again later).
 `;
 }
 

@@ -2,8 +2,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import { formatProblem, type Problem } from '../errors.ts';
 
-/** Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 a store that could not be reached or
+ * did not answer in time (the same command may succeed later, so scripts can retry on it alone).
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3, unavailable: 4 } as const;
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
