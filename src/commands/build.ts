@@ -1,6 +1,7 @@
 // `projectgraph build`: check the records and publish everything into the output directory.
 import { build } from '../pipeline.ts';
-import { EXIT, elapsedSeconds, printWarnings, progress, warningCount, type Command } from './command.ts';
+import { EXIT, elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
+import { progressOn } from '../progress.ts';
 
 export const buildCommand: Command = {
   usage: `projectgraph build [--data DIR] [--out DIR] [--shapes DIR]
@@ -15,7 +16,7 @@ export const buildCommand: Command = {
       dataDir: String(v.data),
       outDir: String(v.out),
       ...(v.shapes ? { shapesDir: String(v.shapes) } : {}),
-      onStage: progress(started),
+      progress: progressOn(),
     });
     printWarnings(summary.warnings);
     process.stdout.write(

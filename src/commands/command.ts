@@ -29,10 +29,3 @@ export function warningCount(n: number): string {
 export function elapsedSeconds(started: number): string {
   return ((performance.now() - started) / 1000).toFixed(2);
 }
-
-/** Shows stages on stderr, but only once the run has taken more than a second, so quick builds stay quiet. */
-export function progress(started: number): (stage: string) => void {
-  return (stage) => {
-    if (performance.now() - started > 1000) process.stderr.write(`… ${stage}\n`);
-  };
-}

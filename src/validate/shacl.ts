@@ -56,6 +56,8 @@ export interface ValidateOptions {
   batchRecords?: number;
   /** Worker threads; 0 validates the batches on this thread. Default: one per core, none for small inputs. */
   workers?: number;
+  /** Told after each batch: statements validated so far, and of how many (progress of long builds). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Below this many quads, starting worker threads costs more than it saves. */
@@ -82,8 +84,10 @@ export async function validateRecords(
   if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
   const total = mapped.reduce((n, m) => n + m.quads.length, 0);
   const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+  let done = 0;
+  const progress = (statements: number) => options.onProgress?.((done += statements), total);
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
-  const results = workers === 0 ? await validateHere(batches, prepared) : await validateInWorkers(batches, bundle, workers);
+  const results = workers === 0 ? await validateHere(batches, prepared, progress) : await validateInWorkers(batches, bundle, workers, progress);
   return locateAll(results, mapped, bundle);
 }
 
@@ -149,7 +153,13 @@ class BatchEncoder {
   }
 }
 
-function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBatch> {
+/** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
+interface Cut {
+  batch: EncodedBatch;
+  statements: number;
+}
+
+function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -178,10 +188,12 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   for (let from = 0; from < mapped.length; from += size) {
     const to = Math.min(mapped.length, from + size);
     const pointedAt = new Set<string>();
-    yield build((batch) => {
+    let owned = 0;
+    const batch = build((batch) => {
       for (let i = from; i < to; i++) {
         for (const q of mapped[i]!.quads) {
           if (owner.get(q.subject.value) !== i) continue;
+          owned++;
           batch.own(q);
           if (q.object.termType !== 'NamedNode') continue;
           const o = owner.get(q.object.value);
@@ -189,6 +201,7 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
         }
       }
     }, pointedAt);
+    yield { batch, statements: owned };
   }
   // Subjects that several records describe (keywords, places, programmes) get the statements of all those
   // records, each once: every record that mentions a keyword states the same few things about it. They are
@@ -196,10 +209,13 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   // mentioning record) grows with the data, and as one batch it was validated by one worker alone at the end
   // (156,000 statements at 10,000 records; 465,000 before the repeats were dropped).
   const bySubject = new Map<string, Quad[]>();
+  /** Statements about each shared subject with repeats, which the progress counts. */
+  const repeated = new Map<string, number>();
   const seen = new Set<string>();
   for (const m of mapped) {
     for (const q of m.quads) {
       if (owner.get(q.subject.value) !== SHARED) continue;
+      repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
       const key = `${idOf(q.subject)} ${idOf(q.predicate)} ${idOf(q.object)}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -212,10 +228,11 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
   let chunk: string[] = [];
   let inChunk = 0;
-  const cut = () => {
+  const cut = (): Cut => {
     const subjects = new Set(chunk);
     const pointedAt = new Set<string>();
-    return build((batch) => {
+    const statements = chunk.reduce((n, s) => n + (repeated.get(s) ?? 0), 0);
+    const batch = build((batch) => {
       for (const s of chunk) {
         for (const q of bySubject.get(s) ?? []) {
           batch.own(q);
@@ -223,6 +240,7 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
         }
       }
     }, pointedAt);
+    return { batch, statements };
   };
   for (const [subject, quads] of bySubject) {
     chunk.push(subject);
@@ -236,14 +254,22 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   if (chunk.length > 0) yield cut();
 }
 
-async function validateHere(batches: Iterable<EncodedBatch>, prepared: PreparedShapes): Promise<PlainResult[]> {
+async function validateHere(batches: Iterable<Cut>, prepared: PreparedShapes, progress: (statements: number) => void): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
-  for (const b of batches) results.push(...(await validateBatch(prepared, b)));
+  for (const b of batches) {
+    results.push(...(await validateBatch(prepared, b.batch)));
+    progress(b.statements);
+  }
   return results;
 }
 
 /** Workers take the next batch as soon as they are free; batches are cut only when asked for, so few exist at once. */
-async function validateInWorkers(batches: Iterator<EncodedBatch>, bundle: ShapesBundle, count: number): Promise<PlainResult[]> {
+async function validateInWorkers(
+  batches: Iterator<Cut>,
+  bundle: ShapesBundle,
+  count: number,
+  progress: (statements: number) => void,
+): Promise<PlainResult[]> {
   const workerData = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
   const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
   const perBatch: PlainResult[][] = [];
@@ -260,7 +286,8 @@ async function validateInWorkers(batches: Iterator<EncodedBatch>, bundle: Shapes
             return;
           }
           const index = taken++;
-          perBatch[index] = await ask(worker, next.value);
+          perBatch[index] = await ask(worker, next.value.batch);
+          progress(next.value.statements);
         }
       }),
     );
