@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.ts';
 import { push, type FailureKind } from '../push/push.ts';
 import { EXIT, type Command } from './command.ts';
+import { progressOn } from '../progress.ts';
 
 export const pushCommand: Command = {
   usage: `projectgraph push --store URL [--graph-store URL] [--out DIR] [--user U --password P] [--full]
@@ -33,13 +34,19 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
     if (typeof v.store !== 'string') throw new UsageError('--store URL is required');
     if (v.password !== undefined && v.user === undefined) throw new UsageError('--password needs --user');
     const password = typeof v.password === 'string' ? v.password : process.env.PROJECTGRAPH_STORE_PASSWORD;
+    const sending = progressOn().stage('sending graphs', { unit: 'graphs' });
     const report = await push({
       outDir: String(v.out),
       store: v.store,
       ...(typeof v['graph-store'] === 'string' ? { graphStore: v['graph-store'] } : {}),
       ...(typeof v.user === 'string' ? { user: v.user, password: password ?? '' } : {}),
       full: v.full === true,
+      onProgress: (done, total) => {
+        sending.total(total);
+        sending.set(done);
+      },
     });
+    sending.end();
     const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
     const failure = report.failure;
     if (failure === undefined) {

@@ -27,6 +27,8 @@ export interface PushOptions {
   stateFile?: string;
   /** Called after each graph-store request succeeded; tests use it to stop a store half way through a push. */
   onSent?: (op: Operation) => void | Promise<void>;
+  /** Told after each graph sent or deleted (or failed): how many of how many (progress of long pushes). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Operation {
@@ -125,6 +127,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
   let next = 0;
   const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
   const nqFile = path.join(options.outDir, manifest.dump);
+  let done = 0;
   const worker = async () => {
     while (stopped === undefined && next < ops.length) {
       const op = ops[next++]!;
@@ -143,8 +146,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
         outOfSync.set(op.graph, failure);
         // A store that is gone, or that refuses our account, will refuse the rest too: stop sending.
         if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = failure;
+        options.onProgress?.(++done, ops.length);
         continue;
       }
+      options.onProgress?.(++done, ops.length);
       await options.onSent?.(op);
     }
   };
