@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressOn, type ProgressStream } from '../../src/progress.ts';
 import { build, check } from '../../src/pipeline.ts';
-import { DATA, workspaceWithRealData } from '../support/project.ts';
+import { importPages } from '../../src/import/run-import.ts';
+import { DATA, ROOT, workspaceWithRealData } from '../support/project.ts';
 
 /** A stream that keeps what is written, and a clock the test moves. */
 function fake(isTTY: boolean): { stream: ProgressStream & { text: string }; clock: { t: number }; now: () => number } {
@@ -90,4 +91,20 @@ describe('a build reports its long stages with counts', () => {
     expect(pages.length).toBeGreaterThan(3 * summary.records);
     expect(lines.find((l) => l.startsWith(`… writing pages: ${pages.length} files in `))).toBeDefined();
   }, 60_000);
+});
+
+describe('an import reports the pages it has read', () => {
+  const wiki = (f: string) => path.join(ROOT, 'test/fixtures/wiki', f);
+
+  it('x of N when every input is one page, and a count without a total for a Special:Export file', async () => {
+    const seen: [number, number | undefined][] = [];
+    const onPage = (pages: number, total: number | undefined) => seen.push([pages, total]);
+    const single = await importPages({ inputs: [wiki('cluster-governance-kks-2015.txt'), wiki('cluster-governance-kks-2015.wiki')], dataDir: DATA, dryRun: true, onPage });
+    expect(single.pagesRead).toBe(2);
+    expect(seen).toEqual([[1, 2], [2, 2]]);
+    seen.length = 0;
+    const exported = await importPages({ inputs: [wiki('netwerk-wiki-export.xml')], dataDir: DATA, dryRun: true, onPage });
+    expect(seen.map(([pages]) => pages)).toEqual(Array.from({ length: exported.pagesRead }, (_, i) => i + 1));
+    expect(seen.every(([, total]) => total === undefined)).toBe(true);
+  });
 });
