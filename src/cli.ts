@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(parseArgsMessage(e as NodeJS.ErrnoException, name));
     }
     return await command.run(parsed.values, parsed.positionals);
   } catch (e) {
@@ -76,20 +76,34 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (e instanceof DataError) {
       process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-      process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
+      const found = `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`;
+      process.stderr.write(`projectgraph: ${found}${command?.publishes ? '; nothing was published' : ''}\n`);
       return EXIT.invalid;
     }
     if (isFileSystemError(e)) {
       // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
       const reason = e.message.replace(/^[A-Z]+: /, '').split(',')[0];
       process.stderr.write(
-        `projectgraph: ${e.code}: ${reason} (${e.syscall}${e.path ? ` ${e.path}` : ''}); nothing was published, the previous output is unchanged\n`,
+        `projectgraph: ${e.code}: ${reason} (${e.syscall}${e.path ? ` ${e.path}` : ''})` +
+          `${command?.publishes ? '; nothing was published, the previous output is unchanged' : ''}\n`,
       );
       return EXIT.fault;
     }
     process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.fault;
   }
+}
+
+/** node:util parseArgs' errors in the words of this command line (its own speak of "positional arguments"). */
+function parseArgsMessage(e: NodeJS.ErrnoException, command: string): string {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return `"projectgraph ${command}" takes no file or directory names, got "${quoted}" (directories are given with their option)`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && / argument missing$/.test(e.message)) {
+    return `${quoted.replace(/ <value>$/, '')} needs a value`;
+  }
+  return e.message;
 }
 
 function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {

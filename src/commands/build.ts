@@ -10,6 +10,7 @@ export const buildCommand: Command = {
   --out DIR     where to publish (default: output); replaced only when the whole build succeeded
   --shapes DIR  SHACL shapes (default: the shapes/ that ship with projectgraph)`,
   options: { data: { type: 'string', default: 'data' }, out: { type: 'string', default: 'output' }, shapes: { type: 'string' } },
+  publishes: true,
   async run(v) {
     const started = performance.now();
     const summary = await build({

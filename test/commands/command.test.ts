@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { progressOn, type ProgressStream } from '../../src/progress.ts';
 import { build, check } from '../../src/pipeline.ts';
 import { importPages } from '../../src/import/run-import.ts';
-import { DATA, ROOT, workspaceWithRealData } from '../support/project.ts';
+import { cp } from 'node:fs/promises';
+import { DATA, ROOT, runCli, workspaceWithRealData } from '../support/project.ts';
 
 /** A stream that keeps what is written, and a clock the test moves. */
 function fake(isTTY: boolean): { stream: ProgressStream & { text: string }; clock: { t: number }; now: () => number } {
@@ -107,4 +108,25 @@ describe('an import reports the pages it has read', () => {
     expect(seen.map(([pages]) => pages)).toEqual(Array.from({ length: exported.pagesRead }, (_, i) => i + 1));
     expect(seen.every(([, total]) => total === undefined)).toBe(true);
   });
+});
+
+describe('command-line messages', () => {
+  it('word parse errors for this command line, and only a build says that nothing was published', async () => {
+    const ws = await workspaceWithRealData();
+    const extra = await runCli(['build', 'extra'], ws);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/^projectgraph: "projectgraph build" takes no file or directory names, got "extra"/);
+    expect(extra.stderr).not.toContain('positional');
+    const missing = await runCli(['build', '--data'], ws);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^projectgraph: --data needs a value\n/);
+    await cp(path.join(ROOT, 'test/fixtures/invalid/missing-name.yaml'), path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'));
+    const invalid = await runCli(['validate'], ws);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^projectgraph: 1 problem found\n$/m);
+    expect(invalid.stderr).not.toContain('published');
+    const built = await runCli(['build'], ws);
+    expect(built.code).toBe(1);
+    expect(built.stderr).toContain('nothing was published');
+  }, 60_000);
 });
