@@ -36,11 +36,24 @@ describe('SHACL in batches', () => {
     expect(whole.violations.some((v) => /^keywords\[\d+\]$/.test(v.field ?? '') && /name in Dutch/.test(v.message))).toBe(true);
   });
 
+  /** Progress as validateRecords tells it: statements done only grow, and end at the total, every statement counted once. */
+  const expectProgress = (seen: [number, number][]) => {
+    const total = mapped.reduce((n, m) => n + m.quads.length, 0);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every(([, t]) => t === total)).toBe(true);
+    expect(seen.map(([d]) => d)).toEqual([...seen.map(([d]) => d)].sort((a, b) => a - b));
+    expect(seen.at(-1)![0]).toBe(total);
+  };
+
   it('on this thread, in small batches, gives the same located problems', async () => {
-    expect(await validateRecords(mapped, shapes, { workers: 0, batchRecords: 7 })).toEqual(whole);
+    const seen: [number, number][] = [];
+    expect(await validateRecords(mapped, shapes, { workers: 0, batchRecords: 7, onProgress: (d, t) => seen.push([d, t]) })).toEqual(whole);
+    expectProgress(seen);
   });
 
   it('in two worker threads gives the same located problems', async () => {
-    expect(await validateRecords(mapped, shapes, { workers: 2, batchRecords: 40 })).toEqual(whole);
+    const seen: [number, number][] = [];
+    expect(await validateRecords(mapped, shapes, { workers: 2, batchRecords: 40, onProgress: (d, t) => seen.push([d, t]) })).toEqual(whole);
+    expectProgress(seen);
   });
 });
