@@ -98,7 +98,8 @@ export async function run(argv: string[]): Promise<number> {
 function parseArgsMessage(e: NodeJS.ErrnoException, command: string): string {
   const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
   if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return `"projectgraph ${command}" takes no file or directory names, got "${quoted}" (directories are given with their option)`;
+    const got = `got "${quoted}" (directories are given with their option)`;
+    return `"projectgraph ${command}" takes no file or directory names, ${got}`;
   }
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && / argument missing$/.test(e.message)) {
     return `${quoted.replace(/ <value>$/, '')} needs a value`;

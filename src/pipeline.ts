@@ -131,7 +131,8 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
       stage(format.file);
       const writing = progress.stage(`writing ${format.file}`, { bytes: true });
-      const written = await writePieces(path.join(out.dir, format.file), counted(pieces, (piece) => writing.add(Buffer.byteLength(piece))));
+      const seen = counted(pieces, (piece) => writing.add(Buffer.byteLength(piece)));
+      const written = await writePieces(path.join(out.dir, format.file), seen);
       writing.end();
       files.push(format.file);
       return { ...format, ...written };
@@ -216,7 +217,8 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
 }
 
 /** The same pieces, each shown to `see` on its way through (for counting bytes written); sync ones stay sync. */
-function counted(pieces: Iterable<string> | AsyncIterable<string>, see: (piece: string) => void): Iterable<string> | AsyncIterable<string> {
+type Pieces = Iterable<string> | AsyncIterable<string>;
+function counted(pieces: Pieces, see: (piece: string) => void): Pieces {
   if (Symbol.iterator in pieces) {
     return (function* () {
       for (const piece of pieces) {

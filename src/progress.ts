@@ -1,4 +1,4 @@
-// Progress of long stages on stderr: counts (x of N), rate and time left, throttled; stages shorter than a second stay silent.
+// Progress of long stages on stderr: counts (x of N), rate and time left, throttled; stages under a second stay silent.
 
 /** Where progress goes: stderr in the CLI, a buffer in tests. */
 export interface ProgressStream {
@@ -52,7 +52,7 @@ function duration(ms: number): string {
   return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** Progress lines on a stream (default: stderr), each starting with "… " so that logs and tests can tell them apart. */
+/** Progress lines on a stream (default: stderr), each starting with "… " so logs and tests can tell them apart. */
 export function progressOn(options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? (() => performance.now());
@@ -70,11 +70,13 @@ export function progressOn(options: ProgressOptions = {}): Progress {
       const line = (t: number): string => {
         const elapsed = t - started;
         const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
-        const of = total !== undefined ? (o.bytes ? ` of ${size(total)}` : ` of ${count(total)}${unit ? ` ${unit}` : ''}`) : '';
+        const ofTotal = (t: number) => (o.bytes ? ` of ${size(t)}` : ` of ${count(t)}${unit ? ` ${unit}` : ''}`);
+        const of = total !== undefined ? ofTotal(total) : '';
         const amount = total !== undefined && !o.bytes ? `${count(done)}${of}` : `${what(done)}${of}`;
         const speed = rate > 0 ? `, ${o.bytes ? `${size(rate)}` : count(rate)}/s` : '';
         const remaining = total !== undefined && rate > 0 && done < total ? ((total - done) / rate) * 1000 : undefined;
-        const left = remaining === undefined ? '' : remaining < 1000 ? ', under 1 s left' : `, about ${duration(remaining)} left`;
+        const left =
+          remaining === undefined ? '' : remaining < 1000 ? ', under 1 s left' : `, about ${duration(remaining)} left`;
         return `… ${name}: ${amount}${speed}${left}`;
       };
       const show = (text: string, final: boolean) => {

@@ -15,7 +15,7 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command takes positional arguments (files, directories). */
   positionals?: boolean;
-  /** Whether the command publishes into an output directory: only then does a failure say that nothing was published. */
+  /** Whether the command publishes into an output directory: only then does a failure say nothing was published. */
   publishes?: boolean;
   run(values: OptionValues, positionals: string[]): Promise<number>;
 }

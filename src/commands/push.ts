@@ -55,13 +55,15 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
           `${report.deleted.length} deleted, ${report.unchanged} unchanged in ${report.seconds.toFixed(2)} s\n`,
       );
       if (report.verified) {
-        process.stdout.write(`the store holds ${n(report.verified.graphs, 'graph')} with ${n(report.verified.triples, 'triple')} under this dataset\n`);
+        const { graphs, triples } = report.verified;
+        process.stdout.write(`the store holds ${n(graphs, 'graph')} with ${n(triples, 'triple')} under this dataset\n`);
       }
       process.stdout.write('in sync: every graph verified by its triple count\n');
       return EXIT.ok;
     }
     // Only once the outcome is known, and then as what it is: a failed push, what reached the store, what to do.
-    process.stderr.write(`projectgraph: push of build ${report.sequence} to ${report.graphStore} failed: ${failure.reason}\n`);
+    process.stderr.write(`projectgraph: push of build ${report.sequence} to ${report.graphStore} failed: `);
+    process.stderr.write(`${failure.reason}\n`);
     process.stderr.write(`${n(report.outOfSync.length, 'graph')} not in sync with the store:\n`);
     // Grouped by reason: a store that is down gives thousands of graphs the same one.
     const byReason = new Map<string, string[]>();
@@ -76,7 +78,8 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
     }
     const { planned } = report;
     process.stderr.write(
-      `sent ${report.put.length} of ${n(planned.put, 'changed graph')}, deleted ${report.deleted.length} of ${planned.delete}, ` +
+      `sent ${report.put.length} of ${n(planned.put, 'changed graph')}, ` +
+        `deleted ${report.deleted.length} of ${planned.delete}, ` +
         `${report.unchanged} unchanged, in ${report.seconds.toFixed(2)} s\n`,
     );
     process.stderr.write(`${ADVICE[failure.kind](report.graphStore, report.sparql)}\n`);
@@ -96,7 +99,8 @@ const ADVICE: Record<FailureKind, (graphStore: string, sparql: string) => string
     `the store could not be reached: check that it is running and that --store (${sparql}) and --graph-store (${gs}) ` +
     'are right, then run the same push again; it sends these graphs again',
   timeout: () =>
-    'the store did not answer in time: it may be busy or still starting; run the same push again later; it sends these graphs again',
+    'the store did not answer in time: it may be busy or still starting; run the same push again later; ' +
+    'it sends these graphs again',
   refused: () =>
     "the store refused what was sent: its answer is quoted above (often a size limit or the store's configuration); " +
     'once that is fixed, run the same push again; it sends these graphs again',

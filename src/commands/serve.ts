@@ -44,7 +44,8 @@ export const serveCommand: Command = {
     let loading: StageProgress | undefined;
     if (v.store === undefined) {
       const bytes = statSync(dataFile).size;
-      process.stdout.write(`loading ${dataFile} (${megabytes(bytes)}) into ${workers} query worker${workers === 1 ? '' : 's'} …\n`);
+      const into = `${workers} query worker${workers === 1 ? '' : 's'}`;
+      process.stdout.write(`loading ${dataFile} (${megabytes(bytes)}) into ${into} …\n`);
       loading = progressOn().stage(`loading ${path.basename(dataFile)}`, { bytes: true, total: bytes });
     } else {
       process.stdout.write(`connecting to the store at ${String(v.store)} …\n`);
@@ -71,8 +72,9 @@ export const serveCommand: Command = {
       throw e;
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const triples = running.info.size.toLocaleString('en-GB');
     process.stdout.write(
-      `ready at ${running.url}: serving ${String(v.out)} (${running.info.size.toLocaleString('en-GB')} triples, loaded in ${seconds} s)\n` +
+      `ready at ${running.url}: serving ${String(v.out)} (${triples} triples, loaded in ${seconds} s)\n` +
         `  home:         ${running.url}\n` +
         `  SPARQL:       ${running.sparqlUrl}\n` +
         `  query page:   ${running.sparqlUrl} (in a browser)\n` +

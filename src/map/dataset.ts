@@ -31,7 +31,10 @@ export function mapDataset(d: DatasetRecord, iris: Iris, out: Emitter): void {
   out.add(s, SCHEMA('license'), namedNode(d.licence), ['licence']);
   out.add(s, SCHEMA('publisher'), iris.publisher, ['publisher']);
   out.add(s, SCHEMA('hasPart'), iris.keywordSet, ['keywordSet']);
-  out.node(iris.publisher, [SCHEMA('Organization')], ['publisher'], fieldNames([[SCHEMA('name'), ['publisher', 'name']], [SCHEMA('url'), ['publisher', 'url']]]));
+  out.node(iris.publisher, [SCHEMA('Organization')], ['publisher'], fieldNames([
+    [SCHEMA('name'), ['publisher', 'name']],
+    [SCHEMA('url'), ['publisher', 'url']],
+  ]));
   out.add(iris.publisher, SCHEMA('name'), literal(d.publisher.name, 'nl'), ['publisher', 'name']);
   if (d.publisher.url !== undefined) out.add(iris.publisher, SCHEMA('url'), namedNode(d.publisher.url), ['publisher', 'url']);
 

@@ -40,7 +40,10 @@ export class Emitter {
   readonly quads: Quad[] = [];
   readonly origins: Origin[] = [];
 
-  /** Introduces a resource with its types; `field` is where in the record it is described, `fields` which field gives each of its properties. */
+  /**
+   * Introduces a resource with its types; `field` is where in the record it is described, `fields` which field
+   * gives each of its properties.
+   */
   node(subject: NamedNode, types: NamedNode[], field: FieldPath, fields?: FieldNames): void {
     this.origins.push({ subject: subject.value, field, ...(fields ? { fields } : {}) });
     for (const t of types) this.quads.push(quad(subject, RDF('type'), t));

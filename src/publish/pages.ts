@@ -40,7 +40,7 @@ export interface PageWorkerReply {
   orders: number[];
 }
 
-/** Writes every site file in this thread; returns the file names in order. `onFiles` counts files as they are written. */
+/** Writes every site file in this thread; returns the file names in order. `onFiles` counts the files written. */
 export async function writeSiteHere(input: SiteInput, dir: string, onFiles?: (n: number) => void): Promise<string[]> {
   const files = new DirectoryWriter(dir);
   const names: string[] = [];
@@ -52,7 +52,7 @@ export async function writeSiteHere(input: SiteInput, dir: string, onFiles?: (n:
   return names;
 }
 
-/** A page thread's message while it works: files written since its last one (the final message is a PageWorkerReply). */
+/** A page thread's message while it works: files written since its last one (its final one is a PageWorkerReply). */
 export interface PageWorkerProgress {
   written: number;
 }

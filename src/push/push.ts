@@ -82,7 +82,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const outOfSync = new Map<string, { reason: string; kind: FailureKind }>();
   const state = (): PushState => ({ format: 'projectgraph-push/1', graphStore: redactUrl(gsp.url), sparql: redactUrl(sparql.url), graphs: known });
   const report = (extra: Partial<PushReport> = {}): PushReport => {
-    const failure = [...outOfSync.values()].sort((a, b) => FAILURE_ORDER.indexOf(a.kind) - FAILURE_ORDER.indexOf(b.kind))[0];
+    const rank = (o: { kind: FailureKind }) => FAILURE_ORDER.indexOf(o.kind);
+    const failure = [...outOfSync.values()].sort((a, b) => rank(a) - rank(b))[0];
     return {
       graphStore: redactUrl(gsp.url),
       sparql: redactUrl(sparql.url),
@@ -107,7 +108,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
       counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
     } catch (e) {
       const kind = failureKind(e);
-      for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, { reason: `not sent: the store could not be asked what it holds (${describeFailure(e)})`, kind });
+      const reason = `not sent: the store could not be asked what it holds (${describeFailure(e)})`;
+      for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, { reason, kind });
       return report({ planned: { put: Object.keys(manifest.graphs).length, delete: 0 } });
     }
     for (const g of counts.keys()) if (!(g in manifest.graphs) && !(g in known)) known[g] = null;
@@ -142,7 +144,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
           deleted.push(op.graph);
         }
       } catch (e) {
-        const failure = { reason: e instanceof GraphStoreError ? e.message : `${op.method} failed: ${describeFailure(e)}`, kind: failureKind(e) };
+        const reason = e instanceof GraphStoreError ? e.message : `${op.method} failed: ${describeFailure(e)}`;
+        const failure = { reason, kind: failureKind(e) };
         outOfSync.set(op.graph, failure);
         // A store that is gone, or that refuses our account, will refuse the rest too: stop sending.
         if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = failure;
@@ -173,7 +176,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       const entry = manifest.graphs[g]!;
       const found = sentCounts.get(g) ?? 0;
       if (found === entry.triples) known[g] = entry.hash;
-      else outOfSync.set(g, { reason: `the store holds ${found} triples in this graph, the build ${entry.triples}`, kind: 'differs' });
+      else outOfSync.set(g, differs(`the store holds ${found} triples in this graph, the build ${entry.triples}`));
     }
     const expected = { graphs: Object.keys(manifest.graphs).length, triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0) };
     const totals = await countTotals(http, sparql.url, manifest.graphPrefix);
@@ -183,34 +186,42 @@ export async function push(options: PushOptions): Promise<PushReport> {
         const found = counts.get(g) ?? 0;
         if (found === entry.triples) continue;
         known[g] = null;
-        if (!outOfSync.has(g)) outOfSync.set(g, { reason: `the store holds ${found} triples in this graph, the build ${entry.triples}`, kind: 'differs' });
+        const reason = `the store holds ${found} triples in this graph, the build ${entry.triples}`;
+        if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
       for (const [g, n] of counts) {
         if (g in manifest.graphs) continue;
         known[g] = null;
-        if (!outOfSync.has(g)) outOfSync.set(g, { reason: `the store still holds this graph (${n} triples), which the build no longer has`, kind: 'differs' });
+        const reason = `the store still holds this graph (${n} triples), which the build no longer has`;
+        if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
     }
     verified = totals;
   } catch (e) {
     const kind = failureKind(e);
+    const unverified = `sent, but not verified: the store could not be asked (${describeFailure(e)})`;
     for (const g of sent) {
       known[g] = null;
-      if (!outOfSync.has(g)) outOfSync.set(g, { reason: `sent, but not verified: the store could not be asked (${describeFailure(e)})`, kind });
+      if (!outOfSync.has(g)) outOfSync.set(g, { reason: unverified, kind });
     }
   }
 
   const final = state();
   if (outOfSync.size === 0) Object.assign(final, { sequence: manifest.sequence, state: manifest.state });
   await writePushState(stateFile, final);
-  return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, planned: { put: puts.length, delete: deletes.length }, ...(verified ? { verified } : {}) });
+  const planned = { put: puts.length, delete: deletes.length };
+  return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, planned, ...(verified ? { verified } : {}) });
 }
 
 /** The failure that decides the advice when graphs fail for several reasons: the one to fix first. */
 const FAILURE_ORDER: FailureKind[] = ['credentials', 'forbidden', 'unreachable', 'timeout', 'refused', 'differs'];
 
 /** Network errors of fetch (undici) that mean the store could not be reached at all. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET',
+]);
+
+const differs = (reason: string) => ({ reason, kind: 'differs' as const });
 const TIMED_OUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** What kind of failure an error of a request to the store is (FailureKind). */

@@ -66,8 +66,10 @@ async function select(http: HttpClient, endpoint: URL, query: string): Promise<R
   });
   const text = await res.text();
   if (!res.ok) {
-    const why = res.status === 401 ? 'refused the credentials' : res.status === 403 ? 'refused the account' : `answered HTTP ${res.status}`;
-    throw new GraphStoreError(`the SPARQL endpoint ${why} to a count query (${text.replace(/\s+/g, ' ').slice(0, 200)})`, res.status);
+    const refused = res.status === 401 ? 'refused the credentials' : res.status === 403 ? 'refused the account' : undefined;
+    const why = refused ?? `answered HTTP ${res.status}`;
+    const detail = text.replace(/\s+/g, ' ').slice(0, 200);
+    throw new GraphStoreError(`the SPARQL endpoint ${why} to a count query (${detail})`, res.status);
   }
   try {
     return (JSON.parse(text) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;

@@ -35,7 +35,7 @@ export interface EncodedBatch {
 }
 
 export function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]>;
-/** The plain-data form of an rdf-validate-shacl result; `shapes` is the shapes graph it was validated with (an n3 Store). */
+/** The plain-data form of an rdf-validate-shacl result; `shapes` is the shapes graph it was validated with. */
 export function plainResult(r: {
   focusNode: { termType: string; value: string } | null;
   path: { termType: string; value: string } | null;

@@ -42,7 +42,8 @@ export async function loadShapes(shapesDir: string, baseIri: string): Promise<Sh
     else shapes.addQuads(quads);
   }
   const reportPath = new URL('shapes#reportPath', baseIri).href;
-  const reportPaths = new Map(shapes.getQuads(null, reportPath, null, null).map((q) => [q.subject.value, q.object.value]));
+  const annotations = shapes.getQuads(null, reportPath, null, null);
+  const reportPaths = new Map(annotations.map((q) => [q.subject.value, q.object.value]));
   return { shapes, axioms, reportPaths };
 }
 
@@ -87,7 +88,9 @@ export async function validateRecords(
   let done = 0;
   const progress = (statements: number) => options.onProgress?.((done += statements), total);
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
-  const results = workers === 0 ? await validateHere(batches, prepared, progress) : await validateInWorkers(batches, bundle, workers, progress);
+  const results = workers === 0
+    ? await validateHere(batches, prepared, progress)
+    : await validateInWorkers(batches, bundle, workers, progress);
   return locateAll(results, mapped, bundle);
 }
 
@@ -254,7 +257,11 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
   if (chunk.length > 0) yield cut();
 }
 
-async function validateHere(batches: Iterable<Cut>, prepared: PreparedShapes, progress: (statements: number) => void): Promise<PlainResult[]> {
+async function validateHere(
+  batches: Iterable<Cut>,
+  prepared: PreparedShapes,
+  progress: (statements: number) => void,
+): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
   for (const b of batches) {
     results.push(...(await validateBatch(prepared, b.batch)));
@@ -381,13 +388,14 @@ function originIndex(mapped: MappedRecord[], results: PlainResult[]): OriginInde
  */
 function locateResult(r: PlainResult, index: OriginIndex, reportPaths: Map<string, string>): Problem {
   const focus = r.focusNode?.value ?? '';
-  const predicate = r.path?.termType === 'NamedNode' ? r.path.value : r.sourceShape ? reportPaths.get(r.sourceShape) : undefined;
+  const predicate =
+    r.path?.termType === 'NamedNode' ? r.path.value : r.sourceShape ? reportPaths.get(r.sourceShape) : undefined;
   const node = index.bySubject.get(focus);
   const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
   const declared = predicate !== undefined ? node?.fields?.[predicate] : undefined;
   const source = exact?.source ?? node?.source;
   let field = exact?.field ?? declared ?? node?.field;
-  // A statement that no field gives (a fault of the mapping, not of the record) is reported on what identifies the record.
+  // A statement no field gives (a fault of the mapping, not of the record) is reported on what identifies the record.
   if (field?.length === 0) field = node?.fields?.[SELF] ?? field;
   const message = r.message.join('; ') || plainMessage(r.sourceConstraintComponent);
   const fieldText = field !== undefined && field.length > 0 ? formatField(field) : 'id';
