@@ -41,7 +41,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run "projectgraph <command> --help" for a command's options.
-Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault.
+Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 store unreachable (try again later).
 `;
 }
 
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(parseArgsMessage(e as NodeJS.ErrnoException, name));
     }
     return await command.run(parsed.values, parsed.positionals);
   } catch (e) {
@@ -76,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (e instanceof DataError) {
       process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-      process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
+      const found = `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`;
+      process.stderr.write(`projectgraph: ${found}${command?.publishes ? '; nothing was published' : ''}\n`);
       return EXIT.invalid;
     }
     if (e instanceof OutputError) {
@@ -97,6 +98,19 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`projectgraph: unexpected failure: ${shown}${state}\n`);
     return EXIT.fault;
   }
+}
+
+/** node:util parseArgs' errors in the words of this command line (its own speak of "positional arguments"). */
+function parseArgsMessage(e: NodeJS.ErrnoException, command: string): string {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const got = `got "${quoted}" (directories are given with their option)`;
+    return `"projectgraph ${command}" takes no file or directory names, ${got}`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && / argument missing$/.test(e.message)) {
+    return `${quoted.replace(/ <value>$/, '')} needs a value`;
+  }
+  return e.message;
 }
 
 function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {

@@ -25,6 +25,7 @@ import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
+import { noProgress, type Progress } from './progress.ts';
 
 /** The shapes that ship with projectgraph. */
 export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.meta.url));
@@ -32,8 +33,10 @@ export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.met
 export interface PipelineOptions {
   dataDir: string;
   shapesDir?: string;
-  /** Called at the start of each stage; the CLI shows it once a build runs longer than a second. */
+  /** Called at the start of each stage (the bench times them). */
   onStage?: (stage: string) => void;
+  /** Counts of the long stages (records read, statements validated, bytes and files written); the CLI prints them. */
+  progress?: Progress;
   /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
   sourceDateEpoch?: string;
   /** Worker threads that write the pages; 0 or 1 writes them in this thread. Default: pageWorkerCount (none below 2,000 records). */
@@ -49,15 +52,34 @@ export interface Checked {
 /** Ingest, map and validate; throws a DataError with every located problem when the data is invalid. */
 export async function check(options: PipelineOptions): Promise<Checked> {
   const stage = options.onStage ?? (() => {});
+  const progress = options.progress ?? noProgress;
   stage('ingest');
-  const records = await readRecords(options.dataDir);
+  const reading = progress.stage('reading records', { unit: 'files' });
+  const records = await readRecords(options.dataDir, (done, total) => {
+    reading.total(total);
+    reading.set(done);
+  });
+  reading.end();
   stage('map');
   const base = records.dataset.data.baseIri;
   const dataDir = path.resolve(options.dataDir);
-  const mapped = [...mapRecords(records)].map((m) => withProvenance(m, path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/'), base));
+  const mapping = progress.stage('mapping to RDF', { unit: 'records', total: records.records.length + 1 });
+  const mapped: MappedRecord[] = [];
+  for (const m of mapRecords(records)) {
+    mapped.push(withProvenance(m, path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/'), base));
+    mapping.add();
+  }
+  mapping.end();
   stage('validate');
   const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
-  const { violations, warnings } = await validateRecords(mapped, shapes);
+  const validating = progress.stage('checking the shapes (SHACL)', { unit: 'statements' });
+  const { violations, warnings } = await validateRecords(mapped, shapes, {
+    onProgress: (done, total) => {
+      validating.total(total);
+      validating.set(done);
+    },
+  });
+  validating.end();
   if (violations.length > 0) throw new DataError(violations);
   return { records, mapped, warnings };
 }
@@ -101,6 +123,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
 
 async function buildInto(output: OutputDir, options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
+  const progress = options.progress ?? noProgress;
   const dataBefore = await snapshotData(options.dataDir);
   let checked: Checked | undefined = await check(options);
   const { warnings } = checked;
@@ -138,7 +161,10 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
     const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
       stage(format.file);
-      const written = await writePieces(path.join(out.dir, format.file), pieces);
+      const writing = progress.stage(`writing ${format.file}`, { bytes: true });
+      const seen = counted(pieces, (piece) => writing.add(Buffer.byteLength(piece)));
+      const written = await writePieces(path.join(out.dir, format.file), seen);
+      writing.end();
       files.push(format.file);
       return { ...format, ...written };
     };
@@ -200,17 +226,39 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = workers > 1 ? workers : 1;
     let pages: string[];
+    const writingPages = progress.stage('writing pages', { unit: 'files' });
+    const onFiles = (n: number) => writingPages.add(n);
     if (workers > 1) {
       // The threads read the graph back from dataset.nt (the same quads, in the same order).
       quads = undefined;
-      pages = await writeSiteInWorkers(site, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers);
+      pages = await writeSiteInWorkers(site, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles);
     } else {
-      pages = await writeSiteHere({ ...site, quads: [...quads, ...shownAfter] }, out.dir);
+      pages = await writeSiteHere({ ...site, quads: [...quads, ...shownAfter] }, out.dir, onFiles);
     }
+    writingPages.end();
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);
     await assertDataUnchanged(options.dataDir, dataBefore);
   }
   const { version, warnings: leftovers } = await output.publish();
   return { records: recordCount, triples, files, warnings, pageThreads, version, leftovers };
+}
+
+/** The same pieces, each shown to `see` on its way through (for counting bytes written); sync ones stay sync. */
+type Pieces = Iterable<string> | AsyncIterable<string>;
+function counted(pieces: Pieces, see: (piece: string) => void): Pieces {
+  if (Symbol.iterator in pieces) {
+    return (function* () {
+      for (const piece of pieces) {
+        see(piece);
+        yield piece;
+      }
+    })();
+  }
+  return (async function* () {
+    for await (const piece of pieces) {
+      see(piece);
+      yield piece;
+    }
+  })();
 }

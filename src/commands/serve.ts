@@ -1,5 +1,5 @@
 // `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../serve/server.ts';
 import { StoreLoadError } from '../serve/worker-pool.ts';
@@ -7,6 +7,7 @@ import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
 import { repairOutput } from '../publish/output-dir.ts';
 import { EXIT, type Command } from './command.ts';
+import { progressOn, type StageProgress } from '../progress.ts';
 
 function positiveNumber(value: unknown, name: string, integer = false): number {
   const n = Number(value);
@@ -50,6 +51,19 @@ export const serveCommand: Command = {
     }
     const dataFile = path.join(String(v.out), 'dataset.nt');
     if (v.store === undefined && !existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
+    const workers = positiveNumber(v.workers, 'workers', true);
+    const started = performance.now();
+    // Said before the load, which takes a while on a large build: what is loaded, how large, into how many copies.
+    let loading: StageProgress | undefined;
+    if (v.store === undefined) {
+      const bytes = statSync(dataFile).size;
+      const into = `${workers} query worker${workers === 1 ? '' : 's'}`;
+      process.stdout.write(`loading ${dataFile} (${megabytes(bytes)}) into ${into} …\n`);
+      loading = progressOn().stage(`loading ${path.basename(dataFile)}`, { bytes: true, total: bytes });
+    } else {
+      process.stdout.write(`connecting to the store at ${String(v.store)} …\n`);
+    }
+    let furthest = 0;
     let running;
     try {
       running = await startServer({
@@ -58,11 +72,13 @@ export const serveCommand: Command = {
         port,
         timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
         maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
-        workers: positiveNumber(v.workers, 'workers', true),
+        workers,
         maxQueryBytes: positiveNumber(v['max-query-bytes'], 'max-query-bytes', true),
         ...(v['worker-memory'] !== undefined ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) } : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
+        onLoading: (bytes) => loading?.set((furthest = Math.max(furthest, bytes))),
       });
+      loading?.end();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
@@ -70,8 +86,10 @@ export const serveCommand: Command = {
       if (e instanceof StoreLoadError) throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
       throw e;
     }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const triples = running.info.size.toLocaleString('en-GB');
     process.stdout.write(
-      `projectgraph serving ${String(v.out)} (${running.info.size} triples)\n` +
+      `ready at ${running.url}: serving ${String(v.out)} (${triples} triples, loaded in ${seconds} s)\n` +
         `  home:         ${running.url}\n` +
         `  SPARQL:       ${running.sparqlUrl}\n` +
         `  query page:   ${running.sparqlUrl} (in a browser)\n` +
@@ -89,3 +107,7 @@ export const serveCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

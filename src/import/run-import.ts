@@ -15,6 +15,11 @@ export interface ImportOptions {
   force?: boolean;
   /** Extra label sets merged onto the Netwerk Wiki one. */
   configFiles?: string[];
+  /**
+   * Told after each page is read: pages so far, and how many there are when that is known (every input is one page;
+   * a Special:Export file holds an unknown number): progress of long imports.
+   */
+  onPage?: (pages: number, total: number | undefined) => void;
 }
 
 export interface ImportResult {
@@ -31,11 +36,14 @@ export async function importPages(options: ImportOptions): Promise<ImportResult>
   const config = await loadConfig(options.configFiles ?? []);
   const drafts: ProjectDraft[] = [];
   let pagesRead = 0;
-  for (const file of await expandInputs(options.inputs, findings)) {
+  const files = await expandInputs(options.inputs, findings);
+  const total = files.some((f) => f.toLowerCase().endsWith('.xml')) ? undefined : files.length;
+  for (const file of files) {
     await readPageFile(file, config, findings, (page) => {
       pagesRead++;
       const draft = pageToDraft(page, config, findings);
       if (draft) drafts.push(draft);
+      options.onPage?.(pagesRead, total);
     });
   }
 

@@ -32,7 +32,8 @@ export interface Records {
 }
 
 /** Reads and checks everything under `dataDir`; throws one DataError listing every problem found. */
-export async function readRecords(dataDir: string): Promise<Records> {
+/** `onFile` is told after each record file is read: how many of how many (progress of long builds). */
+export async function readRecords(dataDir: string, onFile?: (done: number, total: number) => void): Promise<Records> {
   const problems: Problem[] = [];
   const display = (abs: string) => displayPath(abs);
 
@@ -89,6 +90,7 @@ export async function readRecords(dataDir: string): Promise<Records> {
     } catch (e) {
       collect(e, problems, display(file));
     }
+    onFile?.(index + 1, files.length);
   }
   if (!dataset || problems.length > 0) throw new DataError(problems);
 

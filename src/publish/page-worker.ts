@@ -5,7 +5,7 @@ import { DataFactory, Parser, StreamParser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { DirectoryWriter } from './output-dir.ts';
 import { siteFiles, writeConcurrently } from './site.ts';
-import type { PageWorkerJob, PageWorkerReply } from './pages.ts';
+import { PAGE_PROGRESS_EVERY, type PageWorkerJob, type PageWorkerProgress, type PageWorkerReply } from './pages.ts';
 
 const port = parentPort;
 if (!port) throw new Error('page-worker.ts runs only as a worker thread');
@@ -17,11 +17,17 @@ for (const q of new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(j
 const files = new DirectoryWriter(job.dir);
 const reply: PageWorkerReply = { names: [], orders: [] };
 const { dir: _dir, graphFile: _graphFile, extra: _extra, share, ...site } = job;
-await writeConcurrently(siteFiles({ ...site, quads }, share), (file) => {
+let unreported = 0;
+await writeConcurrently(siteFiles({ ...site, quads }, share), async (file) => {
   reply.names.push(file.name);
   reply.orders.push(file.order);
-  return files.write(file.name, file.content);
+  await files.write(file.name, file.content);
+  if (++unreported >= PAGE_PROGRESS_EVERY) {
+    port.postMessage({ written: unreported } satisfies PageWorkerProgress);
+    unreported = 0;
+  }
 });
+port.postMessage({ written: unreported } satisfies PageWorkerProgress);
 port.postMessage(reply);
 
 /**

@@ -40,16 +40,25 @@ export interface PageWorkerReply {
   orders: number[];
 }
 
-/** Writes every site file in this thread; returns the file names in order. */
-export async function writeSiteHere(input: SiteInput, dir: string): Promise<string[]> {
+/** Writes every site file in this thread; returns the file names in order. `onFiles` counts the files written. */
+export async function writeSiteHere(input: SiteInput, dir: string, onFiles?: (n: number) => void): Promise<string[]> {
   const files = new DirectoryWriter(dir);
   const names: string[] = [];
-  await writeConcurrently(siteFiles(input), (file) => {
+  await writeConcurrently(siteFiles(input), async (file) => {
     names.push(file.name);
-    return files.write(file.name, file.content);
+    await files.write(file.name, file.content);
+    onFiles?.(1);
   });
   return names;
 }
+
+/** A page thread's message while it works: files written since its last one (its final one is a PageWorkerReply). */
+export interface PageWorkerProgress {
+  written: number;
+}
+
+/** How many files a page thread writes between two progress messages. */
+export const PAGE_PROGRESS_EVERY = 500;
 
 const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
 
@@ -57,7 +66,14 @@ const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
  * Writes every site file with `parts` worker threads; the site shows the quads of `graphFile` followed by `extra`.
  * Returns the file names in the order writeSiteHere gives them.
  */
-export async function writeSiteInWorkers(job: SiteJob, dir: string, graphFile: string, extra: Quad[], parts: number): Promise<string[]> {
+export async function writeSiteInWorkers(
+  job: SiteJob,
+  dir: string,
+  graphFile: string,
+  extra: Quad[],
+  parts: number,
+  onFiles?: (n: number) => void,
+): Promise<string[]> {
   const extraText = new Writer({ format: 'N-Triples' }).quadsToString(extra);
   collectGarbage();
   // A worker's heap limit is not the process's; each gets the limit this thread has (the bench raises it for 100,000 records).
@@ -68,7 +84,7 @@ export async function writeSiteInWorkers(job: SiteJob, dir: string, graphFile: s
   });
   let replies: PageWorkerReply[];
   try {
-    replies = await Promise.all(workers.map(replyOf));
+    replies = await Promise.all(workers.map((w) => replyOf(w, onFiles)));
   } catch (e) {
     // The others are stopped before the build removes its staging directory, so none writes into it afterwards.
     await Promise.all(workers.map((w) => w.terminate()));
@@ -80,10 +96,13 @@ export async function writeSiteInWorkers(job: SiteJob, dir: string, graphFile: s
   return all.map((f) => f.name);
 }
 
-function replyOf(worker: Worker): Promise<PageWorkerReply> {
+function replyOf(worker: Worker, onFiles?: (n: number) => void): Promise<PageWorkerReply> {
   return new Promise((resolve, reject) => {
     let reply: PageWorkerReply | undefined;
-    worker.once('message', (m: PageWorkerReply) => (reply = m));
+    worker.on('message', (m: PageWorkerReply | PageWorkerProgress) => {
+      if ('written' in m) onFiles?.(m.written);
+      else reply = m;
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`a page worker stopped (exit code ${code}) before it finished`))));
   });

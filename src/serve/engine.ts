@@ -38,14 +38,18 @@ const refuseFetch = async (input: unknown): Promise<never> => {
 };
 
 /** Reads N-Triples, N-Quads, Turtle or TriG (by file extension) into an indexed in-memory store. */
-export async function loadStore(file: string): Promise<RdfStore> {
+/** Loads an RDF file into a store; `onBytes` is told how many bytes of the file have been read so far. */
+export async function loadStore(file: string, onBytes?: (bytes: number) => void): Promise<RdfStore> {
   const store = RdfStore.createDefault();
   const format = /\.(nq|trig)$/i.test(file)
     ? file.toLowerCase().endsWith('.nq') ? 'application/n-quads' : 'application/trig'
     : file.toLowerCase().endsWith('.nt') ? 'application/n-triples' : 'text/turtle';
   await new Promise<void>((resolve, reject) => {
     const parser = new StreamParser({ format });
-    createReadStream(file).on('error', reject).pipe(parser);
+    let bytes = 0;
+    const input = createReadStream(file).on('error', reject);
+    if (onBytes) input.on('data', (chunk) => onBytes((bytes += chunk.length)));
+    input.pipe(parser);
     parser.on('data', (q: RDF.Quad) => store.addQuad(q));
     parser.on('error', reject);
     parser.on('end', () => resolve());

@@ -16,6 +16,7 @@ export type PoolRequest = Omit<QueryRequest, 'query' | 'mediaType'> & { query: s
 export type WorkerRequest = { id: number; request: PoolRequest };
 
 export type WorkerReply =
+  | { kind: 'loading'; bytes: number }
   | { kind: 'ready'; namedGraphs: string[]; size: number; datasetIris: string[] }
   | { kind: 'failed-to-load'; message: string }
   | { kind: 'result'; id: number; body: Uint8Array; etag: string; mediaType: string; truncated: boolean; rows: number }
@@ -27,7 +28,14 @@ if (!port) throw new Error('query-worker.ts runs only as a worker thread');
 const { dataFile } = workerData as WorkerInit;
 
 try {
-  const store = await loadStore(dataFile);
+  // Bytes read so far, at most twice a second: `serve` shows the load's progress.
+  let told = -Infinity;
+  const store = await loadStore(dataFile, (bytes) => {
+    const now = performance.now();
+    if (now - told < 500) return;
+    told = now;
+    port.postMessage({ kind: 'loading', bytes } satisfies WorkerReply);
+  });
   const engine = createEngine(store);
   // The dataset's own IRI tells the server which base its resources are minted under.
   const datasetIris = [...store.readQuads(null, RDF('type'), SCHEMA('Dataset'), null)].map((q) => q.subject.value);

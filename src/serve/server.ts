@@ -68,6 +68,8 @@ export interface ServeOptions {
   cacheBytes?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
+  /** Told while the query workers load the data file: bytes read so far (by the furthest worker). */
+  onLoading?: (bytes: number) => void;
   /** serve --store: queries go to this SPARQL endpoint of an external store instead of an in-memory copy (remote-store.ts). */
   store?: string;
 }
@@ -131,6 +133,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       timeoutMs: timeoutSeconds * 1000,
       ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
       memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
+      ...(options.onLoading ? { onLoading: options.onLoading } : {}),
     }));
     baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
     jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;

@@ -63,6 +63,8 @@ export interface PoolOptions {
   queueWaitMs?: number;
   /** Heap limit of each worker (old generation), in MB. */
   memoryMb?: number;
+  /** Told while a worker loads the store: bytes of the data file it has read. */
+  onLoading?: (bytes: number) => void;
 }
 
 interface Slot {
@@ -160,7 +162,8 @@ export class QueryPool {
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'ready') {
+        if (reply.kind === 'loading') this.options.onLoading?.(reply.bytes);
+        else if (reply.kind === 'ready') {
           slot.ready = true;
           resolve({ namedGraphs: new Set(reply.namedGraphs), size: reply.size, datasetIris: reply.datasetIris });
           this.next(slot);
@@ -192,7 +195,7 @@ export class QueryPool {
     slot.worker.postMessage({ id, request: job.request } satisfies WorkerRequest);
   }
 
-  private finish(slot: Slot, reply: Exclude<WorkerReply, { kind: 'ready' | 'failed-to-load' }>): void {
+  private finish(slot: Slot, reply: Exclude<WorkerReply, { kind: 'loading' | 'ready' | 'failed-to-load' }>): void {
     const run = this.running.get(slot);
     if (!run || run.id !== reply.id) return;
     clearTimeout(run.timer);

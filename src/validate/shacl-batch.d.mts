@@ -12,6 +12,8 @@ export interface PlainResult {
   message: string[];
   severity: string | null;
   sourceConstraintComponent: string | null;
+  /** The shape that gave the result, when it is a named one. */
+  sourceShape: string | null;
 }
 
 export interface PreparedShapes {
@@ -33,7 +35,7 @@ export interface EncodedBatch {
 }
 
 export function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]>;
-/** The plain-data form of an rdf-validate-shacl result. */
+/** The plain-data form of an rdf-validate-shacl result; `shapes` is the shapes graph it was validated with. */
 export function plainResult(r: {
   focusNode: { termType: string; value: string } | null;
   path: { termType: string; value: string } | null;
@@ -41,7 +43,8 @@ export function plainResult(r: {
   message: { value: string }[];
   severity: { value: string } | null;
   sourceConstraintComponent: { value: string } | null;
-}): PlainResult;
+  sourceShape: { termType: string; value: string } | null;
+}, shapes: { getObjects(s: unknown, p: unknown, g: unknown): { value: string }[] }): PlainResult;
 
 /** rdf-validate-shacl's own environment, making n3 Stores for the shapes graph (pass as its `factory` option). */
 export const validatorEnvironment: object;

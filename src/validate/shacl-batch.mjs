@@ -117,19 +117,28 @@ export async function validateBatch(prepared, { terms, lengths, statements, focu
   const results = [];
   for (const r of report.results) {
     if (!mine.has(r.focusNode?.value ?? '')) continue;
-    results.push(plainResult(r));
+    results.push(plainResult(r, shapes));
   }
   return results;
 }
 
-/** A validation result as plain data, so it can cross from a worker thread; the main thread uses the same shape. */
-export function plainResult(r) {
+const SH_MESSAGE = DataFactory.namedNode(`${SH}message`);
+
+/**
+ * A validation result as plain data, so it can cross from a worker thread; the main thread uses the same shape.
+ * The shape's own sh:message comes first: the validator puts the built-in text of some components (sh:uniqueLang:
+ * 'Language "nl" has been used by 2 values') before it, and editors read the shape's words.
+ */
+export function plainResult(r, shapes) {
+  const own = r.sourceShape ? shapes.getObjects(r.sourceShape, SH_MESSAGE, null).map((m) => m.value) : [];
   return {
     focusNode: term(r.focusNode),
     path: term(r.path),
     value: term(r.value),
-    message: r.message.map((m) => m.value),
+    message: own.length > 0 ? own : r.message.map((m) => m.value),
     severity: r.severity?.value ?? null,
     sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
+    // Only named shapes: blank-node labels differ between the threads that parse the shapes.
+    sourceShape: r.sourceShape?.termType === 'NamedNode' ? r.sourceShape.value : null,
   };
 }

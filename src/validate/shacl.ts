@@ -6,9 +6,10 @@ import { Worker } from 'node:worker_threads';
 import { Parser, Store, Writer, termToId, type Term as N3Term } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Term } from '@rdfjs/types';
-import type { Problem, SourceLocation } from '../errors.ts';
-import { formatField } from '../ingest/read-yaml.ts';
+import type { Problem } from '../errors.ts';
+import { formatField, type FieldPath, type YamlSource } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
+import { SELF } from '../map/emit.ts';
 import { RDF, SH } from '../vocab.ts';
 import { plainResult, prepareShapes, validateBatch, validatorEnvironment, type EncodedBatch, type PlainResult, type PreparedShapes } from './shacl-batch.mjs';
 
@@ -22,6 +23,11 @@ const CLASS_AXIOMS = 'classes.ttl';
 export interface ShapesBundle {
   shapes: Store;
   axioms: Quad[];
+  /**
+   * For node shapes whose results carry no sh:path (an sh:or over the focus node), the property a result is
+   * about, from their `pgs:reportPath` annotation: the report then names that property's record field.
+   */
+  reportPaths: Map<string, string>;
 }
 
 /** Loads shapes/*.ttl, resolving their relative IRIs against the dataset's base IRI. */
@@ -35,7 +41,10 @@ export async function loadShapes(shapesDir: string, baseIri: string): Promise<Sh
     if (f === CLASS_AXIOMS) axioms.push(...quads);
     else shapes.addQuads(quads);
   }
-  return { shapes, axioms };
+  const reportPath = new URL('shapes#reportPath', baseIri).href;
+  const annotations = shapes.getQuads(null, reportPath, null, null);
+  const reportPaths = new Map(annotations.map((q) => [q.subject.value, q.object.value]));
+  return { shapes, axioms, reportPaths };
 }
 
 export interface ValidationOutcome {
@@ -48,6 +57,8 @@ export interface ValidateOptions {
   batchRecords?: number;
   /** Worker threads; 0 validates the batches on this thread. Default: one per core, none for small inputs. */
   workers?: number;
+  /** Told after each batch: statements validated so far, and of how many (progress of long builds). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Below this many quads, starting worker threads costs more than it saves. */
@@ -74,9 +85,13 @@ export async function validateRecords(
   if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
   const total = mapped.reduce((n, m) => n + m.quads.length, 0);
   const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+  let done = 0;
+  const progress = (statements: number) => options.onProgress?.((done += statements), total);
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
-  const results = workers === 0 ? await validateHere(batches, prepared) : await validateInWorkers(batches, bundle, workers);
-  return locateAll(results, mapped);
+  const results = workers === 0
+    ? await validateHere(batches, prepared, progress)
+    : await validateInWorkers(batches, bundle, workers, progress);
+  return locateAll(results, mapped, bundle);
 }
 
 /**
@@ -90,7 +105,7 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
   data.addQuads(bundle.axioms);
   const validator = new SHACLValidator(bundle.shapes, { factory: validatorEnvironment });
   const report = await validator.validate(data);
-  return locateAll(report.results.map(plainResult), mapped);
+  return locateAll(report.results.map((r) => plainResult(r, bundle.shapes)), mapped, bundle);
 }
 
 /** n3's typings take only its own Term class; termToId handles any RDF/JS term (n3 terms simply return their id). */
@@ -141,7 +156,13 @@ class BatchEncoder {
   }
 }
 
-function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBatch> {
+/** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
+interface Cut {
+  batch: EncodedBatch;
+  statements: number;
+}
+
+function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -170,10 +191,12 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   for (let from = 0; from < mapped.length; from += size) {
     const to = Math.min(mapped.length, from + size);
     const pointedAt = new Set<string>();
-    yield build((batch) => {
+    let owned = 0;
+    const batch = build((batch) => {
       for (let i = from; i < to; i++) {
         for (const q of mapped[i]!.quads) {
           if (owner.get(q.subject.value) !== i) continue;
+          owned++;
           batch.own(q);
           if (q.object.termType !== 'NamedNode') continue;
           const o = owner.get(q.object.value);
@@ -181,6 +204,7 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
         }
       }
     }, pointedAt);
+    yield { batch, statements: owned };
   }
   // Subjects that several records describe (keywords, places, programmes) get the statements of all those
   // records, each once: every record that mentions a keyword states the same few things about it. They are
@@ -188,10 +212,13 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   // mentioning record) grows with the data, and as one batch it was validated by one worker alone at the end
   // (156,000 statements at 10,000 records; 465,000 before the repeats were dropped).
   const bySubject = new Map<string, Quad[]>();
+  /** Statements about each shared subject with repeats, which the progress counts. */
+  const repeated = new Map<string, number>();
   const seen = new Set<string>();
   for (const m of mapped) {
     for (const q of m.quads) {
       if (owner.get(q.subject.value) !== SHARED) continue;
+      repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
       const key = `${idOf(q.subject)} ${idOf(q.predicate)} ${idOf(q.object)}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -204,10 +231,11 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
   let chunk: string[] = [];
   let inChunk = 0;
-  const cut = () => {
+  const cut = (): Cut => {
     const subjects = new Set(chunk);
     const pointedAt = new Set<string>();
-    return build((batch) => {
+    const statements = chunk.reduce((n, s) => n + (repeated.get(s) ?? 0), 0);
+    const batch = build((batch) => {
       for (const s of chunk) {
         for (const q of bySubject.get(s) ?? []) {
           batch.own(q);
@@ -215,6 +243,7 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
         }
       }
     }, pointedAt);
+    return { batch, statements };
   };
   for (const [subject, quads] of bySubject) {
     chunk.push(subject);
@@ -228,14 +257,26 @@ function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBat
   if (chunk.length > 0) yield cut();
 }
 
-async function validateHere(batches: Iterable<EncodedBatch>, prepared: PreparedShapes): Promise<PlainResult[]> {
+async function validateHere(
+  batches: Iterable<Cut>,
+  prepared: PreparedShapes,
+  progress: (statements: number) => void,
+): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
-  for (const b of batches) results.push(...(await validateBatch(prepared, b)));
+  for (const b of batches) {
+    results.push(...(await validateBatch(prepared, b.batch)));
+    progress(b.statements);
+  }
   return results;
 }
 
 /** Workers take the next batch as soon as they are free; batches are cut only when asked for, so few exist at once. */
-async function validateInWorkers(batches: Iterator<EncodedBatch>, bundle: ShapesBundle, count: number): Promise<PlainResult[]> {
+async function validateInWorkers(
+  batches: Iterator<Cut>,
+  bundle: ShapesBundle,
+  count: number,
+  progress: (statements: number) => void,
+): Promise<PlainResult[]> {
   const workerData = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
   const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
   const perBatch: PlainResult[][] = [];
@@ -252,7 +293,8 @@ async function validateInWorkers(batches: Iterator<EncodedBatch>, bundle: Shapes
             return;
           }
           const index = taken++;
-          perBatch[index] = await ask(worker, next.value);
+          perBatch[index] = await ask(worker, next.value.batch);
+          progress(next.value.statements);
         }
       }),
     );
@@ -298,20 +340,22 @@ function ask(worker: Worker, batch: EncodedBatch): Promise<PlainResult[]> {
   });
 }
 
-function locateAll(results: PlainResult[], mapped: MappedRecord[]): ValidationOutcome {
+function locateAll(results: PlainResult[], mapped: MappedRecord[], bundle: ShapesBundle): ValidationOutcome {
   const index = originIndex(mapped, results);
   const violations: Problem[] = [];
   const warnings: Problem[] = [];
   for (const r of results) {
-    const problem = locateResult(r, index);
+    const problem = locateResult(r, index, bundle.reportPaths);
     (r.severity === SH('Violation').value ? violations : warnings).push(problem);
   }
   return { violations: sortProblems(violations), warnings: sortProblems(warnings) };
 }
 
 interface Located {
-  location: SourceLocation;
-  field: string;
+  source: YamlSource;
+  field: FieldPath;
+  /** On a subject: the record field behind each of its properties (Origin.fields). */
+  fields?: Readonly<Record<string, FieldPath>>;
 }
 
 interface OriginIndex {
@@ -331,28 +375,70 @@ function originIndex(mapped: MappedRecord[], results: PlainResult[]): OriginInde
       const key = o.predicate === undefined ? o.subject : `${o.subject} ${o.predicate}`;
       const map = o.predicate === undefined ? bySubject : bySubjectPredicate;
       // The first record that states something owns it: shared nodes (keywords, places) point at their first use.
-      if (!map.has(key)) map.set(key, { location: m.source.locate(o.field), field: formatField(o.field) });
+      if (!map.has(key)) map.set(key, { source: m.source, field: o.field, ...(o.fields ? { fields: o.fields } : {}) });
     }
   }
   return { bySubject, bySubjectPredicate };
 }
 
-function locateResult(r: PlainResult, index: OriginIndex): Problem {
+/**
+ * A result in the editor's terms: the record field that gave the statement, or, for a value that is missing,
+ * the field that would give it (declared by the map functions); the value as written in the record; and the
+ * shape's message, with no RDF terms around it.
+ */
+function locateResult(r: PlainResult, index: OriginIndex, reportPaths: Map<string, string>): Problem {
   const focus = r.focusNode?.value ?? '';
-  const predicate = r.path?.termType === 'NamedNode' ? r.path.value : undefined;
-  const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
+  const predicate =
+    r.path?.termType === 'NamedNode' ? r.path.value : r.sourceShape ? reportPaths.get(r.sourceShape) : undefined;
   const node = index.bySubject.get(focus);
-  const at = exact ?? node;
-  const message = r.message.join('; ') || shortName(r.sourceConstraintComponent ?? undefined);
-  const about = predicate !== undefined ? ` [${shortName(predicate)} of <${focus}>]` : ` [<${focus}>]`;
+  const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
+  const declared = predicate !== undefined ? node?.fields?.[predicate] : undefined;
+  const source = exact?.source ?? node?.source;
+  let field = exact?.field ?? declared ?? node?.field;
+  // A statement no field gives (a fault of the mapping, not of the record) is reported on what identifies the record.
+  if (field?.length === 0) field = node?.fields?.[SELF] ?? field;
+  const message = r.message.join('; ') || plainMessage(r.sourceConstraintComponent);
+  const fieldText = field !== undefined && field.length > 0 ? formatField(field) : 'id';
+  const value = r.value ? editorValue(r.value, focus) : undefined;
   return {
     code: 'SHACL_VIOLATION',
-    message: message + about,
-    ...(at ? { location: at.location } : {}),
-    // When the statement is missing, the field is the record's own path plus the property that was expected.
-    field: exact ? exact.field : [node?.field, predicate !== undefined ? shortName(predicate) : undefined].filter(Boolean).join('.') || '(record)',
-    ...(r.value ? { value: r.value.value } : {}),
+    message,
+    ...(source && field ? { location: source.locate(field) } : {}),
+    field: fieldText,
+    ...(value !== undefined ? { value } : {}),
   };
+}
+
+/**
+ * A value as the editor wrote it: the text of a literal; for a resource of this dataset (an organisation, a
+ * status), the last segment of its IRI, which is the id or code in the record; other web addresses as they are.
+ * The focus node itself is no value the editor wrote.
+ */
+function editorValue(value: { termType: string; value: string }, focus: string): string | undefined {
+  if (value.termType === 'Literal') return value.value;
+  if (value.value === focus || value.termType === 'BlankNode') return undefined;
+  const ours = /^(.*\/)(?:project|programme|organisation|def\/project-status)\/([^/#]+)$/.exec(value.value);
+  if (ours && focus.startsWith(ours[1]!)) return ours[2];
+  return value.value;
+}
+
+/** Plain words for results of shapes that carry no sh:message (a --shapes directory of one's own). */
+const COMPONENT_MESSAGES: Record<string, string> = {
+  MinCountConstraintComponent: 'a value is required here',
+  MaxCountConstraintComponent: 'too many values: give at most the allowed number',
+  DatatypeConstraintComponent: 'the value has the wrong form',
+  ClassConstraintComponent: 'the value must name a record of the right kind',
+  NodeKindConstraintComponent: 'the value must be a web address',
+  InConstraintComponent: 'the value is not one of those allowed',
+  LanguageInConstraintComponent: 'the text must be Dutch (nl) or English (en)',
+  UniqueLangConstraintComponent: 'give at most one text per language',
+  PatternConstraintComponent: 'the value does not have the expected form',
+  HasValueConstraintComponent: 'a required value is missing',
+};
+
+function plainMessage(component: string | null): string {
+  const name = shortName(component ?? undefined);
+  return COMPONENT_MESSAGES[name] ?? 'the value does not meet the rules for this field';
 }
 
 function shortName(iri: string | undefined): string {
