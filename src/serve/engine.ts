@@ -5,7 +5,8 @@ import { ArrayIterator } from 'asynciterator';
 import { StreamParser } from 'n3';
 import { RdfStore } from 'rdf-stores';
 import type * as RDF from '@rdfjs/types';
-import { parseQuery, type ParsedQuery } from './query-policy.ts';
+import { parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 
 export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
@@ -73,7 +74,22 @@ export function createEngine(store: EngineStore): Engine {
     match: (s, p, o, g) => store.match(s, p, o, g),
     countQuads: (s, p, o, g) => store.countQuads(s, p, o, g),
   };
-  return { comunica: new QueryEngine(), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+  return { comunica: withoutMetadata(new QueryEngine()), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+}
+
+/**
+ * Comunica's SPARQL JSON writer adds a "metadata" member (its HTTP request count) that the SPARQL 1.1 JSON results
+ * format does not have; its `emitMetadata` option turns that off, but the prebuilt engine fixes it to true.
+ */
+export function withoutMetadata(engine: QueryEngine): QueryEngine {
+  // The actor graph is Comunica's internal wiring, untyped from here; only the one documented option is touched.
+  const init = (engine as unknown as { actorInitQuery: { mediatorQueryResultSerialize: { bus: { actors: unknown[] } } } })
+    .actorInitQuery;
+  const actors = init.mediatorQueryResultSerialize.bus.actors as { name: string; emitMetadata?: boolean }[];
+  const json = actors.find((a) => a.name === 'urn:comunica:default:query-result-serialize/actors#sparql-json');
+  if (!json || json.emitMetadata === undefined) throw new Error("Comunica's SPARQL JSON writer was not found to configure");
+  json.emitMetadata = false;
+  return engine;
 }
 
 /** The part of Comunica's result streams (asynciterator) that the row limit uses. */
@@ -107,6 +123,31 @@ export interface QueryResponse {
 
 /** Runs one query to the end and returns the serialised result. Throws PolicyError for refused queries. */
 export async function executeQuery(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
+  try {
+    return await evaluate(engine, request);
+  } catch (e) {
+    throw clientFault(e) ?? e;
+  }
+}
+
+/**
+ * Errors Comunica throws that the query caused, as refusals (400) with the engine's words; anything else stays a
+ * fault of ours. Comunica raises an invalid regular expression or REGEX/REPLACE flag as a hard error, not as the
+ * expression error SPARQL says it is, and evaluates the algebra recursively (the policy bounds the nesting).
+ */
+function clientFault(e: unknown): PolicyError | undefined {
+  if (e instanceof PolicyError) return undefined;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new PolicyError('the query is too complex to evaluate here: it nests too deeply');
+  }
+  if (e instanceof SyntaxError && /^Invalid regular expression/.test(e.message)) return new PolicyError(`invalid query: ${e.message}`);
+  if (e instanceof Error && /^(Invalid flags|Duplicate flag)/.test(e.message)) {
+    return new PolicyError(`invalid query: REGEX or REPLACE flags: ${e.message}`);
+  }
+  return undefined;
+}
+
+async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
   const parsed =
     typeof request.query === 'string'
       ? parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs })
@@ -139,6 +180,11 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
       const body = await toJsonLd(kept as RDF.Quad[], request.jsonLdContext ?? {});
       return { body, mediaType: request.mediaType, truncated, rows };
     }
+    if (result.resultType === 'quads' && request.mediaType === RDF_XML) {
+      // Comunica has no RDF/XML writer.
+      const body = await toRdfXml(kept as RDF.Quad[], xmlPrefixes(request.jsonLdContext));
+      return { body, mediaType: request.mediaType, truncated, rows };
+    }
     counted = { ...result, execute: async () => new ArrayIterator(kept, { autoStart: false }) } as unknown as typeof result;
   }
   if (result.resultType === 'boolean' && (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')) {
@@ -151,4 +197,13 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
   let body = '';
   for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
   return { body, mediaType: request.mediaType, truncated, rows };
+}
+
+/** The namespaces of the JSON-LD context (its string members that end like a namespace), for RDF/XML's xmlns. */
+export function xmlPrefixes(context: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(context ?? {})) {
+    if (typeof v === 'string' && /^[A-Za-z_][\w.-]*$/.test(k) && !/^xml/i.test(k) && /[/#]$/.test(v)) out[k] = v;
+  }
+  return out;
 }

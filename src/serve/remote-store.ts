@@ -4,7 +4,8 @@ import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { ArrayIterator } from 'asynciterator';
 import { DataFactory, Parser, Writer } from 'n3';
 import type * as RDF from '@rdfjs/types';
-import type { QueryResponse } from './engine.ts';
+import { withoutMetadata, xmlPrefixes, type QueryResponse } from './engine.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { BusyError, QueryFaultError, QueryTimeoutError, StoreLoadError, type StoreInfo } from './worker-pool.ts';
 import type { WorkerRequest } from './query-worker.ts';
@@ -39,7 +40,7 @@ type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: s
 export class RemoteQueryPool {
   private readonly http: HttpClient;
   private readonly endpoint: URL;
-  private readonly comunica = new QueryEngine();
+  private readonly comunica = withoutMetadata(new QueryEngine());
   private readonly bindings = new BindingsFactory(DataFactory as never);
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -203,6 +204,7 @@ export class RemoteQueryPool {
     const kept = truncated ? quads.slice(0, request.maxRows) : quads;
     let body: string;
     if (request.mediaType === 'application/ld+json') body = await toJsonLd(kept, request.jsonLdContext ?? {});
+    else if (request.mediaType === RDF_XML) body = await toRdfXml(kept, xmlPrefixes(request.jsonLdContext));
     else {
       const writer = new Writer({ format: request.mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle' });
       writer.addQuads(kept);

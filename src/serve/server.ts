@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { RESULT_MEDIA_TYPES } from './media-types.ts';
+import { RESULT_MEDIA_ALIASES, RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
 import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
@@ -182,8 +182,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     // Parsed and checked here, before a worker is involved: refusals cost no evaluation at all.
     const parsed = parseQuery(request.query, { baseIri: endpointUrl, knownGraphs: info.namedGraphs });
-    const offers = parsed.form === 'select' || parsed.form === 'ask' ? RESULT_MEDIA_TYPES.bindings : RESULT_MEDIA_TYPES.quads;
-    const chosen = chooseMediaType(req, offers);
+    const kind = parsed.form === 'select' || parsed.form === 'ask' ? 'bindings' : 'quads';
+    const offers = RESULT_MEDIA_TYPES[kind];
+    const chosen = chooseMediaType(req, offers, RESULT_MEDIA_ALIASES[kind]);
     if (!chosen) throw notAcceptable(offers);
     const key = JSON.stringify([request.query, chosen, request.defaultGraphs, request.namedGraphs, endpointUrl]);
     let result = cache?.get(key);
@@ -325,7 +326,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 function notAcceptable(offers: readonly string[]): HttpError {
-  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`);
+  // The answer depends on Accept, so caches must key on it too.
+  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`, { Vary: 'Accept' });
 }
 
 /** Reads a request body up to `limit` bytes; larger bodies are refused with 413 without reading them whole. */

@@ -23,7 +23,7 @@ export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
     quad(service, RDF('type'), SD('Service')),
     quad(service, SD('endpoint'), namedNode(facts.endpointUrl)),
     quad(service, SD('supportedLanguage'), SD('SPARQL11Query')),
-    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD'].map(
+    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD', 'RDF_XML'].map(
       (f) => quad(service, SD('resultFormat'), FORMATS(f)),
     ),
     quad(
