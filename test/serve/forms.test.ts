@@ -51,7 +51,7 @@ const ACCEPTS: [string | undefined, string | undefined, string | undefined][] = 
   ['application/xml', TABLE[1]!, 'application/rdf+xml'],
   // YASGUI's own Accept headers.
   ['application/sparql-results+json,*/*;q=0.9', TABLE[0]!, GRAPH[0]!],
-  ['text/turtle,*/*;q=0.9', TABLE[0]!, GRAPH[0]!],
+  ['application/n-triples,*/*;q=0.9', TABLE[0]!, GRAPH[1]!],
   // SPARQLWrapper's for JSON, N3 and CSV.
   ['application/sparql-results+json,application/json,text/javascript,application/javascript', TABLE[0]!, 'application/ld+json'],
   ['application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3', undefined, 'text/turtle'],
