@@ -8,6 +8,7 @@ import { DataFactory, Parser, Store, Writer } from 'n3';
 import type { Quad, Term } from '@rdfjs/types';
 import { ROOT, startTestServer, type TestServer } from './support.ts';
 import { readAnswer } from './results.ts';
+import { isomorphic } from 'rdf-isomorphic';
 
 const DIR = path.join(ROOT, 'test/conformance/sparql11');
 const PROTOCOL = path.join(DIR, 'rdf-tests/sparql/sparql11/protocol');
@@ -208,6 +209,15 @@ describe('W3C SPARQL 1.1 Service Description tests', () => {
     // returns-rdf: GET on the endpoint returns RDF.
     expect(res.headers.get('content-type')).toMatch(/^text\/turtle/);
     sd = new Parser({ format: 'Turtle' }).parse(await res.text());
+  });
+
+  it('is the same graph in RDF/XML, N-Triples and JSON-LD', async () => {
+    for (const type of ['application/rdf+xml', 'application/n-triples', 'application/ld+json']) {
+      const res = await fetch(server.sparqlUrl, { headers: { Accept: type } });
+      expect(res.headers.get('content-type')?.split(';')[0], type).toBe(type);
+      const answer = await readAnswer(type, await res.text());
+      expect(answer.kind === 'quads' && isomorphic(answer.quads, sd), type).toBe(true);
+    }
   });
 
   it('has-endpoint-triple: an sd:endpoint matching the endpoint', () => {
