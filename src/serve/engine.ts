@@ -147,6 +147,29 @@ function clientFault(e: unknown): PolicyError | undefined {
   return undefined;
 }
 
+/** Characters no IRI may hold (RFC 3987): written between < and >, they would break every RDF and result format. */
+const NOT_IN_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+
+/**
+ * Comunica's IRI()/URI() and STRDT() build IRIs from any string, where SPARQL wants an expression error; an answer
+ * holding one could not be read by any client, so the query is refused with the IRI it made.
+ */
+function checkIris(items: unknown[], kind: 'bindings' | 'quads'): void {
+  const check = (t: RDF.Term) => {
+    const iri = t.termType === 'NamedNode' ? t.value : t.termType === 'Literal' ? t.datatype.value : '';
+    if (NOT_IN_IRI.test(iri)) throw new PolicyError(`the query made an IRI that is not valid: ${JSON.stringify(iri.slice(0, 200))}`);
+    if (t.termType === 'Quad') for (const part of [t.subject, t.predicate, t.object]) check(part);
+  };
+  for (const item of items) {
+    if (kind === 'quads') {
+      const q = item as RDF.Quad;
+      for (const t of [q.subject, q.predicate, q.object, q.graph]) check(t);
+    } else {
+      for (const [, t] of item as Iterable<[RDF.Variable, RDF.Term]>) check(t);
+    }
+  }
+}
+
 async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
   const parsed =
     typeof request.query === 'string'
@@ -174,6 +197,7 @@ async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryRes
     truncated = items.length > request.maxRows;
     const kept = truncated ? items.slice(0, request.maxRows) : items;
     rows = kept.length;
+    checkIris(kept, result.resultType);
     if (result.resultType === 'quads' && request.mediaType === 'application/ld+json') {
       // Comunica's streaming JSON-LD writer repeats a key within one object when a subject's triples are not
       // adjacent, and JSON readers then keep only the last; jsonld.js writes each node once.

@@ -1,7 +1,9 @@
-// Queries that are the client's mistake get 400 with the reason, never 500; fast-check builds queries from fragments.
+// Queries that are the client's mistake get 400 with the reason, never 500 or an answer no client can read;
+// fast-check builds queries from fragments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildTempOutput, startTestServer, type TestServer } from './support.ts';
+import { readAnswer } from './results.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,13 +15,13 @@ afterAll(async () => {
 
 const XSD = 'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n';
 
-async function post(query: string): Promise<{ status: number; text: string }> {
+async function post(query: string): Promise<{ status: number; text: string; type: string }> {
   const res = await fetch(server.sparqlUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/sparql-query', Accept: 'application/sparql-results+json, text/turtle;q=0.9' },
     body: query,
   });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), type: res.headers.get('content-type')?.split(';')[0] ?? '' };
 }
 
 describe('client mistakes', () => {
@@ -39,6 +41,9 @@ describe('client mistakes', () => {
     ['a duplicate REGEX flag', 'SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), "x", "ii") }', /flag/i],
     ['an invalid regular expression', 'SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), "(((") }', /regular expression/],
     ['an invalid REPLACE pattern', 'SELECT (REPLACE("a", "(((", "b") AS ?x) {}', /regular expression/],
+    ['IRI() of a string with a space', 'SELECT ?x WHERE { BIND(IRI("http://a b") AS ?x) }', /IRI that is not valid: "http:\/\/a b"/],
+    ['CONSTRUCT of an IRI with ">"', 'CONSTRUCT { ?x ?x ?x } WHERE { BIND(URI("http://a>b") AS ?x) }', /IRI that is not valid/],
+    ['STRDT with an invalid datatype IRI', 'SELECT (STRDT("1", IRI("x y")) AS ?x) {}', /IRI that is not valid/],
     ['an invalid regular expression from the data', 'SELECT * WHERE { ?s ?p ?o FILTER regex("x", CONCAT("(", str(?o))) }', /regular expression/],
   ];
   for (const [name, query, message] of cases) {
@@ -76,9 +81,11 @@ describe('client mistakes', () => {
     );
     await fc.assert(
       fc.asyncProperty(query, async (q) => {
-        const { status, text } = await post(q);
+        const { status, text, type } = await post(q);
         expect(status, `${q}\n→ ${status} ${text}`).not.toBe(500);
         expect(status).toBeLessThan(600);
+        // What is answered can be read in the format it names.
+        if (status === 200) await readAnswer(type, text);
       }),
       { numRuns: 300 },
     );
