@@ -189,6 +189,8 @@ export class RemoteQueryPool {
     const serialised = await this.comunica.resultToString(result as never, request.mediaType);
     let body = '';
     for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
+    // As in engine.ts: a carriage return in a literal survives XML only as a character reference.
+    if (request.mediaType === 'application/sparql-results+xml') body = body.replace(/\r/g, '&#13;');
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }
 

@@ -427,6 +427,8 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unkno
     res.destroy();
     return;
   }
+  // Whatever refused the format (negotiation, or a writer that cannot hold the answer), the refusal depends on Accept.
+  if (status === 406) headers = { Vary: 'Accept', ...headers };
   const body = `${message}\n`;
   res.writeHead(status, {
     ...CORS_HEADERS,

@@ -38,6 +38,7 @@ add('select', 'DISTINCT', 'SELECT DISTINCT ?type WHERE { ?s a ?type }');
 add('select', 'REDUCED', 'SELECT REDUCED ?type WHERE { ?s a ?type } ORDER BY ?type LIMIT 3');
 add('select', 'GROUP BY HAVING', 'SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type HAVING (COUNT(?s) > 1) ORDER BY ?type');
 add('select', 'SELECT * (query order)', `SELECT * WHERE { ${ORGS} . BIND(STRLEN(?name) AS ?len) }`);
+add('select', 'a literal with CR LF, tab, quotes and a comma', 'SELECT ?x ?y WHERE { BIND("a\\r\\nb\\t\\"c\\", d" AS ?x) BIND(STRLANG("e", "en-GB") AS ?y) }');
 add('ask', 'OFFSET past the end', `ASK { ${ORGS} } OFFSET 100`);
 add('construct', 'DISTINCT-like template', `CONSTRUCT WHERE { ${ORGS} } ORDER BY ?name LIMIT 3`);
 
