@@ -4,7 +4,8 @@ import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { ArrayIterator } from 'asynciterator';
 import { DataFactory, Parser, Writer } from 'n3';
 import type * as RDF from '@rdfjs/types';
-import type { QueryResponse } from './engine.ts';
+import { withoutMetadata, xmlPrefixes, type QueryResponse } from './engine.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { BusyError, QueryFaultError, QueryTimeoutError, StoreLoadError, type StoreInfo } from './worker-pool.ts';
 import type { PoolRequest } from './query-worker.ts';
@@ -44,7 +45,7 @@ type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: s
 export class RemoteQueryPool {
   private readonly http: HttpClient;
   private readonly endpoint: URL;
-  private readonly comunica = new QueryEngine();
+  private readonly comunica = withoutMetadata(new QueryEngine());
   private readonly bindings = new BindingsFactory(DataFactory as never);
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -196,6 +197,8 @@ export class RemoteQueryPool {
     const serialised = await this.comunica.resultToString(result as never, request.mediaType);
     let body = '';
     for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
+    // As in engine.ts: a carriage return in a literal survives XML only as a character reference.
+    if (request.mediaType === 'application/sparql-results+xml') body = body.replace(/\r/g, '&#13;');
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }
 
@@ -211,6 +214,7 @@ export class RemoteQueryPool {
     const kept = truncated ? quads.slice(0, request.maxRows) : quads;
     let body: string;
     if (request.mediaType === 'application/ld+json') body = await toJsonLd(kept, request.jsonLdContext ?? {});
+    else if (request.mediaType === RDF_XML) body = await toRdfXml(kept, xmlPrefixes(request.jsonLdContext));
     else {
       const writer = new Writer({ format: request.mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle' });
       writer.addQuads(kept);

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { RESULT_MEDIA_TYPES } from './media-types.ts';
+import { RESULT_MEDIA_ALIASES, RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
 import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
@@ -254,7 +254,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // The form (and so the kind of result) is known once the worker has parsed the query: it gets a choice per kind.
     const mediaTypes: MediaChoices = {};
     for (const [kind, offers] of Object.entries(RESULT_MEDIA_TYPES) as [keyof MediaChoices, readonly string[]][]) {
-      const chosen = chooseMediaType(req, offers);
+      const chosen = chooseMediaType(req, offers, RESULT_MEDIA_ALIASES[kind]);
       if (chosen) mediaTypes[kind] = chosen;
     }
     if (Object.keys(mediaTypes).length === 0) throw notAcceptable(Object.values(RESULT_MEDIA_TYPES).flat());
@@ -429,7 +429,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 function notAcceptable(offers: readonly string[]): HttpError {
-  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`);
+  // The answer depends on Accept, so caches must key on it too.
+  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`, { Vary: 'Accept' });
 }
 
 /** Reads a request body up to `limit` bytes; larger bodies are refused with 413 without reading them whole. */
@@ -528,6 +529,8 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unkno
     res.destroy();
     return;
   }
+  // Whatever refused the format (negotiation, or a writer that cannot hold the answer), the refusal depends on Accept.
+  if (status === 406) headers = { Vary: 'Accept', ...headers };
   // A browser gets a page in the site's layout, any other client the message as plain text.
   const { body, mediaType } = errorBody(req, status, message, site);
   res.writeHead(status, {
