@@ -62,7 +62,8 @@ function problemOf(issue: z.core.$ZodIssue, value: unknown, source: YamlSource):
   }
   const given = valueAt(value, fieldPath);
   const missing = fieldPath.length > 0 && given === undefined;
-  const shown = missing ? undefined : printable(given);
+  // An empty field is named as such in the message; "(got null)" would only add YAML's word for it.
+  const shown = missing || given === null ? undefined : printable(given);
   return {
     code: 'RECORD_SCHEMA',
     message: missing ? `required field is missing: ${issue.message}` : issue.message,

@@ -66,14 +66,14 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
       }
       // Keywords and places are named, not given ids: their IRI is a slug of the name, which must not be empty.
       p.keywords?.forEach((k, i) => {
-        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit', k, 'INVALID_ID');
+        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', k, 'INVALID_ID');
       });
       const places: [FieldPath, string | undefined][] = [
         ...(p.publications ?? []).map((pub, i): [FieldPath, string | undefined] => [['publications', i, 'event', 'place'], pub.event?.place]),
         ...(p.about ?? []).map((a, i): [FieldPath, string | undefined] => [['about', i, 'location'], a.location]),
       ];
       for (const [at, name] of places) {
-        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit', name, 'INVALID_ID');
+        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', name, 'INVALID_ID');
       }
       p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
       p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));

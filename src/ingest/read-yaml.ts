@@ -190,7 +190,7 @@ function duplicateKeys(doc: Document, lines: LineCounter, file: string): Problem
           continue;
         }
         const { line, col } = lines.linePos(offset);
-        const field = formatField([...fieldPathOf(path), String(key)]);
+        const field = formatField([...fieldPathOf([...path, map]), String(key)]);
         problems.push({
           code: 'YAML_SYNTAX',
           message: `the field "${String(key)}" is given twice in one place (first on line ${lines.linePos(first).line}); keep one`,
@@ -210,7 +210,7 @@ function duplicateKeys(doc: Document, lines: LineCounter, file: string): Problem
   return problems;
 }
 
-/** The field path of a node from the ancestors `visit` passes: the keys of the pairs and the indexes in lists. */
+/** The field path of the last of `ancestors` (as `visit` passes them, plus the node): pair keys and list indexes. */
 function fieldPathOf(ancestors: readonly unknown[]): (string | number)[] {
   const out: (string | number)[] = [];
   for (let i = 0; i < ancestors.length; i++) {
