@@ -147,7 +147,7 @@ async function timeToRefuse(dir: string, text: string, tries: number): Promise<n
     const err = await check({ dataDir: path.join(dir, 'data') }).catch((e: unknown) => e);
     best = Math.min(best, performance.now() - started);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).message).toMatch(/unknown fields "k0", "k1", "k2", "k3", "k4" and \d+ more/);
+    expect((err as DataError).message).toMatch(/many\.yaml:\d+:\d+: k0: unknown fields "k0", "k1"/);
   }
   return best;
 }

@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/errors.ts';
 import { importPages } from '../../src/import/run-import.ts';
 import { REAL_PAGE, REAL_WIKITEXT, emptyWorkspace, snapshot } from './helpers.ts';
 
@@ -40,5 +41,16 @@ describe('the importer refuses what the build would refuse', () => {
       /would be refused by the build: publications\[\d\]\.url: contains .* which an IRI may not hold; write it as %[0-9A-F]{2}/,
     );
     expect(await snapshot(data)).toEqual(before);
+  });
+});
+
+describe('a label set (--config) is read as record files are', () => {
+  it('is refused at the line and column of its first byte that is not UTF-8', async () => {
+    const ws = await emptyWorkspace();
+    const extra = path.join(ws, 'labels.yaml');
+    await writeFile(extra, Buffer.concat([Buffer.from('organisations:\n  company:\n    - { name: Adviesbureau Noord, aliases: [Co'), Buffer.from([0xf6]), Buffer.from('p] }\n')]));
+    const err = await importPages({ inputs: [REAL_PAGE], dataDir: path.join(ws, 'data'), configFiles: [extra] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).problems.map((p) => [p.code, p.location])).toEqual([['ENCODING', { file: extra, line: 3, column: 47 }]]);
   });
 });
