@@ -43,15 +43,18 @@ export function iriProblem(value: string): string | undefined {
   if (never) {
     const c = never[0];
     const name = NAMES[c] ?? `the control character ${codePoint(c)}`;
-    const at = never.index === 0 ? 'at the start' : never.index === value.length - 1 ? 'at the end' : `at position ${never.index + 1}`;
-    const fix = c === ' ' && (never.index === 0 || never.index === value.length - 1) ? 'remove it' : `write it as ${percentEncoded(c)}`;
+    const edge = never.index === 0 ? 'at the start' : never.index === value.length - 1 ? 'at the end' : undefined;
+    const at = edge ?? `at position ${never.index + 1}`;
+    const fix = c === ' ' && edge !== undefined ? 'remove it' : `write it as ${percentEncoded(c)}`;
     return `contains ${name} ${at}, which an IRI may not hold; ${fix}`;
   }
   const bidi = BIDI_FORMATTING.exec(value);
   if (bidi) return `contains the invisible bidirectional control character ${codePoint(bidi[0])}; remove it`;
   const badPercent = /%(?![0-9A-Fa-f]{2})/.exec(value);
   if (badPercent) return `contains a "%" that is not followed by two hexadecimal digits; write a "%" itself as %25`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return 'is not an absolute IRI: it must start with a scheme such as "https:"';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) {
+    return 'is not an absolute IRI: it must start with a scheme such as "https:"';
+  }
   if ((value.match(/#/g) ?? []).length > 1) return 'contains more than one "#"; write a "#" after the first as %23';
   if (!isIri(value)) return 'is not a valid IRI (RFC 3987); check the host, the port and any "[", "]" or "@"';
   return undefined;
@@ -72,8 +75,9 @@ export function baseIriProblem(value: string): string | undefined {
   const general = httpIriProblem(value);
   if (general !== undefined) return general;
   const { query, fragment } = parseIri(value);
-  if (query !== undefined) return 'the base IRI may not have a query ("?…"): the ids of records are appended to it';
-  if (fragment !== undefined) return 'the base IRI may not have a fragment ("#…"): the ids of records are appended to it';
+  const appended = 'the ids of records are appended to it';
+  if (query !== undefined) return `the base IRI may not have a query ("?…"): ${appended}`;
+  if (fragment !== undefined) return `the base IRI may not have a fragment ("#…"): ${appended}`;
   if (!value.endsWith('/')) return 'the base IRI must end with "/"';
   return undefined;
 }

@@ -30,11 +30,13 @@ function wholeFileProblem(value: unknown, schema: z.ZodType, what: string): stri
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return undefined;
   const fields = requiredFields(schema).map((f) => `${f}:`);
   const last = fields.pop();
-  const needs = last === undefined ? '' : ` and needs at least ${fields.length > 0 ? `${fields.join(', ')} and ${last}` : last}`;
+  const all = fields.length > 0 ? `${fields.join(', ')} and ${last}` : last;
+  const needs = last === undefined ? '' : ` and needs at least ${all}`;
   const start = value === null || value === undefined
     ? 'the file is empty (or holds only comments)'
     : `the file holds ${describe(value)}, not fields`;
-  return `${start}: a${/^[aeiou]/.test(what) ? 'n' : ''} ${what} is written as "field: value" lines${needs} (see the record format in README.md)`;
+  const article = /^[aeiou]/.test(what) ? 'an' : 'a';
+  return `${start}: ${article} ${what} is written as "field: value" lines${needs} (see the record format in README.md)`;
 }
 
 /** The fields a record must have, in the order of its schema. */
@@ -55,7 +57,9 @@ function problemOf(issue: z.core.$ZodIssue, value: unknown, source: YamlSource):
     const within = fieldPath.length > 0 ? ` in ${formatField(fieldPath)}` : '';
     return {
       code: 'RECORD_SCHEMA',
-      message: `unknown field${keys.length > 1 ? 's' : ''} ${listed}${more}${within} (check the spelling; see the record format in README.md)`,
+      message:
+        `unknown field${keys.length > 1 ? 's' : ''} ${listed}${more}${within} ` +
+        '(check the spelling; see the record format in README.md)',
       location: source.locate(at, { key: true }),
       field: formatField(at),
     };
@@ -84,12 +88,16 @@ function inYamlTerms(issue: z.core.$ZodRawIssue): string | undefined {
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, but the file gives ${describe(issue.input)}`;
     }
     case 'too_small':
-      if (issue.origin === 'number') return `expected a number ${issue.inclusive ? 'of at least' : 'above'} ${String(issue.minimum)}`;
+      if (issue.origin === 'number') {
+        return `expected a number ${issue.inclusive ? 'of at least' : 'above'} ${String(issue.minimum)}`;
+      }
       if (issue.origin === 'array') return `expected a list of at least ${String(issue.minimum)} item(s)`;
       if (issue.origin === 'string') return 'must not be empty';
       return undefined;
     case 'too_big':
-      if (issue.origin === 'number') return `expected a number ${issue.inclusive ? 'of at most' : 'below'} ${String(issue.maximum)}`;
+      if (issue.origin === 'number') {
+        return `expected a number ${issue.inclusive ? 'of at most' : 'below'} ${String(issue.maximum)}`;
+      }
       return undefined;
     default:
       return undefined;

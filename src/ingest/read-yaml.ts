@@ -193,7 +193,9 @@ function duplicateKeys(doc: Document, lines: LineCounter, file: string): Problem
         const field = formatField([...fieldPathOf([...path, map]), String(key)]);
         problems.push({
           code: 'YAML_SYNTAX',
-          message: `the field "${String(key)}" is given twice in one place (first on line ${lines.linePos(first).line}); keep one`,
+          message:
+            `the field "${String(key)}" is given twice in one place ` +
+            `(first on line ${lines.linePos(first).line}); keep one`,
           location: { file, line, column: col },
           field,
         });
