@@ -1,4 +1,4 @@
-// Reads a build's five dumps with two independent parsers (n3, and Oxigraph's own) and checks they hold the same graphs.
+// Reads a build's five dumps with two independent parsers (n3, and Oxigraph's own); checks they hold the same graphs.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFactory, Parser } from 'n3';
@@ -46,7 +46,12 @@ function term(t: Term): Term {
 
 function withOxigraph(text: string, format: string): Quad[] {
   return oxigraph.parse(text, { format }).map((q) =>
-    DataFactory.quad(term(q.subject) as Quad['subject'], term(q.predicate) as Quad['predicate'], term(q.object) as Quad['object'], term(q.graph) as Quad['graph']),
+    DataFactory.quad(
+      term(q.subject) as Quad['subject'],
+      term(q.predicate) as Quad['predicate'],
+      term(q.object) as Quad['object'],
+      term(q.graph) as Quad['graph'],
+    ),
   );
 }
 
@@ -80,6 +85,7 @@ export async function expectDumpsAgree(out: string): Promise<Quad[]> {
   for (const file of ['dataset.ttl', 'dataset.jsonld']) {
     expect(isomorphic(read.get(file) ?? [], nt), `${file} holds the graph of dataset.nt`).toBe(true);
   }
-  expect(isomorphic(read.get('dataset.trig') ?? [], read.get('dataset.nq') ?? []), 'dataset.trig holds the dataset of dataset.nq').toBe(true);
+  const trig = read.get('dataset.trig') ?? [];
+  expect(isomorphic(trig, read.get('dataset.nq') ?? []), 'dataset.trig holds the dataset of dataset.nq').toBe(true);
   return nt;
 }
