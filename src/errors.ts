@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'INVALID_ID'
   | 'SHACL_VIOLATION'
   | 'FILE_TOO_LARGE'
+  | 'ENCODING'
   | 'IO';
 
 /** One problem in the data, located and worded for an editor. */

@@ -1,4 +1,4 @@
-// Hostile wiki pages: mutated and random bytes never crash the importer; markup in a page is imported as text and built safely.
+// Hostile wiki pages: mutated and random bytes never crash the importer; what it writes the build accepts; markup is imported as text.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isInvisibleControl } from '../../src/import/page-characters.ts';
 import { importPages } from '../../src/import/run-import.ts';
 import { emptyWorkspace, REAL_PAGE, REAL_WIKITEXT, records, snapshot } from '../import/helpers.ts';
+import { check } from '../../src/pipeline.ts';
 import { runCli, withoutProgress } from '../support/project.ts';
 import { recordOutcome } from './reliability-log.ts';
 
@@ -245,4 +246,52 @@ describe('character references and control characters in a page', () => {
       });
     },
   );
+});
+
+/** Hostile text for the fields of a wiki page that become ids, names, keywords and links. */
+const hostile = fc.oneof(
+  fc.constantFrom('?!', '"', '<b>', '{x}', '|', '\\', '–', '…', '&amp;', "O'Brien", 'Ĳssel', '中文', '  ', '[[x]]', '://'),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
+);
+
+describe('hostile wiki pages, imported and then built', () => {
+  const RUNS = 20;
+  it('either the import refuses with a located error and writes nothing, or the build accepts what it wrote', { timeout: 300_000 }, async () => {
+    const real = await readFile(REAL_WIKITEXT, 'utf8');
+    const seen = { built: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(hostile, hostile, hostile, hostile), async ([keyword, party, subtitle, link]) => {
+        const wikitext = real
+          .replace('kernwoorden        = clusters,', `kernwoorden        = ${keyword}, clusters,`)
+          .replace('[[Platform31]],', `[[Platform31]], ${party},`)
+          .replace('Help een piek?!', `Help een piek?! ${subtitle}`)
+          .replace('Lessen voor de praktijk [2]', `Lessen voor de praktijk [https://example.org/${link} rapport]`);
+        const ws = await emptyWorkspace();
+        const file = path.join(ws, 'page.wiki');
+        await writeFile(file, wikitext);
+        const data = path.join(ws, 'data');
+        const before = await snapshot(data);
+        const result = await importPages({ inputs: [file], dataDir: data });
+        if (!result.wrote) {
+          expect(result.findings.errors.length).toBeGreaterThan(0);
+          for (const e of result.findings.errors) expect(e.location.line, e.message).toBeGreaterThan(0);
+          expect(await snapshot(data)).toEqual(before);
+          seen.refused++;
+          return;
+        }
+        // What the import wrote passes the whole build check: schema, IRIs, references and SHACL.
+        await check({ dataDir: data });
+        seen.built++;
+      }),
+      { numRuns: RUNS, seed: 12 },
+    );
+    expect(seen.built).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    recordOutcome({
+      area: 'import',
+      attack: 'property-based: hostile keywords, parties, subtitles and link targets in a wiki page, imported and then built (fast-check)',
+      tries: RUNS,
+      outcome: `${seen.built} imported and accepted by the build; ${seen.refused} refused at the page with nothing written`,
+    });
+  });
 });
