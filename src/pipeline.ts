@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
+import { DATASET_PATHS, datasetIris } from './dataset-iris.ts';
 import { DataError, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
@@ -21,7 +22,7 @@ import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, sitePrefixes } from './publish/site.ts';
 import { pageWorkerCount, writeSiteHere, writeSiteInWorkers, type SiteJob } from './publish/pages.ts';
-import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
+import { namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
@@ -84,6 +85,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   checked = undefined;
   const recordCount = records.records.length;
   const base = records.dataset.data.baseIri;
+  const iris = datasetIris(base);
   const dataset = records.dataset.data;
   stage('publish');
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
@@ -129,7 +131,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const dates = await changeDates(options.outDir, named, date);
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
-      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      graphs: named, previousDir: options.outDir, base, graphPrefix: iris.graphs.prefix, prefixes: sitePrefixes(base), dates, write,
       writeLarge: async (name, pieces) => {
         quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
         files.push(name);
@@ -154,11 +156,11 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
       dumps: dumps.map((d) => d.file),
       title: dataset.title,
       licence: dataset.licence,
-      ...(firstProject ? { example: `${base}project/${firstProject.data.id}` } : {}),
+      ...(firstProject ? { example: iris.project(firstProject.data.id).value } : {}),
     });
-    await writeDocument('def', vocabulary);
-    await writeDocument('catalog', catalog);
-    await writeDocument('void', description);
+    await writeDocument(DATASET_PATHS.vocabulary, vocabulary);
+    await writeDocument(DATASET_PATHS.catalog, catalog);
+    await writeDocument(DATASET_PATHS.void, description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.

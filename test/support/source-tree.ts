@@ -1,4 +1,4 @@
-// The import graph of a source tree and its cycles, for the architecture test.
+// A source tree as the architecture test reads it: its import graph and cycles, and its code without comments.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseSync } from 'oxc-parser';
@@ -30,17 +30,35 @@ export function importGraph(root: string): Map<string, string[]> {
     if (errors.length > 0) throw new Error(`${file}: ${errors[0]?.message ?? 'does not parse'}`);
     const specifiers = [
       ...module.staticImports.map((i) => i.moduleRequest.value),
-      ...module.staticExports.flatMap((e) => e.entries.flatMap((x) => (x.moduleRequest ? [x.moduleRequest.value] : []))),
+      ...module.staticExports.flatMap((e) =>
+        e.entries.flatMap((x) => (x.moduleRequest ? [x.moduleRequest.value] : [])),
+      ),
       // A dynamic import of a computed name cannot be followed; src/ has none (its lazy commands name their modules).
       ...module.dynamicImports.flatMap((d) => {
-        const literal = /^(['"`])([^'"`$]*)\1$/.exec(text.slice(d.moduleRequest.start, d.moduleRequest.end));
-        return literal ? [literal[2]!] : [];
+        const literal = /^(['"`])([^'"`$]*)\1$/.exec(text.slice(d.moduleRequest.start, d.moduleRequest.end))?.[2];
+        return literal === undefined ? [] : [literal];
       }),
     ];
-    const targets = specifiers.filter((spec) => spec.startsWith('./') || spec.startsWith('../')).map((spec) => resolve(file, spec));
+    const targets = specifiers
+      .filter((spec) => spec.startsWith('./') || spec.startsWith('../'))
+      .map((spec) => resolve(file, spec));
     graph.set(file, [...new Set(targets)].sort());
   }
   return graph;
+}
+
+/** The file's text with every comment blanked out (same offsets), so what is left is code and strings. */
+export function codeWithoutComments(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  const { comments, errors } = parseSync(file, text);
+  if (errors.length > 0) throw new Error(`${file}: ${errors[0]?.message ?? 'does not parse'}`);
+  let code = '';
+  let at = 0;
+  for (const c of comments) {
+    code += text.slice(at, c.start) + text.slice(c.start, c.end).replace(/[^\n]/g, ' ');
+    at = c.end;
+  }
+  return code + text.slice(at);
 }
 
 function resolve(from: string, spec: string): string {
@@ -58,51 +76,43 @@ function resolve(from: string, spec: string): string {
  * on some cycle is reported once, however many cycles run through it.
  */
 export function importCycles(graph: Map<string, string[]>): string[][] {
-  let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
+  const seen = new Map<string, { index: number; low: number }>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const components: string[][] = [];
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
+  const visit = (v: string): { index: number; low: number } => {
+    const node = { index: seen.size, low: seen.size };
+    seen.set(v, node);
     stack.push(v);
     onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      const known = seen.get(w);
+      if (known === undefined) node.low = Math.min(node.low, visit(w).low);
+      else if (onStack.has(w)) node.low = Math.min(node.low, known.index);
     }
-    if (low.get(v) !== index.get(v)) return;
-    const component: string[] = [];
-    let w: string;
-    do {
-      w = stack.pop()!;
-      onStack.delete(w);
-      component.push(w);
-    } while (w !== v);
-    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(component);
+    if (node.low === node.index) {
+      const component = stack.splice(stack.lastIndexOf(v));
+      for (const w of component) onStack.delete(w);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(component);
+    }
+    return node;
   };
-  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
-  return components.map((c) => closedPath(graph, new Set(c))).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  for (const v of [...graph.keys()].sort()) if (!seen.has(v)) visit(v);
+  return components.map((c) => closedPath(graph, new Set(c))).sort((a, b) => compare(a[0] ?? '', b[0] ?? ''));
 }
 
 /** A shortest path from the component's first file (in sort order) back to itself, inside the component. */
 function closedPath(graph: Map<string, string[]>, component: Set<string>): string[] {
-  const start = [...component].sort()[0]!;
+  const start = [...component].sort(compare)[0] ?? '';
   const previous = new Map<string, string>();
   const queue = [start];
-  while (queue.length > 0) {
-    const v = queue.shift()!;
+  for (let v = queue.shift(); v !== undefined; v = queue.shift()) {
     for (const w of graph.get(v) ?? []) {
       if (!component.has(w)) continue;
       if (w === start) {
         // Walk back from v to start, then read the walk forwards and close it.
         const back: string[] = [];
-        for (let at = v; at !== start; at = previous.get(at)!) back.push(at);
+        for (let at: string | undefined = v; at !== undefined && at !== start; at = previous.get(at)) back.push(at);
         return [start, ...back.reverse(), start];
       }
       if (!previous.has(w)) {
@@ -112,4 +122,8 @@ function closedPath(graph: Map<string, string[]>, component: Set<string>): strin
     }
   }
   return [start, start];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
