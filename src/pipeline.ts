@@ -77,9 +77,9 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   const dataBefore = await snapshotData(options.dataDir);
   let checked: Checked | undefined = await check(options);
   const { warnings } = checked;
-  // What the build holds on to is released as soon as no later stage needs it: at 100,000 records each of the
-  // records, the mapped records, the graph, its N-Triples lines and the named graphs is a few GB of heap
-  // (bench/README.md).
+  // What the build holds on to is released as soon as no later stage needs it: each of the records, the mapped
+  // records, the graph, its N-Triples lines and the named graphs grows with the data, and together they would
+  // set the build's peak heap (bench/README.md).
   let records: Records | undefined = checked.records;
   let mapped: MappedRecord[] | undefined = checked.mapped;
   checked = undefined;

@@ -90,7 +90,7 @@ ${downloads.map((d) => html`<li><a href="${site.paths.file(d.file)}" type="${d.m
 `;
 }
 
-/** By title, then IRI; each title is looked up once (a label lookup per comparison took minutes at 100,000 projects). */
+/** By title, then IRI; each title is looked up once before sorting, since a sort compares each entry many times. */
 function sorted(index: ResourceIndex, list: string[]): string[] {
   return list
     .map((iri) => ({ iri, title: titleOf(index, iri).toLowerCase() }))
