@@ -32,8 +32,7 @@ port.postMessage(reply);
 
 /**
  * Each IRI becomes one term object, however often it occurs: a subject is named in every statement about it and a
- * keyword in every project that has it, so at 100,000 records this keeps the thread's copy of the graph a fraction
- * of the size.
+ * keyword in every project that has it, so this keeps the thread's copy of a large graph a fraction of the size.
  */
 function sharingFactory(): typeof DataFactory {
   const iris = new Map<string, ReturnType<typeof DataFactory.namedNode>>();

@@ -12,8 +12,8 @@ import { DirectoryWriter } from './output-dir.ts';
 import { siteFiles, writeConcurrently, type SiteInput, type SiteShare } from './site.ts';
 
 /**
- * Small builds write their pages in their own thread: each page thread loads tsx and reads the whole graph (the
- * real data's build took 0.9 s with two threads instead of 0.4 s; at 2,000 records two saved 1.6 s of 13.3).
+ * Small builds write their pages in their own thread: each page thread first loads the code and reads the whole
+ * graph, which costs more than the threads save until a build has about this many records (bench/README.md).
  */
 export const PAGE_WORKERS_FROM_RECORDS = 2_000;
 
@@ -110,9 +110,8 @@ function replyOf(worker: Worker, onFiles?: (n: number) => void): Promise<PageWor
 
 /**
  * The caller has let go of its graph so the threads' copies need not sit beside it; but this thread allocates
- * next to nothing while they work, so V8 would not collect it. A full collection is asked for once, here. (At
- * 10,000 records the build's peak was 3.3 GB with threads that had neither this nor shared IRI terms, 2.0 GB
- * with both; 2.6 GB in one thread.)
+ * next to nothing while they work, so V8 would not collect it. A full collection is asked for once, here,
+ * so the build's peak holds the threads' copies without the dropped graph beside them (bench/README.md).
  */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
