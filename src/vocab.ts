@@ -54,6 +54,8 @@ export const SPEC = {
   jsonLd: DataFactory.namedNode('https://www.w3.org/TR/json-ld11/'),
 } as const;
 /** The XML namespace of SPARQL query results in XML (application/sparql-results+xml). */
+/** schema.org's https twin: not ours, but some published data uses it, and the vocabulary check names it. */
+export const SCHEMA_HTTPS = 'https://schema.org/';
 export const SPARQL_RESULTS_NS = 'http://www.w3.org/2005/sparql-results#';
 /** The XML namespace of sitemap.xml files. */
 export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';

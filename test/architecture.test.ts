@@ -87,14 +87,10 @@ const ADDRESSES_OUTSIDE_VOCAB = new Set([
   'src/serve/server.ts: http://localhost',
   // The base a store without a dataset description is served under (moves to the dataset's IRIs).
   'src/serve/server.ts: http://localhost/',
-  // Link relations and the SPARQL results namespace (move to vocab.ts: VOID, DCAT, SD, SPARQL_RESULTS_NS).
-  'src/serve/dereference.ts: http://rdfs.org/ns/void#inDataset',
-  'src/serve/dereference.ts: http://www.w3.org/ns/dcat#catalog',
-  'src/serve/dereference.ts: http://www.w3.org/ns/sparql-service-description#endpoint',
-  'src/serve/engine.ts: http://www.w3.org/2005/sparql-results#',
-  'src/serve/remote-store.ts: http://www.w3.org/2005/sparql-results#',
-  // schema.org's https twin, which some published data uses (moves to vocab.ts).
-  'src/validate/schemaorg.ts: https://schema.org/',
+  // Example addresses in messages that tell an editor what an IRI field must look like.
+  'src/ingest/check-iri.ts: https://www.example.nl/',
+  'src/ingest/schema.ts: https://www.example.nl/',
+  'src/ingest/schema.ts: https://projectgraph.example/',
   // The SHACL worker island, which cannot import TypeScript (goes with it).
   'src/validate/shacl-batch.mjs: http://www.w3.org/1999/02/22-rdf-syntax-ns#type',
   'src/validate/shacl-batch.mjs: http://www.w3.org/2000/01/rdf-schema#subClassOf',
