@@ -261,19 +261,22 @@ describe('data changed during a build', () => {
     const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // Wait until the build is past reading (it reports its stages after the first second), then edit a record.
+    // Wait until the build is past reading and checking — it has made the folder it publishes into — then edit a record.
     let exited = false;
     child.on('exit', () => (exited = true));
+    const builds = path.join(ws, '.output.builds');
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
-        if (/… (validate|publish)/.test(stderr)) {
-          clearInterval(poll);
-          resolve();
-        } else if (exited) {
-          clearInterval(poll);
-          reject(new Error('the build ended before it reported reading done; the edit could not be made during it'));
-        }
-      }, 20);
+        void readdir(builds).then((names) => {
+          if (names.some((n) => n.startsWith('.staging-'))) {
+            clearInterval(poll);
+            resolve();
+          } else if (exited) {
+            clearInterval(poll);
+            reject(new Error(`the build ended before it began publishing; the edit could not be made during it\n${stderr}`));
+          }
+        });
+      }, 10);
     });
     const projects = (await readdir(path.join(ws, 'data/projects'))).sort();
     await appendFile(path.join(ws, 'data/projects', projects[5]!), 'url: https://edited.example.org/\n');

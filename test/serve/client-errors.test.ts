@@ -6,8 +6,12 @@ import { buildTempOutput, startTestServer, type TestServer } from './support.ts'
 import { readAnswer } from './results.ts';
 
 let server: TestServer;
+let outDir: string;
 beforeAll(async () => {
-  server = await startTestServer({ outDir: await buildTempOutput(), workers: 1, timeoutSeconds: 5 });
+  // Room for the deeply nested queries below: the default size bound (413) would refuse them before the policy
+  // could say what is wrong with them; that bound has its own test at the end of this file.
+  outDir = await buildTempOutput();
+  server = await startTestServer({ outDir, workers: 1, timeoutSeconds: 5, maxQueryBytes: 2_000_000 });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -55,6 +59,18 @@ describe('client mistakes', () => {
       expect(text).not.toMatch(/SPARQL Update/);
     }, 60_000);
   }
+
+  it('50,000 FILTERs under the default size bound: 413 naming the bound, before any parsing', async () => {
+    const bounded = await startTestServer({ outDir, workers: 1, timeoutSeconds: 5 });
+    try {
+      const query = `SELECT * WHERE { ?s ?p ?o ${'FILTER(?o != 1) '.repeat(50_000)}}`;
+      const res = await fetch(bounded.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/sparql-query' }, body: query });
+      expect(res.status).toBe(413);
+      expect(await res.text()).toMatch(/more than the \d+ this endpoint accepts/);
+    } finally {
+      await bounded.close();
+    }
+  });
 
   it('a GET with no query at all still gets the service description', async () => {
     const res = await fetch(server.sparqlUrl, { headers: { Accept: 'text/turtle' } });
