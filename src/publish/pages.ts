@@ -2,19 +2,13 @@
 // threads for large data. Each worker reads the graph back from the dump the build has just written, so the
 // main thread can let go of its own copy first, and renders every n-th resource.
 import { availableParallelism } from 'node:os';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Writer } from 'n3';
-import type { Worker } from 'node:worker_threads';
 import type { Quad } from '@rdfjs/types';
-import { typescriptWorker } from '../typescript-worker.ts';
+import { WorkerPool } from '../workers/pool.ts';
 import { DirectoryWriter } from './output-dir.ts';
 import { siteFiles, writeConcurrently, type SiteInput, type SiteShare } from './site.ts';
 
-/**
- * Small builds write their pages in their own thread: each page thread loads tsx and reads the whole graph (the
- * real data's build took 0.9 s with two threads instead of 0.4 s; at 2,000 records two saved 1.6 s of 13.3).
- */
+/** Small builds write their pages in their own thread: each page thread starts up and reads the whole graph first. */
 export const PAGE_WORKERS_FROM_RECORDS = 2_000;
 
 /** Page threads for a build of `records` records: one per core (at most 4) for large data, none for small. */
@@ -24,14 +18,13 @@ export function pageWorkerCount(records: number): number {
 
 export type SiteJob = Omit<SiteInput, 'quads'>;
 
-/** What a page thread is given. */
+/** What a page thread is given when it starts; its task is then its share of the resources. */
 export interface PageWorkerJob extends SiteJob {
   dir: string;
   /** An N-Triples file holding the first graphs the site shows, in the order they are shown. */
   graphFile: string;
   /** N-Triples of the remaining graphs (vocabulary, catalogue, VoID), after those of graphFile. */
   extra: string;
-  share: SiteShare;
 }
 
 export interface PageWorkerReply {
@@ -58,44 +51,22 @@ const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
  * Returns the file names in the order writeSiteHere gives them.
  */
 export async function writeSiteInWorkers(job: SiteJob, dir: string, graphFile: string, extra: Quad[], parts: number): Promise<string[]> {
-  const extraText = new Writer({ format: 'N-Triples' }).quadsToString(extra);
-  collectGarbage();
-  // A worker's heap limit is not the process's; each gets the limit this thread has (the bench raises it for 100,000 records).
-  const maxOldGenerationSizeMb = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
-  const workers = Array.from({ length: parts }, (_, part) => {
-    const workerData: PageWorkerJob = { ...job, dir, graphFile, extra: extraText, share: { part, parts } };
-    return typescriptWorker(WORKER_MODULE, { workerData, resourceLimits: { maxOldGenerationSizeMb } });
+  const workerData: PageWorkerJob = { ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra) };
+  const pool = await WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply>({
+    module: WORKER_MODULE,
+    name: 'page worker',
+    workers: parts,
+    workerData,
   });
   let replies: PageWorkerReply[];
   try {
-    replies = await Promise.all(workers.map(replyOf));
-  } catch (e) {
-    // The others are stopped before the build removes its staging directory, so none writes into it afterwards.
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw e;
+    replies = await pool.runEach(Array.from({ length: parts }, (_, part) => ({ part, parts })));
+  } finally {
+    // On a failure the others are stopped before the build removes its staging directory, so none writes into it.
+    await pool.close();
   }
   const all = replies.flatMap((r, w) => r.names.map((name, i) => ({ name, order: r.orders[i] as number, w, i })));
   // Stable within a resource: one thread made all of a resource's files, in order.
   all.sort((a, b) => a.order - b.order || a.w - b.w || a.i - b.i);
   return all.map((f) => f.name);
-}
-
-function replyOf(worker: Worker): Promise<PageWorkerReply> {
-  return new Promise((resolve, reject) => {
-    let reply: PageWorkerReply | undefined;
-    worker.once('message', (m: PageWorkerReply) => (reply = m));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`a page worker stopped (exit code ${code}) before it finished`))));
-  });
-}
-
-/**
- * The caller has let go of its graph so the threads' copies need not sit beside it; but this thread allocates
- * next to nothing while they work, so V8 would not collect it. A full collection is asked for once, here. (At
- * 10,000 records the build's peak was 3.3 GB with threads that had neither this nor shared IRI terms, 2.0 GB
- * with both; 2.6 GB in one thread.)
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
