@@ -24,6 +24,7 @@ function tsxApi(): string {
 /** Starts `module` (the URL of a module's .ts source) in a new worker thread. */
 export function typescriptWorker(module: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   if (COMPILED) return new Worker(new URL(module.href.replace(/\.ts$/, '.js')), options);
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
+  const [api, href] = [JSON.stringify(tsxApi()), JSON.stringify(module.href)];
+  const bootstrap = `import(${api}).then((tsx) => { tsx.register(); return import(${href}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }

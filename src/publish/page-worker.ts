@@ -27,7 +27,7 @@ await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply>(async (job) => {
   };
 });
 
-/** Each IRI becomes one term object (sharingFactory): at 100,000 records the thread's graph is a fraction of the size. */
+/** Each IRI becomes one term object (sharingFactory), which keeps the thread's copy of the graph small. */
 function readNTriples(file: string): Promise<Quad[]> {
   return new Promise((resolve, reject) => {
     const out: Quad[] = [];

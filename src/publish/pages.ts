@@ -50,8 +50,16 @@ const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
  * Writes every site file with `parts` worker threads; the site shows the quads of `graphFile` followed by `extra`.
  * Returns the file names in the order writeSiteHere gives them.
  */
-export async function writeSiteInWorkers(job: SiteJob, dir: string, graphFile: string, extra: Quad[], parts: number): Promise<string[]> {
-  const workerData: PageWorkerJob = { ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra) };
+export async function writeSiteInWorkers(
+  job: SiteJob,
+  dir: string,
+  graphFile: string,
+  extra: Quad[],
+  parts: number,
+): Promise<string[]> {
+  const workerData: PageWorkerJob = {
+    ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra),
+  };
   const pool = await WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply>({
     module: WORKER_MODULE,
     name: 'page worker',

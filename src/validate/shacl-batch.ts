@@ -331,7 +331,11 @@ const WORKER_MODULE = new URL('./shacl-worker.ts', import.meta.url);
  * Validates the batches in `count` worker threads, each given the next batch as soon as it is free; batches are cut
  * only when a worker can take one, so few exist at once. An engine fault or a dead worker fails the step.
  */
-export async function validateInWorkers(batches: Iterable<EncodedBatch>, shapes: ShapesText, count: number): Promise<PlainResult[]> {
+export async function validateInWorkers(
+  batches: Iterable<EncodedBatch>,
+  shapes: ShapesText,
+  count: number,
+): Promise<PlainResult[]> {
   const pool = await WorkerPool.start<ShapesText, EncodedBatch, PlainResult[]>({
     module: WORKER_MODULE,
     name: 'SHACL worker',

@@ -52,11 +52,14 @@ export class WorkerPoolError extends Error {
 export interface RunOptions {
   /** Buffers of the task handed over to the worker instead of copied; they are unusable here afterwards. */
   transfer?: readonly TransferListItem[];
+  /** This task's time limit, in ms, instead of the pool's. */
+  timeoutMs?: number;
 }
 
 interface Pending<Task, Result> {
   task: Task;
   transfer: readonly TransferListItem[];
+  timeoutMs: number | undefined;
   resolve: (r: Result) => void;
   reject: (e: Error) => void;
   queueTimer?: NodeJS.Timeout;
@@ -123,7 +126,8 @@ export class WorkerPool<Task, Result, Info = undefined> {
     return new Promise<Result>((resolve, reject) => {
       if (this.closed) return reject(this.closedError());
       if (this.slots.length === 0 && this.lastStartError) return reject(this.lastStartError);
-      const pending: Pending<Task, Result> = { task, transfer: options.transfer ?? [], resolve, reject };
+      const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+      const pending: Pending<Task, Result> = { task, transfer: options.transfer ?? [], timeoutMs, resolve, reject };
       const free = this.slots.find((s) => s.ready && !s.running);
       if (free) return this.dispatch(free, pending);
       if (this.queue.length >= (this.options.queueLimit ?? Infinity)) {
@@ -144,7 +148,10 @@ export class WorkerPool<Task, Result, Info = undefined> {
    * Runs every task of `tasks`, each as soon as a worker is free, and gives the results in the tasks' order. A task
    * is taken from the iterator only when a worker can start it, so a generator makes few at a time.
    */
-  async runEach(tasks: Iterable<Task>, transfer: (task: Task) => readonly TransferListItem[] = () => []): Promise<Result[]> {
+  async runEach(
+    tasks: Iterable<Task>,
+    transfer: (task: Task) => readonly TransferListItem[] = () => [],
+  ): Promise<Result[]> {
     const results: Result[] = [];
     const iterator = tasks[Symbol.iterator]();
     let taken = 0;
@@ -234,7 +241,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
   private dispatch(slot: Slot<Task, Result, Info>, pending: Pending<Task, Result>): void {
     clearTimeout(pending.queueTimer);
     const id = this.nextId++;
-    const ms = this.options.timeoutMs;
+    const ms = pending.timeoutMs;
     const timer = ms === undefined ? undefined : setTimeout(() => this.stop(slot, ms), ms);
     slot.running = { id, pending, ...(timer ? { timer } : {}) };
     slot.worker.postMessage({ id, task: pending.task } satisfies TaskMessage<Task>, pending.transfer);
@@ -246,11 +253,14 @@ export class WorkerPool<Task, Result, Info = undefined> {
     clearTimeout(running.timer);
     slot.running = undefined;
     if (m.kind === 'done') running.pending.resolve(m.result);
-    else running.pending.reject(new WorkerPoolError('failed', `a ${this.options.name} failed: ${m.error.message}`, m.error));
+    else {
+      const message = `a ${this.options.name} failed: ${m.error.message}`;
+      running.pending.reject(new WorkerPoolError('failed', message, m.error));
+    }
     this.next(slot);
   }
 
-  /** The time limit: terminating the thread stops the task mid-work and frees its memory; a new worker takes its place. */
+  /** The time limit: terminating the thread stops the task mid-work and frees its memory; a new worker replaces it. */
   private stop(slot: Slot<Task, Result, Info>, ms: number): void {
     const running = slot.running;
     if (!running || slot.gone) return;

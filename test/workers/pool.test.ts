@@ -73,6 +73,18 @@ describe('worker pool', () => {
     }
   }, SLOW);
 
+  it('gives one task a time limit of its own', async () => {
+    const pool = await start();
+    try {
+      const { reason, error } = await failure(pool.run({ kind: 'wait', ms: 5_000, value: 'late' }, { timeoutMs: 200 }));
+      expect(reason).toBe('timeout');
+      expect(error.message).toMatch(/200 ms/);
+      expect((await pool.run({ kind: 'wait', ms: 300, value: 'in time' })).text).toBe('hello in time');
+    } finally {
+      await pool.close();
+    }
+  }, SLOW);
+
   it('fails a task whose worker runs out of its memory limit, and goes on with a new worker', async () => {
     const pool = await start({ memoryMb: 32 });
     try {
@@ -174,7 +186,11 @@ describe('worker pool, runEach', () => {
   }, SLOW);
 
   it('fails with the first failing task', async () => {
-    const tasks: TestTask[] = [{ kind: 'echo', value: 'a' }, { kind: 'throw', message: 'bad batch' }, { kind: 'echo', value: 'c' }];
+    const tasks: TestTask[] = [
+      { kind: 'echo', value: 'a' },
+      { kind: 'throw', message: 'bad batch' },
+      { kind: 'echo', value: 'c' },
+    ];
     expect((await failure(pool.runEach(tasks))).error.message).toMatch(/bad batch/);
   }, SLOW);
 });
