@@ -87,7 +87,7 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   const dataset = records.dataset.data;
   stage('publish');
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
-  let quads: Quad[] | undefined = graph.quads;
+  const quads = graph.quads;
   const triples = quads.length;
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
   let pageThreads = 1;
@@ -168,14 +168,11 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const shownAfter = [...vocabulary, ...catalog, ...description];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = workers > 1 ? workers : 1;
-    let pages: string[];
-    if (workers > 1) {
-      // The threads read the graph back from dataset.nt (the same quads, in the same order).
-      quads = undefined;
-      pages = await writeSiteInWorkers(site, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers);
-    } else {
-      pages = await writeSiteHere({ ...site, quads: [...quads, ...shownAfter] }, out.dir);
-    }
+    const input = { ...site, quads: [...quads, ...shownAfter] };
+    // The threads read the graph back from dataset.nt (the same quads, in the same order).
+    const pages = workers > 1
+      ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers)
+      : await writeSiteHere(input, out.dir);
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);
     await assertDataUnchanged(options.dataDir, dataBefore);

@@ -5,8 +5,8 @@ import type { Quad } from '@rdfjs/types';
 import { sharingFactory } from '../terms.ts';
 import { serveTasks } from '../workers/task-worker.ts';
 import { DirectoryWriter } from './output-dir.ts';
-import { siteFiles, writeConcurrently, type SiteShare } from './site.ts';
-import type { PageWorkerJob, PageWorkerReply } from './pages.ts';
+import type { SiteShare } from './site.ts';
+import { writeShare, type PageWorkerJob, type PageWorkerReply } from './pages.ts';
 
 await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply>(async (job) => {
   // Blank node labels are kept as written, so they equal those of the main thread's quads.
@@ -14,17 +14,7 @@ await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply>(async (job) => {
   for (const q of new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(job.extra)) quads.push(q);
   const files = new DirectoryWriter(job.dir);
   const { dir: _dir, graphFile: _graphFile, extra: _extra, ...site } = job;
-  return {
-    run: async (share) => {
-      const reply: PageWorkerReply = { names: [], orders: [] };
-      await writeConcurrently(siteFiles({ ...site, quads }, share), (file) => {
-        reply.names.push(file.name);
-        reply.orders.push(file.order);
-        return files.write(file.name, file.content);
-      });
-      return reply;
-    },
-  };
+  return { run: (share) => writeShare({ ...site, quads }, share, files) };
 });
 
 /** Each IRI becomes one term object (sharingFactory), which keeps the thread's copy of the graph small. */

@@ -1,6 +1,6 @@
-// Writes the site (siteFiles) into the staging directory: in this thread for small data, or split over worker
-// threads for large data. Each worker reads the graph back from the dump the build has just written, so the
-// main thread can let go of its own copy first, and renders every n-th resource.
+// Writes the site (siteFiles) into the staging directory: in this thread for small data, or split into shares for
+// large data: this thread renders one from its own graph, and each worker thread of a pool reads the graph back
+// from the dump the build has just written and renders another.
 import { availableParallelism } from 'node:os';
 import { Writer } from 'n3';
 import type { Quad } from '@rdfjs/types';
@@ -33,6 +33,17 @@ export interface PageWorkerReply {
   orders: number[];
 }
 
+/** Writes one share of the site files; what it wrote, as a page thread replies it. */
+export async function writeShare(input: SiteInput, share: SiteShare, files: DirectoryWriter): Promise<PageWorkerReply> {
+  const reply: PageWorkerReply = { names: [], orders: [] };
+  await writeConcurrently(siteFiles(input, share), (file) => {
+    reply.names.push(file.name);
+    reply.orders.push(file.order);
+    return files.write(file.name, file.content);
+  });
+  return reply;
+}
+
 /** Writes every site file in this thread; returns the file names in order. */
 export async function writeSiteHere(input: SiteInput, dir: string): Promise<string[]> {
   const files = new DirectoryWriter(dir);
@@ -47,32 +58,37 @@ export async function writeSiteHere(input: SiteInput, dir: string): Promise<stri
 const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
 
 /**
- * Writes every site file with `parts` worker threads; the site shows the quads of `graphFile` followed by `extra`.
+ * Writes every site file in `parts` shares: share 0 in this thread from `input`, the others in worker threads, which
+ * read the quads of `graphFile` followed by `extra` (the same as input.quads). This thread renders instead of
+ * waiting: its graph is in use, not garbage beside the threads' copies, and there is one copy fewer.
  * Returns the file names in the order writeSiteHere gives them.
  */
 export async function writeSiteInWorkers(
-  job: SiteJob,
+  input: SiteInput,
   dir: string,
   graphFile: string,
   extra: Quad[],
   parts: number,
 ): Promise<string[]> {
+  const { quads: _quads, ...job } = input;
   const workerData: PageWorkerJob = {
     ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra),
   };
-  const pool = await WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply>({
+  const shares = Array.from({ length: parts }, (_, part) => ({ part, parts }));
+  const pool = WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply>({
     module: WORKER_MODULE,
     name: 'page worker',
-    workers: parts,
+    workers: parts - 1,
     workerData,
   });
-  let replies: PageWorkerReply[];
-  try {
-    replies = await pool.runEach(Array.from({ length: parts }, (_, part) => ({ part, parts })));
-  } finally {
-    // On a failure the others are stopped before the build removes its staging directory, so none writes into it.
-    await pool.close();
-  }
+  const here = writeShare(input, { part: 0, parts }, new DirectoryWriter(dir));
+  const there = pool.then((p) => p.runEach(shares.slice(1)));
+  // Each side ends before the step fails, so nothing writes into the staging directory after the build removes it.
+  const [mine, theirs] = await Promise.allSettled([here, there]);
+  await pool.then((p) => p.close(), () => undefined);
+  if (mine.status === 'rejected') throw mine.reason;
+  if (theirs.status === 'rejected') throw theirs.reason;
+  const replies = [mine.value, ...theirs.value];
   const all = replies.flatMap((r, w) => r.names.map((name, i) => ({ name, order: r.orders[i] as number, w, i })));
   // Stable within a resource: one thread made all of a resource's files, in order.
   all.sort((a, b) => a.order - b.order || a.w - b.w || a.i - b.i);
