@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    globalSetup: ['test/support/temp-root.ts'],
+    globalSetup: ['test/support/compile.ts', 'test/support/temp-root.ts'],
   },
 });

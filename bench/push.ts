@@ -5,8 +5,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.ts';
-import { check } from '../src/pipeline.ts';
-import { StagedOutput } from '../src/publish/output-dir.ts';
+import { DEFAULT_SHAPES_DIR, check } from '../src/pipeline.ts';
+import { DirectoryWriter, OutputDir } from '../src/publish/output-dir.ts';
 import { graphIris, namedGraphs } from '../src/publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from '../src/publish/change-sets.ts';
 import { sitePrefixes } from '../src/publish/site.ts';
@@ -29,14 +29,15 @@ async function build(options: { dataDir: string; outDir: string }): Promise<{ re
   const { records, mapped } = await check({ dataDir: options.dataDir });
   const base = records.dataset.data.baseIri;
   const graphs = namedGraphs(records, mapped);
-  const dates = await changeDates(options.outDir, graphs, '2026-09-21');
-  const out = await StagedOutput.open(options.outDir);
+  const output = await OutputDir.claim(options.outDir, { dataDir: options.dataDir, shapesDir: DEFAULT_SHAPES_DIR });
   try {
-    await publishNamedGraphs({ graphs, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c), writeLarge: (n, pieces) => writePieces(path.join(out.dir, n), pieces) });
-    await out.commit();
-  } catch (e) {
-    await out.abort();
-    throw e;
+    const previousDir = output.currentDir ?? path.join(output.builds, 'none');
+    const dates = await changeDates(previousDir, graphs, '2026-09-21');
+    const out = new DirectoryWriter(await output.stage());
+    await publishNamedGraphs({ graphs, previousDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c), writeLarge: (n, pieces) => writePieces(path.join(out.dir, n), pieces) });
+    await output.publish();
+  } finally {
+    await output.release();
   }
   return { records: records.records.length };
 }

@@ -1,6 +1,6 @@
 // The command line: the only module that reads argv, prints errors, and sets the exit code.
 import { parseArgs } from 'node:util';
-import { DataError, UsageError, formatProblem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, UsageError, formatProblem } from './errors.ts';
 import { EXIT, type Command } from './commands/command.ts';
 /**
  * The commands, each loaded only when it runs: the server and the importer pull in large libraries
@@ -41,7 +41,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run "projectgraph <command> --help" for a command's options.
-Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault.
+Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 store unreachable (try again later).
 `;
 }
 
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(parseArgsMessage(e as NodeJS.ErrnoException, name));
     }
     return await command.run(parsed.values, parsed.positionals);
   } catch (e) {
@@ -76,20 +76,41 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (e instanceof DataError) {
       process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-      process.stderr.write(`projectgraph: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was published\n`);
+      const found = `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`;
+      process.stderr.write(`projectgraph: ${found}${command?.publishes ? '; nothing was published' : ''}\n`);
       return EXIT.invalid;
     }
-    if (isFileSystemError(e)) {
+    if (e instanceof OutputError) {
+      process.stderr.write(`projectgraph: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // A failed build says what its output is now; other commands publish nothing.
+    const state = e instanceof PublishFailure ? `; ${e.state}` : '';
+    const cause = e instanceof PublishFailure ? e.cause : e;
+    if (isFileSystemError(cause)) {
       // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
-      const reason = e.message.replace(/^[A-Z]+: /, '').split(',')[0];
-      process.stderr.write(
-        `projectgraph: ${e.code}: ${reason} (${e.syscall}${e.path ? ` ${e.path}` : ''}); nothing was published, the previous output is unchanged\n`,
-      );
+      const reason = cause.message.replace(/^[A-Z]+: /, '').split(',')[0];
+      const where = `${cause.syscall}${cause.path ? ` ${cause.path}` : ''}`;
+      process.stderr.write(`projectgraph: ${cause.code}: ${reason} (${where})${state}\n`);
       return EXIT.fault;
     }
-    process.stderr.write(`projectgraph: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const shown = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    process.stderr.write(`projectgraph: unexpected failure: ${shown}${state}\n`);
     return EXIT.fault;
   }
+}
+
+/** node:util parseArgs' errors in the words of this command line (its own speak of "positional arguments"). */
+function parseArgsMessage(e: NodeJS.ErrnoException, command: string): string {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const got = `got "${quoted}" (directories are given with their option)`;
+    return `"projectgraph ${command}" takes no file or directory names, ${got}`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && / argument missing$/.test(e.message)) {
+    return `${quoted.replace(/ <value>$/, '')} needs a value`;
+  }
+  return e.message;
 }
 
 function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'INVALID_ID'
   | 'SHACL_VIOLATION'
   | 'FILE_TOO_LARGE'
+  | 'ENCODING'
   | 'IO';
 
 /** One problem in the data, located and worded for an editor. */
@@ -58,5 +59,28 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * Thrown when the build will not use an output directory (a folder that is not projectgraph's, the data, the
+ * project, a `.git`) or another build holds it: exit 2, and nothing was touched.
+ */
+export class OutputError extends Error {
+  readonly code = 'OUTPUT' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/** A build that failed for a reason other than the data: `state` says, in words, what the output is now. */
+export class PublishFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly state: string,
+  ) {
+    super(`${cause instanceof Error ? cause.message : String(cause)}; ${state}`, { cause });
+    this.name = 'PublishFailure';
   }
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
-import { DataError, type Problem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
@@ -12,7 +12,7 @@ import { toTurtle } from './publish/turtle.ts';
 import { jsonLdChunks, toJsonLd } from './publish/jsonld.ts';
 import { turtlePieces, writePieces, type Written } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
-import { StagedOutput } from './publish/output-dir.ts';
+import { DirectoryWriter, OutputDir } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
 import { DUMP_FORMATS } from './publish/dumps.ts';
@@ -25,6 +25,7 @@ import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
+import { noProgress, type Progress } from './progress.ts';
 
 /** The shapes that ship with projectgraph. */
 export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.meta.url));
@@ -32,8 +33,10 @@ export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.met
 export interface PipelineOptions {
   dataDir: string;
   shapesDir?: string;
-  /** Called at the start of each stage; the CLI shows it once a build runs longer than a second. */
+  /** Called at the start of each stage (the bench times them). */
   onStage?: (stage: string) => void;
+  /** Counts of the long stages (records read, statements validated, bytes and files written); the CLI prints them. */
+  progress?: Progress;
   /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
   sourceDateEpoch?: string;
   /** Worker threads that write the pages; 0 or 1 writes them in this thread. Default: pageWorkerCount (none below 2,000 records). */
@@ -49,15 +52,34 @@ export interface Checked {
 /** Ingest, map and validate; throws a DataError with every located problem when the data is invalid. */
 export async function check(options: PipelineOptions): Promise<Checked> {
   const stage = options.onStage ?? (() => {});
+  const progress = options.progress ?? noProgress;
   stage('ingest');
-  const records = await readRecords(options.dataDir);
+  const reading = progress.stage('reading records', { unit: 'files' });
+  const records = await readRecords(options.dataDir, (done, total) => {
+    reading.total(total);
+    reading.set(done);
+  });
+  reading.end();
   stage('map');
   const base = records.dataset.data.baseIri;
   const dataDir = path.resolve(options.dataDir);
-  const mapped = [...mapRecords(records)].map((m) => withProvenance(m, path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/'), base));
+  const mapping = progress.stage('mapping to RDF', { unit: 'records', total: records.records.length + 1 });
+  const mapped: MappedRecord[] = [];
+  for (const m of mapRecords(records)) {
+    mapped.push(withProvenance(m, path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/'), base));
+    mapping.add();
+  }
+  mapping.end();
   stage('validate');
   const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
-  const { violations, warnings } = await validateRecords(mapped, shapes);
+  const validating = progress.stage('checking the shapes (SHACL)', { unit: 'statements' });
+  const { violations, warnings } = await validateRecords(mapped, shapes, {
+    onProgress: (done, total) => {
+      validating.total(total);
+      validating.set(done);
+    },
+  });
+  validating.end();
   if (violations.length > 0) throw new DataError(violations);
   return { records, mapped, warnings };
 }
@@ -69,10 +91,39 @@ export interface BuildSummary {
   warnings: Problem[];
   /** Threads that wrote the pages: 1 is the build's own. */
   pageThreads: number;
+  /** The number of the published build (output/ links to it). */
+  version: number;
+  /** Old builds that could not be removed after the new one was published. */
+  leftovers: string[];
 }
 
 export async function build(options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
+  // The output is checked and locked before anything else, so that a refused or busy output fails at once.
+  let output: OutputDir;
+  try {
+    const guards = { dataDir: options.dataDir, shapesDir: options.shapesDir ?? DEFAULT_SHAPES_DIR };
+    output = await OutputDir.claim(options.outDir, guards);
+  } catch (e) {
+    // A full disk or a read-only file system can stop the build at its lock, before anything was published.
+    if (e instanceof OutputError) throw e;
+    throw new PublishFailure(e, 'nothing was published, the previous output is unchanged');
+  }
+  try {
+    return await buildInto(output, options);
+  } catch (e) {
+    await output.discard();
+    // Invalid data and a refused output already say that nothing was published; anything else says what the
+    // output is now.
+    if (e instanceof DataError || e instanceof OutputError) throw e;
+    throw new PublishFailure(e, output.state());
+  } finally {
+    await output.release();
+  }
+}
+
+async function buildInto(output: OutputDir, options: PipelineOptions & { outDir: string }): Promise<BuildSummary> {
   const stage = options.onStage ?? (() => {});
+  const progress = options.progress ?? noProgress;
   const dataBefore = await snapshotData(options.dataDir);
   let checked: Checked | undefined = await check(options);
   const { warnings } = checked;
@@ -92,7 +143,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
   let pageThreads = 1;
   const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
-  const out = await StagedOutput.open(options.outDir);
+  const out = new DirectoryWriter(await output.stage());
+  // The build readers see now; the change sets and dates compare with it (a path that does not exist when there is
+  // none).
+  const previousDir = output.currentDir ?? path.join(output.builds, 'none');
   const files: string[] = [];
   const write = async (name: string, content: string) => {
     await out.write(name, content);
@@ -103,11 +157,14 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
     await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
   };
-  try {
+  {
     // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
     const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
       stage(format.file);
-      const written = await writePieces(path.join(out.dir, format.file), pieces);
+      const writing = progress.stage(`writing ${format.file}`, { bytes: true });
+      const seen = counted(pieces, (piece) => writing.add(Buffer.byteLength(piece)));
+      const written = await writePieces(path.join(out.dir, format.file), seen);
+      writing.end();
       files.push(format.file);
       return { ...format, ...written };
     };
@@ -126,10 +183,10 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
-    const dates = await changeDates(options.outDir, named, date);
+    const dates = await changeDates(previousDir, named, date);
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
-      graphs: named, previousDir: options.outDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      graphs: named, previousDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
       writeLarge: async (name, pieces) => {
         quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
         files.push(name);
@@ -169,17 +226,36 @@ export async function build(options: PipelineOptions & { outDir: string }): Prom
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = workers > 1 ? workers : 1;
     const input = { ...site, quads: [...quads, ...shownAfter] };
+    const writingPages = progress.stage('writing pages', { unit: 'files' });
+    const onFiles = (n: number) => writingPages.add(n);
     // The threads read the graph back from dataset.nt (the same quads, in the same order).
     const pages = workers > 1
-      ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers)
-      : await writeSiteHere(input, out.dir);
+      ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles)
+      : await writeSiteHere(input, out.dir, onFiles);
+    writingPages.end();
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);
     await assertDataUnchanged(options.dataDir, dataBefore);
-    await out.commit();
-  } catch (e) {
-    await out.abort();
-    throw e;
   }
-  return { records: recordCount, triples, files, warnings, pageThreads };
+  const { version, warnings: leftovers } = await output.publish();
+  return { records: recordCount, triples, files, warnings, pageThreads, version, leftovers };
+}
+
+/** The same pieces, each shown to `see` on its way through (for counting bytes written); sync ones stay sync. */
+type Pieces = Iterable<string> | AsyncIterable<string>;
+function counted(pieces: Pieces, see: (piece: string) => void): Pieces {
+  if (Symbol.iterator in pieces) {
+    return (function* () {
+      for (const piece of pieces) {
+        see(piece);
+        yield piece;
+      }
+    })();
+  }
+  return (async function* () {
+    for await (const piece of pieces) {
+      see(piece);
+      yield piece;
+    }
+  })();
 }

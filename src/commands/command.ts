@@ -2,8 +2,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import { formatProblem, type Problem } from '../errors.ts';
 
-/** Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 a store that could not be reached or
+ * did not answer in time (the same command may succeed later, so scripts can retry on it alone).
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3, unavailable: 4 } as const;
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -12,6 +15,8 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command takes positional arguments (files, directories). */
   positionals?: boolean;
+  /** Whether the command publishes into an output directory: only then does a failure say nothing was published. */
+  publishes?: boolean;
   run(values: OptionValues, positionals: string[]): Promise<number>;
 }
 
@@ -25,11 +30,4 @@ export function warningCount(n: number): string {
 
 export function elapsedSeconds(started: number): string {
   return ((performance.now() - started) / 1000).toFixed(2);
-}
-
-/** Shows stages on stderr, but only once the run has taken more than a second, so quick builds stay quiet. */
-export function progress(started: number): (stage: string) => void {
-  return (stage) => {
-    if (performance.now() - started > 1000) process.stderr.write(`… ${stage}\n`);
-  };
 }

@@ -3,6 +3,7 @@ import { importPages } from '../import/run-import.ts';
 import { formatImportProblem } from '../import/problems.ts';
 import { DataError, UsageError, formatProblem } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
+import { progressOn } from '../progress.ts';
 
 export const importCommand: Command = {
   usage: `projectgraph import <file|dir>... [--data DIR] [--dry-run] [--force] [--config FILE]
@@ -26,6 +27,7 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
   async run(v, positionals) {
     if (positionals.length === 0) throw new UsageError('name at least one page file or directory to import');
     const dryRun = v['dry-run'] === true;
+    const reading = progressOn().stage('reading pages', { unit: 'pages' });
     let result;
     try {
       result = await importPages({
@@ -34,7 +36,12 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
         dryRun,
         force: v.force === true,
         configFiles: Array.isArray(v.config) ? v.config.map(String) : [],
+        onPage: (pages, total) => {
+          if (total !== undefined) reading.total(total);
+          reading.set(pages);
+        },
       });
+      reading.end();
     } catch (e) {
       // A label set that cannot be read or checked: nothing was read or written.
       if (!(e instanceof DataError)) throw e;

@@ -1,10 +1,13 @@
 // `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../serve/server.ts';
 import { StoreLoadError } from '../serve/worker-pool.ts';
+import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
+import { repairOutput } from '../publish/output-dir.ts';
 import { EXIT, type Command } from './command.ts';
+import { progressOn, type StageProgress } from '../progress.ts';
 
 function positiveNumber(value: unknown, name: string, integer = false): number {
   const n = Number(value);
@@ -13,7 +16,8 @@ function positiveNumber(value: unknown, name: string, integer = false): number {
 }
 
 export const serveCommand: Command = {
-  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--store URL]
+  usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--worker-memory MB]
+                 [--max-query-bytes N] [--store URL]
 
   --out DIR          the published output to serve (default: output)
   --port N           port to listen on (default: 3000; 0 picks a free one)
@@ -21,6 +25,9 @@ export const serveCommand: Command = {
   --timeout SECONDS  time limit of one query (default: 10)
   --max-rows N       most rows one query returns (default: 10000)
   --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)
+  --worker-memory MB heap limit of each worker; a query that needs more fails alone (default: sized from the data
+                     and the machine's memory)
+  --max-query-bytes N  longest query text accepted; longer ones get 413 before they are parsed (default: 65536)
   --store URL        answer queries from this SPARQL endpoint of an external store (filled by "projectgraph push")
                      instead of memory; same policy and limits, and --workers queries sent to it at once`,
   options: {
@@ -30,13 +37,33 @@ export const serveCommand: Command = {
     timeout: { type: 'string', default: '10' },
     'max-rows': { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
+    'worker-memory': { type: 'string' },
+    'max-query-bytes': { type: 'string', default: String(DEFAULT_MAX_QUERY_BYTES) },
     store: { type: 'string' },
   },
   async run(v) {
     const port = Number(v.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
+    // A build killed while it moved an older output folder aside leaves no output: put the link back first.
+    if (v.store === undefined) {
+      const repaired = await repairOutput(String(v.out));
+      if (repaired) process.stderr.write(`${repaired}\n`);
+    }
     const dataFile = path.join(String(v.out), 'dataset.nt');
     if (v.store === undefined && !existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
+    const workers = positiveNumber(v.workers, 'workers', true);
+    const started = performance.now();
+    // Said before the load, which takes a while on a large build: what is loaded, how large, into how many copies.
+    let loading: StageProgress | undefined;
+    if (v.store === undefined) {
+      const bytes = statSync(dataFile).size;
+      const into = `${workers} query worker${workers === 1 ? '' : 's'}`;
+      process.stdout.write(`loading ${dataFile} (${megabytes(bytes)}) into ${into} …\n`);
+      loading = progressOn().stage(`loading ${path.basename(dataFile)}`, { bytes: true, total: bytes });
+    } else {
+      process.stdout.write(`connecting to the store at ${String(v.store)} …\n`);
+    }
+    let furthest = 0;
     let running;
     try {
       running = await startServer({
@@ -45,9 +72,13 @@ export const serveCommand: Command = {
         port,
         timeoutSeconds: positiveNumber(v.timeout, 'timeout'),
         maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
-        workers: positiveNumber(v.workers, 'workers', true),
+        workers,
+        maxQueryBytes: positiveNumber(v['max-query-bytes'], 'max-query-bytes', true),
+        ...(v['worker-memory'] !== undefined ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) } : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
+        onLoading: (bytes) => loading?.set((furthest = Math.max(furthest, bytes))),
       });
+      loading?.end();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
@@ -55,8 +86,10 @@ export const serveCommand: Command = {
       if (e instanceof StoreLoadError) throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
       throw e;
     }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const triples = running.info.size.toLocaleString('en-GB');
     process.stdout.write(
-      `projectgraph serving ${String(v.out)} (${running.info.size} triples)\n` +
+      `ready at ${running.url}: serving ${String(v.out)} (${triples} triples, loaded in ${seconds} s)\n` +
         `  home:         ${running.url}\n` +
         `  SPARQL:       ${running.sparqlUrl}\n` +
         `  query page:   ${running.sparqlUrl} (in a browser)\n` +
@@ -74,3 +107,7 @@ export const serveCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,6 +1,7 @@
 // `projectgraph validate`: check the records (structure, references, SHACL) and write nothing.
 import { check } from '../pipeline.ts';
-import { EXIT, elapsedSeconds, printWarnings, progress, warningCount, type Command } from './command.ts';
+import { EXIT, elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
+import { progressOn } from '../progress.ts';
 
 export const validateCommand: Command = {
   usage: `projectgraph validate [--data DIR] [--shapes DIR]
@@ -13,7 +14,7 @@ export const validateCommand: Command = {
     const checked = await check({
       dataDir: String(v.data),
       ...(v.shapes ? { shapesDir: String(v.shapes) } : {}),
-      onStage: progress(started),
+      progress: progressOn(),
     });
     printWarnings(checked.warnings);
     const statements = checked.mapped.reduce((n, m) => n + m.quads.length, 0);

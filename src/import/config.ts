@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseYaml } from '../ingest/read-yaml.ts';
+import { decodeUtf8, parseYaml } from '../ingest/read-yaml.ts';
 import { ORGANISATION_TYPES, PUBLICATION_KINDS, STATUSES } from '../ingest/schema.ts';
 import { DataError } from '../errors.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
@@ -87,13 +87,14 @@ export async function loadConfig(extraFiles: string[] = []): Promise<ImportConfi
 }
 
 async function readConfigFile(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (e) {
     throw new DataError([{ code: 'IO', message: `cannot read import configuration: ${(e as Error).message}`, location: { file, line: 1, column: 1 } }]);
   }
-  return parseYaml(text, file).value ?? {};
+  // Like record files, a label set is UTF-8: read leniently, a Latin-1 alias would silently never match a page.
+  return parseYaml(decodeUtf8(bytes, file), file).value ?? {};
 }
 
 /** Lists are extended, maps merged key by key, single values replaced. */

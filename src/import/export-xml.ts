@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { cleanSpaces } from './normalise.ts';
+import { decodeReferences, removalsByLine, removeInvisible } from './page-characters.ts';
 import type { Findings } from './problems.ts';
 
 /** MediaWiki refuses pages above 2 MiB ($wgMaxArticleSize); a page text above that is not a wiki page. */
@@ -12,9 +13,12 @@ export interface ExportedPage {
   /** Lines in the XML file: where <page> and <title> start, and where the page text starts. */
   pageLine: number;
   titleLine?: number;
+  titleColumn?: number;
   ns?: string;
   text?: string;
   textLine?: number;
+  /** The column (1-based) right after the <text …> start tag, where the page text starts. */
+  textColumn?: number;
   /** Set when the text exceeded MAX_PAGE_CHARS; the text itself is then dropped. */
   tooLarge?: number;
 }
@@ -40,6 +44,24 @@ export async function readExport(file: string, shown: string, findings: Findings
   let root: string | undefined;
 
   const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  // A title or site name as MediaWiki stores it (Title::newFromText decodes references): plain text.
+  const plainText = (raw: string, line: number, column: number) => {
+    const visible = removeInvisible(raw, line, column);
+    const t = cleanSpaces(decodeReferences(visible.text));
+    for (const r of removalsByLine(visible.removed)) {
+      findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, t || undefined, r.column);
+    }
+    return t;
+  };
+  // The stream is cleaned before the parser reads it, so a removal is reported when its page is closed.
+  let removals: { line: number; column: number; message: string }[] = [];
+  const xmlSafe = new XmlSafe((line, column, message) => removals.push({ line, column, message }));
+  const reportRemovals = (upTo: number, title?: string) => {
+    for (const r of removals.filter((x) => x.line <= upTo)) {
+      findings.warn('INVISIBLE_CHARACTER', r.message, shown, r.line, title, r.column);
+    }
+    removals = removals.filter((r) => r.line > upTo);
+  };
   const inside = (...names: string[]) => names.every((n, i) => path[path.length - names.length + i] === n);
 
   parser.on('error', (e) => {
@@ -61,8 +83,14 @@ export async function readExport(file: string, shown: string, findings: Findings
       text = [];
       textLength = 0;
       // The text starts right after the start tag, on the line the parser is now on.
-      if (name === 'text' && page) page.textLine = parser.line;
-      if (name === 'title' && page) page.titleLine = parser.line;
+      if (name === 'text' && page) {
+        page.textLine = parser.line;
+        page.textColumn = parser.column + 1;
+      }
+      if (name === 'title' && page) {
+        page.titleLine = parser.line;
+        page.titleColumn = parser.column + 1;
+      }
     }
   });
   const collect = (t: string) => {
@@ -74,7 +102,9 @@ export async function readExport(file: string, shown: string, findings: Findings
   parser.on('closetag', (tag) => {
     const name = local(tag.name);
     const value = () => text.join('');
-    if (page && inside('page', 'title')) page.title = cleanSpaces(value());
+    if (page && inside('page', 'title')) {
+      page.title = plainText(value(), page.titleLine ?? parser.line, page.titleColumn ?? 1);
+    }
     else if (page && inside('page', 'ns')) page.ns = value().trim();
     else if (page && inside('revision', 'text')) {
       // An export with history lists revisions oldest first: the last one read is the current text.
@@ -85,9 +115,10 @@ export async function readExport(file: string, shown: string, findings: Findings
         page.text = value();
         delete page.tooLarge;
       }
-    } else if (inside('siteinfo', 'sitename')) site.name = cleanSpaces(value());
+    } else if (inside('siteinfo', 'sitename')) site.name = plainText(value(), parser.line, 1);
     else if (inside('siteinfo', 'base')) site.base = value().trim();
     if (name === 'page' && page) {
+      reportRemovals(parser.line, page.title);
       if (!failed) onPage(page, site);
       page = undefined;
     }
@@ -108,18 +139,80 @@ export async function readExport(file: string, shown: string, findings: Findings
       failed = true;
       break;
     }
-    parser.write(decoded);
+    parser.write(xmlSafe.pass(decoded));
   }
   if (!failed) {
     try {
-      parser.write(decoder.decode()).close();
+      parser.write(xmlSafe.pass(decoder.decode(), true)).close();
     } catch {
       findings.error('BINARY_FILE', 'the file ends inside a UTF-8 character', shown, parser.line);
       failed = true;
     }
   }
+  reportRemovals(Infinity);
   if (!failed && root === undefined) findings.error('EMPTY_FILE', 'the file holds no XML element', shown, 1);
   return site;
+}
+
+/** Characters XML 1.0 refuses, literal, and every character reference (checked for its value by refusedByXml). */
+const XML_REFUSED =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]|&#(?:[xX][0-9a-fA-F]+|[0-9]+);/gu;
+
+function refusedByXml(match: string): boolean {
+  if (!match.startsWith('&')) return true;
+  const v = match[2] === 'x' || match[2] === 'X' ? parseInt(match.slice(3), 16) : parseInt(match.slice(2), 10);
+  const allowed = v === 0x9 || v === 0xa || v === 0xd || (v >= 0x20 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd);
+  return !(allowed || (v >= 0x10000 && v <= 0x10ffff));
+}
+
+/**
+ * Takes the characters XML 1.0 refuses out of the decoded stream before the parser sees them, each
+ * reported at its line and column: the parser would stop at the first, and one stray control character
+ * would lose a whole export. Lines are counted here, across chunks; a reference cut by a chunk's end
+ * waits for the next chunk.
+ */
+class XmlSafe {
+  private line = 1;
+  private column = 1;
+  private held = '';
+  constructor(private readonly report: (line: number, column: number, message: string) => void) {}
+
+  pass(chunk: string, last = false): string {
+    let text = this.held + chunk;
+    this.held = '';
+    if (!last) {
+      const amp = text.lastIndexOf('&');
+      if (amp >= 0 && /^&(?:#[xX]?[0-9a-fA-F]*)?$/.test(text.slice(amp))) {
+        this.held = text.slice(amp);
+        text = text.slice(0, amp);
+      }
+    }
+    let out = '';
+    let from = 0;
+    // With the u flag the pattern matches only lone surrogates; a pair is one valid character.
+    for (const m of text.matchAll(XML_REFUSED)) {
+      if (!refusedByXml(m[0])) continue;
+      this.advance(text.slice(from, m.index));
+      const code = (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      const what = m[0].startsWith('&') ? `the reference ${m[0]}` : `U+${code}`;
+      this.report(this.line, this.column, `removed a character that XML does not allow: ${what}`);
+      this.column += m[0].length;
+      out += text.slice(from, m.index);
+      from = m.index + m[0].length;
+    }
+    this.advance(text.slice(from));
+    return from === 0 ? text : out + text.slice(from);
+  }
+
+  private advance(text: string): void {
+    const lastBreak = text.lastIndexOf('\n');
+    if (lastBreak < 0) {
+      this.column += text.length;
+      return;
+    }
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.line++;
+    this.column = text.length - lastBreak;
+  }
 }
 
 /** A page's address from the wiki's base address ("…/wiki/Hoofdpagina") and its title, as MediaWiki forms it. */

@@ -1,9 +1,16 @@
 // Text clean-up shared by the page readers: whitespace as the wiki renders it, and the keys names are compared by.
 import { slug } from '../map/iri.ts';
 
-/** Any run of white space (tabs, non-breaking and other Unicode spaces) as one plain space, trimmed. */
+/**
+ * Any run of white space (tabs, non-breaking and other Unicode spaces) as one plain space, trimmed. A soft
+ * hyphen, zero-width space or no-break marker (U+00AD, U+200B, U+2060, U+FEFF) shows nothing, so it goes
+ * without a space: "co\u200Bordinatie" stays one word, and "Toel&shy;ichting" is the heading "Toelichting".
+ */
 export function cleanSpaces(text: string): string {
-  return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/gu, ' ').trim();
+  return text
+    .replace(/[\u00ad\u200b\u2060\ufeff]+/gu, '')
+    .replace(/[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/gu, ' ')
+    .trim();
 }
 
 /**

@@ -12,6 +12,7 @@ export type ImportCode =
   | 'UNKNOWN_LABEL'
   | 'UNKNOWN_SECTION'
   | 'UNMAPPED_LINE'
+  | 'INVISIBLE_CHARACTER'
   | 'BAD_VALUE'
   | 'MISSING_FIELD'
   | 'DUPLICATE_PAGE'
@@ -39,14 +40,23 @@ export function formatImportProblem(p: ImportProblem): string {
 export class Findings {
   readonly items: ImportProblem[] = [];
 
-  add(severity: ImportProblem['severity'], code: ImportCode, message: string, file: string, line: number, page?: string): void {
-    this.items.push({ severity, code, message, location: { file, line, column: 1 }, ...(page !== undefined ? { page } : {}) });
+  add(
+    severity: ImportProblem['severity'],
+    code: ImportCode,
+    message: string,
+    file: string,
+    line: number,
+    page?: string,
+    column = 1,
+  ): void {
+    const where = { file, line, column };
+    this.items.push({ severity, code, message, location: where, ...(page !== undefined ? { page } : {}) });
   }
-  error(code: ImportCode, message: string, file: string, line: number, page?: string): void {
-    this.add('error', code, message, file, line, page);
+  error(code: ImportCode, message: string, file: string, line: number, page?: string, column?: number): void {
+    this.add('error', code, message, file, line, page, column);
   }
-  warn(code: ImportCode, message: string, file: string, line: number, page?: string): void {
-    this.add('warning', code, message, file, line, page);
+  warn(code: ImportCode, message: string, file: string, line: number, page?: string, column?: number): void {
+    this.add('warning', code, message, file, line, page, column);
   }
   get errors(): ImportProblem[] {
     return this.items.filter((p) => p.severity === 'error');

@@ -77,6 +77,7 @@ export async function readPageFile(file: string, config: ImportConfig, findings:
           text: p.text,
           file: shown,
           firstLine: p.textLine ?? at,
+          ...(p.textColumn !== undefined ? { firstColumn: p.textColumn } : {}),
           title: { text: p.title, line: p.titleLine ?? at },
           ...(site.name !== undefined ? { site: site.name } : {}),
           ...(url !== undefined ? { url } : {}),

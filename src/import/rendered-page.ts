@@ -1,13 +1,20 @@
 // Reads a page as the wiki renders it (saved as text): title line, chrome, subtitle, "Label value" infobox lines, sections, bullets.
 import type { ImportConfig, InfoboxField } from './config.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
+import { decodeReferences, removalsByLine, removeInvisible } from './page-characters.ts';
 import { LineLedger, excerpt, splitLines, type PageSection, type RawPage } from './page.ts';
 import type { Findings } from './problems.ts';
 
 const BULLET = /^[\s\u00a0]*[•·▪◦*–-][\s\u00a0]+/u;
 
 export function readRenderedPage(text: string, file: string, config: ImportConfig, findings: Findings): RawPage | undefined {
-  const lines = splitLines(text);
+  // Control characters go (each reported where it was); character references in saved text were copied
+  // from the wiki's source, so they are decoded once, line by line (a decoded &#10; makes no new line).
+  const visible = removeInvisible(text);
+  const lines = splitLines(visible.text).map((l) => ({ ...l, text: decodeReferences(l.text) }));
+  const byLine = removalsByLine(visible.removed);
+  for (const r of byLine) findings.warn('INVISIBLE_CHARACTER', r.message, file, r.line, undefined, r.column);
+  const removals = findings.items.slice(findings.items.length - byLine.length);
   const ledger = new LineLedger(file, findings);
   const page: RawPage = { file, format: 'rendered', firstLine: 1, fields: [], sections: [], links: new Map(), hasInfobox: false };
 
@@ -28,6 +35,7 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
   page.title = { text: cleanSpaces(first.text), line: first.line };
   page.firstLine = first.line;
   const title = page.title.text;
+  for (const w of removals) w.page = title;
   ledger.mapped(first.line);
 
   let section: PageSection | undefined;

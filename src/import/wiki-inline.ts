@@ -1,5 +1,6 @@
 // Inline wikitext to the text the wiki would show: links resolved, markup dropped, bare links and <ref>s as "[n]" footnotes.
 import { cleanSpaces } from './normalise.ts';
+import { decodeReferences } from './page-characters.ts';
 
 /**
  * One pattern for every inline construct that matters, so they are handled left to right in one pass:
@@ -31,8 +32,12 @@ export function numberFootnotes(text: string): Map<number, Footnote> {
     if (whole.startsWith('<')) {
       if (refBody === undefined) continue; // <ref name="x"/> repeats an earlier footnote
       const found = URL_IN_TEXT.exec(refBody);
-      const rest = cleanSpaces(refBody.replace(INLINE, (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) => (w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? ''))).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, ''));
-      out.set(m.index, { n: ++n, ...(found ? { url: found[0] } : {}), ...(rest !== '' ? { text: rest } : {}) });
+      const linkText = (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) =>
+        w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? '');
+      const markupless = refBody.replace(INLINE, linkText).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, '');
+      const rest = cleanSpaces(unmaskMarkup(decodeReferences(markupless)));
+      const url = found ? { url: absolute(found[0]) } : {};
+      out.set(m.index, { n: ++n, ...url, ...(rest !== '' ? { text: rest } : {}) });
     } else if (url !== undefined && (label === undefined || label.trim() === '')) {
       out.set(m.index, { n: ++n, url: absolute(url) });
     }
@@ -74,22 +79,57 @@ export function renderInline(source: string, offset: number, footnotes: Map<numb
     if (url !== undefined) urls.push(absolute(url));
     return urlLabel ?? '';
   });
-  const text = cleanSpaces(decodeEntities(replaced.replace(/'{2,5}/g, '').replace(/<br\s*\/?>/giu, ' ').replace(/<\/?[a-z][^>]*>/giu, '')));
+  // <br> is a space here: a record's running text breaks only between paragraphs. References are decoded
+  // last, so `&lt;b&gt;` stays the text "<b>", and once, so `&amp;ouml;` stays the text "&ouml;".
+  const markupless = replaced.replace(/'{2,5}/g, '').replace(/<br\s*\/?>/giu, ' ').replace(/<\/?[a-z][^>]*>/giu, '');
+  const text = cleanSpaces(decodeReferences(unmaskMarkup(markupless)));
   return { text, urls, footnotes: used, media };
 }
 
+/** A link's address as MediaWiki makes it: character references decoded (`&amp;` in a query is `&`). */
 function absolute(url: string): string {
-  return url.startsWith('//') ? `https:${url}` : url;
+  const decoded = decodeReferences(url);
+  return decoded.startsWith('//') ? `https:${decoded}` : decoded;
 }
 
-const NAMED: Record<string, string> = { nbsp: '\u00a0', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", ndash: '–', mdash: '—', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', euml: 'ë', eacute: 'é' };
+/**
+ * The characters that start markup, each with a stand-in from Unicode's non-characters (removed from every
+ * page before it is read, so none can be in the text already). One character each, so offsets hold.
+ */
+const MARKUP = "[]{}<>'|=*#:;";
+const MASKED = new RegExp(`[${String.fromCharCode(0xfdd0)}-${String.fromCharCode(0xfdd0 + MARKUP.length - 1)}]`, 'gu');
 
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/giu, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[body.toLowerCase()] ?? whole;
+/**
+ * Text inside <nowiki>…</nowiki> and <pre>…</pre> is shown as written: its markup characters are masked,
+ * so no link, template, heading or list is read in it. Comments outside them, and <includeonly> text (shown
+ * only where the page is transcluded), blank out, keeping their line breaks so line numbers stay true;
+ * whichever opens first wins, as in MediaWiki.
+ */
+export function maskMarkup(text: string): string {
+  const comment = /<!--[\s\S]*?(?:-->|$)/;
+  const includeonly = /<includeonly\s*>[\s\S]*?(?:<\/includeonly\s*>|$)/;
+  const asWritten = /<(nowiki|pre)(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/\1\s*>/;
+  const hidden = new RegExp([comment, includeonly, asWritten].map((r) => r.source).join('|'), 'giu');
+  return text.replace(hidden, (whole: string, tag?: string, attrs?: string, inner?: string) => {
+    if (tag === undefined) return whole.replace(/[^\n]/g, HIDDEN);
+    const open = `<${tag}${attrs ?? ''}>`;
+    const masked = (inner ?? '').replace(/[[\]{}<>'|=*#:;]/g, (c) => String.fromCharCode(0xfdd0 + MARKUP.indexOf(c)));
+    return open + masked + whole.slice(open.length + (inner ?? '').length);
   });
+}
+
+/** The masked markup characters back as text, and what was hidden gone (it shows nothing, not even a space). */
+export function unmaskMarkup(text: string): string {
+  return shown(text).replace(MASKED, (c) => MARKUP[c.charCodeAt(0) - 0xfdd0] ?? '');
+}
+
+/**
+ * What stands in for each character of a comment or <includeonly> text: a non-character, so it cannot be
+ * in the page, and not a space, so "Tekst<!-- … -->." reads "Tekst." as on the wiki.
+ */
+const HIDDEN = '\ufdef';
+
+/** Text without the stand-ins for hidden markup, for reading structure (blank lines, headings, names). */
+export function shown(text: string): string {
+  return text.includes(HIDDEN) ? text.replaceAll(HIDDEN, '') : text;
 }

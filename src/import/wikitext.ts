@@ -1,21 +1,30 @@
 // Reads MediaWiki wikitext: the infobox template's named parameters, == headings ==, * bullets and paragraphs, links as footnotes.
 import type { ImportConfig } from './config.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
+import { removalsByLine, removeInvisible } from './page-characters.ts';
 import { LineLedger, excerpt, lineSpan, splitLines, type PageSection, type PageText, type RawPage } from './page.ts';
 import type { Findings } from './problems.ts';
 import { chromeSite } from './rendered-page.ts';
-import { numberFootnotes, renderInline, type Footnote } from './wiki-inline.ts';
+import { maskMarkup, numberFootnotes, renderInline, shown, type Footnote } from './wiki-inline.ts';
 
 export interface WikitextSource {
   text: string;
   file: string;
   /** The file line on which the page text starts (an export's <text> element), so findings point into the file. */
   firstLine: number;
+  /** The column of the first line on which the text starts (after an export's <text …> tag); 1 by default. */
+  firstColumn?: number;
   /** The page title from an export; standalone wikitext names it with {{DISPLAYTITLE:…}} or a title parameter. */
   title?: PageText;
   site?: string;
   url?: string;
 }
+
+/** Block markup whose content is not running text, from its first line to the line that closes it. */
+const BLOCK_ELEMENTS = [
+  { what: 'a table', start: /^\s*\{\|/u, end: /^\s*\|\}/u },
+  { what: 'a gallery', start: /^\s*<gallery\b/iu, end: /<\/gallery\s*>/iu },
+];
 
 interface Template {
   start: number;
@@ -25,12 +34,17 @@ interface Template {
 }
 
 export function readWikitext(src: WikitextSource, config: ImportConfig, findings: Findings): RawPage | undefined {
-  // Comments vanish but keep their line breaks, so line numbers stay true.
-  // Line breaks become LF (CRLF and CR count as one line each, so numbering is unchanged).
-  const text = src.text.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?(?:-->|$)/g, (c) => c.replace(/[^\n]/g, ' '));
+  const pageName = src.title?.text;
+  // One stray control character costs a warning at its place, not the page (nor the whole import).
+  const visible = removeInvisible(src.text, src.firstLine, src.firstColumn ?? 1);
+  const byLine = removalsByLine(visible.removed);
+  for (const r of byLine) findings.warn('INVISIBLE_CHARACTER', r.message, src.file, r.line, pageName, r.column);
+  const removals = findings.items.slice(findings.items.length - byLine.length);
+  // Line breaks become LF (CRLF and CR count as one line each, so numbering is unchanged). Comments vanish
+  // but keep their line breaks, so line numbers stay true; <nowiki> text is masked so no markup is read in it.
+  const text = maskMarkup(visible.text.replace(/\r\n?/g, '\n'));
   const lineAt = lineIndex(text, src.firstLine);
   const ledger = new LineLedger(src.file, findings);
-  const pageName = src.title?.text;
   const page: RawPage = {
     file: src.file,
     format: 'wikitext',
@@ -43,7 +57,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     ...(src.site ? { site: src.site } : {}),
     ...(src.url ? { url: src.url } : {}),
   };
-  if (text.trim() === '') {
+  if (shown(text).trim() === '') {
     findings.error('EMPTY_FILE', 'the page has no text', src.file, src.firstLine, pageName);
     return undefined;
   }
@@ -66,7 +80,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
   for (const t of templates) {
     body = body.slice(0, t.start) + text.slice(t.start, t.end).replace(/[^\n]/g, ' ') + body.slice(t.end);
     const parts = splitTopLevel(t.inner);
-    const name = cleanSpaces(parts[0]?.text ?? '');
+    const name = cleanSpaces(shown(parts[0]?.text ?? ''));
     const startLine = lineAt(t.start);
     for (let l = startLine; l <= lineAt(t.end - 1); l++) ledger.mapped(l);
     const display = /^DISPLAYTITLE\s*:(.*)$/isu.exec(name);
@@ -90,10 +104,14 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       const trail = part.text.length - part.text.trimEnd().length;
       const span = { line, endLine: Math.max(line, lineAt(at + part.text.length - trail - 1)) };
       if (eq < 0) {
-        if (part.text.trim() !== '') findings.warn('UNKNOWN_LABEL', `template parameter without a name ${excerpt(part.text)}${lineSpan(span)}: not imported`, src.file, line, pageName ?? page.title?.text);
+        if (shown(part.text).trim() !== '') {
+          const what = `${excerpt(shown(part.text))}${lineSpan(span)}`;
+          const message = `template parameter without a name ${what}: not imported`;
+          findings.warn('UNKNOWN_LABEL', message, src.file, line, pageName ?? page.title?.text);
+        }
         continue;
       }
-      const label = cleanSpaces(part.text.slice(0, eq));
+      const label = cleanSpaces(shown(part.text.slice(0, eq)));
       const field = config.labels.get(nameKey(label));
       if (!field) {
         findings.warn('UNKNOWN_LABEL', `unknown label "${label}"${lineSpan(span)}: not imported (add it to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
@@ -102,7 +120,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       // Templates inside a value cannot be rendered here: they are blanked (same length, so offsets hold) and reported.
       let raw = part.text.slice(eq + 1);
       for (const inner of findTemplates(raw, () => {}) ?? []) {
-        const innerName = cleanSpaces(splitTopLevel(inner.inner)[0]?.text ?? '');
+        const innerName = cleanSpaces(shown(splitTopLevel(inner.inner)[0]?.text ?? ''));
         const where = { line: lineAt(at + eq + 1 + inner.start), endLine: lineAt(at + eq + inner.end) };
         findings.warn('UNKNOWN_LABEL', `template {{${innerName}}} inside "${label}"${lineSpan(where)} is not imported`, src.file, where.line, pageName ?? page.title?.text);
         raw = raw.slice(0, inner.start) + ' '.repeat(inner.end - inner.start) + raw.slice(inner.end);
@@ -126,8 +144,10 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
   });
   for (let i = 0; i < lines.length; i++) {
     const { text: raw, line } = lines[i] as { text: string; line: number };
-    if (raw.trim() === '') continue;
-    const headingMatch = /^(={1,6})\s*(.*?)\s*\1\s*$/u.exec(raw.trim());
+    // Structure is read from what shows; `raw` keeps the stand-ins for hidden markup, so offsets hold.
+    const seen = shown(raw);
+    if (seen.trim() === '') continue;
+    const headingMatch = /^(={1,6})\s*(.*?)\s*\1\s*$/u.exec(seen.trim());
     if (headingMatch) {
       inLead = false;
       const heading = renderInline(headingMatch[2] ?? '', -1, new Map()).text;
@@ -144,8 +164,24 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       }
       continue;
     }
-    if (chromeSite(raw, config) !== undefined) {
+    if (chromeSite(seen, config) !== undefined) {
       ledger.mapped(line);
+      continue;
+    }
+    if (/^-{4,}\s*$/u.test(seen)) {
+      // A horizontal rule shows no text.
+      ledger.mapped(line);
+      continue;
+    }
+    const block = BLOCK_ELEMENTS.find((b) => b.start.test(seen));
+    if (block) {
+      // A table or gallery has no place in a record's running text: reported once, over all its lines.
+      let j = i;
+      while (j + 1 < lines.length && !block.end.test(shown(lines[j]?.text ?? ''))) j++;
+      const span = { line, endLine: lines[j]?.line ?? line };
+      ledger.report(line, `${block.what}${lineSpan(span)} is not imported`, pageName ?? page.title?.text);
+      for (let k = i + 1; k <= j; k++) ledger.mapped(lines[k]?.line ?? line);
+      i = j;
       continue;
     }
     const bullet = /^[*#]+/u.exec(raw);
@@ -157,8 +193,9 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       // A paragraph runs until a blank line or a line that starts something else.
       let j = i;
       while (j + 1 < lines.length) {
-        const next = lines[j + 1]?.text ?? '';
+        const next = shown(lines[j + 1]?.text ?? '');
         if (next.trim() === '' || /^[*#=]/u.test(next.trim())) break;
+        if (/^-{4,}\s*$/u.test(next) || BLOCK_ELEMENTS.some((b) => b.start.test(next))) break;
         j++;
       }
       // Joined with their line breaks (a link cannot span one) and with indent marks blanked, not cut, so
@@ -175,7 +212,8 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     const pageTitle = pageName ?? page.title?.text;
     if (rendered.text === '') {
       // Markup that shows no text here (an image, an empty <ref/>): nothing to import, but said so.
-      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(lines.find((x) => x.line === l)?.text ?? '')}`, pageTitle));
+      const lineText = (l: number) => shown(lines.find((x) => x.line === l)?.text ?? '');
+      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(lineText(l))}`, pageTitle));
       continue;
     }
     if (inLead) {
@@ -196,7 +234,9 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     section.blocks.push({ text: rendered.text, line, bullet: bullet !== null, ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}) });
     blockLines.forEach((l) => ledger.mapped(l));
   }
-  ledger.finish(splitLines(text, src.firstLine), pageName ?? page.title?.text);
+  ledger.finish(splitLines(shown(text), src.firstLine), pageName ?? page.title?.text);
+  // Standalone wikitext names its page only in the text: the warnings about removed characters get that name too.
+  if (pageName === undefined && page.title) for (const w of removals) w.page = page.title.text;
   return page;
 }
 

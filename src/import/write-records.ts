@@ -2,7 +2,12 @@
 import { lstat, mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { displayPath } from '../ingest/read-records.ts';
+import type { z } from 'zod';
+import { DataError, type Problem } from '../errors.ts';
+import { checkReferences } from '../ingest/check-references.ts';
+import { checkRecord, type Sourced } from '../ingest/check-record.ts';
+import { cmp, displayPath, type Records, type SourcedRecord } from '../ingest/read-records.ts';
+import { parseYaml } from '../ingest/read-yaml.ts';
 import { RECORD_KINDS, type RecordKind } from '../ingest/schema.ts';
 import { plain } from './page-to-record.ts';
 import type { Findings } from './problems.ts';
@@ -18,8 +23,12 @@ export interface WriteAction {
   /** Absolute path of the record file. */
   target: string;
   shown: string;
+  /** The page line the record comes from, where findings about it are reported. */
+  from: PlannedRecord['from'];
   /** The YAML to write (create and update). */
   text?: string;
+  /** That YAML as the build reads it back (create and update), for the checks across records. */
+  checked?: SourcedRecord;
   /** A unified diff of the existing record against what --force writes (update). */
   diff?: string;
 }
@@ -31,32 +40,33 @@ const KIND_ORDER: RecordKind[] = ['project', 'programme', 'organisation'];
  * page states is already in it (fields added by hand, such as `about`, do not count as a change). Otherwise,
  * without `force` it is kept as it is and reported; with `force` the page's fields replace those in the
  * record (fields only the record has are kept) and the change is shown as a diff.
+ *
+ * Every text to be written is first read back exactly as the build reads a record file (YAML, record schema,
+ * IRI checks); a record the build would refuse becomes an error at its page line and is not written.
  */
 export function planWrites(planned: PlannedRecord[], dataDir: string, force: boolean, findings: Findings): WriteAction[] {
   const actions: WriteAction[] = [];
   const sorted = [...planned].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
   for (const p of sorted) {
-    const schema = RECORD_KINDS[p.kind].schema;
-    const parsed = schema.safeParse(p.record);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        findings.error('BAD_VALUE', `the ${p.kind} record "${p.record.id}" would be invalid: ${issue.path.join('.') || '(record)'}: ${issue.message}`, p.from.file, p.from.line, p.from.page);
-      }
-      continue;
-    }
-    const record = parsed.data as AnyRecord;
-    const comment = `Imported by projectgraph import from the wiki page "${p.from.page}".`;
+    const newTarget = path.resolve(dataDir, RECORD_KINDS[p.kind].folder, `${p.record.id}.yaml`);
+    const target = p.existing ? path.resolve(p.existing.source.file) : newTarget;
+    const shown = displayPath(target);
+    // The page's record as the build would read it: normalised (trimmed, NFC) by the schema, or refused.
+    const asRead = readBack(p, recordToYaml(p.kind, p.record), shown, findings);
+    if (!asRead) continue;
+    const record = asRead.data as AnyRecord;
+    const { from } = p;
+    const base = { kind: p.kind, id: record.id, target, shown, from };
     if (!p.existing) {
-      const target = path.resolve(dataDir, RECORD_KINDS[p.kind].folder, `${record.id}.yaml`);
-      actions.push({ kind: p.kind, id: record.id, status: 'create', target, shown: displayPath(target), text: recordToYaml(p.kind, record, comment) });
+      const text = recordToYaml(p.kind, record, `Imported by projectgraph import from the wiki page "${p.from.page}".`);
+      const checked = readBack(p, text, shown, findings);
+      if (checked) actions.push({ ...base, status: 'create', text, checked });
       continue;
     }
     const before = p.existing.data as AnyRecord;
-    const target = path.resolve(p.existing.source.file);
-    const shown = displayPath(target);
     const differing = Object.keys(record).filter((k) => !sameValue((record as Record<string, unknown>)[k], (before as Record<string, unknown>)[k]));
     if (differing.length === 0) {
-      actions.push({ kind: p.kind, id: record.id, status: 'unchanged', target, shown });
+      actions.push({ ...base, status: 'unchanged' });
       continue;
     }
     if (!force) {
@@ -67,23 +77,73 @@ export function planWrites(planned: PlannedRecord[], dataDir: string, force: boo
         p.from.line,
         p.from.page,
       );
-      actions.push({ kind: p.kind, id: record.id, status: 'kept', target, shown });
+      actions.push({ ...base, status: 'kept' });
       continue;
     }
     const merged = { ...before, ...record };
     const oldText = recordToYaml(p.kind, before);
     const newText = recordToYaml(p.kind, merged);
+    const text = recordToYaml(p.kind, merged, `Updated by projectgraph import --force from the wiki page "${p.from.page}" (${plain(record.name)}).`);
+    const checked = readBack(p, text, shown, findings);
+    if (!checked) continue;
     actions.push({
-      kind: p.kind,
-      id: record.id,
+      ...base,
       status: 'update',
-      target,
-      shown,
-      text: recordToYaml(p.kind, merged, `Updated by projectgraph import --force from the wiki page "${p.from.page}" (${plain(record.name)}).`),
+      text,
+      checked,
       diff: createTwoFilesPatch(shown, shown, oldText, newText, 'in data/', 'from the page', { context: 2 }),
     });
   }
   return actions;
+}
+
+/** `text` read as the build reads the record file `shown`; each problem becomes an error at the page line. */
+function readBack(p: PlannedRecord, text: string, shown: string, findings: Findings): SourcedRecord | undefined {
+  try {
+    const { value, source } = parseYaml(text, shown);
+    const sourced = checkRecord(value, source, RECORD_KINDS[p.kind].schema as z.ZodType, `${p.kind} record`);
+    return { kind: p.kind, ...(sourced as Sourced<never>) };
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    for (const problem of e.problems) refused(findings, p.from, shown, problem);
+    return undefined;
+  }
+}
+
+function refused(findings: Findings, from: PlannedRecord['from'], shown: string, problem: Problem): void {
+  const field = problem.field ? `${problem.field}: ` : '';
+  const value = problem.value !== undefined ? ` (got ${JSON.stringify(problem.value)})` : '';
+  findings.error('BAD_VALUE', `${shown} would be refused by the build: ${field}${problem.message}${value}`, from.file, from.line, from.page);
+}
+
+/**
+ * The checks across records that the build runs (unique ids, references, names that must give an IRI),
+ * on data/ as it will be after the planned writes. A problem in a record to be written is reported at its
+ * page line; one in a record already in data/ (an id the import would duplicate) at that record.
+ */
+export function checkAcrossRecords(actions: WriteAction[], existing: Records, findings: Findings): void {
+  const written = actions.filter((a) => a.checked !== undefined);
+  const replaced = new Set(written.map((a) => a.target));
+  const records = [
+    ...existing.records.filter((r) => !replaced.has(path.resolve(r.source.file))),
+    ...written.map((a) => a.checked as SourcedRecord),
+  ];
+  // The build's order, so the same record is called the first of two duplicates.
+  records.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.data.id, b.data.id) || cmp(a.source.file, b.source.file));
+  const byFile = new Map(written.map((a) => [a.shown, a]));
+  for (const problem of checkReferences({ dataset: existing.dataset, records })) {
+    const file = problem.location?.file;
+    const action = file === undefined ? undefined : byFile.get(file);
+    if (action) refused(findings, action.from, action.shown, problem);
+    else {
+      findings.error(
+        'BAD_VALUE',
+        `after this import the build would refuse this record: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`,
+        file ?? 'data',
+        problem.location?.line ?? 1,
+      );
+    }
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

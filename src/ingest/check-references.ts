@@ -1,10 +1,11 @@
 // Checks across records that no single-file schema can see: unique ids, references that resolve, year order.
+import path from 'node:path';
 import type { Problem } from '../errors.ts';
 import type { Records, SourcedRecord } from './read-records.ts';
 import { formatField, type FieldPath } from './read-yaml.ts';
 import { slug } from '../map/iri.ts';
 
-export function checkReferences({ records }: Records): Problem[] {
+export function checkReferences({ dataset, records }: Records): Problem[] {
   const problems: Problem[] = [];
   const problem = (r: SourcedRecord, at: FieldPath, message: string, value?: string, code: Problem['code'] = 'UNKNOWN_REFERENCE') =>
     problems.push({ code, message, location: r.source.locate(at), field: formatField(at), ...(value !== undefined ? { value } : {}) });
@@ -29,11 +30,22 @@ export function checkReferences({ records }: Records): Problem[] {
     } else inline.set(key, { r, at });
   };
 
+  // A file's name need not be its id: a reference by file name is answered with the id that file has.
+  const byFileName = new Map<string, SourcedRecord>();
+  for (const r of records) byFileName.set(`${r.kind}:${path.basename(r.source.file).replace(/\.ya?ml$/, '')}`, r);
+  const dataFolder = path.dirname(dataset.source.file);
   const expect = (r: SourcedRecord, at: FieldPath, id: string | undefined, kind: SourcedRecord['kind']) => {
     if (id === undefined) return;
     const target = byId.get(id);
-    if (!target) problem(r, at, `no ${kind} record has this id (add data/${folderOf(kind)}/${id}.yaml or fix the id)`, id);
-    else if (target.kind !== kind) problem(r, at, `this id belongs to a ${target.kind}, but a ${kind} is expected here`, id);
+    const named = target ? undefined : byFileName.get(`${kind}:${id}`);
+    if (named) {
+      problem(r, at, `no ${kind} record has this id; ${named.source.file} has the id "${named.data.id}": write that id here, or change the id in that file`, id);
+    } else if (!target) {
+      const file = path.join(dataFolder, folderOf(kind), `${id}.yaml`);
+      problem(r, at, `no ${kind} record has this id (add ${file} with "id: ${id}", or fix the id here)`, id);
+    } else if (target.kind !== kind) {
+      problem(r, at, `this id belongs to a ${target.kind}, but a ${kind} is expected here`, id);
+    }
   };
 
   for (const r of records) {
@@ -54,14 +66,14 @@ export function checkReferences({ records }: Records): Problem[] {
       }
       // Keywords and places are named, not given ids: their IRI is a slug of the name, which must not be empty.
       p.keywords?.forEach((k, i) => {
-        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit', k, 'INVALID_ID');
+        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', k, 'INVALID_ID');
       });
       const places: [FieldPath, string | undefined][] = [
         ...(p.publications ?? []).map((pub, i): [FieldPath, string | undefined] => [['publications', i, 'event', 'place'], pub.event?.place]),
         ...(p.about ?? []).map((a, i): [FieldPath, string | undefined] => [['about', i, 'location'], a.location]),
       ];
       for (const [at, name] of places) {
-        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit', name, 'INVALID_ID');
+        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', name, 'INVALID_ID');
       }
       p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
       p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));

@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { DataError, type Problem } from '../errors.ts';
-import { formatField, readYaml, type FieldPath, type YamlSource } from './read-yaml.ts';
+import { readYaml } from './read-yaml.ts';
+import { checkRecord, type Sourced } from './check-record.ts';
 import {
   RECORD_KINDS,
   datasetRecord,
@@ -15,10 +16,7 @@ import {
 } from './schema.ts';
 import { checkReferences } from './check-references.ts';
 
-export interface Sourced<T> {
-  data: T;
-  source: YamlSource;
-}
+export type { Sourced } from './check-record.ts';
 
 export type SourcedRecord =
   | ({ kind: 'project' } & Sourced<ProjectRecord>)
@@ -32,14 +30,15 @@ export interface Records {
 }
 
 /** Reads and checks everything under `dataDir`; throws one DataError listing every problem found. */
-export async function readRecords(dataDir: string): Promise<Records> {
+/** `onFile` is told after each record file is read: how many of how many (progress of long builds). */
+export async function readRecords(dataDir: string, onFile?: (done: number, total: number) => void): Promise<Records> {
   const problems: Problem[] = [];
   const display = (abs: string) => displayPath(abs);
 
   const datasetFile = path.join(dataDir, 'dataset.yaml');
   let dataset: Sourced<DatasetRecord> | undefined;
   try {
-    dataset = await readChecked(datasetFile, display(datasetFile), datasetRecord);
+    dataset = await readChecked(datasetFile, display(datasetFile), datasetRecord, 'dataset description');
   } catch (e) {
     collect(e, problems, display(datasetFile));
   }
@@ -57,7 +56,7 @@ export async function readRecords(dataDir: string): Promise<Records> {
     const rel = path.relative(dataDir, file);
     const kind = folders.get(rel.split(path.sep)[0] ?? '');
     if (rel === 'dataset.yaml' || !kind || rel.split(path.sep).length !== 2) return undefined;
-    const p = readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType);
+    const p = readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType, `${kind} record`);
     p.catch(() => {}); // awaited below in order; this only keeps an early rejection from counting as unhandled
     return p;
   };
@@ -84,11 +83,12 @@ export async function readRecords(dataDir: string): Promise<Records> {
     const pending = reads.get(index);
     reads.delete(index);
     try {
-      const sourced = await (pending ?? readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType));
+      const sourced = await (pending ?? readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType, `${kind} record`));
       records.push({ kind, ...(sourced as Sourced<never>) });
     } catch (e) {
       collect(e, problems, display(file));
     }
+    onFile?.(index + 1, files.length);
   }
   if (!dataset || problems.length > 0) throw new DataError(problems);
 
@@ -99,45 +99,9 @@ export async function readRecords(dataDir: string): Promise<Records> {
   return result;
 }
 
-async function readChecked<T>(abs: string, shown: string, schema: z.ZodType<T>): Promise<Sourced<T>> {
+async function readChecked<T>(abs: string, shown: string, schema: z.ZodType<T>, what: string): Promise<Sourced<T>> {
   const { value, source } = await readYaml(abs, shown);
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return { data: parsed.data, source };
-  throw new DataError(
-    parsed.error.issues.map((issue) => {
-      const fieldPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      const missing = fieldPath.length > 0 && valueAt(value, fieldPath) === undefined && issue.code !== 'unrecognized_keys';
-      const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-      const at: FieldPath = unknownKeys.length > 0 ? [...fieldPath, unknownKeys[0] as string] : fieldPath;
-      const shownValue = missing || unknownKeys.length > 0 ? undefined : printable(valueAt(value, fieldPath));
-      return {
-        code: 'RECORD_SCHEMA' as const,
-        message: missing
-          ? `required field is missing: ${issue.message}`
-          : unknownKeys.length > 0
-            ? `unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `"${k}"`).join(', ')} (check the spelling; see the record format in README.md)`
-            : issue.message,
-        location: source.locate(at),
-        field: formatField(at) || '(record)',
-        ...(shownValue !== undefined ? { value: shownValue } : {}),
-      };
-    }),
-  );
-}
-
-function valueAt(value: unknown, p: FieldPath): unknown {
-  let v = value;
-  for (const key of p) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[key];
-  }
-  return v;
-}
-
-function printable(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return checkRecord(value, source, schema, what);
 }
 
 function collect(e: unknown, problems: Problem[], file: string): void {

@@ -1,5 +1,6 @@
 // The record format, defined once: zod schemas that every YAML file is checked against before any RDF is made.
 import { z } from 'zod';
+import { baseIriProblem, httpIriProblem, iriProblem } from './check-iri.ts';
 
 /** Ids become IRI path segments: lower-case letters, digits and single hyphens, so no id can break an IRI. */
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -55,7 +56,16 @@ const year = z
   .min(1000, 'expected a four-digit year')
   .max(2999, 'expected a four-digit year');
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+/**
+ * A value that the mapping writes as an IRI: checked against RFC 3987 here, where the record is read, so a
+ * character that no RDF syntax can carry inside `<…>` is refused with its location instead of breaking the dumps.
+ */
+const iriOf = (problem: (v: string) => string | undefined, expected: string) =>
+  z.string({ error: expected }).superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+const httpUrl = iriOf(httpIriProblem, 'expected an http(s) address, e.g. https://www.example.nl/');
 
 export const STATUSES = ['planned', 'ongoing', 'completed', 'discontinued'] as const;
 export const PUBLICATION_KINDS = ['report', 'meeting-report', 'presentation', 'article', 'webpage', 'publication'] as const;
@@ -143,14 +153,18 @@ export const organisationRecord = z.strictObject({
 });
 
 export const datasetRecord = z.strictObject({
-  baseIri: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) IRI' })
-    .refine((v) => v.endsWith('/'), 'the base IRI must end with "/"'),
+  baseIri: iriOf(baseIriProblem, 'expected an http(s) IRI ending with "/", e.g. https://projectgraph.example/'),
   title: z.strictObject({ nl: text, en: text }),
   description: z.strictObject({ nl: text, en: text }),
   publisher: z.strictObject({ name: text, url: httpUrl.optional() }),
   licence: httpUrl,
-  contact: z.strictObject({ name: text, email: z.email('expected an e-mail address') }),
+  contact: z.strictObject({
+    name: text,
+    // Published as the IRI mailto:<email>, so it must make one.
+    email: z
+      .email('expected an e-mail address')
+      .refine((v) => iriProblem(`mailto:${v}`) === undefined, 'this e-mail address cannot be written as a mailto: IRI'),
+  }),
   keywordSet: z.strictObject({ nl: text, en: text.optional() }),
 });
 

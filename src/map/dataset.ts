@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import { STATUSES } from '../ingest/schema.ts';
 import { SCHEMA, SKOS, ownTerms } from '../vocab.ts';
-import type { Emitter } from './emit.ts';
+import { fieldNames, SELF, type Emitter } from './emit.ts';
 import type { Iris } from './iri.ts';
 
 const { literal, namedNode } = DataFactory;
@@ -18,13 +18,23 @@ export const STATUS_LABELS: Record<(typeof STATUSES)[number], { nl: string; en: 
 
 export function mapDataset(d: DatasetRecord, iris: Iris, out: Emitter): void {
   const s = iris.dataset;
-  out.node(s, [SCHEMA('Dataset')], []);
+  out.node(s, [SCHEMA('Dataset')], [], fieldNames([
+    [SELF, ['baseIri']],
+    [SCHEMA('name'), ['title']],
+    [SCHEMA('description'), ['description']],
+    [SCHEMA('license'), ['licence']],
+    [SCHEMA('publisher'), ['publisher']],
+    [SCHEMA('hasPart'), ['keywordSet']],
+  ]));
   out.text(s, SCHEMA('name'), d.title, ['title']);
   out.text(s, SCHEMA('description'), d.description, ['description']);
   out.add(s, SCHEMA('license'), namedNode(d.licence), ['licence']);
   out.add(s, SCHEMA('publisher'), iris.publisher, ['publisher']);
   out.add(s, SCHEMA('hasPart'), iris.keywordSet, ['keywordSet']);
-  out.node(iris.publisher, [SCHEMA('Organization')], ['publisher']);
+  out.node(iris.publisher, [SCHEMA('Organization')], ['publisher'], fieldNames([
+    [SCHEMA('name'), ['publisher', 'name']],
+    [SCHEMA('url'), ['publisher', 'url']],
+  ]));
   out.add(iris.publisher, SCHEMA('name'), literal(d.publisher.name, 'nl'), ['publisher', 'name']);
   if (d.publisher.url !== undefined) out.add(iris.publisher, SCHEMA('url'), namedNode(d.publisher.url), ['publisher', 'url']);
 
@@ -35,12 +45,14 @@ export function mapDataset(d: DatasetRecord, iris: Iris, out: Emitter): void {
   out.add(set, SCHEMA('isPartOf'), s, ['keywordSet']);
 
   const pg = ownTerms(iris.base);
-  out.node(pg.statusScheme, [SKOS('ConceptScheme')], []);
+  // The status list is no field of the record: it is minted under the base IRI, which a report about it names.
+  const minted = fieldNames([[SELF, ['baseIri']]]);
+  out.node(pg.statusScheme, [SKOS('ConceptScheme')], [], minted);
   out.add(pg.statusScheme, SKOS('prefLabel'), literal('projectstatus', 'nl'), []);
   out.add(pg.statusScheme, SKOS('prefLabel'), literal('project status', 'en'), []);
   for (const code of STATUSES) {
     const c = pg.statusConcept(code);
-    out.node(c, [SKOS('Concept')], []);
+    out.node(c, [SKOS('Concept')], [], minted);
     out.add(c, SKOS('prefLabel'), literal(STATUS_LABELS[code].nl, 'nl'), []);
     out.add(c, SKOS('prefLabel'), literal(STATUS_LABELS[code].en, 'en'), []);
     out.add(c, SKOS('notation'), literal(code), []);

@@ -13,15 +13,39 @@ export interface Origin {
   /** Absent for the statement that introduces the subject itself (its rdf:type). */
   predicate?: string;
   field: FieldPath;
+  /**
+   * On the statement that introduces a subject: the record field (the whole path) behind each property
+   * the mapping gives it. A SHACL result about a value that is missing (or that no field produced) names
+   * that field, as the editor writes it, instead of the RDF property.
+   */
+  fields?: Readonly<Record<string, FieldPath>>;
+}
+
+/** The record field behind each property of a resource, keyed by property IRI (see Origin.fields). */
+export type FieldNames = Readonly<Record<string, FieldPath>>;
+
+
+/**
+ * The key in FieldNames of the field that identifies the record itself (`id`; `baseIri` in dataset.yaml): named
+ * for a property that no field gives.
+ */
+export const SELF = '';
+
+/** FieldNames from pairs of property and field, as the map functions write them. */
+export function fieldNames(pairs: [NamedNode | typeof SELF, FieldPath][]): FieldNames {
+  return Object.fromEntries(pairs.map(([p, f]) => [typeof p === 'string' ? p : p.value, f]));
 }
 
 export class Emitter {
   readonly quads: Quad[] = [];
   readonly origins: Origin[] = [];
 
-  /** Introduces a resource with its types; `field` is where in the record it is described. */
-  node(subject: NamedNode, types: NamedNode[], field: FieldPath): void {
-    this.origins.push({ subject: subject.value, field });
+  /**
+   * Introduces a resource with its types; `field` is where in the record it is described, `fields` which field
+   * gives each of its properties.
+   */
+  node(subject: NamedNode, types: NamedNode[], field: FieldPath, fields?: FieldNames): void {
+    this.origins.push({ subject: subject.value, field, ...(fields ? { fields } : {}) });
     for (const t of types) this.quads.push(quad(subject, RDF('type'), t));
   }
 

@@ -12,6 +12,11 @@ export function recordFileIri(recordIri: string): NamedNode {
   return namedNode(`${recordIri}#record`);
 }
 
+/** Whether an IRI is the entity of a record's YAML file: its label is a path in data/, which readers are not shown. */
+export function isRecordFileIri(iri: string): boolean {
+  return iri.endsWith('#record');
+}
+
 /**
  * Adds the provenance statements of one mapped record. `relativeFile` is the record's path relative to
  * the data directory with forward slashes ("projects/x.yaml"), so the statement is the same wherever the

@@ -19,8 +19,8 @@ export interface Site {
 export interface PageParts {
   title: string;
   description: string;
-  /** The page's own address: the IRI it describes, without an extension. */
-  canonical: string;
+  /** The page's own address: the IRI it describes, without an extension; none for pages at no address (errors). */
+  canonical?: string;
   jsonld: unknown;
   alternates: { type: string; href: string; title: string }[];
   crumbs: { iri: string; name: string }[];
@@ -37,8 +37,8 @@ export function layout(site: Site, page: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <meta name="description" content="${page.description}">
-<link rel="canonical" href="${page.canonical}">
-<link rel="stylesheet" href="${p.file('style.css')}">
+${page.canonical === undefined ? '' : html`<link rel="canonical" href="${page.canonical}">
+`}<link rel="stylesheet" href="${p.file('style.css')}">
 ${page.alternates.map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}" title="${a.title}">
 `)}<script type="application/ld+json">
 ${scriptJson(page.jsonld)}

@@ -6,15 +6,30 @@ import { sharingFactory } from '../terms.ts';
 import { serveTasks } from '../workers/task-worker.ts';
 import { DirectoryWriter } from './output-dir.ts';
 import type { SiteShare } from './site.ts';
-import { writeShare, type PageWorkerJob, type PageWorkerReply } from './pages.ts';
+import {
+  PAGE_PROGRESS_EVERY, writeShare, type PageWorkerJob, type PageWorkerProgress, type PageWorkerReply,
+} from './pages.ts';
 
-await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply>(async (job) => {
+await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply, undefined, PageWorkerProgress>(async (job) => {
   // Blank node labels are kept as written, so they equal those of the main thread's quads.
   const quads = await readNTriples(job.graphFile);
   for (const q of new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(job.extra)) quads.push(q);
   const files = new DirectoryWriter(job.dir);
   const { dir: _dir, graphFile: _graphFile, extra: _extra, ...site } = job;
-  return { run: (share) => writeShare({ ...site, quads }, share, files) };
+  return {
+    run: async (share, report) => {
+      // Counts go to the build's thread in groups, not one message a file.
+      let unreported = 0;
+      const reply = await writeShare({ ...site, quads }, share, files, (n) => {
+        unreported += n;
+        if (unreported < PAGE_PROGRESS_EVERY) return;
+        report({ written: unreported });
+        unreported = 0;
+      });
+      if (unreported > 0) report({ written: unreported });
+      return reply;
+    },
+  };
 });
 
 /** Each IRI becomes one term object (sharingFactory), which keeps the thread's copy of the graph small. */

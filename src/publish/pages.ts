@@ -33,27 +33,42 @@ export interface PageWorkerReply {
   orders: number[];
 }
 
-/** Writes one share of the site files; what it wrote, as a page thread replies it. */
-export async function writeShare(input: SiteInput, share: SiteShare, files: DirectoryWriter): Promise<PageWorkerReply> {
+/** Writes one share of the site files; what it wrote, as a page thread replies it. `onFiles` counts the files. */
+export async function writeShare(
+  input: SiteInput,
+  share: SiteShare,
+  files: DirectoryWriter,
+  onFiles?: (n: number) => void,
+): Promise<PageWorkerReply> {
   const reply: PageWorkerReply = { names: [], orders: [] };
-  await writeConcurrently(siteFiles(input, share), (file) => {
+  await writeConcurrently(siteFiles(input, share), async (file) => {
     reply.names.push(file.name);
     reply.orders.push(file.order);
-    return files.write(file.name, file.content);
+    await files.write(file.name, file.content);
+    onFiles?.(1);
   });
   return reply;
 }
 
-/** Writes every site file in this thread; returns the file names in order. */
-export async function writeSiteHere(input: SiteInput, dir: string): Promise<string[]> {
+/** Writes every site file in this thread; returns the file names in order. `onFiles` counts the files written. */
+export async function writeSiteHere(input: SiteInput, dir: string, onFiles?: (n: number) => void): Promise<string[]> {
   const files = new DirectoryWriter(dir);
   const names: string[] = [];
-  await writeConcurrently(siteFiles(input), (file) => {
+  await writeConcurrently(siteFiles(input), async (file) => {
     names.push(file.name);
-    return files.write(file.name, file.content);
+    await files.write(file.name, file.content);
+    onFiles?.(1);
   });
   return names;
 }
+
+/** A page thread's progress report while it writes its share: files written since its last one. */
+export interface PageWorkerProgress {
+  written: number;
+}
+
+/** How many files a page thread writes between two progress messages. */
+export const PAGE_PROGRESS_EVERY = 500;
 
 const WORKER_MODULE = new URL('./page-worker.ts', import.meta.url);
 
@@ -69,20 +84,22 @@ export async function writeSiteInWorkers(
   graphFile: string,
   extra: Quad[],
   parts: number,
+  onFiles?: (n: number) => void,
 ): Promise<string[]> {
   const { quads: _quads, ...job } = input;
   const workerData: PageWorkerJob = {
     ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra),
   };
   const shares = Array.from({ length: parts }, (_, part) => ({ part, parts }));
-  const pool = WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply>({
+  const pool = WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply, undefined, PageWorkerProgress>({
     module: WORKER_MODULE,
     name: 'page worker',
     workers: parts - 1,
     workerData,
   });
-  const here = writeShare(input, { part: 0, parts }, new DirectoryWriter(dir));
-  const there = pool.then((p) => p.runEach(shares.slice(1)));
+  const here = writeShare(input, { part: 0, parts }, new DirectoryWriter(dir), onFiles);
+  const onProgress = (m: PageWorkerProgress) => onFiles?.(m.written);
+  const there = pool.then((p) => p.runEach(shares.slice(1), { onProgress }));
   // Each side ends before the step fails, so nothing writes into the staging directory after the build removes it.
   const [mine, theirs] = await Promise.allSettled([here, there]);
   await pool.then((p) => p.close(), () => undefined);

@@ -7,6 +7,13 @@ import { layout, type Site } from './page-layout.ts';
 // A page lists at most REVERSE_LIMIT incoming links per relation; its .ttl and .jsonld hold them all.
 import { REVERSE_LIMIT, resourcePageJsonLd, type Crumb } from './page-jsonld.ts';
 import { pickLanguage, type ResourceIndex } from './resource-index.ts';
+import { isRecordFileIri } from '../map/provenance.ts';
+
+/**
+ * How a page names a record's YAML file: readers know the knowledge base, not its folders, so the file's path
+ * (its rdfs:label, kept in the data for editors and harvesters) is never shown.
+ */
+const RECORD_FILE_NAME = 'record in de kennisbank';
 
 const DESCRIPTIONS = [SCHEMA('description'), SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => p.value);
 
@@ -45,7 +52,13 @@ ${files.data.map((d) => html`<li><a href="${d.href}" type="${d.type}">${d.title}
 
 /** The name shown for a resource: its Dutch label, or its path when it has none. */
 export function titleOf(index: ResourceIndex, iri: string): string {
-  return index.label(iri)?.value ?? localName(iri);
+  return shownLabel(index, iri)?.value ?? localName(iri);
+}
+
+/** The label a page shows for a thing: its own, except for a record's file, which is named for readers. */
+function shownLabel(index: ResourceIndex, iri: string): { value: string; language: string } | undefined {
+  if (isRecordFileIri(iri)) return { value: RECORD_FILE_NAME, language: 'nl' };
+  return index.label(iri);
 }
 
 /** The Dutch word for what a resource is, from its most specific known class. */
@@ -81,7 +94,7 @@ export function crumbsOf(index: ResourceIndex, site: Site, iri: string): Crumb[]
 function statements(index: ResourceIndex, site: Site, subject: string, quads: Quad[], heading: string, id: string | undefined): Html {
   const words = propertyWords(site.home);
   const order = propertyOrder(site.home);
-  const shown = quads.filter((q) => !q.predicate.equals(RDF('type')));
+  const shown = quads.filter((q) => !q.predicate.equals(RDF('type')) && !(isRecordFileIri(subject) && q.predicate.equals(RDFS('label'))));
   if (shown.length === 0) return html``;
   const groups = group(shown, (q) => q.predicate.value);
   const predicates = [...groups.keys()].sort((a, b) => order(a) - order(b) || cmp(words(a).forward, words(b).forward));
@@ -102,7 +115,7 @@ function fragments(index: ResourceIndex, site: Site, iri: string): Html {
   return html`${members.map((m) => {
     const fragment = m.slice(m.indexOf('#') + 1);
     const kind = kindOf(index, site.home, m);
-    const label = index.label(m)?.value;
+    const label = shownLabel(index, m)?.value;
     const heading = label === undefined ? (kind ? `${kind} (${fragment})` : fragment) : kind ? `${kind}: ${label}` : label;
     return html`<div class="fragment" id="${fragment}">${statements(index, site, m, index.about(m), heading, `kop-${fragment}`)}</div>\n`;
   })}`;
@@ -148,7 +161,7 @@ function values(index: ResourceIndex, site: Site, terms: Term[], limit = Infinit
 
 function sortKey(index: ResourceIndex, t: Term): string {
   if (t.termType === 'Literal') return `${t.language === 'nl' ? 0 : t.language === '' ? 1 : 2}${t.value}`;
-  return `3${(index.label(t.value)?.value ?? t.value).toLowerCase()}`;
+  return `3${(shownLabel(index, t.value)?.value ?? t.value).toLowerCase()}`;
 }
 
 function value(index: ResourceIndex, site: Site, t: Term): Html {
@@ -156,9 +169,14 @@ function value(index: ResourceIndex, site: Site, t: Term): Html {
     return t.language && t.language !== 'nl' ? html`<span lang="${t.language}">${t.value}</span>` : html`${t.value}`;
   }
   if (t.termType !== 'NamedNode') return html`${t.value}`;
-  const label = index.label(t.value);
+  const label = shownLabel(index, t.value);
   const text = label?.value ?? t.value;
   const lang = label && label.language && label.language !== 'nl' ? label.language : undefined;
+  // A wiki source links to the wiki page itself when the record gives its address.
+  const page = index.about(t.value).find((q) => q.predicate.equals(RDFS('seeAlso')) && q.object.termType === 'NamedNode');
+  if (page && /^https?:/i.test(page.object.value) && t.value.endsWith('#source')) {
+    return html`<a href="${page.object.value}"${lang ? html` lang="${lang}"` : ''}>${text}</a>`;
+  }
   if (t.value.startsWith(site.home) || /^(https?|mailto):/i.test(t.value)) {
     return html`<a href="${site.paths.href(t.value)}"${lang ? html` lang="${lang}"` : ''}>${text}</a>`;
   }

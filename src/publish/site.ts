@@ -59,17 +59,22 @@ export function siteContext(base: string): Record<string, unknown> {
 
 export function siteOf(input: SiteInput): Site {
   const { base, dataset } = input;
+  return siteFor(base, { name: dataset.title.nl, licence: dataset.licence, publisherName: dataset.publisher.name });
+}
+
+/** The site under `base`: every address of it follows from the base; only these words come from the dataset. */
+export function siteFor(base: string, words: { name: string; licence: string; publisherName: string }): Site {
   return {
     paths: new SitePaths(base),
     home: base,
-    name: dataset.title.nl,
+    name: words.name,
     dataset: `${base}dataset`,
     catalog: `${base}catalog`,
     vocabulary: `${base}def`,
     void: `${base}void`,
     sparql: `${base}sparql`,
-    licence: dataset.licence,
-    publisherName: dataset.publisher.name,
+    licence: words.licence,
+    publisherName: words.publisherName,
   };
 }
 

@@ -1,5 +1,5 @@
 // Push: brings a store's named graphs in line with a build over the Graph Store Protocol, sending only what changed, then checks the store's counts.
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../publish/change-sets.ts';
@@ -27,6 +27,8 @@ export interface PushOptions {
   stateFile?: string;
   /** Called after each graph-store request succeeded; tests use it to stop a store half way through a push. */
   onSent?: (op: Operation) => void | Promise<void>;
+  /** Told after each graph sent or deleted (or failed): how many of how many (progress of long pushes). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Operation {
@@ -34,9 +36,17 @@ export interface Operation {
   graph: string;
 }
 
+/**
+ * Why a graph is not in sync, in the terms that decide what to do next: the store could not be reached or did
+ * not answer in time (run the same push again), it refused the account (fix the credentials) or the data (its
+ * message says why), or it holds something other than what was sent.
+ */
+export type FailureKind = 'unreachable' | 'timeout' | 'credentials' | 'forbidden' | 'refused' | 'differs';
+
 export interface OutOfSync {
   graph: string;
   reason: string;
+  kind: FailureKind;
 }
 
 export interface PushReport {
@@ -47,15 +57,22 @@ export interface PushReport {
   put: string[];
   deleted: string[];
   unchanged: number;
+  /** Graphs the push meant to replace and to delete. */
+  planned: { put: number; delete: number };
   /** Graphs and triples the store holds under our prefix after the push, when it could be asked. */
   verified?: { graphs: number; triples: number };
   outOfSync: OutOfSync[];
+  /** What stopped the push, when something did: the failure that decides the advice (see FAILURE_ORDER). */
+  failure?: { kind: FailureKind; reason: string };
   seconds: number;
 }
 
 export async function push(options: PushOptions): Promise<PushReport> {
   const started = performance.now();
-  const manifest = await readManifest(options.outDir);
+  // The build the output links to now: every read of this push is of that one build, though a new one may be
+  // published meanwhile (the build before the newest is kept for readers such as this).
+  const buildDir = await realpath(options.outDir).catch(() => options.outDir);
+  const manifest = await readManifest(buildDir, options.outDir);
   const sparql = endpoint(options.store, '--store');
   const gsp = endpoint(options.graphStore ?? options.store, '--graph-store');
   const credentials: Credentials | undefined =
@@ -65,20 +82,26 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
   const previous = await readPushState(stateFile);
   const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
-  const outOfSync = new Map<string, string>();
+  const outOfSync = new Map<string, { reason: string; kind: FailureKind }>();
   const state = (): PushState => ({ format: 'projectgraph-push/1', graphStore: redactUrl(gsp.url), sparql: redactUrl(sparql.url), graphs: known });
-  const report = (extra: Partial<PushReport> = {}): PushReport => ({
-    graphStore: redactUrl(gsp.url),
-    sparql: redactUrl(sparql.url),
-    sequence: manifest.sequence,
-    stateFile,
-    put: [],
-    deleted: [],
-    unchanged: 0,
-    ...extra,
-    outOfSync: [...outOfSync].map(([graph, reason]) => ({ graph, reason })).sort((a, b) => (a.graph < b.graph ? -1 : 1)),
-    seconds: (performance.now() - started) / 1000,
-  });
+  const report = (extra: Partial<PushReport> = {}): PushReport => {
+    const rank = (o: { kind: FailureKind }) => FAILURE_ORDER.indexOf(o.kind);
+    const failure = [...outOfSync.values()].sort((a, b) => rank(a) - rank(b))[0];
+    return {
+      graphStore: redactUrl(gsp.url),
+      sparql: redactUrl(sparql.url),
+      sequence: manifest.sequence,
+      stateFile,
+      put: [],
+      deleted: [],
+      unchanged: 0,
+      planned: { put: 0, delete: 0 },
+      ...extra,
+      outOfSync: [...outOfSync].map(([graph, o]) => ({ graph, ...o })).sort((a, b) => (a.graph < b.graph ? -1 : 1)),
+      ...(failure ? { failure } : {}),
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
 
   // Without a record of this store (first push, or the state was lost) or with --full, ask the store which
   // of our graphs it holds, so that graphs of records deleted since are removed too.
@@ -87,8 +110,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
     try {
       counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
     } catch (e) {
-      for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, `not sent: the store could not be asked what it holds (${describeFailure(e)})`);
-      return report();
+      const kind = failureKind(e);
+      const reason = `not sent: the store could not be asked what it holds (${describeFailure(e)})`;
+      for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, { reason, kind });
+      return report({ planned: { put: Object.keys(manifest.graphs).length, delete: 0 } });
     }
     for (const g of counts.keys()) if (!(g in manifest.graphs) && !(g in known)) known[g] = null;
   }
@@ -103,10 +128,11 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const sent: string[] = [];
   const deleted: string[] = [];
   const ops: Operation[] = [...puts.map((graph) => ({ method: 'PUT' as const, graph })), ...deletes.map((graph) => ({ method: 'DELETE' as const, graph }))];
-  let stopped: string | undefined;
+  let stopped: { reason: string; kind: FailureKind } | undefined;
   let next = 0;
   const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
-  const nqFile = path.join(options.outDir, manifest.dump);
+  const nqFile = path.join(buildDir, manifest.dump);
+  let done = 0;
   const worker = async () => {
     while (stopped === undefined && next < ops.length) {
       const op = ops[next++]!;
@@ -122,18 +148,24 @@ export async function push(options: PushOptions): Promise<PushReport> {
         }
       } catch (e) {
         const reason = e instanceof GraphStoreError ? e.message : `${op.method} failed: ${describeFailure(e)}`;
-        outOfSync.set(op.graph, reason);
+        const failure = { reason, kind: failureKind(e) };
+        outOfSync.set(op.graph, failure);
         // A store that is gone, or that refuses our account, will refuse the rest too: stop sending.
-        if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = reason;
+        if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = failure;
+        options.onProgress?.(++done, ops.length);
         continue;
       }
+      options.onProgress?.(++done, ops.length);
       await options.onSent?.(op);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, ops.length)) }, worker));
   for (const op of ops) {
     if (!outOfSync.has(op.graph) && !sent.includes(op.graph) && !deleted.includes(op.graph)) {
-      outOfSync.set(op.graph, `not sent: the push stopped after an earlier failure (${stopped ?? 'unknown'})`);
+      outOfSync.set(op.graph, {
+        reason: `not sent: the push stopped after an earlier failure (${stopped?.reason ?? 'unknown'})`,
+        kind: stopped?.kind ?? 'unreachable',
+      });
     }
   }
 
@@ -147,7 +179,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       const entry = manifest.graphs[g]!;
       const found = sentCounts.get(g) ?? 0;
       if (found === entry.triples) known[g] = entry.hash;
-      else outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
+      else outOfSync.set(g, differs(`the store holds ${found} triples in this graph, the build ${entry.triples}`));
     }
     const expected = { graphs: Object.keys(manifest.graphs).length, triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0) };
     const totals = await countTotals(http, sparql.url, manifest.graphPrefix);
@@ -157,26 +189,63 @@ export async function push(options: PushOptions): Promise<PushReport> {
         const found = counts.get(g) ?? 0;
         if (found === entry.triples) continue;
         known[g] = null;
-        if (!outOfSync.has(g)) outOfSync.set(g, `the store holds ${found} triples in this graph, the build ${entry.triples}`);
+        const reason = `the store holds ${found} triples in this graph, the build ${entry.triples}`;
+        if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
       for (const [g, n] of counts) {
         if (g in manifest.graphs) continue;
         known[g] = null;
-        if (!outOfSync.has(g)) outOfSync.set(g, `the store still holds this graph (${n} triples), which the build no longer has`);
+        const reason = `the store still holds this graph (${n} triples), which the build no longer has`;
+        if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
     }
     verified = totals;
   } catch (e) {
+    const kind = failureKind(e);
+    const unverified = `sent, but not verified: the store could not be asked (${describeFailure(e)})`;
     for (const g of sent) {
       known[g] = null;
-      if (!outOfSync.has(g)) outOfSync.set(g, `sent, but not verified: the store could not be asked (${describeFailure(e)})`);
+      if (!outOfSync.has(g)) outOfSync.set(g, { reason: unverified, kind });
     }
   }
 
   const final = state();
   if (outOfSync.size === 0) Object.assign(final, { sequence: manifest.sequence, state: manifest.state });
   await writePushState(stateFile, final);
-  return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, ...(verified ? { verified } : {}) });
+  const planned = { put: puts.length, delete: deletes.length };
+  return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, planned, ...(verified ? { verified } : {}) });
+}
+
+/** The failure that decides the advice when graphs fail for several reasons: the one to fix first. */
+const FAILURE_ORDER: FailureKind[] = ['credentials', 'forbidden', 'unreachable', 'timeout', 'refused', 'differs'];
+
+/** Network errors of fetch (undici) that mean the store could not be reached at all. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET',
+]);
+
+const differs = (reason: string) => ({ reason, kind: 'differs' as const });
+const TIMED_OUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** What kind of failure an error of a request to the store is (FailureKind). */
+export function failureKind(e: unknown): FailureKind {
+  if (e instanceof GraphStoreError) {
+    if (e.status === 401) return 'credentials';
+    if (e.status === 403) return 'forbidden';
+    if (e.status === 408 || e.status === 504) return 'timeout';
+    // A proxy in front of a store that is down answers 502 or 503.
+    if (e.status === 502 || e.status === 503) return 'unreachable';
+    return 'refused';
+  }
+  if (e instanceof Error) {
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
+    const code = (e as Error & { cause?: { code?: string } }).cause?.code;
+    if (code !== undefined && TIMED_OUT.has(code)) return 'timeout';
+    if (code !== undefined && UNREACHABLE.has(code)) return 'unreachable';
+    // fetch's own "fetch failed" without a known code: the request did not get through.
+    if (e instanceof TypeError && e.message === 'fetch failed') return 'unreachable';
+  }
+  return 'refused';
 }
 
 /**
@@ -200,10 +269,10 @@ async function withRetries(send: () => Promise<void>, delaysMs: number[]): Promi
 /** Statuses after which the same request may succeed: timeouts, rate limits and server-side failures. */
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 
-async function readManifest(outDir: string): Promise<Manifest> {
+async function readManifest(dir: string, outDir: string): Promise<Manifest> {
   let text: string;
   try {
-    text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8');
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
   } catch {
     throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} not found: run "projectgraph build" first`);
   }

@@ -1,5 +1,6 @@
 // Asks a store's SPARQL endpoint how many triples our named graphs hold: all of them page by page, some by name, or the totals.
 import type { HttpClient } from './http-client.ts';
+import { GraphStoreError } from './graph-store.ts';
 
 /**
  * Pages stay under Virtuoso's default ResultSetMaxRows (10,000), past which it cuts results. Pages follow
@@ -64,7 +65,12 @@ async function select(http: HttpClient, endpoint: URL, query: string): Promise<R
     body: new URLSearchParams({ query }).toString(),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`the SPARQL endpoint answered HTTP ${res.status} to a count query (${text.replace(/\s+/g, ' ').slice(0, 200)})`);
+  if (!res.ok) {
+    const refused = res.status === 401 ? 'refused the credentials' : res.status === 403 ? 'refused the account' : undefined;
+    const why = refused ?? `answered HTTP ${res.status}`;
+    const detail = text.replace(/\s+/g, ' ').slice(0, 200);
+    throw new GraphStoreError(`the SPARQL endpoint ${why} to a count query (${detail})`, res.status);
+  }
   try {
     return (JSON.parse(text) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;
   } catch {

@@ -7,9 +7,46 @@ import type { QueryPool } from './worker-pool.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { jsonldContext } from '../publish/context.ts';
 import { prefixes } from '../vocab.ts';
+import { toRdfXml } from './rdfxml.ts';
 
-export const RESOURCE_MEDIA_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples'] as const;
+export const RESOURCE_MEDIA_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/rdf+xml'] as const;
 export type ResourceMediaType = (typeof RESOURCE_MEDIA_TYPES)[number];
+export type RdfMediaType = Exclude<ResourceMediaType, 'text/html'>;
+
+/** The extension of each form of a resource: `/project/x.nt` is `/project/x` as N-Triples. */
+export const RESOURCE_EXTENSIONS: Record<ResourceMediaType, string> = {
+  'text/html': '.html',
+  'text/turtle': '.ttl',
+  'application/ld+json': '.jsonld',
+  'application/n-triples': '.nt',
+  'application/rdf+xml': '.rdf',
+};
+
+/** The form an extension names, when it names one of a resource's forms. */
+export function formOfExtension(ext: string): ResourceMediaType | undefined {
+  return RESOURCE_MEDIA_TYPES.find((t) => RESOURCE_EXTENSIONS[t] === ext);
+}
+
+const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+/**
+ * Link header values (RFC 8288) for a resource at `path` ("/project/x"): each other form as `alternate` with its
+ * type, the RDF as `describedby` of the page, and the dataset it is part of (VoID §7, void:inDataset).
+ */
+export function resourceLinks(path: string, served: ResourceMediaType): string[] {
+  const p = encodePath(path);
+  const links = RESOURCE_MEDIA_TYPES.filter((t) => t !== served).map((t) => `<${p}${RESOURCE_EXTENSIONS[t]}>; rel="alternate"; type="${t}"`);
+  if (served === 'text/html') links.push(`<${p}.ttl>; rel="describedby"; type="text/turtle"`);
+  if (path !== '/dataset') links.push('</dataset>; rel="http://rdfs.org/ns/void#inDataset"');
+  return links;
+}
+
+/** Links of the home page and the dataset: the VoID description, the catalogue and the SPARQL endpoint. */
+export const DATASET_LINKS = [
+  '</.well-known/void>; rel="describedby"; type="text/turtle"',
+  '</catalog>; rel="http://www.w3.org/ns/dcat#catalog"',
+  '</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint"',
+];
 
 /** Characters a minted IRI path may hold (RFC 3987 unreserved, sub-delims, ':', '@', '/' and escapes). */
 const IRI_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
@@ -45,16 +82,17 @@ export async function describeFromStore(pool: QueryPool, iri: string, maxRows: n
   UNION
   { <${iri}> ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "${iri}#")) ?s ?p ?o }
 }`;
-  const r = await pool.run({ query, baseIri: iri, mediaType: 'application/n-triples', maxRows });
-  return new Parser({ format: 'N-Triples' }).parse(r.body);
+  const r = await pool.run({ query, baseIri: iri, mediaTypes: { quads: 'application/n-triples' }, maxRows });
+  return new Parser({ format: 'N-Triples' }).parse(r.body.toString('utf8'));
 }
 
 export async function quadsFromTurtleFile(info: FileInfo, baseIri: string): Promise<Quad[]> {
   return new Parser({ format: 'Turtle', baseIRI: baseIri }).parse(await readFile(info.file, 'utf8'));
 }
 
-export async function writeRdf(quads: Quad[], mediaType: 'text/turtle' | 'application/n-triples' | 'application/ld+json', base: string | undefined): Promise<string> {
+export async function writeRdf(quads: Quad[], mediaType: RdfMediaType, base: string | undefined): Promise<string> {
   if (mediaType === 'application/ld+json') return toJsonLd(quads, base ? jsonldContext(base) : {});
+  if (mediaType === 'application/rdf+xml') return toRdfXml(quads, base ? prefixes(base) : {});
   const format = mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle';
   const writer = new Writer({ format, prefixes: format === 'Turtle' && base ? prefixes(base) : {} });
   writer.addQuads(quads);

@@ -5,7 +5,8 @@ import { ArrayIterator } from 'asynciterator';
 import { StreamParser } from 'n3';
 import { RdfStore } from 'rdf-stores';
 import type * as RDF from '@rdfjs/types';
-import { parseQuery, type ParsedQuery } from './query-policy.ts';
+import { parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 
 export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
@@ -38,14 +39,18 @@ const refuseFetch = async (input: unknown): Promise<never> => {
 };
 
 /** Reads N-Triples, N-Quads, Turtle or TriG (by file extension) into an indexed in-memory store. */
-export async function loadStore(file: string): Promise<RdfStore> {
+/** Loads an RDF file into a store; `onBytes` is told how many bytes of the file have been read so far. */
+export async function loadStore(file: string, onBytes?: (bytes: number) => void): Promise<RdfStore> {
   const store = RdfStore.createDefault();
   const format = /\.(nq|trig)$/i.test(file)
     ? file.toLowerCase().endsWith('.nq') ? 'application/n-quads' : 'application/trig'
     : file.toLowerCase().endsWith('.nt') ? 'application/n-triples' : 'text/turtle';
   await new Promise<void>((resolve, reject) => {
     const parser = new StreamParser({ format });
-    createReadStream(file).on('error', reject).pipe(parser);
+    let bytes = 0;
+    const input = createReadStream(file).on('error', reject);
+    if (onBytes) input.on('data', (chunk) => onBytes((bytes += chunk.length)));
+    input.pipe(parser);
     parser.on('data', (q: RDF.Quad) => store.addQuad(q));
     parser.on('error', reject);
     parser.on('end', () => resolve());
@@ -73,7 +78,22 @@ export function createEngine(store: EngineStore): Engine {
     match: (s, p, o, g) => store.match(s, p, o, g),
     countQuads: (s, p, o, g) => store.countQuads(s, p, o, g),
   };
-  return { comunica: new QueryEngine(), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+  return { comunica: withoutMetadata(new QueryEngine()), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+}
+
+/**
+ * Comunica's SPARQL JSON writer adds a "metadata" member (its HTTP request count) that the SPARQL 1.1 JSON results
+ * format does not have; its `emitMetadata` option turns that off, but the prebuilt engine fixes it to true.
+ */
+export function withoutMetadata(engine: QueryEngine): QueryEngine {
+  // The actor graph is Comunica's internal wiring, untyped from here; only the one documented option is touched.
+  const init = (engine as unknown as { actorInitQuery: { mediatorQueryResultSerialize: { bus: { actors: unknown[] } } } })
+    .actorInitQuery;
+  const actors = init.mediatorQueryResultSerialize.bus.actors as { name: string; emitMetadata?: boolean }[];
+  const json = actors.find((a) => a.name === 'urn:comunica:default:query-result-serialize/actors#sparql-json');
+  if (!json || json.emitMetadata === undefined) throw new Error("Comunica's SPARQL JSON writer was not found to configure");
+  json.emitMetadata = false;
+  return engine;
 }
 
 /** The part of Comunica's result streams (asynciterator) that the row limit uses. */
@@ -107,6 +127,54 @@ export interface QueryResponse {
 
 /** Runs one query to the end and returns the serialised result. Throws PolicyError for refused queries. */
 export async function executeQuery(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
+  try {
+    return await evaluate(engine, request);
+  } catch (e) {
+    throw clientFault(e) ?? e;
+  }
+}
+
+/**
+ * Errors Comunica throws that the query caused, as refusals (400) with the engine's words; anything else stays a
+ * fault of ours. Comunica raises an invalid regular expression or REGEX/REPLACE flag as a hard error, not as the
+ * expression error SPARQL says it is, and evaluates the algebra recursively (the policy bounds the nesting).
+ */
+function clientFault(e: unknown): PolicyError | undefined {
+  if (e instanceof PolicyError) return undefined;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new PolicyError('the query is too complex to evaluate here: it nests too deeply');
+  }
+  if (e instanceof SyntaxError && /^Invalid regular expression/.test(e.message)) return new PolicyError(`invalid query: ${e.message}`);
+  if (e instanceof Error && /^(Invalid flags|Duplicate flag)/.test(e.message)) {
+    return new PolicyError(`invalid query: REGEX or REPLACE flags: ${e.message}`);
+  }
+  return undefined;
+}
+
+/** Characters no IRI may hold (RFC 3987): written between < and >, they would break every RDF and result format. */
+const NOT_IN_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+
+/**
+ * Comunica's IRI()/URI() and STRDT() build IRIs from any string, where SPARQL wants an expression error; an answer
+ * holding one could not be read by any client, so the query is refused with the IRI it made.
+ */
+function checkIris(items: unknown[], kind: 'bindings' | 'quads'): void {
+  const check = (t: RDF.Term) => {
+    const iri = t.termType === 'NamedNode' ? t.value : t.termType === 'Literal' ? t.datatype.value : '';
+    if (NOT_IN_IRI.test(iri)) throw new PolicyError(`the query made an IRI that is not valid: ${JSON.stringify(iri.slice(0, 200))}`);
+    if (t.termType === 'Quad') for (const part of [t.subject, t.predicate, t.object]) check(part);
+  };
+  for (const item of items) {
+    if (kind === 'quads') {
+      const q = item as RDF.Quad;
+      for (const t of [q.subject, q.predicate, q.object, q.graph]) check(t);
+    } else {
+      for (const [, t] of item as Iterable<[RDF.Variable, RDF.Term]>) check(t);
+    }
+  }
+}
+
+async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
   const parsed =
     typeof request.query === 'string'
       ? parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs })
@@ -133,10 +201,16 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
     truncated = items.length > request.maxRows;
     const kept = truncated ? items.slice(0, request.maxRows) : items;
     rows = kept.length;
+    checkIris(kept, result.resultType);
     if (result.resultType === 'quads' && request.mediaType === 'application/ld+json') {
       // Comunica's streaming JSON-LD writer repeats a key within one object when a subject's triples are not
       // adjacent, and JSON readers then keep only the last; jsonld.js writes each node once.
       const body = await toJsonLd(kept as RDF.Quad[], request.jsonLdContext ?? {});
+      return { body, mediaType: request.mediaType, truncated, rows };
+    }
+    if (result.resultType === 'quads' && request.mediaType === RDF_XML) {
+      // Comunica has no RDF/XML writer.
+      const body = await toRdfXml(kept as RDF.Quad[], xmlPrefixes(request.jsonLdContext));
       return { body, mediaType: request.mediaType, truncated, rows };
     }
     counted = { ...result, execute: async () => new ArrayIterator(kept, { autoStart: false }) } as unknown as typeof result;
@@ -150,5 +224,17 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
   const serialised = await engine.comunica.resultToString(counted, request.mediaType, context);
   let body = '';
   for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
+  // Comunica's XML writer leaves a carriage return in a literal as it is, and XML readers turn it into a line feed;
+  // as a character reference it survives. Its markup holds none.
+  if (request.mediaType === 'application/sparql-results+xml') body = body.replace(/\r/g, '&#13;');
   return { body, mediaType: request.mediaType, truncated, rows };
+}
+
+/** The namespaces of the JSON-LD context (its string members that end like a namespace), for RDF/XML's xmlns. */
+export function xmlPrefixes(context: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(context ?? {})) {
+    if (typeof v === 'string' && /^[A-Za-z_][\w.-]*$/.test(k) && !/^xml/i.test(k) && /[/#]$/.test(v)) out[k] = v;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // Named-graph IRIs (`<base>graph/…`) dereference to the graph's statements, read from dataset.nq by the byte range graphs.json gives.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
@@ -16,18 +16,20 @@ export class GraphDocuments {
 
   /** The statements of the named graph `iri`, or undefined when the build has no such graph (or no named graphs). */
   async statements(iri: string): Promise<Quad[] | undefined> {
-    const manifest = await this.manifest();
+    // Resolved once per request, so that the manifest and the dump are of the same build across a new build's switch.
+    const dir = await realpath(this.outDir).catch(() => this.outDir);
+    const manifest = await this.manifest(dir);
     if (!manifest || !iri.startsWith(manifest.graphPrefix) || !(iri in manifest.graphs)) return undefined;
-    const lines = (await readGraphLines(path.join(this.outDir, manifest.dump), manifest, [iri])).get(iri) ?? [];
+    const lines = (await readGraphLines(path.join(dir, manifest.dump), manifest, [iri])).get(iri) ?? [];
     return new Parser({ format: 'N-Triples' }).parse(lines.join(''));
   }
 
-  private async manifest(): Promise<Manifest | undefined> {
-    const file = path.join(this.outDir, MANIFEST_FILE);
+  private async manifest(dir: string): Promise<Manifest | undefined> {
+    const file = path.join(dir, MANIFEST_FILE);
     let key: string;
     try {
       const s = await stat(file);
-      key = `${s.ino}:${s.size}:${s.mtimeMs}`;
+      key = `${dir}:${s.ino}:${s.size}:${s.mtimeMs}`;
     } catch {
       return undefined;
     }

@@ -34,7 +34,9 @@ export const QUERY_PAGE_SCRIPT = `// Starts YASGUI on this server's endpoint, wi
     copyEndpointOnNewTab: true,
     autoAddOnInit: false,
     persistenceId: null,
-    populateFromUrl: false,
+    // A share link carries its query in the URL's fragment; it opens in a tab of its own and runs, always against
+    // this endpoint (the page may reach no other).
+    populateFromUrl: function (tab) { tab.requestConfig = Object.assign({}, tab.requestConfig, { endpoint: endpoint }); return tab; },
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     yasqe: {
       autocompleters: ['variables', 'prefixes'],
@@ -43,8 +45,9 @@ export const QUERY_PAGE_SCRIPT = `// Starts YASGUI on this server's endpoint, wi
       showQueryButton: true
     }
   });
+  var fromLink = Object.keys(yasgui._tabs || {}).length > 0;
   examples.forEach(function (example, i) {
-    yasgui.addTab(i === 0, { name: example.name, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } });
+    yasgui.addTab(i === 0 && !fromLink, { name: example.name, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } });
   });
   window.projectgraphYasgui = yasgui;
 })();

@@ -64,35 +64,62 @@ export interface PolicyOptions {
   knownGraphs: ReadonlySet<string>;
 }
 
+/**
+ * The XSD casts Comunica evaluates (it has a function-factory actor for each); any other xsd: function would fail
+ * only when evaluated, as a fault of ours instead of the client's.
+ */
+const XSD_CASTS = new Set(
+  ['string', 'boolean', 'integer', 'decimal', 'float', 'double', 'dateTime', 'date', 'time', 'duration',
+    'dayTimeDuration', 'yearMonthDuration'].map((name) => `${XSD.iri}${name}`),
+);
+
+/**
+ * Operations nested deeper than this are refused: the engine evaluates the algebra recursively and would run out of
+ * stack (50,000 FILTERs in one group nest 50,000 deep). Real queries stay far below it.
+ */
+export const MAX_NESTING = 1_000;
+
 /** Parses and checks a query; throws QuerySyntaxError or PolicyError, never evaluates anything. */
 export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
-  let ast: { type: string };
+  let ast: { type: string; subType?: string; updates?: { operation?: unknown }[] };
   try {
-    ast = parser.parse(text, { baseIRI: options.baseIri }) as { type: string };
+    ast = parser.parse(text, { baseIRI: options.baseIri }) as typeof ast;
   } catch (e) {
+    // The parser descends recursively: a query nested thousands of groups deep exhausts its stack.
+    if (e instanceof RangeError) throw tooDeep();
     throw syntaxError(text, e);
   }
-  if (ast.type === 'update') throw new PolicyError('SPARQL Update is not allowed: this endpoint is read-only');
+  if (ast.type === 'update') {
+    // The grammar reads a text with no operation at all (empty, only comments or PREFIXes) as an empty update.
+    if (!ast.updates?.some((u) => u.operation)) throw new PolicyError('the query is empty: send a SELECT, ASK, CONSTRUCT or DESCRIBE query');
+    throw new PolicyError('SPARQL Update is not allowed: this endpoint is read-only');
+  }
   let algebra: AlgebraNode;
   try {
     algebra = toAlgebra(ast as never, { quads: true, blankToVariable: true, baseIRI: options.baseIri }) as AlgebraNode;
   } catch (e) {
+    if (e instanceof RangeError) throw tooDeep();
     // The translation rejects a few queries the grammar accepts (e.g. a variable bound twice in a SELECT).
     throw new QuerySyntaxError(`invalid query: ${e instanceof Error ? e.message : String(e)}`);
   }
-  visit(algebra, (node) => {
+  visit(algebra, (node, depth) => {
+    if (depth > MAX_NESTING) throw tooDeep();
     const refusal = REFUSED[node.type];
     if (refusal) throw new PolicyError(refusal);
     if (node.type === 'from') checkGraphs(node, options.knownGraphs);
     // Functions named by IRI: only the XSD casts are built in; anything else is unknown here, and never looked up.
     if (node.type === 'expression' && node['subType'] === 'named') {
       const name = (node['name'] as { value?: string } | undefined)?.value ?? '';
-      if (!name.startsWith(XSD.iri)) throw new PolicyError(`unknown function <${name}>: only SPARQL's built-in functions and XSD casts are available`);
+      if (!XSD_CASTS.has(name)) {
+        throw new PolicyError(`unknown function <${name}>: only SPARQL's built-in functions and the XSD casts are available`);
+      }
     }
   });
+  // The form is the query's own: the algebra's top is a slice, distinct or order when solution modifiers are given.
+  const form = (['ask', 'construct', 'describe'] as const).find((f) => f === ast.subType) ?? 'select';
+  if (form === 'select' && isWildcard(ast)) orderWildcard(algebra, ast);
+  else if (form !== 'select') algebra = sliceSolutions(algebra);
   const body = algebra.type === 'from' ? (algebra['input'] as AlgebraNode) : algebra;
-  const form: QueryForm =
-    body.type === 'ask' ? 'ask' : body.type === 'construct' ? 'construct' : body.type === 'describe' ? 'describe' : 'select';
   return {
     form,
     withDataset(defaultGraphs, namedGraphs) {
@@ -108,6 +135,47 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   };
 }
 
+/**
+ * LIMIT and OFFSET cut the solutions an ASK, CONSTRUCT or DESCRIBE is made of (SPARQL 1.1 §18.2.4), but the
+ * translation puts the slice above the form, so Comunica cut the triples instead and ignored it for ASK (which
+ * answered true with OFFSET 100). The slice is moved under the form, where ORDER BY already is.
+ */
+function sliceSolutions(algebra: AlgebraNode): AlgebraNode {
+  if (algebra.type === 'from') return { ...algebra, input: sliceSolutions(algebra['input'] as AlgebraNode) };
+  const form = algebra['input'] as AlgebraNode | undefined;
+  if (algebra.type !== 'slice' || !form || !['ask', 'construct', 'describe'].includes(form.type)) return algebra;
+  return { ...form, input: { ...algebra, input: form['input'] } };
+}
+
+function tooDeep(): PolicyError {
+  return new PolicyError(`the query nests its operations too deeply: at most ${MAX_NESTING} levels are evaluated here`);
+}
+
+function isWildcard(ast: unknown): boolean {
+  const variables = (ast as { variables?: { type?: string }[] }).variables;
+  return variables?.length === 1 && variables[0]?.type === 'wildcard';
+}
+
+/**
+ * SELECT * lists the in-scope variables in the order they first appear in the query, as the spec's examples and
+ * Jena and Oxigraph do; the algebra translation sorts them by name.
+ */
+function orderWildcard(algebra: AlgebraNode, ast: unknown): void {
+  let node: AlgebraNode | undefined = algebra;
+  // The projection sits under the solution modifiers and the dataset.
+  while (node && node.type !== 'project') node = node['input'] as AlgebraNode | undefined;
+  const variables = node?.['variables'] as { value: string }[] | undefined;
+  if (!variables) return;
+  const order = new Map<string, number>();
+  visit((ast as { where?: unknown }).where, (n) => {
+    if (n.type === 'term' && n['subType'] === 'variable' && typeof n['value'] === 'string' && !order.has(n['value'])) {
+      order.set(n['value'], order.size);
+    }
+  });
+  const rank = (name: string) => order.get(name) ?? Number.MAX_SAFE_INTEGER;
+  variables.sort((a, b) => rank(a.value) - rank(b.value));
+}
+
 function checkGraphs(node: AlgebraNode, known: ReadonlySet<string>): void {
   for (const key of ['default', 'named'] as const) {
     for (const graph of (node[key] as { value: string }[] | undefined) ?? []) {
@@ -121,18 +189,26 @@ function checkGraphs(node: AlgebraNode, known: ReadonlySet<string>): void {
   }
 }
 
-/** Walks every object in the algebra, including expressions (FILTER EXISTS holds patterns too). */
-function visit(value: unknown, onNode: (node: AlgebraNode) => void, depth = 0): void {
-  if (depth > 10_000) throw new PolicyError('query is nested too deeply');
-  if (Array.isArray(value)) {
-    for (const item of value) visit(item, onNode, depth + 1);
-    return;
+/**
+ * Walks every object in the algebra (or AST) in document order, including expressions (FILTER EXISTS holds patterns
+ * too). Iterative, so that no query can exhaust the stack here; `depth` counts the typed nodes above a node.
+ */
+function visit(root: unknown, onNode: (node: AlgebraNode, depth: number) => void): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], depth]);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    // RDF terms carry termType; they hold no operations.
+    if ('termType' in value && !('type' in value)) continue;
+    const typed = 'type' in value && typeof value.type === 'string';
+    if (typed) onNode(value as AlgebraNode, depth);
+    const children = Object.values(value);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], typed ? depth + 1 : depth]);
   }
-  if (value === null || typeof value !== 'object') return;
-  // RDF terms carry termType; they hold no operations.
-  if ('termType' in value && !('type' in value)) return;
-  if ('type' in value && typeof value.type === 'string') onNode(value as AlgebraNode);
-  for (const child of Object.values(value)) visit(child, onNode, depth + 1);
 }
 
 /** The parser's message, with line and column added where the parser gave only an offset or nothing. */

@@ -1,19 +1,25 @@
-// A query worker thread: loads the store once, then runs one query at a time for the pool; terminating it stops a query outright.
+// A query worker thread: loads the store once, then parses, checks and runs one query at a time for the pool; terminating it stops a query outright.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, executeQuery, loadStore, type QueryRequest } from './engine.ts';
-import { PolicyError } from './query-policy.ts';
+import { parseQuery, PolicyError } from './query-policy.ts';
+import { mediaTypeForForm, type MediaChoices } from './admission.ts';
+import { toAnswer } from './answer.ts';
 import { RDF, SCHEMA } from '../vocab.ts';
 
 export interface WorkerInit {
   dataFile: string;
 }
 
-export type WorkerRequest = { id: number; request: Omit<QueryRequest, 'query'> & { query: string } };
+/** A query as the server hands it over: raw text (parsed here, off the server's thread) and a media type per kind. */
+export type PoolRequest = Omit<QueryRequest, 'query' | 'mediaType'> & { query: string; mediaTypes: MediaChoices };
+
+export type WorkerRequest = { id: number; request: PoolRequest };
 
 export type WorkerReply =
+  | { kind: 'loading'; bytes: number }
   | { kind: 'ready'; namedGraphs: string[]; size: number; datasetIris: string[] }
   | { kind: 'failed-to-load'; message: string }
-  | { kind: 'result'; id: number; body: string; mediaType: string; truncated: boolean; rows: number }
+  | { kind: 'result'; id: number; body: Uint8Array; etag: string; mediaType: string; truncated: boolean; rows: number }
   | { kind: 'refused'; id: number; status: number; message: string }
   | { kind: 'fault'; id: number; message: string };
 
@@ -22,15 +28,33 @@ if (!port) throw new Error('query-worker.ts runs only as a worker thread');
 const { dataFile } = workerData as WorkerInit;
 
 try {
-  const store = await loadStore(dataFile);
+  // Bytes read so far, at most twice a second: `serve` shows the load's progress.
+  let told = -Infinity;
+  const store = await loadStore(dataFile, (bytes) => {
+    const now = performance.now();
+    if (now - told < 500) return;
+    told = now;
+    port.postMessage({ kind: 'loading', bytes } satisfies WorkerReply);
+  });
   const engine = createEngine(store);
   // The dataset's own IRI tells the server which base its resources are minted under.
   const datasetIris = [...store.readQuads(null, RDF('type'), SCHEMA('Dataset'), null)].map((q) => q.subject.value);
   port.postMessage({ kind: 'ready', namedGraphs: [...engine.namedGraphs], size: engine.size, datasetIris } satisfies WorkerReply);
   port.on('message', (message: WorkerRequest) => {
     const { id, request } = message;
-    executeQuery(engine, request).then(
-      (r) => port.postMessage({ kind: 'result', id, ...r } satisfies WorkerReply),
+    const { mediaTypes, ...rest } = request;
+    new Promise<ReturnType<typeof toAnswer>>((resolve) => {
+      // Parsing and the policy run here: a large or pathological query costs this worker's time, never the server's.
+      const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs });
+      const mediaType = mediaTypeForForm(parsed.form, mediaTypes);
+      resolve(executeQuery(engine, { ...rest, query: parsed, mediaType }).then(toAnswer));
+    }).then(
+      (a) => {
+        // The encoded answer is handed over, not copied: the server holds the one Buffer this worker made.
+        const body = new Uint8Array(a.body.buffer, a.body.byteOffset, a.body.length);
+        const reply: WorkerReply = { kind: 'result', id, ...a, body };
+        port.postMessage(reply, a.body.byteOffset === 0 && a.body.buffer.byteLength === a.body.length ? [a.body.buffer as ArrayBuffer] : []);
+      },
       (e: unknown) => {
         const reply: WorkerReply =
           e instanceof PolicyError

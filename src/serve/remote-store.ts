@@ -4,10 +4,13 @@ import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { ArrayIterator } from 'asynciterator';
 import { DataFactory, Parser, Writer } from 'n3';
 import type * as RDF from '@rdfjs/types';
-import type { QueryResponse } from './engine.ts';
+import { withoutMetadata, xmlPrefixes, type QueryResponse } from './engine.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { BusyError, QueryFaultError, QueryTimeoutError, StoreLoadError, type StoreInfo } from './worker-pool.ts';
-import type { WorkerRequest } from './query-worker.ts';
+import type { PoolRequest } from './query-worker.ts';
+import { mediaTypeForForm } from './admission.ts';
+import { toAnswer, type Answer } from './answer.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { graphIris } from '../publish/named-graphs.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
@@ -22,6 +25,9 @@ export interface RemoteStoreOptions {
   queueLimit: number;
   timeoutMs: number;
 }
+
+/** A pool request once the query's form has picked its media type. */
+type RemoteRequest = Omit<PoolRequest, 'mediaTypes'> & { mediaType: string };
 
 type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: string };
 
@@ -39,7 +45,7 @@ type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: s
 export class RemoteQueryPool {
   private readonly http: HttpClient;
   private readonly endpoint: URL;
-  private readonly comunica = new QueryEngine();
+  private readonly comunica = withoutMetadata(new QueryEngine());
   private readonly bindings = new BindingsFactory(DataFactory as never);
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -84,13 +90,15 @@ export class RemoteQueryPool {
     return { pool, info: { namedGraphs: pool.namedGraphs, size, datasetIris } };
   }
 
-  async run(request: WorkerRequest['request']): Promise<QueryResponse> {
+  async run(pooled: PoolRequest): Promise<Answer> {
     // Checked again here, whoever the caller is: nothing but a read of our own graphs reaches the store.
-    const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: this.namedGraphs });
+    const parsed = parseQuery(pooled.query, { baseIri: pooled.baseIri, knownGraphs: this.namedGraphs });
+    const { mediaTypes, ...rest } = pooled;
+    const request: RemoteRequest = { ...rest, mediaType: mediaTypeForForm(parsed.form, mediaTypes) };
     await this.slot();
     try {
-      if (parsed.form === 'select' || parsed.form === 'ask') return await this.bindingsQuery(request, parsed.form);
-      return await this.quadsQuery(request);
+      if (parsed.form === 'select' || parsed.form === 'ask') return toAnswer(await this.bindingsQuery(request, parsed.form));
+      return toAnswer(await this.quadsQuery(request));
     } finally {
       this.release();
     }
@@ -113,7 +121,8 @@ export class RemoteQueryPool {
         const at = this.waiting.indexOf(wake);
         if (at >= 0) this.waiting.splice(at, 1);
         reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
-      }, this.options.timeoutMs);
+        // As in the worker pool: a short wait for a free slot, not a whole time limit.
+      }, Math.min(1000, this.options.timeoutMs));
       const wake = () => {
         clearTimeout(timer);
         if (this.closed) return reject(new BusyError(5));
@@ -130,7 +139,7 @@ export class RemoteQueryPool {
   }
 
   /** Sends the query with the protocol's dataset and the endpoint's URL as base; returns the response text. */
-  private async send(request: WorkerRequest['request'], accept: string): Promise<string> {
+  private async send(request: RemoteRequest, accept: string): Promise<string> {
     // Relative IRIs resolve against our endpoint's URL, as in the embedded engine, not against the store's.
     const base = /^[^\s<>"{}|^`\\]+$/.test(request.baseIri) ? `BASE <${request.baseIri}>\n` : '';
     const form = new URLSearchParams({ query: `${base}${request.query}` });
@@ -163,7 +172,7 @@ export class RemoteQueryPool {
     return (JSON.parse(text) as { results: { bindings: Record<string, JsonTerm>[] } }).results.bindings;
   }
 
-  private async bindingsQuery(request: WorkerRequest['request'], form: 'select' | 'ask'): Promise<QueryResponse> {
+  private async bindingsQuery(request: RemoteRequest, form: 'select' | 'ask'): Promise<QueryResponse> {
     const text = await this.send(request, 'application/sparql-results+json');
     let json: { head?: { vars?: string[] }; boolean?: boolean; results?: { bindings?: Record<string, JsonTerm>[] } };
     try {
@@ -188,10 +197,12 @@ export class RemoteQueryPool {
     const serialised = await this.comunica.resultToString(result as never, request.mediaType);
     let body = '';
     for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
+    // As in engine.ts: a carriage return in a literal survives XML only as a character reference.
+    if (request.mediaType === 'application/sparql-results+xml') body = body.replace(/\r/g, '&#13;');
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }
 
-  private async quadsQuery(request: WorkerRequest['request']): Promise<QueryResponse> {
+  private async quadsQuery(request: RemoteRequest): Promise<QueryResponse> {
     const text = await this.send(request, 'application/n-triples');
     let quads: RDF.Quad[];
     try {
@@ -203,6 +214,7 @@ export class RemoteQueryPool {
     const kept = truncated ? quads.slice(0, request.maxRows) : quads;
     let body: string;
     if (request.mediaType === 'application/ld+json') body = await toJsonLd(kept, request.jsonLdContext ?? {});
+    else if (request.mediaType === RDF_XML) body = await toRdfXml(kept, xmlPrefixes(request.jsonLdContext));
     else {
       const writer = new Writer({ format: request.mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle' });
       writer.addQuads(kept);

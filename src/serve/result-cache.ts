@@ -1,8 +1,9 @@
 // A bounded cache of serialised query results: the store never changes while the server runs, so an answer stays right.
-import type { QueryResponse } from './engine.ts';
+import type { Answer } from './answer.ts';
 
+/** Answers are kept as the one Buffer every client is sent from; a hit hands out that Buffer, never a copy. */
 export class ResultCache {
-  private readonly entries = new Map<string, QueryResponse>();
+  private readonly entries = new Map<string, Answer>();
   private bytes = 0;
 
   constructor(
@@ -10,7 +11,7 @@ export class ResultCache {
     private readonly maxEntryBytes: number,
   ) {}
 
-  get(key: string): QueryResponse | undefined {
+  get(key: string): Answer | undefined {
     const hit = this.entries.get(key);
     if (hit) {
       // Map order is insertion order: re-inserting marks the entry as most recently used.
@@ -20,15 +21,15 @@ export class ResultCache {
     return hit;
   }
 
-  set(key: string, value: QueryResponse): void {
-    const size = Buffer.byteLength(value.body) + key.length;
+  set(key: string, value: Answer): void {
+    const size = value.body.length + key.length;
     if (size > this.maxEntryBytes || this.entries.has(key)) return;
     this.entries.set(key, value);
     this.bytes += size;
     for (const [oldKey, old] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldKey);
-      this.bytes -= Buffer.byteLength(old.body) + oldKey.length;
+      this.bytes -= old.body.length + oldKey.length;
     }
   }
 

@@ -1,25 +1,34 @@
 // The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs and the published files.
 import http from 'node:http';
-import { createReadStream } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { RESULT_MEDIA_TYPES } from './media-types.ts';
+import { RESULT_MEDIA_ALIASES, RESULT_MEDIA_TYPES } from './media-types.ts';
 import { HttpError } from './http-error.ts';
 import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
-import { parseQuery, PolicyError } from './query-policy.ts';
+import { PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
-import type { QueryResponse } from './engine.ts';
-import { BusyError, QueryFaultError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import { BusyError, QueryFaultError, QueryMemoryError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import type { Answer } from './answer.ts';
+import { checkQuerySize, DEFAULT_MAX_QUERY_BYTES, type MediaChoices } from './admission.ts';
+import { defaultWorkerMemoryMb } from './worker-memory.ts';
 import { RemoteQueryPool } from './remote-store.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
 import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PREFIXES_PATH, queryPageHtml } from './query-page.ts';
 import { prefixes } from '../vocab.ts';
 import { exampleQueries } from './example-queries.ts';
-import { fileInside, mediaTypeOf, notModified, readSmall, safeSegments, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
+import { fileInside, mediaTypeOf, safeSegments, type FileInfo } from './static-files.ts';
 import { GraphDocuments } from './graph-documents.ts';
-import { describeFromStore, fallbackHtml, findResource, quadsFromTurtleFile, RESOURCE_MEDIA_TYPES, writeRdf, type Resource } from './dereference.ts';
+import {
+  DATASET_LINKS, describeFromStore, fallbackHtml, findResource, formOfExtension, quadsFromTurtleFile, RESOURCE_EXTENSIONS,
+  RESOURCE_MEDIA_TYPES, resourceLinks, writeRdf, type Resource, type ResourceMediaType,
+} from './dereference.ts';
+import { canonicalPath, redirect } from './canonical.ts';
+import { errorBody, siteForErrors } from './error-page.ts';
+import { sendBody, sendFile as sendFileBody } from './representation.ts';
+import type { Site } from '../publish/page-layout.ts';
 import { accessLogLine } from './access-log.ts';
 import { ResultCache } from './result-cache.ts';
 import { jsonldContext } from '../publish/context.ts';
@@ -35,6 +44,10 @@ export interface ServeOptions {
   /** The most rows (or triples) one query returns; more are cut and the response says so. */
   maxRows?: number;
   maxBodyBytes?: number;
+  /** The longest query text accepted, in bytes; longer ones are refused (413) before they are parsed. */
+  maxQueryBytes?: number;
+  /** The longest a query waits for a free worker before it is answered 503; default 1 s. */
+  queueWaitMs?: number;
   /** Query worker threads: queries that run at once. Each holds its own copy of the store. */
   workers?: number;
   /** Queries one client address may have running or waiting at once; beyond it → 429. Default: workers − 1, at least 1. */
@@ -46,12 +59,17 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** The base IRI the resources are minted under; default: found from the dataset's own IRI. */
   baseIri?: string;
-  /** Heap limit of each query worker in MB; a query that needs more fails alone (500) and its worker is replaced. */
+  /**
+   * Heap limit of each worker in MB; a query that needs more fails alone (500) and its worker is replaced.
+   * Default: sized from the data file and the machine's memory (worker-memory.ts).
+   */
   workerMemoryMb?: number;
   /** Bytes of serialised results kept for repeated queries (the data cannot change while serving); 0 turns it off. */
   cacheBytes?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
+  /** Told while the query workers load the data file: bytes read so far (by the furthest worker). */
+  onLoading?: (bytes: number) => void;
   /** serve --store: queries go to this SPARQL endpoint of an external store instead of an in-memory copy (remote-store.ts). */
   store?: string;
 }
@@ -74,8 +92,12 @@ const SPARQL_PATH = '/sparql';
 const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'ETag, Retry-After, X-Result-Limit, X-Result-Truncated, Content-Length',
+  'Access-Control-Expose-Headers':
+    'ETag, Link, Content-Location, Content-Length, Content-Range, Accept-Ranges, Retry-After, X-Result-Limit, X-Result-Truncated',
 };
+/** What each kind of path answers to: OPTIONS and 405s say exactly this. */
+const SPARQL_METHODS = 'GET, HEAD, POST, OPTIONS';
+const READ_METHODS = 'GET, HEAD, OPTIONS';
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const outDir = path.resolve(options.outDir);
@@ -87,7 +109,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // An external store (--store) changes under us with every push, so its answers are not cached.
   const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
-  const inFlight = new Map<string, Promise<QueryResponse>>();
+  const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
+  const inFlight = new Map<string, Promise<Answer>>();
   const clientLimit = ClientLimit.forWorkers(options.workers ?? 2, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;
@@ -95,22 +118,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let baseIri: string | undefined;
   let jsonLdContext: Record<string, unknown> | undefined;
   let pageHtml = '';
+  let errorSite: Site | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const dataFile = options.dataFile ?? path.join(outDir, 'dataset.nt');
   const startPool = async () => {
     // RemoteQueryPool offers what the server uses of QueryPool (run, close and its counters); hence the cast.
     ({ pool, info } = options.store
       ? ((await RemoteQueryPool.start({ endpoint: options.store, concurrency: options.workers ?? 2, queueLimit: options.queueLimit ?? 8, timeoutMs: timeoutSeconds * 1000 })) as unknown as { pool: QueryPool; info: StoreInfo })
       : await QueryPool.start({
-      dataFile: options.dataFile ?? path.join(outDir, 'dataset.nt'),
+      dataFile,
       workers: options.workers ?? 2,
       queueLimit: options.queueLimit ?? 8,
       timeoutMs: timeoutSeconds * 1000,
-      ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
+      ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
+      memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
+      ...(options.onLoading ? { onLoading: options.onLoading } : {}),
     }));
     baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
     jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
     pageHtml = queryPageHtml(exampleQueries(baseIri ?? 'http://localhost/'), { timeoutSeconds, maxRows });
+    errorSite = baseIri ? await siteForErrors(pool, baseIri) : undefined;
     markReady();
   };
 
@@ -125,22 +153,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     await ready;
     const method = req.method ?? 'GET';
-    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const queryIndex = url.indexOf('?');
+    const rawPath = queryIndex === -1 ? url : url.slice(0, queryIndex);
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const allowed = rawPath === SPARQL_PATH ? SPARQL_METHODS : READ_METHODS;
     if (method === 'OPTIONS') {
       res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, HEAD, POST, OPTIONS',
-        'Access-Control-Allow-Headers': 'Accept, Content-Type, If-None-Match',
+        'Access-Control-Allow-Methods': allowed,
+        'Access-Control-Allow-Headers': 'Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range',
         'Access-Control-Max-Age': '86400',
-        Allow: 'GET, HEAD, POST, OPTIONS',
+        Allow: allowed,
       });
       res.end();
       return;
     }
-    if (rawPath === SPARQL_PATH || rawPath === `${SPARQL_PATH}/`) return handleSparql(req, res, method);
+    // Every other spelling of an existing path (trailing slash, doubled slashes, needless escapes) redirects to it.
+    const canonical = canonicalPath(rawPath);
+    if (canonical !== rawPath) {
+      if (!(await exists(req, canonical))) throw new HttpError(404, 'not found');
+      return redirect(res, method, canonical, queryIndex === -1 ? '' : url.slice(queryIndex));
+    }
+    if (rawPath === SPARQL_PATH) return handleSparql(req, res, method);
     if (method !== 'GET' && method !== 'HEAD') {
-      throw new HttpError(405, `${method} is not allowed here; use GET or HEAD`, { Allow: 'GET, HEAD, OPTIONS' });
+      throw new HttpError(405, `${method} is not allowed here; use GET or HEAD`, { Allow: READ_METHODS });
     }
     if (rawPath.startsWith(ASSET_PREFIX)) return serveAsset(req, res, rawPath);
     if (rawPath === '/.well-known/void') {
@@ -151,20 +188,52 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const segments = safeSegments(rawPath);
     if (!segments) throw new HttpError(404, 'not found');
     const last = segments.at(-1) ?? '';
-    // A path with an extension names a published file as it is (dumps, catalog, per-resource files, sitemap).
+    // A path with an extension names a published file as it is (dumps, catalog, per-resource files, sitemap),
+    // or one form of a resource (`/project/x.nt`), written on request when the build wrote no such file.
     if (last.includes('.')) {
       const file = await fileInside(outDir, segments.join('/'));
-      if (!file) throw new HttpError(404, 'not found');
-      return sendFile(req, res, file, mediaTypeOf(file.file));
+      const ext = last.slice(last.lastIndexOf('.'));
+      const form = formOfExtension(ext);
+      const stemPath = rawPath.slice(0, rawPath.length - ext.length);
+      if (file) {
+        const links = form && stemPath !== '/index' ? [...resourceLinks(stemPath, form), `<${stemPath}>; rel="canonical"`] : [];
+        return sendFile(req, res, file, mediaTypeOf(file.file), links.length > 0 ? { Link: links.join(', ') } : {});
+      }
+      if (form && form !== 'text/html') {
+        const resource = await findResource(outDir, baseIri, stemPath, segments.slice(0, -1).concat(last.slice(0, -ext.length)));
+        if (resource) return serveResource(req, res, resource, stemPath, form);
+      }
+      if (rawPath === '/favicon.ico') return noFavicon(res);
+      throw new HttpError(404, 'not found');
     }
     const resource = await findResource(outDir, baseIri, rawPath, segments);
     if (!resource) throw new HttpError(404, 'not found');
-    return serveResource(req, res, resource);
+    return serveResource(req, res, resource, rawPath);
+  }
+
+  /** Whether a canonical path answers at all, so a redirect never leads a client to a 404. */
+  async function exists(req: http.IncomingMessage, canonical: string): Promise<boolean> {
+    if (canonical === SPARQL_PATH || canonical === '/') return true;
+    const segments = safeSegments(canonical);
+    if (!segments) return false;
+    const last = segments.at(-1) ?? '';
+    if (last.includes('.')) return (await fileInside(outDir, segments.join('/'))) !== undefined;
+    const resource = await findResource(outDir, baseIri, canonical, segments);
+    if (!resource) return false;
+    if (Object.keys(resource.files).length > 0) return true;
+    return (await statementsOf(req, resource)).length > 0;
+  }
+
+  /** The resource's statements when the build wrote no file for the form asked: its Turtle, its named graph, or the store. */
+  async function statementsOf(req: http.IncomingMessage, resource: Resource) {
+    const turtle = resource.files['text/turtle'];
+    if (turtle) return quadsFromTurtleFile(turtle, resource.iri);
+    return (await graphDocuments.statements(resource.iri)) ?? (await statementsFromStore(req, resource));
   }
 
   async function handleSparql(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-      throw new HttpError(405, `${method} is not allowed on ${SPARQL_PATH}; use GET or POST`, { Allow: 'GET, HEAD, POST, OPTIONS' });
+      throw new HttpError(405, `${method} is not allowed on ${SPARQL_PATH}; use GET or POST`, { Allow: SPARQL_METHODS });
     }
     const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -180,12 +249,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const sd = await serviceDescription({ endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows }, chosen);
       return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
     }
-    // Parsed and checked here, before a worker is involved: refusals cost no evaluation at all.
-    const parsed = parseQuery(request.query, { baseIri: endpointUrl, knownGraphs: info.namedGraphs });
-    const offers = parsed.form === 'select' || parsed.form === 'ask' ? RESULT_MEDIA_TYPES.bindings : RESULT_MEDIA_TYPES.quads;
-    const chosen = chooseMediaType(req, offers);
-    if (!chosen) throw notAcceptable(offers);
-    const key = JSON.stringify([request.query, chosen, request.defaultGraphs, request.namedGraphs, endpointUrl]);
+    // Bounded before anything parses it; the parsing and the policy then run in the worker, never on this thread.
+    checkQuerySize(request.query, maxQueryBytes);
+    // The form (and so the kind of result) is known once the worker has parsed the query: it gets a choice per kind.
+    const mediaTypes: MediaChoices = {};
+    for (const [kind, offers] of Object.entries(RESULT_MEDIA_TYPES) as [keyof MediaChoices, readonly string[]][]) {
+      const chosen = chooseMediaType(req, offers, RESULT_MEDIA_ALIASES[kind]);
+      if (chosen) mediaTypes[kind] = chosen;
+    }
+    if (Object.keys(mediaTypes).length === 0) throw notAcceptable(Object.values(RESULT_MEDIA_TYPES).flat());
+    const key = JSON.stringify([request.query, mediaTypes, request.defaultGraphs, request.namedGraphs, endpointUrl]);
     let result = cache?.get(key);
     if (!result) {
       // Identical queries that arrive while one is being evaluated wait for that one instead of taking a worker each.
@@ -199,7 +272,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
             baseIri: endpointUrl,
             defaultGraphs: request.defaultGraphs,
             namedGraphs: request.namedGraphs,
-            mediaType: chosen,
+            mediaTypes,
             maxRows,
             ...(jsonLdContext ? { jsonLdContext } : {}),
           })
@@ -214,7 +287,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
     if (result.truncated) headers['X-Result-Truncated'] = 'true';
-    return send(req, res, 200, result.body, chosen, headers);
+    return sendAnswer(req, res, result, headers);
   }
 
   async function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
@@ -226,24 +299,35 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return send(req, res, 200, body, asset[1], { 'Cache-Control': 'public, max-age=86400' });
   }
 
-  async function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: Resource): Promise<void> {
-    const chosen = chooseMediaType(req, RESOURCE_MEDIA_TYPES);
+  /** A resource in the form the client negotiated, or in `form` when the path named one by its extension. */
+  async function serveResource(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    resource: Resource,
+    resourcePath: string,
+    form?: ResourceMediaType,
+  ): Promise<void> {
+    const chosen = form ?? chooseMediaType(req, RESOURCE_MEDIA_TYPES);
     if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
-    const headers: Record<string, string> = { Vary: 'Accept' };
-    const type = chosen as (typeof RESOURCE_MEDIA_TYPES)[number];
-    const file = type === 'application/n-triples' ? undefined : resource.files[type];
+    const type = chosen as ResourceMediaType;
+    const home = resourcePath === '/';
+    const links = home ? DATASET_LINKS : [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
+    const headers: Record<string, string> = { Link: links.join(', ') };
+    if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
+    else headers.Vary = 'Accept';
+    const file = resource.files[type];
     if (file) {
       // The published file this representation is, so clients can link to one form directly.
-      const relative = path.relative(await realpath(outDir), file.file).split(path.sep).map(encodeURIComponent).join('/');
-      headers['Content-Location'] = `/${relative}`;
+      if (!home) {
+        const relative = path.relative(await realpath(outDir), file.file).split(path.sep).map(encodeURIComponent).join('/');
+        headers['Content-Location'] = `/${relative}`;
+      }
       return sendFile(req, res, file, chosen, headers);
     }
     // No published file for this form: build it from the published Turtle, else from the store.
-    const turtle = resource.files['text/turtle'];
-    const quads = turtle
-      ? await quadsFromTurtleFile(turtle, resource.iri)
-      : ((await graphDocuments.statements(resource.iri)) ?? (await describeFromStore(pool, resource.iri, maxRows)));
+    const quads = await statementsOf(req, resource);
     if (quads.length === 0) throw new HttpError(404, 'not found');
+    if (!form && !home) headers['Content-Location'] = `${resourcePath}${RESOURCE_EXTENSIONS[type]}`;
     if (type === 'text/html') {
       const jsonLd = await writeRdf(quads, 'application/ld+json', baseIri);
       return send(req, res, 200, fallbackHtml(resource.iri, quads, jsonLd, baseIri), 'text/html', headers);
@@ -251,6 +335,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return send(req, res, 200, await writeRdf(quads, type, baseIri), type, headers);
   }
 
+  /**
+   * The build publishes a file for every resource it has, so a path with none (and no named graph) is unknown and
+   * answered 404 without a query. Only an external store (--store) may hold resources the output lacks; asking it
+   * costs a query, and counts against the client's share like any other.
+   */
+  async function statementsFromStore(req: http.IncomingMessage, resource: Resource) {
+    if (!options.store && Object.keys(resource.files).length === 0) return [];
+    const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
+    try {
+      return await describeFromStore(pool, resource.iri, maxRows);
+    } finally {
+      release();
+    }
+  }
+
+  let shuttingDown = false;
   const server = http.createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -263,7 +363,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (req, res) => {
       const started = performance.now();
       res.on('close', () => log(accessLogLine(req, res, performance.now() - started)));
-      handle(req, res).catch((e: unknown) => sendError(req, res, e));
+      // While shutting down, a keep-alive connection is closed as soon as its response is done.
+      res.on('finish', () => shuttingDown && setImmediate(() => server.closeIdleConnections()));
+      handle(req, res).catch((e: unknown) => sendError(req, res, e, errorSite));
     },
   );
   // Requests Node refuses before they reach the handler (oversized or malformed headers, slow clients) are answered
@@ -309,9 +411,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     pool,
     info,
     baseIri,
-    close(graceMs = 5_000) {
+    close(graceMs = timeoutSeconds * 1000 + (options.queueWaitMs ?? 1000) + 2_000) {
       closing ??= (async () => {
-        // Stop accepting, let running requests finish (within the grace period), then stop the workers.
+        // Stop accepting, let running requests finish: by default within the time limit of a query that had to
+        // wait for a worker first, and two seconds to write its answer. Then stop the workers.
+        shuttingDown = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -325,7 +429,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 function notAcceptable(offers: readonly string[]): HttpError {
-  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`);
+  // The answer depends on Accept, so caches must key on it too.
+  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`, { Vary: 'Accept' });
 }
 
 /** Reads a request body up to `limit` bytes; larger bodies are refused with 413 without reading them whole. */
@@ -353,6 +458,20 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A query answer: its one shared Buffer, with the ETag made with it, written by slices as the client reads. */
+function sendAnswer(req: http.IncomingMessage, res: http.ServerResponse, answer: Answer, headers: Record<string, string>) {
+  return sendBody(req, res, 200, answer.body, { mediaType: answer.mediaType, headers, etag: answer.etag });
+}
+
+/** The size of the data file, for sizing the workers' heap; a missing file is reported by the loading worker. */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 function send(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -360,47 +479,30 @@ function send(
   body: string | Buffer,
   mediaType: string,
   headers: Record<string, string>,
-): void {
-  const etag = strongEtag(body);
-  if (status === 200 && notModified(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, { ...headers, ETag: etag });
-    res.end();
-    return;
-  }
-  const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+): Promise<void> {
   if (mediaType === 'text/html' && !headers['Content-Security-Policy']) headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
-  res.writeHead(status, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(buffer.length), ETag: etag });
-  res.end(req.method === 'HEAD' ? undefined : buffer);
+  return sendBody(req, res, status, body, { mediaType, headers });
 }
 
-async function sendFile(
+function sendFile(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   file: FileInfo,
   mediaType: string,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  if (file.size <= SMALL_FILE) return send(req, res, 200, await readSmall(file), mediaType, headers);
-  // Large dumps are streamed; their ETag comes from size and modification time.
-  const etag = weakEtag(file);
-  if (notModified(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, { ...headers, ETag: etag });
-    res.end();
-    return;
-  }
   if (mediaType === 'text/html') headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
-  res.writeHead(200, { ...headers, 'Content-Type': contentType(mediaType), 'Content-Length': String(file.size), ETag: etag });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  createReadStream(file.file)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  return sendFileBody(req, res, file, { mediaType, headers });
+}
+
+/** Browsers ask every site for /favicon.ico; a site without one answers "nothing here" once a day, not a logged 404 each time. */
+function noFavicon(res: http.ServerResponse): void {
+  res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' });
+  res.end();
 }
 
 /** Known errors get their status and message; anything else is a bare 500 whose details stay in the server log. */
-function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unknown): void {
+function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unknown, site: Site | undefined): void {
   let status = 500;
   let message = 'internal server error';
   let headers: Record<string, string> = {};
@@ -416,6 +518,8 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unkno
   } else if (e instanceof QueryTimeoutError) {
     status = 503;
     message = e.message;
+  } else if (e instanceof QueryMemoryError) {
+    message = e.message;
   } else if (e instanceof QueryFaultError) {
     process.stderr.write(`query fault: ${e.detail}\n`);
   } else {
@@ -425,11 +529,17 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, e: unkno
     res.destroy();
     return;
   }
-  const body = `${message}\n`;
+  // Whatever refused the format (negotiation, or a writer that cannot hold the answer), the refusal depends on Accept.
+  if (status === 406) headers = { Vary: 'Accept', ...headers };
+  // A browser gets a page in the site's layout, any other client the message as plain text.
+  const { body, mediaType } = errorBody(req, status, message, site);
   res.writeHead(status, {
     ...CORS_HEADERS,
     ...headers,
-    'Content-Type': 'text/plain; charset=utf-8',
+    Vary: headers.Vary ? `${headers.Vary}, Accept` : 'Accept',
+    'X-Content-Type-Options': 'nosniff',
+    ...(mediaType === 'text/html' ? { 'Content-Security-Policy': PAGE_CSP } : {}),
+    'Content-Type': contentType(mediaType),
     'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
   });

@@ -3,6 +3,7 @@ import { DataFactory, Writer } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { FORMATS, RDF, RDFS, SD } from '../vocab.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
+import { RDF_XML, toRdfXml } from './rdfxml.ts';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
 
@@ -13,7 +14,7 @@ export interface ServiceFacts {
   maxRows: number;
 }
 
-export const SERVICE_DESCRIPTION_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/ld+json'] as const;
+export const SERVICE_DESCRIPTION_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/ld+json', RDF_XML] as const;
 
 export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
   const service = blankNode('service');
@@ -23,7 +24,7 @@ export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
     quad(service, RDF('type'), SD('Service')),
     quad(service, SD('endpoint'), namedNode(facts.endpointUrl)),
     quad(service, SD('supportedLanguage'), SD('SPARQL11Query')),
-    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD'].map(
+    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD', 'RDF_XML'].map(
       (f) => quad(service, SD('resultFormat'), FORMATS(f)),
     ),
     quad(
@@ -51,6 +52,7 @@ export async function serviceDescription(facts: ServiceFacts, mediaType: string)
   if (mediaType === 'application/ld+json') {
     return toJsonLd(quads, { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri });
   }
+  if (mediaType === RDF_XML) return toRdfXml(quads, { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri });
   const format = mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle';
   const writer = new Writer({ format, prefixes: format === 'Turtle' ? { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri } : {} });
   writer.addQuads(quads);

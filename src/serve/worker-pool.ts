@@ -1,8 +1,8 @@
 // A pool of query worker threads: bounded concurrency and queue, and a time limit enforced by terminating the worker.
 import type { Worker } from 'node:worker_threads';
 import { typescriptWorker } from '../typescript-worker.ts';
-import type { QueryResponse } from './engine.ts';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './query-worker.ts';
+import type { Answer } from './answer.ts';
+import type { PoolRequest, WorkerInit, WorkerReply, WorkerRequest } from './query-worker.ts';
 import { PolicyError } from './query-policy.ts';
 
 /** All workers are busy and the queue is full (→ 503 with Retry-After). */
@@ -18,6 +18,14 @@ export class QueryTimeoutError extends Error {
   constructor(readonly seconds: number) {
     super(`the query was stopped after ${seconds} s, the time limit of this endpoint`);
     this.name = 'QueryTimeoutError';
+  }
+}
+
+/** The query needed more memory than a worker may have; its worker was replaced (→ 500, with this message). */
+export class QueryMemoryError extends Error {
+  constructor(readonly memoryMb: number) {
+    super(`the query needed more than the ${memoryMb} MB of memory a query may use here, and was stopped`);
+    this.name = 'QueryMemoryError';
   }
 }
 
@@ -51,8 +59,12 @@ export interface PoolOptions {
   workers: number;
   queueLimit: number;
   timeoutMs: number;
+  /** The longest a query waits in the queue for a worker before it is turned away (503); default 1 s. */
+  queueWaitMs?: number;
   /** Heap limit of each worker (old generation), in MB. */
   memoryMb?: number;
+  /** Told while a worker loads the store: bytes of the data file it has read. */
+  onLoading?: (bytes: number) => void;
 }
 
 interface Slot {
@@ -62,8 +74,8 @@ interface Slot {
 }
 
 interface Job {
-  request: WorkerRequest['request'];
-  resolve: (r: QueryResponse) => void;
+  request: PoolRequest;
+  resolve: (r: Answer) => void;
   reject: (e: Error) => void;
   queuedTimer?: NodeJS.Timeout;
 }
@@ -78,6 +90,8 @@ export class QueryPool {
   private closed = false;
   /** Terminations because of the time limit, for tests and the log. */
   timeouts = 0;
+  /** Queries handed to the pool, for tests and the log. */
+  queries = 0;
 
   private constructor(private readonly options: PoolOptions) {}
 
@@ -106,19 +120,20 @@ export class QueryPool {
   }
 
   /** Runs one query on a free worker, queueing briefly when all are busy. */
-  run(request: WorkerRequest['request']): Promise<QueryResponse> {
+  run(request: PoolRequest): Promise<Answer> {
     return new Promise((resolve, reject) => {
+      this.queries += 1;
       if (this.closed) return reject(new BusyError(5));
       const job: Job = { request, resolve, reject };
       const free = this.slots.find((s) => s.ready && !s.busy);
       if (free) return this.dispatch(free, job);
       if (this.queue.length >= this.options.queueLimit) return reject(new BusyError(this.retryAfter()));
-      // A queued query that never got a worker within the time limit is turned away, not left hanging.
+      // A queued query waits briefly for a worker, then is turned away: not made to wait out a whole time limit.
       job.queuedTimer = setTimeout(() => {
         const at = this.queue.indexOf(job);
         if (at >= 0) this.queue.splice(at, 1);
         reject(new BusyError(this.retryAfter()));
-      }, this.options.timeoutMs);
+      }, Math.min(this.options.queueWaitMs ?? 1000, this.options.timeoutMs));
       this.queue.push(job);
     });
   }
@@ -147,7 +162,8 @@ export class QueryPool {
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'ready') {
+        if (reply.kind === 'loading') this.options.onLoading?.(reply.bytes);
+        else if (reply.kind === 'ready') {
           slot.ready = true;
           resolve({ namedGraphs: new Set(reply.namedGraphs), size: reply.size, datasetIris: reply.datasetIris });
           this.next(slot);
@@ -159,9 +175,12 @@ export class QueryPool {
           this.finish(slot, reply);
         }
       });
-      worker.on('error', (e) => {
-        if (!slot.ready) reject(e);
-        this.fail(slot, e.message);
+      worker.on('error', (e: NodeJS.ErrnoException) => {
+        const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' && this.options.memoryMb ? new QueryMemoryError(this.options.memoryMb) : undefined;
+        if (!slot.ready) {
+          reject(memory ? new StoreLoadError(this.options.dataFile, `${memory.message} (loading the store); raise serve --worker-memory`) : e);
+        }
+        this.fail(slot, e.message, memory);
       });
       worker.on('exit', () => this.fail(slot, 'query worker exited'));
     });
@@ -176,14 +195,15 @@ export class QueryPool {
     slot.worker.postMessage({ id, request: job.request } satisfies WorkerRequest);
   }
 
-  private finish(slot: Slot, reply: Exclude<WorkerReply, { kind: 'ready' | 'failed-to-load' }>): void {
+  private finish(slot: Slot, reply: Exclude<WorkerReply, { kind: 'loading' | 'ready' | 'failed-to-load' }>): void {
     const run = this.running.get(slot);
     if (!run || run.id !== reply.id) return;
     clearTimeout(run.timer);
     this.running.delete(slot);
     slot.busy = false;
     if (reply.kind === 'result') {
-      run.job.resolve({ body: reply.body, mediaType: reply.mediaType, truncated: reply.truncated, rows: reply.rows });
+      const body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.length);
+      run.job.resolve({ body, etag: reply.etag, mediaType: reply.mediaType, truncated: reply.truncated, rows: reply.rows });
     } else if (reply.kind === 'refused') {
       run.job.reject(new PolicyError(reply.message, reply.status));
     } else {
@@ -205,14 +225,14 @@ export class QueryPool {
     this.replace();
   }
 
-  private fail(slot: Slot, detail: string): void {
+  private fail(slot: Slot, detail: string, error?: Error): void {
     if (!this.slots.includes(slot)) return;
     const run = this.running.get(slot);
     this.running.delete(slot);
     this.remove(slot);
     if (run) {
       clearTimeout(run.timer);
-      run.job.reject(new QueryFaultError(detail));
+      run.job.reject(error ?? new QueryFaultError(detail));
     }
     if (slot.ready) this.replace();
   }

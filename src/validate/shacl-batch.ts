@@ -32,6 +32,8 @@ export interface PlainResult {
   message: string[];
   severity: string | null;
   sourceConstraintComponent: string | null;
+  /** The shape that gave the result, when it is a named one. */
+  sourceShape: string | null;
 }
 
 export interface PlainTerm {
@@ -47,16 +49,27 @@ interface ValidatorResult {
   message: { value: string }[];
   severity: { value: string } | null;
   sourceConstraintComponent: { value: string } | null;
+  sourceShape: Term | null;
 }
 
-export function plainResult(r: ValidatorResult): PlainResult {
+const SH_MESSAGE = SH('message');
+
+/**
+ * The plain-data form of a result; `shapes` is the shapes graph it was validated with. The shape's own sh:message
+ * comes first: the validator puts the built-in text of some components (sh:uniqueLang: 'Language "nl" has been
+ * used by 2 values') before it, and editors read the shape's words.
+ */
+export function plainResult(r: ValidatorResult, shapes: Store): PlainResult {
+  const own = r.sourceShape ? shapes.getObjects(r.sourceShape, SH_MESSAGE, null).map((m) => m.value) : [];
   return {
     focusNode: plainTerm(r.focusNode),
     path: plainTerm(r.path),
     value: plainTerm(r.value),
-    message: r.message.map((m) => m.value),
+    message: own.length > 0 ? own : r.message.map((m) => m.value),
     severity: r.severity?.value ?? null,
     sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
+    // Only named shapes: blank-node labels differ between the threads that parse the shapes.
+    sourceShape: r.sourceShape?.termType === 'NamedNode' ? r.sourceShape.value : null,
   };
 }
 
@@ -193,7 +206,7 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   const report = await new SHACLValidator(shapes, { factory: validatorEnvironment }).validate(data);
   const results: PlainResult[] = [];
   for (const r of report.results) {
-    if (mine.has(r.focusNode?.value ?? '')) results.push(plainResult(r));
+    if (mine.has(r.focusNode?.value ?? '')) results.push(plainResult(r, shapes));
   }
   return results;
 }
@@ -227,12 +240,18 @@ class BatchEncoder {
   }
 }
 
+/** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
+export interface Cut {
+  batch: EncodedBatch;
+  statements: number;
+}
+
 /**
  * Cuts the graph into batches. A batch holds every statement about the subjects its records alone describe;
  * subjects that several records describe (keywords, places, programmes) form batches of their own, each statement
  * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them).
  */
-export function* cutBatches(mapped: MappedRecord[], size: number): Generator<EncodedBatch> {
+export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -261,10 +280,12 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Enc
   for (let from = 0; from < mapped.length; from += size) {
     const to = Math.min(mapped.length, from + size);
     const pointedAt = new Set<string>();
-    yield build((batch) => {
+    let owned = 0;
+    const batch = build((batch) => {
       for (let i = from; i < to; i++) {
         for (const q of mapped[i]!.quads) {
           if (owner.get(q.subject.value) !== i) continue;
+          owned++;
           batch.own(q);
           if (q.object.termType !== 'NamedNode') continue;
           const o = owner.get(q.object.value);
@@ -272,16 +293,20 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Enc
         }
       }
     }, pointedAt);
+    yield { batch, statements: owned };
   }
   // Subjects that several records describe (keywords, places, programmes) get the statements of all those
   // records, each once: every record that mentions a keyword states the same few things about it. They are
   // cut into batches of whole subjects, as the records are: their provenance (one prov:wasDerivedFrom per
   // mentioning record) grows with the data, and as one batch it would be validated by one worker alone.
   const bySubject = new Map<string, Quad[]>();
+  /** Statements about each shared subject with repeats, which the progress counts. */
+  const repeated = new Map<string, number>();
   const seen = new Set<string>();
   for (const m of mapped) {
     for (const q of m.quads) {
       if (owner.get(q.subject.value) !== SHARED) continue;
+      repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
       const key = tripleId(q);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -294,10 +319,11 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Enc
   const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
   let chunk: string[] = [];
   let inChunk = 0;
-  const cut = () => {
+  const cut = (): Cut => {
     const subjects = new Set(chunk);
     const pointedAt = new Set<string>();
-    return build((batch) => {
+    const statements = chunk.reduce((n, s) => n + (repeated.get(s) ?? 0), 0);
+    const batch = build((batch) => {
       for (const s of chunk) {
         for (const q of bySubject.get(s) ?? []) {
           batch.own(q);
@@ -305,6 +331,7 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Enc
         }
       }
     }, pointedAt);
+    return { batch, statements };
   };
   for (const [subject, quads] of bySubject) {
     chunk.push(subject);
@@ -318,10 +345,17 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Enc
   if (chunk.length > 0) yield cut();
 }
 
-/** Validates the batches one after the other on this thread. */
-export async function validateHere(batches: Iterable<EncodedBatch>, prepared: PreparedShapes): Promise<PlainResult[]> {
+/** Validates the batches one after the other on this thread; `progress` is told the statements of each done. */
+export async function validateHere(
+  batches: Iterable<Cut>,
+  prepared: PreparedShapes,
+  progress: (statements: number) => void = () => {},
+): Promise<PlainResult[]> {
   const results: PlainResult[] = [];
-  for (const b of batches) results.push(...(await validateBatch(prepared, b)));
+  for (const b of batches) {
+    results.push(...(await validateBatch(prepared, b.batch)));
+    progress(b.statements);
+  }
   return results;
 }
 
@@ -330,11 +364,13 @@ const WORKER_MODULE = new URL('./shacl-worker.ts', import.meta.url);
 /**
  * Validates the batches in `count` worker threads, each given the next batch as soon as it is free; batches are cut
  * only when a worker can take one, so few exist at once. An engine fault or a dead worker fails the step.
+ * `progress` is told the statements of each batch as its results come back.
  */
 export async function validateInWorkers(
-  batches: Iterable<EncodedBatch>,
+  batches: Iterable<Cut>,
   shapes: ShapesText,
   count: number,
+  progress: (statements: number) => void = () => {},
 ): Promise<PlainResult[]> {
   const pool = await WorkerPool.start<ShapesText, EncodedBatch, PlainResult[]>({
     module: WORKER_MODULE,
@@ -343,7 +379,16 @@ export async function validateInWorkers(
     workerData: shapes,
   });
   try {
-    return (await pool.runEach(batches, batchTransfer)).flat();
+    // The pool takes batches in the order they are cut, so a batch's index finds its statement count.
+    const counts: number[] = [];
+    const encoded = (function* () {
+      for (const cut of batches) {
+        counts.push(cut.statements);
+        yield cut.batch;
+      }
+    })();
+    const onResult = (_: PlainResult[], index: number) => progress(counts[index] ?? 0);
+    return (await pool.runEach(encoded, { transfer: batchTransfer, onResult })).flat();
   } finally {
     await pool.close();
   }

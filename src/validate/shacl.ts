@@ -5,9 +5,10 @@ import { availableParallelism } from 'node:os';
 import { Parser, Store, Writer } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad } from '@rdfjs/types';
-import type { Problem, SourceLocation } from '../errors.ts';
-import { formatField } from '../ingest/read-yaml.ts';
+import type { Problem } from '../errors.ts';
+import { formatField, type FieldPath, type YamlSource } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
+import { SELF } from '../map/emit.ts';
 import { SH } from '../vocab.ts';
 import {
   cutBatches, plainResult, prepareShapes, validateHere, validateInWorkers, validatorEnvironment, type PlainResult,
@@ -19,6 +20,11 @@ const CLASS_AXIOMS = 'classes.ttl';
 export interface ShapesBundle {
   shapes: Store;
   axioms: Quad[];
+  /**
+   * For node shapes whose results carry no sh:path (an sh:or over the focus node), the property a result is
+   * about, from their `pgs:reportPath` annotation: the report then names that property's record field.
+   */
+  reportPaths: Map<string, string>;
 }
 
 /** Loads shapes/*.ttl, resolving their relative IRIs against the dataset's base IRI. */
@@ -32,7 +38,10 @@ export async function loadShapes(shapesDir: string, baseIri: string): Promise<Sh
     if (f === CLASS_AXIOMS) axioms.push(...quads);
     else shapes.addQuads(quads);
   }
-  return { shapes, axioms };
+  const reportPath = new URL('shapes#reportPath', baseIri).href;
+  const annotations = shapes.getQuads(null, reportPath, null, null);
+  const reportPaths = new Map(annotations.map((q) => [q.subject.value, q.object.value]));
+  return { shapes, axioms, reportPaths };
 }
 
 export interface ValidationOutcome {
@@ -45,6 +54,8 @@ export interface ValidateOptions {
   batchRecords?: number;
   /** Worker threads; 0 validates the batches on this thread. Default: one per core, none for small inputs. */
   workers?: number;
+  /** Told after each batch: statements validated so far, and of how many (progress of long builds). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Below this many quads, starting worker threads costs more than it saves. */
@@ -72,9 +83,13 @@ export async function validateRecords(
   if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
   const total = mapped.reduce((n, m) => n + m.quads.length, 0);
   const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+  let done = 0;
+  const progress = (statements: number) => options.onProgress?.((done += statements), total);
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
-  const results = workers === 0 ? await validateHere(batches, prepared) : await validateInWorkers(batches, text, workers);
-  return locateAll(results, mapped);
+  const results = workers === 0
+    ? await validateHere(batches, prepared, progress)
+    : await validateInWorkers(batches, text, workers, progress);
+  return locateAll(results, mapped, bundle);
 }
 
 /**
@@ -88,7 +103,7 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
   data.addQuads(bundle.axioms);
   const validator = new SHACLValidator(bundle.shapes, { factory: validatorEnvironment });
   const report = await validator.validate(data);
-  return locateAll(report.results.map(plainResult), mapped);
+  return locateAll(report.results.map((r) => plainResult(r, bundle.shapes)), mapped, bundle);
 }
 
 function toNTriples(quads: Iterable<Quad>): string {
@@ -98,20 +113,22 @@ function toNTriples(quads: Iterable<Quad>): string {
   return out;
 }
 
-function locateAll(results: PlainResult[], mapped: MappedRecord[]): ValidationOutcome {
+function locateAll(results: PlainResult[], mapped: MappedRecord[], bundle: ShapesBundle): ValidationOutcome {
   const index = originIndex(mapped, results);
   const violations: Problem[] = [];
   const warnings: Problem[] = [];
   for (const r of results) {
-    const problem = locateResult(r, index);
+    const problem = locateResult(r, index, bundle.reportPaths);
     (r.severity === SH('Violation').value ? violations : warnings).push(problem);
   }
   return { violations: sortProblems(violations), warnings: sortProblems(warnings) };
 }
 
 interface Located {
-  location: SourceLocation;
-  field: string;
+  source: YamlSource;
+  field: FieldPath;
+  /** On a subject: the record field behind each of its properties (Origin.fields). */
+  fields?: Readonly<Record<string, FieldPath>>;
 }
 
 interface OriginIndex {
@@ -131,28 +148,70 @@ function originIndex(mapped: MappedRecord[], results: PlainResult[]): OriginInde
       const key = o.predicate === undefined ? o.subject : `${o.subject} ${o.predicate}`;
       const map = o.predicate === undefined ? bySubject : bySubjectPredicate;
       // The first record that states something owns it: shared nodes (keywords, places) point at their first use.
-      if (!map.has(key)) map.set(key, { location: m.source.locate(o.field), field: formatField(o.field) });
+      if (!map.has(key)) map.set(key, { source: m.source, field: o.field, ...(o.fields ? { fields: o.fields } : {}) });
     }
   }
   return { bySubject, bySubjectPredicate };
 }
 
-function locateResult(r: PlainResult, index: OriginIndex): Problem {
+/**
+ * A result in the editor's terms: the record field that gave the statement, or, for a value that is missing,
+ * the field that would give it (declared by the map functions); the value as written in the record; and the
+ * shape's message, with no RDF terms around it.
+ */
+function locateResult(r: PlainResult, index: OriginIndex, reportPaths: Map<string, string>): Problem {
   const focus = r.focusNode?.value ?? '';
-  const predicate = r.path?.termType === 'NamedNode' ? r.path.value : undefined;
-  const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
+  const predicate =
+    r.path?.termType === 'NamedNode' ? r.path.value : r.sourceShape ? reportPaths.get(r.sourceShape) : undefined;
   const node = index.bySubject.get(focus);
-  const at = exact ?? node;
-  const message = r.message.join('; ') || shortName(r.sourceConstraintComponent ?? undefined);
-  const about = predicate !== undefined ? ` [${shortName(predicate)} of <${focus}>]` : ` [<${focus}>]`;
+  const exact = predicate !== undefined ? index.bySubjectPredicate.get(`${focus} ${predicate}`) : undefined;
+  const declared = predicate !== undefined ? node?.fields?.[predicate] : undefined;
+  const source = exact?.source ?? node?.source;
+  let field = exact?.field ?? declared ?? node?.field;
+  // A statement no field gives (a fault of the mapping, not of the record) is reported on what identifies the record.
+  if (field?.length === 0) field = node?.fields?.[SELF] ?? field;
+  const message = r.message.join('; ') || plainMessage(r.sourceConstraintComponent);
+  const fieldText = field !== undefined && field.length > 0 ? formatField(field) : 'id';
+  const value = r.value ? editorValue(r.value, focus) : undefined;
   return {
     code: 'SHACL_VIOLATION',
-    message: message + about,
-    ...(at ? { location: at.location } : {}),
-    // When the statement is missing, the field is the record's own path plus the property that was expected.
-    field: exact ? exact.field : [node?.field, predicate !== undefined ? shortName(predicate) : undefined].filter(Boolean).join('.') || '(record)',
-    ...(r.value ? { value: r.value.value } : {}),
+    message,
+    ...(source && field ? { location: source.locate(field) } : {}),
+    field: fieldText,
+    ...(value !== undefined ? { value } : {}),
   };
+}
+
+/**
+ * A value as the editor wrote it: the text of a literal; for a resource of this dataset (an organisation, a
+ * status), the last segment of its IRI, which is the id or code in the record; other web addresses as they are.
+ * The focus node itself is no value the editor wrote.
+ */
+function editorValue(value: { termType: string; value: string }, focus: string): string | undefined {
+  if (value.termType === 'Literal') return value.value;
+  if (value.value === focus || value.termType === 'BlankNode') return undefined;
+  const ours = /^(.*\/)(?:project|programme|organisation|def\/project-status)\/([^/#]+)$/.exec(value.value);
+  if (ours && focus.startsWith(ours[1]!)) return ours[2];
+  return value.value;
+}
+
+/** Plain words for results of shapes that carry no sh:message (a --shapes directory of one's own). */
+const COMPONENT_MESSAGES: Record<string, string> = {
+  MinCountConstraintComponent: 'a value is required here',
+  MaxCountConstraintComponent: 'too many values: give at most the allowed number',
+  DatatypeConstraintComponent: 'the value has the wrong form',
+  ClassConstraintComponent: 'the value must name a record of the right kind',
+  NodeKindConstraintComponent: 'the value must be a web address',
+  InConstraintComponent: 'the value is not one of those allowed',
+  LanguageInConstraintComponent: 'the text must be Dutch (nl) or English (en)',
+  UniqueLangConstraintComponent: 'give at most one text per language',
+  PatternConstraintComponent: 'the value does not have the expected form',
+  HasValueConstraintComponent: 'a required value is missing',
+};
+
+function plainMessage(component: string | null): string {
+  const name = shortName(component ?? undefined);
+  return COMPONENT_MESSAGES[name] ?? 'the value does not meet the rules for this field';
 }
 
 function shortName(iri: string | undefined): string {

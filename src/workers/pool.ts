@@ -49,34 +49,45 @@ export class WorkerPoolError extends Error {
   }
 }
 
-export interface RunOptions {
+export interface RunOptions<Report = never> {
   /** Buffers of the task handed over to the worker instead of copied; they are unusable here afterwards. */
   transfer?: readonly TransferListItem[];
   /** This task's time limit, in ms, instead of the pool's. */
   timeoutMs?: number;
+  /** Told what the task reports while it runs (TaskRunner's `report`); nothing once it has ended. */
+  onProgress?: (progress: Report) => void;
 }
 
-interface Pending<Task, Result> {
+/** How runEach tells of its tasks: `index` is the task's place in the order they were taken. */
+export interface EachOptions<Task, Result, Report = never> {
+  transfer?: (task: Task) => readonly TransferListItem[];
+  onProgress?: (progress: Report, index: number) => void;
+  /** Told of each result as it arrives, before all are in. */
+  onResult?: (result: Result, index: number) => void;
+}
+
+interface Pending<Task, Result, Report> {
   task: Task;
   transfer: readonly TransferListItem[];
   timeoutMs: number | undefined;
+  onProgress: ((progress: Report) => void) | undefined;
   resolve: (r: Result) => void;
   reject: (e: Error) => void;
   queueTimer?: NodeJS.Timeout;
 }
 
-interface Slot<Task, Result, Info> {
+interface Slot<Task, Result, Info, Report> {
   worker: Worker;
   ready: boolean;
   /** Set once the worker has been given up (timed out, crashed, closed): none of its messages count any more. */
   gone: boolean;
   info?: Info;
-  running?: { id: number; pending: Pending<Task, Result>; timer?: NodeJS.Timeout };
+  running?: { id: number; pending: Pending<Task, Result, Report>; timer?: NodeJS.Timeout };
 }
 
-export class WorkerPool<Task, Result, Info = undefined> {
-  private readonly slots: Slot<Task, Result, Info>[] = [];
-  private readonly queue: Pending<Task, Result>[] = [];
+export class WorkerPool<Task, Result, Info = undefined, Report = never> {
+  private readonly slots: Slot<Task, Result, Info, Report>[] = [];
+  private readonly queue: Pending<Task, Result, Report>[] = [];
   private nextId = 1;
   private closed = false;
   /** Why the last replacement worker could not start, for tasks that come when no worker is left. */
@@ -90,10 +101,10 @@ export class WorkerPool<Task, Result, Info = undefined> {
    * Starts the workers and waits until every one has set itself up; if one cannot, the others are stopped and
    * this rejects with its error ('start').
    */
-  static async start<Init, Task, Result, Info = undefined>(
+  static async start<Init, Task, Result, Info = undefined, Report = never>(
     options: PoolOptions<Init>,
-  ): Promise<WorkerPool<Task, Result, Info>> {
-    const pool = new WorkerPool<Task, Result, Info>(options);
+  ): Promise<WorkerPool<Task, Result, Info, Report>> {
+    const pool = new WorkerPool<Task, Result, Info, Report>(options);
     try {
       await Promise.all(Array.from({ length: Math.max(1, options.workers) }, () => pool.spawn()));
     } catch (e) {
@@ -122,12 +133,14 @@ export class WorkerPool<Task, Result, Info = undefined> {
   }
 
   /** Runs one task on the next free worker; rejects with a WorkerPoolError saying why it did not give a result. */
-  run(task: Task, options: RunOptions = {}): Promise<Result> {
+  run(task: Task, options: RunOptions<Report> = {}): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       if (this.closed) return reject(this.closedError());
       if (this.slots.length === 0 && this.lastStartError) return reject(this.lastStartError);
       const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-      const pending: Pending<Task, Result> = { task, transfer: options.transfer ?? [], timeoutMs, resolve, reject };
+      const pending: Pending<Task, Result, Report> = {
+        task, transfer: options.transfer ?? [], timeoutMs, onProgress: options.onProgress, resolve, reject,
+      };
       const free = this.slots.find((s) => s.ready && !s.running);
       if (free) return this.dispatch(free, pending);
       if (this.queue.length >= (this.options.queueLimit ?? Infinity)) {
@@ -148,10 +161,8 @@ export class WorkerPool<Task, Result, Info = undefined> {
    * Runs every task of `tasks`, each as soon as a worker is free, and gives the results in the tasks' order. A task
    * is taken from the iterator only when a worker can start it, so a generator makes few at a time.
    */
-  async runEach(
-    tasks: Iterable<Task>,
-    transfer: (task: Task) => readonly TransferListItem[] = () => [],
-  ): Promise<Result[]> {
+  async runEach(tasks: Iterable<Task>, options: EachOptions<Task, Result, Report> = {}): Promise<Result[]> {
+    const { transfer = () => [], onProgress, onResult } = options;
     const results: Result[] = [];
     const iterator = tasks[Symbol.iterator]();
     let taken = 0;
@@ -165,7 +176,11 @@ export class WorkerPool<Task, Result, Info = undefined> {
           return;
         }
         const index = taken++;
-        results[index] = await this.run(next.value, { transfer: transfer(next.value) });
+        const run: RunOptions<Report> = { transfer: transfer(next.value) };
+        if (onProgress) run.onProgress = (progress) => onProgress(progress, index);
+        const result = await this.run(next.value, run);
+        results[index] = result;
+        onResult?.(result, index);
       }
     };
     try {
@@ -204,10 +219,10 @@ export class WorkerPool<Task, Result, Info = undefined> {
     const { module, workerData } = this.options;
     const memoryMb = this.options.memoryMb ?? Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
     const worker = typescriptWorker(module, { workerData, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
-    const slot: Slot<Task, Result, Info> = { worker, ready: false, gone: false };
+    const slot: Slot<Task, Result, Info, Report> = { worker, ready: false, gone: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: WorkerMessage<Result, Info>) => {
+      worker.on('message', (m: WorkerMessage<Result, Info, Report>) => {
         if (slot.gone) return;
         if (m.kind === 'ready') {
           slot.ready = true;
@@ -218,6 +233,9 @@ export class WorkerPool<Task, Result, Info = undefined> {
           this.giveUp(slot);
           void worker.terminate();
           reject(new WorkerPoolError('start', `a ${this.options.name} could not start: ${m.error.message}`, m.error));
+        } else if (m.kind === 'progress') {
+          // Word from a task that has ended (timed out, given up) no longer counts.
+          if (slot.running?.id === m.id) slot.running.pending.onProgress?.(m.progress);
         } else {
           this.finish(slot, m);
         }
@@ -238,7 +256,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
     });
   }
 
-  private dispatch(slot: Slot<Task, Result, Info>, pending: Pending<Task, Result>): void {
+  private dispatch(slot: Slot<Task, Result, Info, Report>, pending: Pending<Task, Result, Report>): void {
     clearTimeout(pending.queueTimer);
     const id = this.nextId++;
     const ms = pending.timeoutMs;
@@ -247,7 +265,10 @@ export class WorkerPool<Task, Result, Info = undefined> {
     slot.worker.postMessage({ id, task: pending.task } satisfies TaskMessage<Task>, pending.transfer);
   }
 
-  private finish(slot: Slot<Task, Result, Info>, m: Extract<WorkerMessage<Result, Info>, { id: number }>): void {
+  private finish(
+    slot: Slot<Task, Result, Info, Report>,
+    m: Extract<WorkerMessage<Result, Info, Report>, { kind: 'done' | 'failed' }>,
+  ): void {
     const running = slot.running;
     if (!running || running.id !== m.id) return;
     clearTimeout(running.timer);
@@ -261,7 +282,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
   }
 
   /** The time limit: terminating the thread stops the task mid-work and frees its memory; a new worker replaces it. */
-  private stop(slot: Slot<Task, Result, Info>, ms: number): void {
+  private stop(slot: Slot<Task, Result, Info, Report>, ms: number): void {
     const running = slot.running;
     if (!running || slot.gone) return;
     this.timeouts += 1;
@@ -273,7 +294,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
   }
 
   /** The worker died by itself: its task fails with the cause, and a new worker takes its place. */
-  private lost(slot: Slot<Task, Result, Info>, reason: 'memory' | 'crash', detail: string): void {
+  private lost(slot: Slot<Task, Result, Info, Report>, reason: 'memory' | 'crash', detail: string): void {
     const { running, ready } = slot;
     slot.running = undefined;
     this.giveUp(slot);
@@ -284,7 +305,7 @@ export class WorkerPool<Task, Result, Info = undefined> {
     if (ready) this.replace();
   }
 
-  private giveUp(slot: Slot<Task, Result, Info>): void {
+  private giveUp(slot: Slot<Task, Result, Info, Report>): void {
     slot.gone = true;
     slot.ready = false;
     const at = this.slots.indexOf(slot);
@@ -305,12 +326,12 @@ export class WorkerPool<Task, Result, Info = undefined> {
     });
   }
 
-  private unqueue(pending: Pending<Task, Result>): void {
+  private unqueue(pending: Pending<Task, Result, Report>): void {
     const at = this.queue.indexOf(pending);
     if (at >= 0) this.queue.splice(at, 1);
   }
 
-  private next(slot: Slot<Task, Result, Info>): void {
+  private next(slot: Slot<Task, Result, Info, Report>): void {
     const pending = this.queue.shift();
     if (pending) this.dispatch(slot, pending);
   }

@@ -10,9 +10,12 @@ export interface RemoteError {
   details: Record<string, string | number | boolean>;
 }
 
-/** What a worker does once set up: `run` takes one task at a time; `info` goes to the pool when it is ready. */
-export interface TaskRunner<Task, Result, Info = undefined> {
-  run(task: Task): Result | Promise<Result>;
+/**
+ * What a worker does once set up: `run` takes one task at a time; `info` goes to the pool when it is ready. While a
+ * task runs, `report` sends the pool's user word of its progress (files written so far), before the result.
+ */
+export interface TaskRunner<Task, Result, Info = undefined, Report = never> {
+  run(task: Task, report: (progress: Report) => void): Result | Promise<Result>;
   info?: Info;
 }
 
@@ -23,9 +26,10 @@ export interface TaskMessage<Task> {
 }
 
 /** Messages from a worker to the pool. */
-export type WorkerMessage<Result, Info> =
+export type WorkerMessage<Result, Info, Report = never> =
   | { kind: 'ready'; info: Info | undefined }
   | { kind: 'start-failed'; error: RemoteError }
+  | { kind: 'progress'; id: number; progress: Report }
   | { kind: 'done'; id: number; result: Result }
   | { kind: 'failed'; id: number; error: RemoteError };
 
@@ -42,13 +46,13 @@ export function remoteError(e: unknown): RemoteError {
  * Sets the worker up from the pool's workerData (state loaded once: shapes, a store), tells the pool it is ready,
  * then answers each task. An error of a task is sent back as that task's failure; the worker goes on.
  */
-export async function serveTasks<Init, Task, Result, Info = undefined>(
-  setup: (init: Init) => TaskRunner<Task, Result, Info> | Promise<TaskRunner<Task, Result, Info>>,
+export async function serveTasks<Init, Task, Result, Info = undefined, Report = never>(
+  setup: (init: Init) => TaskRunner<Task, Result, Info, Report> | Promise<TaskRunner<Task, Result, Info, Report>>,
 ): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs only in a worker thread started by the pool');
-  const send = (m: WorkerMessage<Result, Info>) => port.postMessage(m);
-  let runner: TaskRunner<Task, Result, Info>;
+  const send = (m: WorkerMessage<Result, Info, Report>) => port.postMessage(m);
+  let runner: TaskRunner<Task, Result, Info, Report>;
   try {
     runner = await setup(workerData as Init);
   } catch (e) {
@@ -57,7 +61,8 @@ export async function serveTasks<Init, Task, Result, Info = undefined>(
   }
   port.on('message', ({ id, task }: TaskMessage<Task>) => {
     // Through an async function, so a handler that throws before its first await fails its task, not the worker.
-    (async () => runner.run(task))().then(
+    const report = (progress: Report) => send({ kind: 'progress', id, progress });
+    (async () => runner.run(task, report))().then(
       (result) => send({ kind: 'done', id, result }),
       (e: unknown) => send({ kind: 'failed', id, error: remoteError(e) }),
     );

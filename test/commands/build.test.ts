@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { isomorphic } from 'rdf-isomorphic';
-import { ROOT, parseJsonLdFile, parseTurtleFile, runCli, workspaceWithRealData, withoutProgress } from '../support/project.ts';
+import { ROOT, besideOutput, parseJsonLdFile, parseTurtleFile, runCli, workspaceWithRealData, withoutProgress } from '../support/project.ts';
 
 /** Every file under `dir` with its bytes, for byte-identical comparisons. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -86,10 +86,13 @@ const INVALID: { fixture: string; at: string; line: number; field: string; words
 describe('projectgraph build refuses invalid data and leaves the previous output/ untouched', () => {
   let ws: string;
   let good: Map<string, Buffer>;
+  let kept: string[];
   beforeAll(async () => {
     ws = await workspaceWithRealData();
     expect((await runCli(['build'], ws)).code).toBe(0);
     good = await snapshot(path.join(ws, 'output'));
+    kept = await besideOutput(ws);
+    expect(kept).toEqual(['.output.builds', '.output.builds/1']);
   });
 
   it.each(INVALID)('$fixture', async ({ fixture, at, line, field, words }) => {
@@ -105,7 +108,7 @@ describe('projectgraph build refuses invalid data and leaves the previous output
     const after = await snapshot(path.join(ws, 'output'));
     expect([...after.keys()].sort()).toEqual([...good.keys()].sort());
     for (const [name, bytes] of good) expect(after.get(name)?.equals(bytes), name).toBe(true);
-    expect((await readdir(ws)).filter((f) => f.startsWith('.output'))).toEqual([]);
+    expect(await besideOutput(ws)).toEqual(kept);
   });
 });
 

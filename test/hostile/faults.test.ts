@@ -1,12 +1,12 @@
-// Faults during a build: kill -9 at random moments, a full disk, a read-only output directory, data changed mid-build — the previous output always survives.
-import { spawn, execFileSync } from 'node:child_process';
+// Faults during a build: kill -9 at random moments, a full disk, a read-only output directory, an old build that cannot be removed, data changed mid-build — the previous output always survives.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.ts';
-import { BIN, DATA, runCli } from '../support/project.ts';
+import { BIN, DATA, besideOutput, runCli } from '../support/project.ts';
 import { recordOutcome } from './reliability-log.ts';
 
 /** One hash over every file under `dir` (names and bytes), for "is byte-identical to" checks. */
@@ -16,6 +16,37 @@ async function treeHash(dir: string): Promise<string> {
   const files = entries.map((e) => path.join(e.parentPath, e.name)).sort();
   for (const f of files) h.update(path.relative(dir, f)).update('\0').update(await readFile(f)).update('\0');
   return `${files.length}:${h.digest('hex')}`;
+}
+
+/** Starts `projectgraph serve` on `out` in `cwd`, fetches the dump through it, and stops it; returns what it printed. */
+async function serveStarts(cwd: string, out = 'output'): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--out', out, '--port', '0', '--workers', '1'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const home = await new Promise<string>((resolve, reject) => {
+      const poll = setInterval(() => {
+        const m = /home: +(http:\S+)/.exec(stdout);
+        if (m) {
+          clearInterval(poll);
+          resolve(m[1]!);
+        } else if (child.exitCode !== null) {
+          clearInterval(poll);
+          reject(new Error(`serve exited ${child.exitCode}: ${stderr}`));
+        }
+      }, 20);
+    });
+    const res = await fetch(new URL('dataset.nt', home));
+    expect(res.status).toBe(200);
+    expect((await res.text()).length).toBeGreaterThan(0);
+  } finally {
+    child.kill('SIGTERM');
+    await closed;
+  }
+  return stderr;
 }
 
 /** A new organisation record: a change to the data that no generated record can collide with. */
@@ -59,6 +90,8 @@ describe('kill -9 during a build', () => {
       child.kill('SIGKILL');
       const how = await exited;
       const now = await treeHash(path.join(ws, 'output'));
+      // Whatever the moment, serve starts on what the kill left.
+      await serveStarts(ws);
       if (how === 'SIGKILL' && now === good) {
         moments.push(at);
         continue;
@@ -74,13 +107,18 @@ describe('kill -9 during a build', () => {
     // The next build cleans what the killed ones left and publishes the change.
     const r = await runCli(['build'], ws);
     expect(r.code, r.stderr).toBe(0);
-    expect((await readdir(ws)).filter((f) => f.startsWith('.output')).sort()).toEqual([]);
+    // Beside output/ only the new build and the one before it are kept: no staging folder, no lock.
+    const current = Number((await readlink(path.join(ws, 'output'))).replace('.output.builds/', ''));
+    const kept = await besideOutput(ws);
+    expect(kept).toHaveLength(3);
+    expect(kept.slice(0, 1).concat(kept.slice(2))).toEqual(['.output.builds', `.output.builds/${current}`]);
+    expect(kept[1]).toMatch(/^\.output\.builds\/\d+$/);
     expect(await treeHash(path.join(ws, 'output'))).toBe(next);
     recordOutcome({
       area: 'build',
       attack: `kill -9 of a 200-project build at random moments (${moments.join(', ')} ms of ~${Math.round(fullBuildMs)} ms)`,
       tries: 10,
-      outcome: `output/ byte-identical to the previous build every time${completed ? ` (${completed} more runs finished their swap before the kill and left exactly the new build)` : ''}; the next build cleaned up and published`,
+      outcome: `output/ byte-identical to the previous build every time, and serve started on it${completed ? ` (${completed} more runs finished their swap before the kill and left exactly the new build)` : ''}; the next build cleaned up and published`,
     });
   });
 });
@@ -89,7 +127,8 @@ describe('kill -9 during a build', () => {
 async function completedBuildHash(ws: string): Promise<string> {
   const twin = await mkdtemp(path.join(tmpdir(), 'projectgraph-twin-'));
   await cp(path.join(ws, 'data'), path.join(twin, 'data'), { recursive: true });
-  await cp(path.join(ws, 'output'), path.join(twin, 'output'), { recursive: true });
+  // The build the link points at, as a folder: the twin's build upgrades it as an older output.
+  await cp(await realpath(path.join(ws, 'output')), path.join(twin, 'output'), { recursive: true });
   const r = await runCli(['build'], twin);
   expect(r.code, r.stderr).toBe(0);
   const hash = await treeHash(path.join(twin, 'output'));
@@ -126,6 +165,8 @@ describe('a full disk and a read-only output directory', () => {
     const first = await runCli(['build', '--out', out], ws);
     expect(first.code, first.stderr).toBe(0);
     const good = await treeHash(out);
+    const kept = await besideOutput(mnt);
+    expect(kept).toEqual(['.output.builds', '.output.builds/1']);
     // Fill what is left of the file system, then change the data so the next build has to write.
     await writeFile(path.join(mnt, 'filler'), Buffer.alloc(64 * 1024 * 1024)).catch(() => {});
     await appendFile(path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'), 'url: https://changed.example.org/\n');
@@ -134,7 +175,7 @@ describe('a full disk and a read-only output directory', () => {
     expect(r.stderr).toMatch(/ENOSPC: no space left on device \(write.*\); nothing was published, the previous output is unchanged/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for an environment problem
     expect(await treeHash(out)).toBe(good);
-    expect((await readdir(mnt)).filter((f) => f.startsWith('.output'))).toEqual([]);
+    expect(await besideOutput(mnt)).toEqual(kept);
     await rm(path.join(mnt, 'filler'));
     recordOutcome({ area: 'build', attack: 'disk full during a build (8 MB tmpfs filled up)', tries: 1, outcome: 'exit 3 naming the file and ENOSPC; previous output byte-identical; staging removed' });
   });
@@ -152,6 +193,62 @@ describe('a full disk and a read-only output directory', () => {
       execFileSync('mount', ['-o', 'remount,rw', mnt]);
     }
     recordOutcome({ area: 'build', attack: 'read-only output file system', tries: 1, outcome: 'exit 3 naming the directory and EROFS; previous output byte-identical' });
+  });
+});
+
+describe('an old build that cannot be removed', () => {
+  it('says the new build is published, and the next build removes it', { timeout: 180_000 }, async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-prune-'));
+    await cp(DATA, path.join(ws, 'data'), { recursive: true });
+    for (let n = 1; n <= 2; n++) expect((await runCli(['build'], ws)).code).toBe(0);
+    // A mount point inside build 1 (the build the next one drops) cannot be removed.
+    const stuck = path.join(ws, '.output.builds/1/project');
+    mountTmpfs(stuck, 64);
+    let r;
+    try {
+      await addOrganisation(ws, 1);
+      const expected = await completedBuildHash(ws);
+      r = await runCli(['build'], ws);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(
+        /^warning: the old build .*\.output\.builds\/1 could not be removed \(EBUSY: .*\); build 3 is published at output all the same, and the next build tries the removal again$/m,
+      );
+      expect(r.stderr).not.toMatch(/nothing was published|unchanged/);
+      expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/3');
+      expect(await treeHash(path.join(ws, 'output'))).toBe(expected);
+    } finally {
+      execFileSync('umount', [stuck], { stdio: 'ignore' });
+    }
+    expect((await runCli(['build'], ws)).code).toBe(0);
+    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/3', '.output.builds/4']);
+    await rm(ws, { recursive: true, force: true });
+    recordOutcome({ area: 'build', attack: 'an old build that cannot be removed (a mount point inside it)', tries: 1, outcome: 'exit 0 with a warning naming the folder and saying the new build is published (it is); the next build removed it' });
+  });
+});
+
+describe('kill -9 between moving an older output folder aside and renaming the link in', () => {
+  it('leaves a build that serve and the next build put back as output/', { timeout: 180_000 }, async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-gap-'));
+    await cp(DATA, path.join(ws, 'data'), { recursive: true });
+    expect((await runCli(['build'], ws)).code).toBe(0);
+    const good = await treeHash(path.join(ws, 'output'));
+    // What that kill leaves: the older output moved in among the builds, no output/, and the dead build's lock.
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('exit', resolve));
+    await rm(path.join(ws, 'output'));
+    await writeFile(path.join(ws, '.output.builds/.lock'), JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), since: 'then', token: 'x' }));
+    const said = await serveStarts(ws);
+    expect(said).toContain('output was missing (a build was stopped while publishing); it is build 1 again');
+    expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/1');
+    expect(await treeHash(path.join(ws, 'output'))).toBe(good);
+    // The same state met by a build instead of serve.
+    await rm(path.join(ws, 'output'));
+    const r = await runCli(['build'], ws);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/2');
+    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1', '.output.builds/2']);
+    await rm(ws, { recursive: true, force: true });
+    recordOutcome({ area: 'build', attack: 'kill -9 in the one non-atomic step (upgrading an older output folder): no output/ left', tries: 1, outcome: 'serve put the link back to the whole build and started; a build did the same and published' });
   });
 });
 

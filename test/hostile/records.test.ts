@@ -133,7 +133,43 @@ describe('hostile ids', () => {
   });
 });
 
+/** A record with `n` stray keys (each given once). */
+function manyKeys(n: number): string {
+  return `id: many\nname: Veel\ntype: company\n${Array.from({ length: n }, (_, i) => `k${i}: v`).join('\n')}\n`;
+}
+
+/** Time to read and refuse `text` as a record, in ms: the best of `tries`, so one slow moment of a busy machine does not count. */
+async function timeToRefuse(dir: string, text: string, tries: number): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < tries; i++) {
+    await writeFile(path.join(dir, 'data/organisations/many.yaml'), text);
+    const started = performance.now();
+    const err = await check({ dataDir: path.join(dir, 'data') }).catch((e: unknown) => e);
+    best = Math.min(best, performance.now() - started);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).message).toMatch(/many\.yaml:\d+:\d+: k0: unknown fields "k0", "k1"/);
+  }
+  return best;
+}
+
 describe('hostile YAML and files', () => {
+  it('takes time linear in the number of keys: 100,000 keys cost about ten times 10,000', { timeout: 300_000 }, async () => {
+    const dir = await dataCopy();
+    // Warm up the parser and the schema, so the first measurement is not the JIT's.
+    await timeToRefuse(dir, manyKeys(1_000), 1);
+    const small = await timeToRefuse(dir, manyKeys(10_000), 3);
+    const large = await timeToRefuse(dir, manyKeys(100_000), 1);
+    // Linear gives a ratio near 10; the yaml package's own duplicate check (quadratic) gave about 100.
+    expect(large / small).toBeLessThan(30);
+    await rm(path.join(dir, 'data/organisations/many.yaml'));
+    recordOutcome({
+      area: 'build',
+      attack: 'record file with 100,000 keys (0.99 MB), against one with 10,000',
+      tries: 1,
+      outcome: `refused with its file:line in ${(large / 1000).toFixed(1)} s, ${(large / small).toFixed(1)}× the 10,000-key file (linear; bound 30×)`,
+    });
+  });
+
   it('refuses a billion-laughs alias bomb without expanding it', async () => {
     const dir = await dataCopy();
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
@@ -167,3 +203,34 @@ describe('hostile YAML and files', () => {
 async function parseTtl(file: string) {
   return new Parser({ format: 'text/turtle' }).parse(await readFile(file, 'utf8'));
 }
+
+describe('hostile IRIs and encodings', () => {
+  const BREAKING = ['"', '<', '>', ' ', '{', '|', '\\'];
+
+  it.each(BREAKING)('refuses a url holding %j at its line; nothing is published', async (c) => {
+    const dir = await dataCopy();
+    const file = path.join(dir, 'data', PROJECT);
+    const url = `https://example.org/rapport${c}2015`;
+    const text = (await readFile(file, 'utf8')).replace(/^url: .*$/m, '') + `url: ${JSON.stringify(url)}\n`;
+    await writeFile(file, text);
+    const line = text.split('\n').findIndex((l) => l.startsWith('url: ')) + 1;
+    const r = await runCli(['build'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`data/projects/cluster-governance-kks-2015\\.yaml:${line}:6: url: contains .* which an IRI may not hold`));
+    await expect(readFile(path.join(dir, 'output/dataset.nt'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a record file saved as Latin-1 at the line and column of the first bad byte', async () => {
+    const dir = await dataCopy();
+    await writeFile(
+      path.join(dir, 'data/organisations/hengelo.yaml'),
+      Buffer.concat([Buffer.from('id: hengelo\nname: Hengelo\ntype: municipality\ndescription: co'), Buffer.from([0xf6]), Buffer.from('rdinatie\n')]),
+    );
+    const r = await runCli(['build'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('data/organisations/hengelo.yaml:4:16: the file is not UTF-8: byte 0xF6 cannot be read');
+    expect(r.stderr).not.toContain('\uFFFD');
+    recordOutcome({ area: 'build', attack: 'url holding ", <, >, a space, {, | or \\ (raw in <…>, it broke every dump)', tries: BREAKING.length, outcome: 'refused with file:line:column, field and the %-encoding to write; nothing published' });
+    recordOutcome({ area: 'build', attack: 'record file in Latin-1', tries: 1, outcome: 'refused at the line and column of the first non-UTF-8 byte; no U+FFFD published' });
+  });
+});

@@ -179,3 +179,35 @@ describe('importing the real page', () => {
     });
   });
 });
+
+describe('importing pages with stray characters and character references (real CLI runs)', () => {
+  it(
+    'a U+202E is removed and reported at its line and column, references are decoded, and the records build',
+    { timeout: 120_000 },
+    async () => {
+      const ws = await emptyWorkspace();
+      const page = (await readFile(REAL_WIKITEXT, 'utf8'))
+        .replace(
+          'Clusteren wordt',
+          'Co&ouml;rdinatie, ge&iuml;nteresseerd&hellip; &euro; 5 en &amp;ouml;. Clus\u202eteren wordt',
+        )
+        .replace('| kernwoorden        = clusters,', '| kernwoorden        = clusters\u0007,');
+      await writeFile(path.join(ws, 'page.wiki'), page);
+      const imported = await runCli(['import', 'page.wiki'], ws);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(withoutProgress(imported.stderr)).toBe(
+        [
+          'warning: page.wiki:5:32: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+0007 at column 32',
+          'warning: page.wiki:14:75: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+202E at column 75',
+          '',
+        ].join('\n'),
+      );
+      expect(imported.stdout).toMatch(/records: 13 created, .*; 2 warnings$/m);
+      const p = parse(await readFile(path.join(ws, 'data', PROJECT), 'utf8')) as Record<string, unknown>;
+      expect(String(p.background)).toMatch(/^Coördinatie, geïnteresseerd… € 5 en &ouml;\. Clusteren wordt als/u);
+      expect((p.keywords as string[])[0]).toBe('clusters');
+      const built = await runCli(['build'], ws);
+      expect(built.code, built.stderr).toBe(0);
+    },
+  );
+});

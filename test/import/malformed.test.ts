@@ -196,3 +196,132 @@ describe('the CLI on malformed pages', () => {
     expect(await snapshot(ws)).toEqual(before);
   });
 });
+
+/** Every located finding of one code as `file:line:column page: message`. */
+function located(items: ImportProblem[], code: string) {
+  return items
+    .filter((p) => p.code === code)
+    .map(
+      (p) => `${path.basename(p.location.file)}:${p.location.line}:${p.location.column} ${p.page ?? '-'}: ${p.message}`,
+    );
+}
+
+async function project(ws: string, id: string) {
+  return (await records(path.join(ws, 'data'))).get(`projects/${id}.yaml`) as Record<string, unknown> | undefined;
+}
+
+const exportOf = (title: string, text: string) =>
+  `<mediawiki>\n<siteinfo><sitename>Netwerk&#xA0;Wiki</sitename></siteinfo>\n<page>\n<title>${title}</title>\n<ns>0</ns>\n<revision>\n<text xml:space="preserve">${text}</text>\n</revision>\n</page>\n</mediawiki>\n`;
+
+describe('stray characters and character references, in every kind of page file', () => {
+  it('a U+202E in a page is removed and reported at its line and column; the import goes on', async () => {
+    const r = await importFiles({
+      'a.txt': realWith(12, 'Clusteren\u202e is een manier.').replace('\n\nToelichting', '\n\nToelichting'),
+    });
+    expect(r.findings.errors).toEqual([]);
+    expect(located(r.findings.items, 'INVISIBLE_CHARACTER')).toEqual([
+      'a.txt:13:10 Cluster Governance (KKS 2015): removed an invisible control character: U+202E at column 10',
+    ]);
+    expect(r.unchanged).toBe(false);
+    expect(JSON.stringify(await project(r.ws, 'cluster-governance-kks-2015'))).not.toMatch(/\u202e/u);
+  });
+
+  it('an export: XML decodes its own references, then the wikitext\'s are decoded once (&amp;amp;ouml; is "&ouml;")', async () => {
+    const xml = exportOf(
+      'Co&#246;peratie (synthetic)',
+      '{{Project\n|ondertitel=co&amp;ouml;rdinatie, &amp;amp;ouml; en &#233;&amp;hellip;\n|status=Lopend\n}}\n',
+    );
+    const r = await importFiles({ 'e.xml': xml });
+    expect(r.findings.errors).toEqual([]);
+    const p = await project(r.ws, 'cooperatie-synthetic');
+    expect(p?.name).toBe('Coöperatie (synthetic)');
+    expect(p?.alternateName).toBe('coördinatie, &ouml; en é…');
+    expect(p?.source).toEqual({ title: 'Coöperatie (synthetic) — Netwerk Wiki' });
+  });
+
+  it('an export with characters XML refuses (U+0001, &#x1;) and a U+202E in its title still imports, each removal located', async () => {
+    const xml = exportOf(
+      'Stu\u202ering (synthetic)',
+      '{{Project\n|ondertitel=Een\u0001 sub&#x1;titel\n|status=Lopend\n}}\n== Aanleiding ==\nTekst\u202e hier.\n',
+    );
+    const r = await importFiles({ 'e.xml': xml });
+    expect(r.findings.errors).toEqual([]);
+    expect(located(r.findings.items, 'INVISIBLE_CHARACTER')).toEqual([
+      'e.xml:4:11 Sturing (synthetic): removed an invisible control character: U+202E at column 11',
+      'e.xml:8:16 Sturing (synthetic): removed a character that XML does not allow: U+0001',
+      'e.xml:8:21 Sturing (synthetic): removed a character that XML does not allow: the reference &#x1;',
+      'e.xml:12:6 Sturing (synthetic): removed an invisible control character: U+202E at column 6',
+    ]);
+    const p = await project(r.ws, 'sturing-synthetic');
+    expect(p?.alternateName).toBe('Een subtitel');
+    expect(p?.background).toBe('Tekst hier.');
+  });
+
+  it("the column of a character on the first line of an export's text counts from the <text> tag", async () => {
+    const r = await importFiles({ 'e.xml': exportOf('Kolom (synthetic)', '\u202e{{Project|status=Lopend}}') });
+    // <text xml:space="preserve"> takes columns 1–27.
+    expect(located(r.findings.items, 'INVISIBLE_CHARACTER')).toEqual([
+      'e.xml:7:28 Kolom (synthetic): removed an invisible control character: U+202E at column 28',
+    ]);
+  });
+
+  it('a rendered page: references decoded once, line by line; a byte order mark and CRLF read as nothing and LF', async () => {
+    const page = realPage.replace(
+      'Clusteren wordt',
+      'Co&ouml;rdinatie&hellip; &euro; 5 &amp;amp; &#10;meer. Clusteren wordt',
+    );
+    const r = await importFiles({ 'a.txt': `\ufeff${page.replace(/\n/g, '\r\n')}` });
+    const plain = await importFiles({ 'a.txt': page });
+    expect(r.findings.items).toEqual(plain.findings.items);
+    const p = await project(r.ws, 'cluster-governance-kks-2015');
+    expect(String(p?.background)).toMatch(/^Coördinatie… € 5 &amp; meer\. Clusteren wordt/u);
+    expect(p).toEqual(await project(plain.ws, 'cluster-governance-kks-2015'));
+  });
+
+  it('a wikitext file and an export with a byte order mark and CRLF give the same records as without', async () => {
+    const wiki =
+      '{{DISPLAYTITLE:Regels (synthetic)}}\n{{Project\n|ondertitel=Een\tsub\n|status=Lopend\n}}\n== Aanleiding ==\nTekst.\n';
+    const xml = exportOf('Regels (synthetic)', wiki.replace(/^.*\n/, ''));
+    const crlf = await importFiles({ 'a.wiki': `\ufeff${wiki.replace(/\n/g, '\r\n')}` });
+    const lf = await importFiles({ 'a.wiki': wiki });
+    const xmlCrlf = await importFiles({ 'e.xml': `\ufeff${xml.replace(/\n/g, '\r\n')}` });
+    for (const r of [crlf, lf, xmlCrlf]) expect(r.findings.items).toEqual([]);
+    const want = await project(lf.ws, 'regels-synthetic');
+    expect(want?.alternateName).toBe('Een sub');
+    expect(await project(crlf.ws, 'regels-synthetic')).toEqual(want);
+    expect({ ...(await project(xmlCrlf.ws, 'regels-synthetic')), source: undefined }).toEqual({
+      ...want,
+      source: undefined,
+    });
+  });
+
+  it('text in another normalisation form (NFD) is written in NFC and gets the same id', async () => {
+    const nfd =
+      '{{DISPLAYTITLE:Cre\u0301atie (synthetic)}}\n{{Project\n|ondertitel=cre\u0301e\u0308ren\n|status=Lopend\n}}\n';
+    const r = await importFiles({ 'a.wiki': nfd });
+    expect(r.findings.errors).toEqual([]);
+    const p = await project(r.ws, 'creatie-synthetic');
+    expect(p?.name).toBe('Cr\u00e9atie (synthetic)');
+    expect(p?.alternateName).toBe('cr\u00e9\u00ebren');
+  });
+});
+
+describe('characters XML refuses, across the chunks an export is read in', () => {
+  it('a reference cut by the 1 MiB chunk boundary is still found, and lines are counted across chunks', async () => {
+    const head =
+      '<mediawiki>\n<page>\n<title>Groot (synthetic)</title>\n<ns>0</ns>\n<revision>\n<text>{{Project\n|status=Lopend\n}}\n== Aanleiding ==\n';
+    // Lines of text up to two bytes before the boundary, so "&#x1;" starts there and is cut after "&#".
+    const filler = 'Tekst van een lange pagina.\n';
+    const lines = Math.floor((2 ** 20 - 2 - Buffer.byteLength(head)) / filler.length);
+    const pad = 'x'.repeat(2 ** 20 - 2 - Buffer.byteLength(head) - lines * filler.length);
+    const xml = `${head}${filler.repeat(lines)}${pad}&#x1;na\nen\u0002 verder.</text></revision></page>\n</mediawiki>\n`;
+    expect(xml.indexOf('&#x1;')).toBe(2 ** 20 - 2);
+    const r = await importFiles({ 'e.xml': xml });
+    expect(r.findings.errors).toEqual([]);
+    const at = 9 + lines + 1;
+    expect(located(r.findings.items, 'INVISIBLE_CHARACTER')).toEqual([
+      `e.xml:${at}:${pad.length + 1} Groot (synthetic): removed a character that XML does not allow: the reference &#x1;`,
+      `e.xml:${at + 1}:3 Groot (synthetic): removed a character that XML does not allow: U+0002`,
+    ]);
+  });
+});

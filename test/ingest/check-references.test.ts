@@ -18,8 +18,8 @@ describe('checkReferences', () => {
     expect(err).toBeInstanceOf(DataError);
     const problems = (err as DataError).problems.map((p) => `${p.field}: ${p.message}`);
     expect(problems).toEqual([
-      'keywords[0]: a keyword needs at least one letter or digit',
-      'publications[1].event.place: a place name needs at least one letter or digit',
+      'keywords[0]: a keyword needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those',
+      'publications[1].event.place: a place name needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those',
     ]);
   });
 

@@ -30,4 +30,12 @@ describe('mintIris', () => {
     expect(iris.keyword('Publiek-private samenwerking').value).toBe('https://example.org/keyword/publiek-private-samenwerking');
     expect(iris.source(iris.project('x')).value).toBe('https://example.org/project/x#source');
   });
+
+  it('refuses to mint under a base that is no IRI, or from a value that is no id', () => {
+    expect(() => mintIris('https://example.org/a b/')).toThrow(/cannot mint IRIs under .*contains a space/);
+    expect(() => mintIris('https://example.org/?q/')).toThrow(/may not have a query/);
+    const iris = mintIris('https://example.org/');
+    expect(() => iris.project('a>b')).toThrow(/cannot mint the IRI of project "a>b": not an id/);
+    expect(() => iris.organisation('')).toThrow(/not an id/);
+  });
 });

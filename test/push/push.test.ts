@@ -7,7 +7,7 @@ import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { build } from '../../src/pipeline.ts';
 import { push, type PushOptions } from '../../src/push/push.ts';
-import { runCli, workspaceWithRealData } from '../support/project.ts';
+import { runCli, withoutProgress, workspaceWithRealData } from '../support/project.ts';
 import { startTestStore, type TestStore } from './support/oxigraph-store.ts';
 
 const USER = 'editor';
@@ -189,12 +189,15 @@ describe('projectgraph push to a Graph Store endpoint', () => {
       ['push', '--out', out, '--store', store.sparql, '--graph-store', store.graphStore, '--user', USER, '--password', 'not-it', '--full'],
       ws,
     );
-    expect(wrong.code).toBe(3);
+    // A wrong password is the command line's fault (2), and nothing that looks like success is printed.
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/the store refused the credentials/);
+    expect(wrong.stdout).toBe('');
     expect(wrong.stderr + wrong.stdout).not.toContain('not-it');
     const inUrl = store.graphStore.replace('http://', `http://${USER}:${encodeURIComponent(PASSWORD)}@`);
     const ok = await runCli(['push', '--out', out, '--store', store.sparql, '--graph-store', inUrl, '--full'], ws);
-    expect(ok.stderr).toBe('');
+    // Progress lines (a push that takes longer than a second) are all it may print on stderr.
+    expect(withoutProgress(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/in sync/);
     expect(ok.stdout + ok.stderr).not.toContain(PASSWORD);
@@ -202,6 +205,65 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     const state = await readFile(path.join(ws, '.projectgraph/push', (await import('node:fs')).readdirSync(path.join(ws, '.projectgraph/push'))[0]!), 'utf8');
     expect(state).not.toContain(encodeURIComponent(PASSWORD));
     expect(store.log.some((r) => r.authorization?.startsWith('Basic '))).toBe(true);
+  });
+
+  it('after a failure prints no success line, and gives the advice and exit code of the failure', async () => {
+    const cli = (extra: string[], target = store) =>
+      runCli(['push', '--out', out, '--store', target.sparql, '--graph-store', target.graphStore, '--full', ...extra], ws);
+    const retryAdvice = /run the same push again/;
+
+    const wrong = await cli(['--user', USER, '--password', 'not-it']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toMatch(/^projectgraph: push of build \d+ to .* failed: PUT refused: the store refused the credentials/m);
+    expect(wrong.stderr).toMatch(/refused the user name or password: check --user and the password/);
+    expect(wrong.stderr).not.toMatch(retryAdvice);
+    expect(wrong.stderr).toMatch(/^sent 0 of \d+ changed graphs/m);
+
+    store.refuse = (method) => (method === 'PUT' ? 403 : undefined);
+    const forbidden = await cli(['--user', USER, '--password', PASSWORD]);
+    store.refuse = undefined;
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.stdout).toBe('');
+    expect(forbidden.stderr).toMatch(/does not let this account write/);
+    expect(forbidden.stderr).not.toMatch(retryAdvice);
+
+    store.refuse = (method, graph) =>
+      method === 'PUT' && graph.endsWith('/organisation/enschede') ? { status: 413, text: 'graph larger than the limit of 10 triples' } : undefined;
+    const refused = await cli(['--user', USER, '--password', PASSWORD]);
+    store.refuse = undefined;
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/organisation\/enschede: PUT refused: HTTP 413 \(graph larger than the limit of 10 triples\)/);
+    expect(refused.stderr).toMatch(/the store refused what was sent: its answer is quoted above/);
+
+    const gone = await startTestStore();
+    await gone.close();
+    const unreachable = await cli(['--user', USER, '--password', PASSWORD], gone);
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stdout).toBe('');
+    expect(unreachable.stderr).toMatch(/connection refused/);
+    expect(unreachable.stderr).toMatch(/the store could not be reached: check that it is running/);
+    expect(unreachable.stderr).toMatch(retryAdvice);
+
+    // Back in sync for the tests after this one.
+    expect((await cli(['--user', USER, '--password', PASSWORD])).code).toBe(0);
+  });
+
+  it('tells how many graphs of how many it has sent', async () => {
+    const seen: [number, number][] = [];
+    const report = await push({ ...options, full: true, onProgress: (done, total) => seen.push([done, total]) });
+    expect(report.put.length).toBeGreaterThan(10);
+    expect(seen).toEqual(report.put.map((_, i) => [i + 1, report.put.length]));
+  });
+
+  it('tells a store that does not answer in time from one that cannot be reached', async () => {
+    store.queryDelayMs = 500;
+    const slow = await push({ ...options, full: true, timeoutMs: 100 });
+    store.queryDelayMs = 0;
+    expect(slow.failure?.kind).toBe('timeout');
+    expect(slow.outOfSync[0]?.reason).toMatch(/no answer within the time limit/);
+    expect((await push({ ...options, full: true })).failure).toBeUndefined();
   });
 
   it('refuses to push without a build', async () => {

@@ -64,6 +64,59 @@ describe('in a browser', () => {
     await page.close();
   });
 
+  it('a share link carries the typed query: opened in a new page, the query is there and runs', { timeout: 120_000 }, async () => {
+    const query = 'SELECT ?name WHERE { ?o a <http://schema.org/GovernmentOrganization> ; <http://schema.org/name> ?name } ORDER BY ?name';
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.sparqlUrl);
+    await page.waitForSelector('.yasqe .CodeMirror', { timeout: 60_000 });
+    // Typed into the active tab's editor: select all, then the text as a user would paste it (no auto-closed brackets).
+    await page.locator('.tabPanel.active .CodeMirror').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(query);
+    await page.locator('.tabPanel.active .yasqe_share').first().click();
+    const link = await page.locator('.yasqe_sharePopup input').first().inputValue();
+    expect(link.startsWith(server.sparqlUrl)).toBe(true);
+    await page.close();
+
+    const shared = await browser.newPage();
+    shared.on('pageerror', (e) => errors.push(e.message));
+    await shared.goto(link);
+    await shared.waitForSelector('.yasqe .CodeMirror', { timeout: 60_000 });
+    const shown = await shared.evaluate(() => (window as unknown as { projectgraphYasgui: { getTab(): { getQuery(): string } } })
+      .projectgraphYasgui.getTab().getQuery());
+    expect(shown).toBe(query);
+    // The shared query runs on opening: its rows appear without a click.
+    const rows = shared.locator('.tabPanel.active .yasr table tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    expect((await shared.locator('.tabPanel.active .yasr table tbody').innerText()).split('\n').map((l) => l.trim()).filter(Boolean))
+      .toEqual(expect.arrayContaining(['Enschede', 'Hengelo', 'Leeuwarden', 'Nijmegen'].map((n) => expect.stringContaining(n))));
+    expect(errors, errors.join('\n')).toEqual([]);
+    await shared.close();
+  });
+
+  it('runs CONSTRUCT … LIMIT 5 from the page and shows its triples', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    const answers: { status: number; type: string }[] = [];
+    page.on('response', (r) => {
+      if (r.url().startsWith(server.sparqlUrl) && r.request().method() === 'POST') answers.push({ status: r.status(), type: r.headers()['content-type'] ?? '' });
+    });
+    await page.goto(server.sparqlUrl);
+    await page.waitForSelector('.yasqe .CodeMirror', { timeout: 60_000 });
+    await page.locator('.tabPanel.active .CodeMirror').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('CONSTRUCT { ?s <http://schema.org/name> ?name } WHERE { ?s <http://schema.org/name> ?name } LIMIT 5');
+    await page.locator('.tabPanel.active .yasqe_queryButton').first().click();
+    const rows = page.locator('.tabPanel.active .yasr table tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    expect(await rows.count()).toBe(5);
+    expect(answers.at(-1)?.status).toBe(200);
+    // YASGUI asks graphs as N-Triples.
+    expect(answers.at(-1)?.type).toMatch(/^application\/n-triples/);
+    await page.close();
+  });
+
   it('opens the Cluster Governance page and finds its JSON-LD', { timeout: 60_000 }, async () => {
     const page = await browser.newPage();
     const response = await page.goto(new URL('/project/cluster-governance-kks-2015', server.url).href);
@@ -76,6 +129,34 @@ describe('in a browser', () => {
     // When the build wrote the resource's page (issue 5), that page is what the browser gets.
     const built = path.join(outDir, 'project/cluster-governance-kks-2015.html');
     if (existsSync(built)) expect(await response!.text()).toBe(await readFile(built, 'utf8'));
+    await page.close();
+  });
+
+  it('shows an unknown address as a page in the site layout, with a way back home', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const response = await page.goto(new URL('/project/no-such-project?<b>x</b>', server.url).href);
+    expect(response?.status()).toBe(404);
+    expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(await page.title()).toContain('Niet gevonden');
+    expect(await page.locator('h1').innerText()).toBe('Niet gevonden');
+    // The site's own header, navigation and stylesheet: the reader is still on the site.
+    expect(await page.locator('header.site nav a').allInnerTexts()).toContain('Bevragen (SPARQL)');
+    const styled = await page.evaluate(() => document.styleSheets.length);
+    expect(styled).toBeGreaterThan(0);
+    await page.locator('a', { hasText: 'Naar de startpagina' }).click();
+    await page.waitForURL(new URL('/', server.url).href);
+    expect(await page.locator('h1').first().innerText()).toContain('Projecten');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows a trailing slash to the canonical address', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(new URL('/project/cluster-governance-kks-2015/', server.url).href);
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/project/cluster-governance-kks-2015');
     await page.close();
   });
 });

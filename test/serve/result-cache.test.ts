@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { ResultCache } from '../../src/serve/result-cache.ts';
 
-const answer = (body: string) => ({ body, mediaType: 'text/csv', truncated: false, rows: 1 });
+const answer = (body: string) => ({ body: Buffer.from(body), etag: '"e"', mediaType: 'text/csv', truncated: false, rows: 1 });
 
 describe('ResultCache', () => {
   it('evicts the least recently used entries beyond its budget', () => {
     const cache = new ResultCache(25, 20);
     cache.set('a', answer('x'.repeat(9)));
     cache.set('b', answer('y'.repeat(9)));
-    expect(cache.get('a')?.body).toBe('x'.repeat(9));
+    expect(cache.get('a')?.body.toString()).toBe('x'.repeat(9));
     cache.set('c', answer('z'.repeat(9)));
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBeDefined();

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, buildTempOutput } from './support.ts';
+import { stat } from 'node:fs/promises';
+import { QueryPool } from '../../src/serve/worker-pool.ts';
 
 function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -43,5 +45,42 @@ describe('projectgraph serve, when it cannot', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('projectgraph serve, while it starts', () => {
+  it('says what it loads and how large before loading, and "ready at URL" once that URL answers', { timeout: 180_000 }, async () => {
+    const outDir = await buildTempOutput();
+    const size = (await stat(path.join(outDir, 'dataset.nt'))).size;
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/projectgraph.js'), 'serve', '--out', outDir, '--port', '0', '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!/^ready at /m.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      const [first, second] = stdout.split('\n');
+      expect(first).toBe(`loading ${path.join(outDir, 'dataset.nt')} (${Math.round(size / 1024)} kB) into 1 query worker …`);
+      const ready = /^ready at (http:\/\/127\.0\.0\.1:\d+\/): serving .* \(([\d,]+) triples, loaded in [\d.]+ s\)$/.exec(second ?? '');
+      expect(ready, stdout).not.toBeNull();
+      const res = await fetch(ready![1]!);
+      expect(res.status).toBe(200);
+      expect(Number(ready![2]!.replace(/,/g, ''))).toBeGreaterThan(100);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+
+  it('tells how far the query workers have read the data file while they load it', { timeout: 120_000 }, async () => {
+    const outDir = await buildTempOutput();
+    const dataFile = path.join(outDir, 'dataset.nt');
+    const seen: number[] = [];
+    const { pool } = await QueryPool.start({ dataFile, workers: 1, queueLimit: 1, timeoutMs: 10_000, onLoading: (b) => seen.push(b) });
+    await pool.close();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(Math.max(...seen)).toBeLessThanOrEqual((await stat(dataFile)).size);
+    expect(Math.min(...seen)).toBeGreaterThan(0);
   });
 });

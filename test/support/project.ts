@@ -65,3 +65,19 @@ export async function parseJsonLdFile(file: string): Promise<Quad[]> {
   })) as unknown as string;
   return new Parser({ format: 'application/n-quads' }).parse(nquads);
 }
+
+/**
+ * What the build keeps beside `output/` in `dir`: `.output.builds` and its builds (the current and the one before),
+ * plus anything a build left behind (staging folders, locks), so tests can assert that nothing was left.
+ */
+export async function besideOutput(dir: string, name = 'output'): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const found: string[] = [];
+  for (const e of (await readdir(dir)).sort()) {
+    if (!e.startsWith(`.${name}`)) continue;
+    found.push(e);
+    const inner = await readdir(path.join(dir, e)).catch(() => []);
+    for (const f of inner.sort()) found.push(`${e}/${f}`);
+  }
+  return found;
+}

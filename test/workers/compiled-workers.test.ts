@@ -39,7 +39,10 @@ describe('compiled workers', () => {
       workerData: shapes,
     });
     try {
-      expect((await pool.runEach(cutBatches(mapped, 10), batchTransfer)).flat()).toEqual(here);
+      const batches = (function* () {
+        for (const cut of cutBatches(mapped, 10)) yield cut.batch;
+      })();
+      expect((await pool.runEach(batches, { transfer: batchTransfer })).flat()).toEqual(here);
     } finally {
       await pool.close();
     }

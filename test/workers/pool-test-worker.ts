@@ -11,6 +11,8 @@ export interface TestInit {
 export type TestTask =
   | { kind: 'echo'; value: string }
   | { kind: 'wait'; ms: number; value: string }
+  /** Reports 1, 2, … `steps` while it runs, a few milliseconds apart, then answers. */
+  | { kind: 'report'; steps: number; value: string }
   | { kind: 'spin' }
   | { kind: 'throw'; message: string }
   | { kind: 'exit'; code: number }
@@ -26,18 +28,24 @@ export interface TestResult {
 
 let setups = 0;
 
-await serveTasks<TestInit, TestTask, TestResult, { threadId: number }>((init) => {
+await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>((init) => {
   setups += 1;
   if (init.failStart) throw new Error('cannot read /nowhere/graph.nt');
   const answer = (text: string): TestResult => ({ text: `${init.greeting} ${text}`, threadId, setups });
   return {
     info: { threadId },
-    run: async (task) => {
+    run: async (task, report) => {
       switch (task.kind) {
         case 'echo':
           return answer(task.value);
         case 'wait':
           await new Promise((resolve) => setTimeout(resolve, task.ms));
+          return answer(task.value);
+        case 'report':
+          for (let step = 1; step <= task.steps; step++) {
+            report(step);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
           return answer(task.value);
         case 'spin':
           for (;;);

@@ -9,10 +9,10 @@ const MODULE = new URL('./pool-test-worker.ts', import.meta.url);
 // Workers start through tsx here, which takes a second or more on a busy machine.
 const SLOW = 60_000;
 
-type TestPool = WorkerPool<TestTask, TestResult, { threadId: number }>;
+type TestPool = WorkerPool<TestTask, TestResult, { threadId: number }, number>;
 
 function start(options: Partial<PoolOptions<TestInit>> = {}): Promise<TestPool> {
-  return WorkerPool.start<TestInit, TestTask, TestResult, { threadId: number }>({
+  return WorkerPool.start<TestInit, TestTask, TestResult, { threadId: number }, number>({
     module: MODULE,
     name: 'test worker',
     workers: 1,
@@ -38,6 +38,20 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('worker pool', () => {
+  it('passes on what a task reports while it runs, in order and before its result', async () => {
+    const pool = await start();
+    try {
+      const seen: (number | string)[] = [];
+      const result = await pool.run({ kind: 'report', steps: 5, value: 'done' }, { onProgress: (n) => seen.push(n) });
+      seen.push(result.text);
+      expect(seen).toEqual([1, 2, 3, 4, 5, 'hello done']);
+      // A task that reports nothing, and a run without onProgress, are untouched by it.
+      expect((await pool.run({ kind: 'report', steps: 3, value: 'quiet' })).text).toBe('hello quiet');
+    } finally {
+      await pool.close();
+    }
+  }, SLOW);
+
   it('runs tasks on workers that set themselves up once from workerData', async () => {
     const pool = await start({ workers: 2 });
     try {
@@ -183,6 +197,25 @@ describe('worker pool, runEach', () => {
       }),
       { numRuns: 25 },
     );
+  }, SLOW);
+
+  it("tells each task's reports and result with the task's index, as they come", async () => {
+    const steps = [3, 0, 5, 1, 4];
+    const reported = steps.map((): number[] => []);
+    const resultAt: number[] = [];
+    const tasks = steps.map((n, i): TestTask => ({ kind: 'report', steps: n, value: String(i) }));
+    const results = await pool.runEach(tasks, {
+      onProgress: (step, index) => reported[index]!.push(step),
+      onResult: (result, index) => {
+        // Every report of a task comes before its result.
+        expect(reported[index]).toHaveLength(steps[index]!);
+        expect(result.text).toBe(`hello ${index}`);
+        resultAt.push(index);
+      },
+    });
+    expect(results.map((r) => r.text)).toEqual(steps.map((_, i) => `hello ${i}`));
+    expect(reported).toEqual(steps.map((n) => Array.from({ length: n }, (_, k) => k + 1)));
+    expect([...resultAt].sort()).toEqual([0, 1, 2, 3, 4]);
   }, SLOW);
 
   it('fails with the first failing task', async () => {

@@ -17,8 +17,8 @@ export interface TestStore {
   graphStore: string;
   store: oxigraph.Store;
   log: LoggedRequest[];
-  /** Answer writes with this status instead of doing them, for graphs this returns a status for. */
-  refuse?: (method: string, graph: string) => number | undefined;
+  /** Answer writes with this status (and text) instead of doing them, for graphs this returns one for. */
+  refuse?: (method: string, graph: string) => number | { status: number; text: string } | undefined;
   /** While true, every connection is dropped unanswered, as by a store that went away. */
   down?: boolean;
   /** Queries wait this long before they are answered, as on a slow store. */
@@ -65,16 +65,16 @@ export async function startTestStore(auth?: { user: string; password: string }):
       const text = await body(req);
       const entry: LoggedRequest = { method: req.method ?? '', graph, status: 0, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       log.push(entry);
-      const reply = (status: number) => {
+      const reply = (status: number, text = '') => {
         entry.status = status;
-        send(status);
+        send(status, text);
       };
       if (expected && req.headers.authorization !== expected) {
         res.setHeader('www-authenticate', 'Basic realm="test store", charset="UTF-8"');
         return reply(401);
       }
       const refused = t.refuse?.(req.method ?? '', graph);
-      if (refused !== undefined) return reply(refused);
+      if (refused !== undefined) return typeof refused === 'number' ? reply(refused) : reply(refused.status, refused.text);
       const g = oxigraph.namedNode(graph);
       if (req.method === 'PUT') {
         const existed = store.match(null, null, null, g).length > 0;

@@ -1,0 +1,114 @@
+// Progress of long stages on stderr: counts (x of N), rate and time left, throttled; stages under a second stay silent.
+
+/** Where progress goes: stderr in the CLI, a buffer in tests. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  /** A terminal gets one line rewritten in place; anything else (a log, CI) plain lines, fewer of them. */
+  isTTY?: boolean;
+}
+
+export interface ProgressOptions {
+  stream?: ProgressStream;
+  /** Milliseconds; injectable for tests. */
+  now?: () => number;
+  /** A stage shows nothing until it has run this long (default 1 s), so quick builds and tests stay quiet. */
+  quietMs?: number;
+  /** Least time between two updates on a terminal (default 0.25 s) and elsewhere (default 5 s). */
+  ttyIntervalMs?: number;
+  plainIntervalMs?: number;
+}
+
+/** One stage's counter: `add` or `set` as work is done, `end` once (prints the total if the stage was shown). */
+export interface StageProgress {
+  add(n?: number): void;
+  set(done: number): void;
+  /** The total, once known (for stages that learn it on the way). */
+  total(n: number): void;
+  end(): void;
+}
+
+/** Makes stage counters; `none` is the one that prints nothing (library use, tests that do not look). */
+export interface Progress {
+  stage(name: string, options?: { total?: number; unit?: string; bytes?: boolean }): StageProgress;
+}
+
+const SILENT: StageProgress = { add() {}, set() {}, total() {}, end() {} };
+export const noProgress: Progress = { stage: () => SILENT };
+
+const count = (n: number) => Math.round(n).toLocaleString('en-GB');
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function duration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Progress lines on a stream (default: stderr), each starting with "… " so logs and tests can tell them apart. */
+export function progressOn(options: ProgressOptions = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? (() => performance.now());
+  const quiet = options.quietMs ?? 1000;
+  const tty = stream.isTTY === true;
+  const interval = tty ? (options.ttyIntervalMs ?? 250) : (options.plainIntervalMs ?? 5000);
+  return {
+    stage(name, o = {}) {
+      const started = now();
+      const unit = o.unit ?? '';
+      let total = o.total;
+      let done = 0;
+      let shownAt: number | undefined;
+      const what = (n: number) => (o.bytes ? size(n) : `${count(n)}${unit ? ` ${unit}` : ''}`);
+      const line = (t: number): string => {
+        const elapsed = t - started;
+        const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
+        const ofTotal = (t: number) => (o.bytes ? ` of ${size(t)}` : ` of ${count(t)}${unit ? ` ${unit}` : ''}`);
+        const of = total !== undefined ? ofTotal(total) : '';
+        const amount = total !== undefined && !o.bytes ? `${count(done)}${of}` : `${what(done)}${of}`;
+        const speed = rate > 0 ? `, ${o.bytes ? `${size(rate)}` : count(rate)}/s` : '';
+        const remaining = total !== undefined && rate > 0 && done < total ? ((total - done) / rate) * 1000 : undefined;
+        const left =
+          remaining === undefined ? '' : remaining < 1000 ? ', under 1 s left' : `, about ${duration(remaining)} left`;
+        return `… ${name}: ${amount}${speed}${left}`;
+      };
+      const show = (text: string, final: boolean) => {
+        if (tty) stream.write(`\r${text}\u001b[K${final ? '\n' : ''}`);
+        else stream.write(`${text}\n`);
+      };
+      const update = () => {
+        const t = now();
+        if (t - started < quiet) return;
+        if (shownAt !== undefined && t - shownAt < interval) return;
+        shownAt = t;
+        show(line(t), false);
+      };
+      return {
+        add(n = 1) {
+          done += n;
+          update();
+        },
+        set(d) {
+          done = d;
+          update();
+        },
+        total(n) {
+          total = n;
+        },
+        end() {
+          const t = now();
+          // A stage that was never shown and ended quickly leaves no trace.
+          if (shownAt === undefined && t - started < quiet) return;
+          show(`… ${name}: ${what(done)} in ${duration(t - started)}`, true);
+        },
+      };
+    },
+  };
+}
