@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
+import { DATASET_PATHS, datasetIris } from './dataset-iris.ts';
 import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
@@ -21,7 +22,7 @@ import { voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, sitePrefixes } from './publish/site.ts';
 import { pageWorkerCount, writeSiteHere, writeSiteInWorkers, type SiteJob } from './publish/pages.ts';
-import { graphIris, namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
+import { namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { ownVocabulary, prefixes } from './vocab.ts';
@@ -127,14 +128,15 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const dataBefore = await snapshotData(options.dataDir);
   let checked: Checked | undefined = await check(options);
   const { warnings } = checked;
-  // What the build holds on to is released as soon as no later stage needs it: at 100,000 records each of the
-  // records, the mapped records, the graph, its N-Triples lines and the named graphs is a few GB of heap
-  // (bench/README.md).
+  // What the build holds on to is released as soon as no later stage needs it: each of the records, the mapped
+  // records, the graph, its N-Triples lines and the named graphs grows with the data, and together they would
+  // set the build's peak heap (bench/README.md).
   let records: Records | undefined = checked.records;
   let mapped: MappedRecord[] | undefined = checked.mapped;
   checked = undefined;
   const recordCount = records.records.length;
   const base = records.dataset.data.baseIri;
+  const iris = datasetIris(base);
   const dataset = records.dataset.data;
   stage('publish');
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
@@ -186,7 +188,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     const dates = await changeDates(previousDir, named, date);
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
-      graphs: named, previousDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write,
+      graphs: named, previousDir, base, graphPrefix: iris.graphs.prefix, prefixes: sitePrefixes(base), dates, write,
       writeLarge: async (name, pieces) => {
         quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
         files.push(name);
@@ -211,11 +213,11 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       dumps: dumps.map((d) => d.file),
       title: dataset.title,
       licence: dataset.licence,
-      ...(firstProject ? { example: `${base}project/${firstProject.data.id}` } : {}),
+      ...(firstProject ? { example: iris.project(firstProject.data.id).value } : {}),
     });
-    await writeDocument('def', vocabulary);
-    await writeDocument('catalog', catalog);
-    await writeDocument('void', description);
+    await writeDocument(DATASET_PATHS.vocabulary, vocabulary);
+    await writeDocument(DATASET_PATHS.catalog, catalog);
+    await writeDocument(DATASET_PATHS.void, description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.

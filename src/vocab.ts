@@ -1,6 +1,7 @@
-// Every namespace and fixed IRI the code uses; nothing else in src/ holds IRI strings.
+// Every namespace and fixed IRI the code uses; the dataset's own IRIs come from dataset-iris.ts, nowhere else.
 import { DataFactory } from 'n3';
 import type { NamedNode } from '@rdfjs/types';
+import { vocabularyNamespace } from './dataset-iris.ts';
 
 const { namedNode } = DataFactory;
 
@@ -44,14 +45,18 @@ export const IANA_MEDIA_TYPE = namespace('https://www.iana.org/assignments/media
 /** The specifications our services and dumps conform to. */
 export const SPEC = {
   sparqlProtocol: DataFactory.namedNode('https://www.w3.org/TR/sparql11-protocol/'),
-  dcatAp: DataFactory.namedNode('http://data.europa.eu/r5r/'),
-  schemaOrg: DataFactory.namedNode('http://schema.org/'),
+  dcatAp: DataFactory.namedNode(DCATAP.iri),
+  schemaOrg: DataFactory.namedNode(SCHEMA.iri),
   turtle: DataFactory.namedNode('https://www.w3.org/TR/turtle/'),
   nTriples: DataFactory.namedNode('https://www.w3.org/TR/n-triples/'),
   nQuads: DataFactory.namedNode('https://www.w3.org/TR/n-quads/'),
   trig: DataFactory.namedNode('https://www.w3.org/TR/trig/'),
   jsonLd: DataFactory.namedNode('https://www.w3.org/TR/json-ld11/'),
 } as const;
+/** The XML namespace of SPARQL query results in XML (application/sparql-results+xml). */
+/** schema.org's https twin: not ours, but some published data uses it, and the vocabulary check names it. */
+export const SCHEMA_HTTPS = 'https://schema.org/';
+export const SPARQL_RESULTS_NS = 'http://www.w3.org/2005/sparql-results#';
 /** The XML namespace of sitemap.xml files. */
 export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 /** The context that schema.org's own JSON-LD uses; pages embed it by name and tests map it to a local copy. */
@@ -72,7 +77,7 @@ export function prefixes(base: string): Record<string, string> {
 
 /** Our own small vocabulary for what schema.org has no term for; published under the dataset's base IRI. */
 export function ownVocabulary(base: string): Namespace {
-  return namespace(`${base}def/`);
+  return namespace(vocabularyNamespace(base));
 }
 
 /** The IRIs of the terms our vocabulary defines, for the given base. */

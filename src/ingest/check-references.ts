@@ -1,7 +1,7 @@
 // Checks across records that no single-file schema can see: unique ids, references that resolve, year order.
 import path from 'node:path';
 import type { Problem } from '../errors.ts';
-import type { Records, SourcedRecord } from './read-records.ts';
+import type { Records, SourcedRecord } from './records.ts';
 import { formatField, type FieldPath } from './read-yaml.ts';
 import { slug } from '../map/iri.ts';
 

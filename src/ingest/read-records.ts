@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { DataError, type Problem } from '../errors.ts';
 import { readYaml } from './read-yaml.ts';
-import { checkRecord, type Sourced } from './check-record.ts';
+import { checkRecord } from './check-record.ts';
+import type { Records, Sourced, SourcedRecord } from './records.ts';
 import {
   RECORD_KINDS,
   datasetRecord,
@@ -16,21 +17,12 @@ import {
 } from './schema.ts';
 import { checkReferences } from './check-references.ts';
 
-export type { Sourced } from './check-record.ts';
+export type { Records, Sourced, SourcedRecord } from './records.ts';
 
-export type SourcedRecord =
-  | ({ kind: 'project' } & Sourced<ProjectRecord>)
-  | ({ kind: 'programme' } & Sourced<ProgrammeRecord>)
-  | ({ kind: 'organisation' } & Sourced<OrganisationRecord>);
-
-export interface Records {
-  dataset: Sourced<DatasetRecord>;
-  /** Sorted by kind, then id, so everything downstream is deterministic. */
-  records: SourcedRecord[];
-}
-
-/** Reads and checks everything under `dataDir`; throws one DataError listing every problem found. */
-/** `onFile` is told after each record file is read: how many of how many (progress of long builds). */
+/**
+ * Reads and checks everything under `dataDir`; throws one DataError listing every problem found. `onFile` is told
+ * after each record file is read: how many of how many (progress of long builds).
+ */
 export async function readRecords(dataDir: string, onFile?: (done: number, total: number) => void): Promise<Records> {
   const problems: Problem[] = [];
   const display = (abs: string) => displayPath(abs);

@@ -2,14 +2,13 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DataFactory, Parser } from 'n3';
+import { Parser } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
+import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
 import { compare, nquadsLayout, nquadsPieces, toTriG, trigPieces, type NamedGraph, type NQuadsLayout } from './named-graphs.ts';
 
-const { namedNode } = DataFactory;
-
 export const MANIFEST_FILE = 'graphs.json';
-export const CHANGES_DIR = 'changes';
+export const CHANGES_DIR = DATASET_PATHS.changes;
 export const INDEX_FILE = `${CHANGES_DIR}/index.json`;
 /** How many change sets are kept; a consumer further behind reloads the dump. */
 export const KEPT_CHANGE_SETS = 100;
@@ -126,8 +125,9 @@ export async function changeSets(options: {
     return fresh(`the previous ${old.dump} does not match its ${MANIFEST_FILE} (${(e as Error).message})`);
   }
   const newByName = new Map(graphs.map((g) => [g.name.value, g]));
+  const iris = datasetIris(options.base);
   const changeIri = (kind: 'added' | 'removed', graph: string) =>
-    namedNode(`${options.base}${CHANGES_DIR}/${sequence}/${kind}/${graph.startsWith(graphPrefix) ? graph.slice(graphPrefix.length) : encodeURIComponent(graph)}`);
+    iris.change(sequence, kind, graph.startsWith(graphPrefix) ? graph.slice(graphPrefix.length) : encodeURIComponent(graph));
 
   const trigGraphs: { name: NamedNode; quads: Quad[] }[] = [];
   const entry: ChangeSetEntry = { sequence, file: `${sequence}.trig`, from: old.state, to: state, graphs: [] };
@@ -157,7 +157,7 @@ export async function changeSets(options: {
   }
   const header =
     `# projectgraph change set ${sequence}: from state ${old.state} to ${state}.\n` +
-    `# For each changed graph G, ${options.base}${CHANGES_DIR}/${sequence}/added/… and …/removed/… hold the statements to insert into and delete from G;\n` +
+    `# For each changed graph G, ${iris.change(sequence, 'added', '…').value} and …/removed/… hold the statements to insert into and delete from G;\n` +
     `# ${INDEX_FILE} names G for each of them.\n`;
   const trig = await toTriG(trigGraphs.sort((a, b) => compare(a.name.value, b.name.value)), options.prefixes, header);
 

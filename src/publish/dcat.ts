@@ -1,6 +1,7 @@
 // The DCAT-AP 3 catalogue (catalog.ttl/.jsonld): the dataset, one distribution per dump with size and checksum, and the SPARQL service.
 import { DataFactory } from 'n3';
 import type { Literal, NamedNode, Quad } from '@rdfjs/types';
+import { datasetIris } from '../dataset-iris.ts';
 import type { SourcedRecord } from '../ingest/read-records.ts';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import {
@@ -46,21 +47,23 @@ export interface CatalogInput {
  */
 const THEMES = [{ code: 'REGI', label: { nl: 'Regio’s en steden', en: 'Regions and cities' } }];
 
+/** The catalogue's resources: the dataset's own IRIs, and the parts of the catalogue that are fragments of it. */
 export function catalogIris(base: string) {
-  const catalog = `${base}catalog`;
+  const iris = datasetIris(base);
   return {
-    catalog: namedNode(catalog),
-    dataset: namedNode(`${base}dataset`),
-    publisher: namedNode(`${base}publisher`),
-    contact: namedNode(`${catalog}#contact`),
-    service: namedNode(`${catalog}#sparql-service`),
-    temporal: namedNode(`${catalog}#temporal`),
-    distribution: (format: string) => namedNode(`${catalog}#distribution-${format}`),
-    checksum: (format: string) => namedNode(`${catalog}#checksum-${format}`),
-    endpoint: namedNode(`${base}sparql`),
-    home: namedNode(base),
-    void: namedNode(`${base}void`),
-    vocabulary: namedNode(`${base}def`),
+    catalog: iris.catalog,
+    dataset: iris.dataset,
+    publisher: iris.publisher,
+    contact: iris.inCatalog('contact'),
+    service: iris.inCatalog('sparql-service'),
+    temporal: iris.inCatalog('temporal'),
+    distribution: (format: string) => iris.inCatalog(`distribution-${format}`),
+    checksum: (format: string) => iris.inCatalog(`checksum-${format}`),
+    endpoint: iris.sparql,
+    home: iris.home,
+    void: iris.void,
+    vocabulary: iris.vocabulary,
+    file: iris.file,
   };
 }
 
@@ -139,7 +142,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   // One distribution per dump.
   for (const dump of input.dumps) {
     const s = iri.distribution(dump.format);
-    const url = namedNode(base + dump.file);
+    const url = iri.file(dump.file);
     const checksum = iri.checksum(dump.format);
     add(s, RDF('type'), DCAT('Distribution'));
     texts(s, DCT('title'), dump.title);

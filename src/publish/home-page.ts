@@ -1,4 +1,5 @@
 // The home page: what the dataset holds (programmes with their projects, every kind of resource with counts), the downloads, catalogue and query page.
+import { DATASET_PATHS } from '../dataset-iris.ts';
 import { SCHEMA, ownVocabulary } from '../vocab.ts';
 import { html, shorten, type Html } from './html.ts';
 import { SECTIONS } from './labels.ts';
@@ -72,7 +73,7 @@ function section(index: ResourceIndex, site: Site, title: string, anchor: string
 <h2 id="${anchor}">${title} (${list.length})</h2>
 <ul class="columns">
 ${shown.map((r) => html`<li><a href="${site.paths.href(r)}">${titleOf(index, r)}</a></li>\n`)}</ul>
-${list.length > shown.length ? html`<p>En nog ${list.length - shown.length}; de <a href="${site.paths.file('sitemap.xml')}">sitemap</a> noemt ze allemaal.</p>\n` : ''}</section>
+${list.length > shown.length ? html`<p>En nog ${list.length - shown.length}; de <a href="${site.paths.file(DATASET_PATHS.sitemap)}">sitemap</a> noemt ze allemaal.</p>\n` : ''}</section>
 `;
 }
 
@@ -89,7 +90,7 @@ ${downloads.map((d) => html`<li><a href="${site.paths.file(d.file)}" type="${d.m
 `;
 }
 
-/** By title, then IRI; each title is looked up once (a label lookup per comparison took minutes at 100,000 projects). */
+/** By title, then IRI; each title is looked up once before sorting, since a sort compares each entry many times. */
 function sorted(index: ResourceIndex, list: string[]): string[] {
   return list
     .map((iri) => ({ iri, title: titleOf(index, iri).toLowerCase() }))

@@ -4,8 +4,9 @@ import type { Literal, Quad, Term } from '@rdfjs/types';
 import { RDF, XSD } from '../vocab.ts';
 
 /*
- * jsonld.js `fromRDF` + `compact` needs 5.5 GB and over a minute for 4 M triples, and its compaction does far
- * more than our flat, fixed context needs. This builder writes each subject as one node object using the
+ * jsonld.js `fromRDF` + `compact` holds the whole graph in its own structures and runs the general compaction
+ * algorithm, which does far more than our flat, fixed context needs and does not scale to the largest dumps
+ * (bench/README.md has the figures). This builder writes each subject as one node object using the
  * context's terms (language maps, @id and datatype coercion) and falls back to compact IRIs or full IRIs for
  * anything a term cannot hold, so the document always expands to exactly the input graph.
  * test/publish/jsonld.test.ts checks that by expanding the output with jsonld.js and comparing graphs.

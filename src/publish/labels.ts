@@ -1,4 +1,5 @@
 // Dutch interface words for pages: names of properties (both directions), of classes and of the sections of the site.
+import { DATASET_PATHS } from '../dataset-iris.ts';
 import {
   ADMS, DCAT, DCT, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, VOID, ownVocabulary,
 } from '../vocab.ts';
@@ -220,7 +221,7 @@ export const SECTIONS: { segment: string; title: string; anchor: string }[] = [
   { segment: 'event', title: 'Bijeenkomsten', anchor: 'bijeenkomsten' },
   { segment: 'place', title: 'Plaatsen', anchor: 'plaatsen' },
   { segment: 'subject', title: 'Onderzochte onderwerpen', anchor: 'onderwerpen' },
-  { segment: 'def', title: 'Vocabulaire', anchor: 'vocabulaire' },
+  { segment: DATASET_PATHS.vocabulary, title: 'Vocabulaire', anchor: 'vocabulaire' },
 ];
 
 export function localName(iri: string): string {

@@ -1,32 +1,25 @@
 // Named graphs: one graph per record plus one for the dataset description and vocabulary, written as dataset.nq and dataset.trig.
 import { createHash } from 'node:crypto';
-import { DataFactory, Writer } from 'n3';
+import { Writer } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
+import { datasetIris } from '../dataset-iris.ts';
 import type { Records } from '../ingest/read-records.ts';
 import type { MappedRecord } from '../map/map-records.ts';
 import { RDF } from '../vocab.ts';
 import { sortedGraph } from './graph.ts';
 
-const { namedNode } = DataFactory;
 const TYPE = RDF('type').value;
 
 /**
  * Graph names live under `<base>graph/`, apart from the resources they describe, so that a graph (a
  * record's statements) is never mistaken for the resource (the project) in a store. A record's graph is
- * named after its kind and id, the same stable parts its resource IRI is minted from.
+ * named after its kind and id, the same stable parts its resource IRI is minted from. The dataset's graph
+ * holds its own description (dataset.yaml: the schema:Dataset, its publisher and keyword set) and our
+ * vocabulary. The DCAT-AP catalogue is not in a graph: it describes the dump files (sizes, checksums), so it
+ * changes with every edit and would make every one-record change two.
  */
-export function graphIris(base: string) {
-  const prefix = `${base}graph/`;
-  return {
-    prefix,
-    /**
-     * The dataset's own description (dataset.yaml: the schema:Dataset, its publisher and keyword set) and
-     * our vocabulary. The DCAT-AP catalogue is not in a graph: it describes the dump files (sizes,
-     * checksums), so it changes with every edit and would make every one-record change two.
-     */
-    dataset: namedNode(`${prefix}dataset`),
-    record: (kind: string, id: string): NamedNode => namedNode(`${prefix}${kind}/${id}`),
-  };
+export function graphIris(base: string): ReturnType<typeof datasetIris>['graphs'] {
+  return datasetIris(base).graphs;
 }
 
 export interface NamedGraph {
@@ -50,7 +43,7 @@ export function namedGraphs(records: Records, mapped: readonly MappedRecord[], e
   if (mapped.length !== records.records.length + 1) {
     throw new Error(`named graphs: ${mapped.length} mapped records for ${records.records.length + 1} sources`);
   }
-  const iris = graphIris(records.dataset.data.baseIri);
+  const iris = datasetIris(records.dataset.data.baseIri).graphs;
   const graphs: NamedGraph[] = [graphOf(iris.dataset, [...(mapped[0]?.quads ?? []), ...extra])];
   records.records.forEach((r, i) => graphs.push(graphOf(iris.record(r.kind, r.data.id), mapped[i + 1]?.quads ?? [])));
   return graphs.sort((a, b) => compare(a.name.value, b.name.value));

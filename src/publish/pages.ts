@@ -8,7 +8,10 @@ import { WorkerPool } from '../workers/pool.ts';
 import { DirectoryWriter } from './output-dir.ts';
 import { siteFiles, writeConcurrently, type SiteInput, type SiteShare } from './site.ts';
 
-/** Small builds write their pages in their own thread: each page thread starts up and reads the whole graph first. */
+/**
+ * Small builds write their pages in their own thread: each page thread first loads the code and reads the whole
+ * graph, which costs more than the threads save until a build has about this many records (bench/README.md).
+ */
 export const PAGE_WORKERS_FROM_RECORDS = 2_000;
 
 /** Page threads for a build of `records` records: one per core (at most 4) for large data, none for small. */

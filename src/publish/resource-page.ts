@@ -147,8 +147,8 @@ function values(index: ResourceIndex, site: Site, terms: Term[], limit = Infinit
     const k = `${t.termType}|${t.value}|${t.termType === 'Literal' ? `${t.language}|${t.datatype.value}` : ''}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
-  // Each key once: a keyword's page sorts thousands of projects, and a label lookup per comparison stalled the
-  // pages of a 100,000-record build.
+  // Each key once, before sorting: a keyword's page sorts thousands of projects, and a sort compares each value
+  // many times.
   const sorted = unique
     .map((t) => ({ t, key: sortKey(index, t) }))
     .sort((a, b) => cmp(a.key, b.key))

@@ -1,6 +1,7 @@
 // Publishes the linked-data site: a page, .ttl and .jsonld per resource, the home page, the stylesheet, sitemap.xml and robots.txt.
 import { readFileSync } from 'node:fs';
 import type { Quad } from '@rdfjs/types';
+import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import { ADMS, DCAT, DCT, FOAF, OWL, SPDX, VCARD, VOID, prefixes } from '../vocab.ts';
 import { jsonldContext } from './context.ts';
@@ -18,10 +19,10 @@ import { toTurtle } from './turtle.ts';
 const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
 
 /** Documents whose .ttl/.jsonld hold the whole document (the dumps, the catalogue, VoID, the vocabulary), written by the pipeline. */
-export const DOCUMENTS = ['dataset', 'catalog', 'void', 'def'] as const;
+export const DOCUMENTS = [DATASET_PATHS.dataset, DATASET_PATHS.catalog, DATASET_PATHS.void, DATASET_PATHS.vocabulary] as const;
 
 /** Paths that `projectgraph serve` answers itself (the SPARQL endpoint and query page): no static file may stand in for them. */
-export const SERVICES = ['sparql'] as const;
+export const SERVICES = [DATASET_PATHS.sparql] as const;
 
 export interface SiteInput {
   base: string;
@@ -64,15 +65,16 @@ export function siteOf(input: SiteInput): Site {
 
 /** The site under `base`: every address of it follows from the base; only these words come from the dataset. */
 export function siteFor(base: string, words: { name: string; licence: string; publisherName: string }): Site {
+  const iris = datasetIris(base);
   return {
     paths: new SitePaths(base),
     home: base,
     name: words.name,
-    dataset: `${base}dataset`,
-    catalog: `${base}catalog`,
-    vocabulary: `${base}def`,
-    void: `${base}void`,
-    sparql: `${base}sparql`,
+    dataset: iris.dataset.value,
+    catalog: iris.catalog.value,
+    vocabulary: iris.vocabulary.value,
+    void: iris.void.value,
+    sparql: iris.sparql.value,
     licence: words.licence,
     publisherName: words.publisherName,
   };
@@ -109,12 +111,12 @@ export async function* siteFiles(input: SiteInput, share: SiteShare = { part: 0,
   if (!first) return;
   const after = resources.length;
   for (const file of sitemapFiles(input.base, [site.home, ...resources], input.date)) yield { ...file, order: after };
-  yield { name: 'robots.txt', content: robotsTxt(`${input.base}sitemap.xml`), order: after };
+  yield { name: 'robots.txt', content: robotsTxt(datasetIris(input.base).sitemap.value), order: after };
 }
 
 function pageFiles(site: Site, local: string, downloads: Download[]): PageFiles {
   const p = site.paths;
-  if (local === 'dataset') {
+  if (local === DATASET_PATHS.dataset) {
     return {
       data: downloads.map((d) => ({ type: d.mediaType, href: p.file(d.file), title: d.title })),
       extra: html`<section aria-labelledby="downloads">

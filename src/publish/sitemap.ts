@@ -1,4 +1,5 @@
 // sitemap.xml (every page at its absolute address, with lastmod when the build has a date) and robots.txt that points to it.
+import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
 import { SITEMAP_NS } from '../vocab.ts';
 import { escapeHtml } from './html.ts';
 
@@ -15,13 +16,14 @@ export function sitemapFiles(base: string, urls: string[], date: string | undefi
   const lastmod = date === undefined ? '' : `<lastmod>${date}</lastmod>`;
   const urlset = (list: string[]) =>
     `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${list.map((u) => `<url><loc>${escapeXml(u)}</loc>${lastmod}</url>\n`).join('')}</urlset>\n`;
-  if (urls.length <= limit) return [{ name: 'sitemap.xml', content: urlset(urls) }];
+  if (urls.length <= limit) return [{ name: DATASET_PATHS.sitemap, content: urlset(urls) }];
   const parts: SitemapFile[] = [];
   for (let i = 0; i < urls.length; i += limit) parts.push({ name: `sitemap-${parts.length + 1}.xml`, content: urlset(urls.slice(i, i + limit)) });
+  const iris = datasetIris(base);
   const index = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${parts
-    .map((p) => `<sitemap><loc>${escapeXml(base + p.name)}</loc>${lastmod}</sitemap>\n`)
+    .map((p) => `<sitemap><loc>${escapeXml(iris.file(p.name).value)}</loc>${lastmod}</sitemap>\n`)
     .join('')}</sitemapindex>\n`;
-  return [{ name: 'sitemap.xml', content: index }, ...parts];
+  return [{ name: DATASET_PATHS.sitemap, content: index }, ...parts];
 }
 
 export function robotsTxt(sitemapUrl: string): string {

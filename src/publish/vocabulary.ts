@@ -1,9 +1,10 @@
 // Our own small vocabulary as RDF: the terms schema.org lacks (background, outcomes, status, Programme) and the project-status list.
 import { DataFactory } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
+import { datasetIris } from '../dataset-iris.ts';
 import { DCT, OWL, RDF, RDFS, SCHEMA, SKOS, ownTerms, ownVocabulary } from '../vocab.ts';
 
-const { literal, namedNode, quad } = DataFactory;
+const { literal, quad } = DataFactory;
 
 interface Term {
   iri: NamedNode;
@@ -22,7 +23,8 @@ interface Term {
 export function vocabularyQuads(base: string, statusCodes: readonly string[]): Quad[] {
   const pg = ownVocabulary(base);
   const t = ownTerms(base);
-  const doc = namedNode(`${base}def`);
+  const iris = datasetIris(base);
+  const doc = iris.vocabulary;
   const quads: Quad[] = [];
   const add = (s: NamedNode, p: NamedNode, o: NamedNode | ReturnType<typeof literal>) => quads.push(quad(s, p, o));
 
@@ -31,7 +33,7 @@ export function vocabularyQuads(base: string, statusCodes: readonly string[]): Q
   add(doc, RDFS('label'), literal('projectgraph vocabulary', 'en'));
   add(doc, RDFS('comment'), literal('De termen die projectgraph gebruikt waar schema.org er geen heeft: de aanleiding, de uitkomsten en de status van een project, en de klasse programma.', 'nl'));
   add(doc, RDFS('comment'), literal('The terms projectgraph uses where schema.org has none: the background, outcomes and status of a project, and the class programme.', 'en'));
-  add(doc, DCT('publisher'), namedNode(`${base}publisher`));
+  add(doc, DCT('publisher'), iris.publisher);
 
   const terms: Term[] = [
     {

@@ -1,6 +1,7 @@
 // The VoID description (void.ttl, also /.well-known/void): counts of the dump, its class and property partitions, where to query and download it.
 import { DataFactory } from 'n3';
 import type { Literal, NamedNode, Quad } from '@rdfjs/types';
+import { datasetIris } from '../dataset-iris.ts';
 import { DCT, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, ownVocabulary } from '../vocab.ts';
 
 const { literal, namedNode, quad } = DataFactory;
@@ -19,8 +20,9 @@ export interface VoidInput {
 
 export function voidQuads(input: VoidInput): Quad[] {
   const { base } = input;
-  const doc = namedNode(`${base}void`);
-  const dataset = namedNode(`${base}dataset`);
+  const iris = datasetIris(base);
+  const doc = iris.void;
+  const dataset = iris.dataset;
   const out: Quad[] = [];
   const add = (s: NamedNode, p: NamedNode, o: NamedNode | Literal) => out.push(quad(s, p, o));
   const count = (n: number) => literal(String(n), XSD('integer'));
@@ -58,8 +60,8 @@ export function voidQuads(input: VoidInput): Quad[] {
   add(dataset, VOID('distinctObjects'), count(objects.size));
   add(dataset, VOID('classes'), count(classes.size));
   add(dataset, VOID('properties'), count(properties.size));
-  add(dataset, VOID('sparqlEndpoint'), namedNode(`${base}sparql`));
-  for (const d of input.dumps) add(dataset, VOID('dataDump'), namedNode(base + d));
+  add(dataset, VOID('sparqlEndpoint'), iris.sparql);
+  for (const d of input.dumps) add(dataset, VOID('dataDump'), iris.file(d));
   add(dataset, VOID('uriSpace'), literal(base));
   if (input.example !== undefined) add(dataset, VOID('exampleResource'), namedNode(input.example));
   for (const v of [SCHEMA.iri, SKOS.iri, PROV.iri, ownVocabulary(base).iri]) add(dataset, VOID('vocabulary'), namedNode(v));

@@ -6,7 +6,7 @@ import { fileInside, type FileInfo } from './static-files.ts';
 import type { QueryPool } from './worker-pool.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { jsonldContext } from '../publish/context.ts';
-import { prefixes } from '../vocab.ts';
+import { DCAT, prefixes, SD, VOID } from '../vocab.ts';
 import { toRdfXml } from './rdfxml.ts';
 
 export const RESOURCE_MEDIA_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/rdf+xml'] as const;
@@ -37,15 +37,15 @@ export function resourceLinks(path: string, served: ResourceMediaType): string[]
   const p = encodePath(path);
   const links = RESOURCE_MEDIA_TYPES.filter((t) => t !== served).map((t) => `<${p}${RESOURCE_EXTENSIONS[t]}>; rel="alternate"; type="${t}"`);
   if (served === 'text/html') links.push(`<${p}.ttl>; rel="describedby"; type="text/turtle"`);
-  if (path !== '/dataset') links.push('</dataset>; rel="http://rdfs.org/ns/void#inDataset"');
+  if (path !== '/dataset') links.push(`</dataset>; rel="${VOID('inDataset').value}"`);
   return links;
 }
 
 /** Links of the home page and the dataset: the VoID description, the catalogue and the SPARQL endpoint. */
 export const DATASET_LINKS = [
   '</.well-known/void>; rel="describedby"; type="text/turtle"',
-  '</catalog>; rel="http://www.w3.org/ns/dcat#catalog"',
-  '</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint"',
+  `</catalog>; rel="${DCAT('catalog').value}"`,
+  `</sparql>; rel="${SD('endpoint').value}"`,
 ];
 
 /** Characters a minted IRI path may hold (RFC 3987 unreserved, sub-delims, ':', '@', '/' and escapes). */

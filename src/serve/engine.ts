@@ -8,6 +8,7 @@ import type * as RDF from '@rdfjs/types';
 import { parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
 import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
+import { SPARQL_RESULTS_NS } from '../vocab.ts';
 
 export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
 
@@ -189,7 +190,7 @@ async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryRes
   let counted: RDF.Query<RDF.AllMetadataSupport> = result;
   if (result.resultType === 'boolean' && request.mediaType === 'application/sparql-results+xml') {
     // Comunica 5.4's XML writer fails on booleans (it asks them for metadata they lack); the document is one element.
-    const body = `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head></head>\n  <boolean>${String(await result.execute())}</boolean>\n</sparql>\n`;
+    const body = `<?xml version="1.0"?>\n<sparql xmlns="${SPARQL_RESULTS_NS}">\n  <head></head>\n  <boolean>${String(await result.execute())}</boolean>\n</sparql>\n`;
     return { body, mediaType: request.mediaType, truncated: false, rows: 1 };
   }
   if (result.resultType === 'bindings' || result.resultType === 'quads') {

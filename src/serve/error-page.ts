@@ -1,9 +1,11 @@
 // Error answers: a page in the site's layout for browsers, the plain message for every other client.
 import type { IncomingMessage } from 'node:http';
 import { chooseMediaType } from './negotiate.ts';
+import { datasetIris } from '../dataset-iris.ts';
 import { html } from '../publish/html.ts';
 import { layout, type Site } from '../publish/page-layout.ts';
 import { siteFor } from '../publish/site.ts';
+import { SCHEMA } from '../vocab.ts';
 import type { QueryPool } from './worker-pool.ts';
 
 /** Plain text first: a client that states no preference (curl, SPARQL libraries) gets the message as it is. */
@@ -74,7 +76,7 @@ ${main}
   return layout(site, {
     title,
     description: explanation || title,
-    jsonld: { '@context': { '@vocab': 'http://schema.org/' }, '@type': 'WebPage', name: title },
+    jsonld: { '@context': { '@vocab': SCHEMA.iri }, '@type': 'WebPage', name: title },
     alternates: [],
     crumbs: [{ iri: site.home, name: 'Home' }],
     main,
@@ -86,8 +88,8 @@ ${main}
  * and footer as the published pages. Undefined when the store does not describe the dataset (a plain page then).
  */
 export async function siteForErrors(pool: Pick<QueryPool, 'run'>, base: string): Promise<Site | undefined> {
-  const dataset = `<${base}dataset>`;
-  const query = `PREFIX schema: <http://schema.org/>
+  const dataset = `<${datasetIris(base).dataset.value}>`;
+  const query = `PREFIX schema: <${SCHEMA.iri}>
 SELECT ?name ?licence ?publisherName WHERE {
   ${dataset} schema:name ?name . FILTER(LANG(?name) = "nl" || LANG(?name) = "")
   OPTIONAL { ${dataset} schema:license ?licence }

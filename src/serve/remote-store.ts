@@ -15,7 +15,7 @@ import { toJsonLd } from '../publish/jsonld.ts';
 import { graphIris } from '../publish/named-graphs.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
-import { SCHEMA } from '../vocab.ts';
+import { SCHEMA, SPARQL_RESULTS_NS } from '../vocab.ts';
 
 export interface RemoteStoreOptions {
   /** The store's SPARQL query endpoint (credentials, if any, in its userinfo). */
@@ -236,7 +236,7 @@ function term(t: JsonTerm): RDF.Term {
 function askResponse(answer: boolean, mediaType: string): QueryResponse {
   const body =
     mediaType === 'application/sparql-results+xml'
-      ? `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head></head>\n  <boolean>${String(answer)}</boolean>\n</sparql>\n`
+      ? `<?xml version="1.0"?>\n<sparql xmlns="${SPARQL_RESULTS_NS}">\n  <head></head>\n  <boolean>${String(answer)}</boolean>\n</sparql>\n`
       : mediaType === 'text/csv'
         ? `_askResult\r\n${String(answer)}\r\n`
         : mediaType === 'text/tab-separated-values'

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import jsonld from 'jsonld';
 import { Parser } from 'n3';
 import type { Quad, Term } from '@rdfjs/types';
-import { RDF, RDFS, SCHEMA, SCHEMA_ORG_CONTEXT_URL, XSD } from '../vocab.ts';
+import { RDF, RDFS, SCHEMA, SCHEMA_HTTPS, SCHEMA_ORG_CONTEXT_URL, XSD } from '../vocab.ts';
 
 /** The parts of the vocabulary the check needs, indexed once. */
 export interface SchemaOrgVocabulary {
@@ -117,7 +117,7 @@ export function checkSchemaOrg(quads: Quad[], vocabulary: SchemaOrgVocabulary): 
   };
 
   const findings: Finding[] = [];
-  const https = 'https://schema.org/';
+  const https = SCHEMA_HTTPS;
   for (const q of quads) {
     const s = q.subject.value;
     const p = q.predicate.value;
