@@ -1,5 +1,5 @@
 // Compiles src/ into dist/ for run time (npm's `prepare`): tsc emits the JavaScript, then the files that the code
-// reads beside itself (JSON-LD context, stylesheet, importer config, plain .mjs modules) are copied over.
+// reads beside itself (JSON-LD context, stylesheet, importer config) are copied over.
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

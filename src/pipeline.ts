@@ -140,7 +140,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const dataset = records.dataset.data;
   stage('publish');
   let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
-  let quads: Quad[] | undefined = graph.quads;
+  const quads = graph.quads;
   const triples = quads.length;
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
   let pageThreads = 1;
@@ -227,16 +227,13 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     const shownAfter = [...vocabulary, ...catalog, ...description];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = workers > 1 ? workers : 1;
-    let pages: string[];
+    const input = { ...site, quads: [...quads, ...shownAfter] };
     const writingPages = progress.stage('writing pages', { unit: 'files' });
     const onFiles = (n: number) => writingPages.add(n);
-    if (workers > 1) {
-      // The threads read the graph back from dataset.nt (the same quads, in the same order).
-      quads = undefined;
-      pages = await writeSiteInWorkers(site, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles);
-    } else {
-      pages = await writeSiteHere({ ...site, quads: [...quads, ...shownAfter] }, out.dir, onFiles);
-    }
+    // The threads read the graph back from dataset.nt (the same quads, in the same order).
+    const pages = workers > 1
+      ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles)
+      : await writeSiteHere(input, out.dir, onFiles);
     writingPages.end();
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);

@@ -2,23 +2,29 @@
 // TypeScript sources through tsx when the sources themselves run (tests, development).
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // When this module is itself compiled JavaScript, its sibling modules are too.
 const COMPILED = import.meta.url.endsWith('.js');
 
 // Resolved only when the sources run: tsx is a development dependency and absent from an installed copy. The
-// ESM build of tsx's API is needed; require.resolve would give the CommonJS one, so its path is adjusted when
-// import.meta.resolve is not available (as under the test runner).
+// ESM build of tsx's API is needed; require.resolve gives the CommonJS one, so when import.meta.resolve is not
+// available (as under the test runner) the ESM build's file is read from tsx's export map.
 function tsxApi(): string {
-  return typeof import.meta.resolve === 'function'
-    ? import.meta.resolve('tsx/esm/api')
-    : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };
+  const file = exports['./esm/api']?.import.default;
+  if (file === undefined) throw new Error(`${manifest} exports no ESM build of tsx/esm/api`);
+  return pathToFileURL(path.join(path.dirname(manifest), file)).href;
 }
 
 /** Starts `module` (the URL of a module's .ts source) in a new worker thread. */
 export function typescriptWorker(module: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   if (COMPILED) return new Worker(new URL(module.href.replace(/\.ts$/, '.js')), options);
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
+  const [api, href] = [JSON.stringify(tsxApi()), JSON.stringify(module.href)];
+  const bootstrap = `import(${api}).then((tsx) => { tsx.register(); return import(${href}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }

@@ -1,49 +1,38 @@
-// A page thread: reads the graph the site shows, then renders and writes its share of the resources (pages.ts).
+// A page thread: reads the graph the site shows once, then renders and writes the share of the resources it is given.
 import { createReadStream } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import { DataFactory, Parser, StreamParser } from 'n3';
+import { Parser, StreamParser } from 'n3';
 import type { Quad } from '@rdfjs/types';
+import { sharingFactory } from '../terms.ts';
+import { serveTasks } from '../workers/task-worker.ts';
 import { DirectoryWriter } from './output-dir.ts';
-import { siteFiles, writeConcurrently } from './site.ts';
-import { PAGE_PROGRESS_EVERY, type PageWorkerJob, type PageWorkerProgress, type PageWorkerReply } from './pages.ts';
+import type { SiteShare } from './site.ts';
+import {
+  PAGE_PROGRESS_EVERY, writeShare, type PageWorkerJob, type PageWorkerProgress, type PageWorkerReply,
+} from './pages.ts';
 
-const port = parentPort;
-if (!port) throw new Error('page-worker.ts runs only as a worker thread');
-const job = workerData as PageWorkerJob;
-
-// Blank node labels are kept as written, so they equal those of the main thread's quads.
-const quads = await readNTriples(job.graphFile);
-for (const q of new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(job.extra)) quads.push(q);
-const files = new DirectoryWriter(job.dir);
-const reply: PageWorkerReply = { names: [], orders: [] };
-const { dir: _dir, graphFile: _graphFile, extra: _extra, share, ...site } = job;
-let unreported = 0;
-await writeConcurrently(siteFiles({ ...site, quads }, share), async (file) => {
-  reply.names.push(file.name);
-  reply.orders.push(file.order);
-  await files.write(file.name, file.content);
-  if (++unreported >= PAGE_PROGRESS_EVERY) {
-    port.postMessage({ written: unreported } satisfies PageWorkerProgress);
-    unreported = 0;
-  }
-});
-port.postMessage({ written: unreported } satisfies PageWorkerProgress);
-port.postMessage(reply);
-
-/**
- * Each IRI becomes one term object, however often it occurs: a subject is named in every statement about it and a
- * keyword in every project that has it, so this keeps the thread's copy of a large graph a fraction of the size.
- */
-function sharingFactory(): typeof DataFactory {
-  const iris = new Map<string, ReturnType<typeof DataFactory.namedNode>>();
-  const namedNode = (iri: string) => {
-    let term = iris.get(iri);
-    if (term === undefined) iris.set(iri, (term = DataFactory.namedNode(iri)));
-    return term;
+await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply, undefined, PageWorkerProgress>(async (job) => {
+  // Blank node labels are kept as written, so they equal those of the main thread's quads.
+  const quads = await readNTriples(job.graphFile);
+  for (const q of new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(job.extra)) quads.push(q);
+  const files = new DirectoryWriter(job.dir);
+  const { dir: _dir, graphFile: _graphFile, extra: _extra, ...site } = job;
+  return {
+    run: async (share, report) => {
+      // Counts go to the build's thread in groups, not one message a file.
+      let unreported = 0;
+      const reply = await writeShare({ ...site, quads }, share, files, (n) => {
+        unreported += n;
+        if (unreported < PAGE_PROGRESS_EVERY) return;
+        report({ written: unreported });
+        unreported = 0;
+      });
+      if (unreported > 0) report({ written: unreported });
+      return reply;
+    },
   };
-  return { ...DataFactory, namedNode } as typeof DataFactory;
-}
+});
 
+/** Each IRI becomes one term object (sharingFactory), which keeps the thread's copy of the graph small. */
 function readNTriples(file: string): Promise<Quad[]> {
   return new Promise((resolve, reject) => {
     const out: Quad[] = [];

@@ -2,20 +2,17 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { Parser, Store, Writer, termToId, type Term as N3Term } from 'n3';
+import { Parser, Store, Writer } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
-import type { Quad, Term } from '@rdfjs/types';
+import type { Quad } from '@rdfjs/types';
 import type { Problem } from '../errors.ts';
 import { formatField, type FieldPath, type YamlSource } from '../ingest/read-yaml.ts';
 import type { MappedRecord } from '../map/map-records.ts';
 import { SELF } from '../map/emit.ts';
-import { RDF, SH } from '../vocab.ts';
-import { plainResult, prepareShapes, validateBatch, validatorEnvironment, type EncodedBatch, type PlainResult, type PreparedShapes } from './shacl-batch.mjs';
-
-const RDF_TYPE = RDF('type').value;
-/** Plain JavaScript, so worker threads start without a TypeScript loader (tsx does not reach into workers). */
-const WORKER_URL = new URL('./shacl-worker.mjs', import.meta.url);
+import { SH } from '../vocab.ts';
+import {
+  cutBatches, plainResult, prepareShapes, validateHere, validateInWorkers, validatorEnvironment, type PlainResult,
+} from './shacl-batch.ts';
 
 /** The file in shapes/ whose triples join the data graph (class axioms) instead of the shapes graph. */
 const CLASS_AXIOMS = 'classes.ttl';
@@ -71,7 +68,7 @@ const WORKER_THRESHOLD_QUADS = 60_000;
  * into batches of records, validated in worker threads. A batch holds every statement about the subjects its
  * records alone describe; subjects that several records describe (keywords, places, programmes) form batches of
  * their own, each statement once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them) and the
- * class axioms. Only the nodes a batch owns are targeted there (shacl-batch.mjs). Our shapes follow single
+ * class axioms. Only the nodes a batch owns are targeted there (shacl-batch.ts). Our shapes follow single
  * predicates from the focus node and look at the nodes they point to only through sh:class, so a focus node sees
  * the same statements as in the whole graph. The outcome equals validateWholeGraph's, which test/validate checks
  * on injected errors; shapes with targets that cannot be decided per batch fall back to the whole graph.
@@ -81,7 +78,8 @@ export async function validateRecords(
   bundle: ShapesBundle,
   options: ValidateOptions = {},
 ): Promise<ValidationOutcome> {
-  const prepared = prepareShapes(toNTriples(bundle.shapes), toNTriples(bundle.axioms));
+  const text = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
+  const prepared = prepareShapes(text);
   if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
   const total = mapped.reduce((n, m) => n + m.quads.length, 0);
   const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
@@ -90,7 +88,7 @@ export async function validateRecords(
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
   const results = workers === 0
     ? await validateHere(batches, prepared, progress)
-    : await validateInWorkers(batches, bundle, workers, progress);
+    : await validateInWorkers(batches, text, workers, progress);
   return locateAll(results, mapped, bundle);
 }
 
@@ -108,236 +106,11 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
   return locateAll(report.results.map((r) => plainResult(r, bundle.shapes)), mapped, bundle);
 }
 
-/** n3's typings take only its own Term class; termToId handles any RDF/JS term (n3 terms simply return their id). */
-const idOf = (t: Term): string => termToId(t as N3Term);
-
-/**
- * Builds one batch in the form it crosses to a worker (EncodedBatch). At 100,000 records a batch sent as an array
- * of term ids (three strings a statement) kept the main thread busy copying them into messages and collecting
- * garbage in its large heap while the workers waited; each distinct term now travels once, and the statements as
- * numbers in a buffer that is handed over, not copied.
- */
-class BatchEncoder {
-  private readonly index = new Map<string, number>();
-  private readonly terms: string[] = [];
-  private statements = new Int32Array(3 * 1024);
-  private length = 0;
-  private readonly focus = new Set<string>();
-
-  /** A statement about a subject this batch owns. */
-  own(q: Quad): void {
-    this.add(q);
-    this.focus.add(q.subject.value);
-  }
-
-  add(q: Quad): void {
-    if (this.length + 3 > this.statements.length) {
-      const larger = new Int32Array(this.statements.length * 2);
-      larger.set(this.statements);
-      this.statements = larger;
-    }
-    this.statements[this.length++] = this.termIndex(idOf(q.subject));
-    this.statements[this.length++] = this.termIndex(idOf(q.predicate));
-    this.statements[this.length++] = this.termIndex(idOf(q.object));
-  }
-
-  private termIndex(id: string): number {
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.terms.length;
-      this.terms.push(id);
-      this.index.set(id, i);
-    }
-    return i;
-  }
-
-  finish(): EncodedBatch {
-    return { terms: this.terms.join(''), lengths: Int32Array.from(this.terms, (t) => t.length), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
-  }
-}
-
-/** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
-interface Cut {
-  batch: EncodedBatch;
-  statements: number;
-}
-
-function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
-  const SHARED = -1;
-  const owner = new Map<string, number>();
-  const types = new Map<string, Quad[]>();
-  let statements = 0;
-  mapped.forEach((m, i) => {
-    statements += m.quads.length;
-    for (const q of m.quads) {
-      const s = q.subject.value;
-      const o = owner.get(s);
-      if (o === undefined) owner.set(s, i);
-      else if (o !== i) owner.set(s, SHARED);
-      if (q.predicate.value === RDF_TYPE) {
-        const list = types.get(s);
-        if (list) list.push(q);
-        else types.set(s, [q]);
-      }
-    }
-  });
-  /** The batch of `owned` statements, plus the types of the nodes they point to that are not `mine`. */
-  const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
-    const batch = new BatchEncoder();
-    owned(batch);
-    for (const node of pointedAt) for (const t of types.get(node) ?? []) batch.add(t);
-    return batch.finish();
-  };
-  for (let from = 0; from < mapped.length; from += size) {
-    const to = Math.min(mapped.length, from + size);
-    const pointedAt = new Set<string>();
-    let owned = 0;
-    const batch = build((batch) => {
-      for (let i = from; i < to; i++) {
-        for (const q of mapped[i]!.quads) {
-          if (owner.get(q.subject.value) !== i) continue;
-          owned++;
-          batch.own(q);
-          if (q.object.termType !== 'NamedNode') continue;
-          const o = owner.get(q.object.value);
-          if (o === undefined || o < from || o >= to) pointedAt.add(q.object.value);
-        }
-      }
-    }, pointedAt);
-    yield { batch, statements: owned };
-  }
-  // Subjects that several records describe (keywords, places, programmes) get the statements of all those
-  // records, each once: every record that mentions a keyword states the same few things about it. They are
-  // cut into batches of whole subjects, as the records are: their provenance (one prov:wasDerivedFrom per
-  // mentioning record) grows with the data, and as one batch it was validated by one worker alone at the end
-  // (156,000 statements at 10,000 records; 465,000 before the repeats were dropped).
-  const bySubject = new Map<string, Quad[]>();
-  /** Statements about each shared subject with repeats, which the progress counts. */
-  const repeated = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const m of mapped) {
-    for (const q of m.quads) {
-      if (owner.get(q.subject.value) !== SHARED) continue;
-      repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
-      const key = `${idOf(q.subject)} ${idOf(q.predicate)} ${idOf(q.object)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const list = bySubject.get(q.subject.value);
-      if (list) list.push(q);
-      else bySubject.set(q.subject.value, [q]);
-    }
-  }
-  seen.clear();
-  const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
-  let chunk: string[] = [];
-  let inChunk = 0;
-  const cut = (): Cut => {
-    const subjects = new Set(chunk);
-    const pointedAt = new Set<string>();
-    const statements = chunk.reduce((n, s) => n + (repeated.get(s) ?? 0), 0);
-    const batch = build((batch) => {
-      for (const s of chunk) {
-        for (const q of bySubject.get(s) ?? []) {
-          batch.own(q);
-          if (q.object.termType === 'NamedNode' && !subjects.has(q.object.value)) pointedAt.add(q.object.value);
-        }
-      }
-    }, pointedAt);
-    return { batch, statements };
-  };
-  for (const [subject, quads] of bySubject) {
-    chunk.push(subject);
-    inChunk += quads.length;
-    if (inChunk >= sharedSize) {
-      yield cut();
-      chunk = [];
-      inChunk = 0;
-    }
-  }
-  if (chunk.length > 0) yield cut();
-}
-
-async function validateHere(
-  batches: Iterable<Cut>,
-  prepared: PreparedShapes,
-  progress: (statements: number) => void,
-): Promise<PlainResult[]> {
-  const results: PlainResult[] = [];
-  for (const b of batches) {
-    results.push(...(await validateBatch(prepared, b.batch)));
-    progress(b.statements);
-  }
-  return results;
-}
-
-/** Workers take the next batch as soon as they are free; batches are cut only when asked for, so few exist at once. */
-async function validateInWorkers(
-  batches: Iterator<Cut>,
-  bundle: ShapesBundle,
-  count: number,
-  progress: (statements: number) => void,
-): Promise<PlainResult[]> {
-  const workerData = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
-  const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
-  const perBatch: PlainResult[][] = [];
-  let taken = 0;
-  let finished = false;
-  try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        for (;;) {
-          if (finished) return;
-          const next = batches.next();
-          if (next.done) {
-            finished = true;
-            return;
-          }
-          const index = taken++;
-          perBatch[index] = await ask(worker, next.value.batch);
-          progress(next.value.statements);
-        }
-      }),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return perBatch.flat();
-}
-
 function toNTriples(quads: Iterable<Quad>): string {
   const w = new Writer({ format: 'N-Triples' });
   let out = '';
   for (const q of quads) out += w.quadToString(q.subject, q.predicate, q.object);
   return out;
-}
-
-/** One batch to one worker; resolves with its results, rejects on an engine fault or a dead worker. */
-function ask(worker: Worker, batch: EncodedBatch): Promise<PlainResult[]> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (m: { results?: PlainResult[]; error?: string }) => {
-      done();
-      if (m.error !== undefined) reject(new Error(`SHACL validation failed in a worker: ${m.error}`));
-      else resolve(m.results ?? []);
-    };
-    const onError = (e: Error) => {
-      done();
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`SHACL worker stopped with exit code ${code}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    // Typed arrays made here own plain ArrayBuffers (never shared ones), which can be handed over.
-    worker.postMessage(batch, [batch.lengths.buffer as ArrayBuffer, batch.statements.buffer as ArrayBuffer]);
-  });
 }
 
 function locateAll(results: PlainResult[], mapped: MappedRecord[], bundle: ShapesBundle): ValidationOutcome {

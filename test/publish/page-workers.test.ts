@@ -46,7 +46,8 @@ describe('pages in worker threads', () => {
   it('fail the step, naming the cause, when a thread cannot read the graph', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-page-workers-fail-'));
     const job = { base: 'https://projectgraph.example/', dataset: (await readRecords(DATA)).dataset.data, downloads: [], date: undefined };
-    await expect(writeSiteInWorkers(job, dir, path.join(dir, 'missing.nt'), [], 2)).rejects.toThrow(/missing\.nt/);
+    const missing = path.join(dir, 'missing.nt');
+    await expect(writeSiteInWorkers({ ...job, quads: [] }, dir, missing, [], 2)).rejects.toThrow(/missing\.nt/);
   });
 
   it('are used from 2,000 records on, never for small data', () => {

@@ -1,0 +1,396 @@
+// SHACL in batches: cuts the mapped records into batches and validates each with rdf-validate-shacl on a graph of its
+// own, targeting only the nodes it owns, in worker threads of the pool (shacl-worker.ts) or on this thread.
+import { DataFactory, Parser, Store } from 'n3';
+import SHACLValidator from 'rdf-validate-shacl';
+import type { Quad, Quad_Subject, Term } from '@rdfjs/types';
+import type { MappedRecord } from '../map/map-records.ts';
+import { TermTable, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
+import { RDF, RDFS, SH } from '../vocab.ts';
+import { WorkerPool } from '../workers/pool.ts';
+
+const RDF_TYPE = RDF('type').value;
+const SUBCLASS = RDFS('subClassOf').value;
+const RDFS_CLASS = RDFS('Class').value;
+const TARGET_NODE = SH('targetNode');
+
+/**
+ * rdf-validate-shacl copies the shapes into a dataset of its environment and looks up every constraint parameter
+ * there, once per value node. Its default dataset (@rdfjs/dataset) is much slower at those lookups than an n3
+ * Store, so this environment makes n3 Stores; the rest is the validator's own environment, which every validator
+ * exposes as `factory` (its type comes from @rdfjs/environment, which has no typings, so it is loose).
+ */
+export const validatorEnvironment: SHACLValidator['factory'] = Object.assign(
+  Object.create(new SHACLValidator(new Store()).factory),
+  { dataset: (quads?: Iterable<Quad>) => new Store(quads ? [...quads] : []) },
+);
+
+/** A validation result as plain data, so it can cross from a worker thread; the main thread uses the same shape. */
+export interface PlainResult {
+  focusNode: PlainTerm | null;
+  path: PlainTerm | null;
+  value: PlainTerm | null;
+  message: string[];
+  severity: string | null;
+  sourceConstraintComponent: string | null;
+  /** The shape that gave the result, when it is a named one. */
+  sourceShape: string | null;
+}
+
+export interface PlainTerm {
+  termType: string;
+  value: string;
+}
+
+/** What plainResult reads of an rdf-validate-shacl result. */
+interface ValidatorResult {
+  focusNode: Term | null;
+  path: Term | null;
+  value: Term | null;
+  message: { value: string }[];
+  severity: { value: string } | null;
+  sourceConstraintComponent: { value: string } | null;
+  sourceShape: Term | null;
+}
+
+const SH_MESSAGE = SH('message');
+
+/**
+ * The plain-data form of a result; `shapes` is the shapes graph it was validated with. The shape's own sh:message
+ * comes first: the validator puts the built-in text of some components (sh:uniqueLang: 'Language "nl" has been
+ * used by 2 values') before it, and editors read the shape's words.
+ */
+export function plainResult(r: ValidatorResult, shapes: Store): PlainResult {
+  const own = r.sourceShape ? shapes.getObjects(r.sourceShape, SH_MESSAGE, null).map((m) => m.value) : [];
+  return {
+    focusNode: plainTerm(r.focusNode),
+    path: plainTerm(r.path),
+    value: plainTerm(r.value),
+    message: own.length > 0 ? own : r.message.map((m) => m.value),
+    severity: r.severity?.value ?? null,
+    sourceConstraintComponent: r.sourceConstraintComponent?.value ?? null,
+    // Only named shapes: blank-node labels differ between the threads that parse the shapes.
+    sourceShape: r.sourceShape?.termType === 'NamedNode' ? r.sourceShape.value : null,
+  };
+}
+
+const plainTerm = (t: Term | null): PlainTerm | null => (t ? { termType: t.termType, value: t.value } : null);
+
+/** The shapes and class axioms as N-Triples: how they reach a worker, which prepares them once. */
+export interface ShapesText {
+  shapes: string;
+  axioms: string;
+}
+
+export interface PreparedShapes {
+  /** The shapes without their class and subjects-of targets. */
+  base: Quad[];
+  classTargets: [Quad_Subject, string][];
+  subjectTargets: [Quad_Subject, string][];
+  axioms: Quad[];
+  readonly batchable: boolean;
+}
+
+const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
+
+/**
+ * Splits the shapes into the shapes without their class and subjects-of targets plus those targets, which
+ * each batch turns into sh:targetNode statements for the nodes it owns. A batch holds the rdf:type of nodes it
+ * only points to (sh:class needs them); with sh:targetClass kept, those nodes would be validated (and fail) in
+ * every batch that points to them. Targets that cannot be decided per owned node make the shapes unbatchable.
+ */
+export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
+  const classTargets: [Quad_Subject, string][] = [];
+  const subjectTargets: [Quad_Subject, string][] = [];
+  const base: Quad[] = [];
+  let batchable = true;
+  for (const q of parse(shapes)) {
+    const p = q.predicate.value;
+    if (p === SH('targetClass').value) classTargets.push([q.subject, q.object.value]);
+    else if (p === SH('targetSubjectsOf').value) subjectTargets.push([q.subject, q.object.value]);
+    else {
+      if (p === SH('targetNode').value || p === SH('targetObjectsOf').value) batchable = false;
+      if (p === RDF_TYPE && q.object.value === RDFS_CLASS) batchable = false;
+      base.push(q);
+    }
+  }
+  return { base, classTargets, subjectTargets, axioms: parse(axioms), batchable };
+}
+
+/**
+ * A batch in the form it crosses to a worker: each distinct term once (PackedTerms), and the statements as
+ * numbers of those terms, subject, predicate and object in turn, in a buffer that is handed over, not copied. At
+ * 100,000 records a batch sent as three term-id strings a statement kept the main thread busy copying them into
+ * messages while the workers waited.
+ */
+export interface EncodedBatch extends PackedTerms {
+  statements: Int32Array;
+  /** The subjects this batch owns: only results about them count. */
+  focus: string[];
+}
+
+/** The buffers of a batch that are handed over to the worker. */
+export const batchTransfer = (b: EncodedBatch): ArrayBuffer[] =>
+  // Typed arrays made here own plain ArrayBuffers (never shared ones), which can be handed over.
+  [b.lengths.buffer as ArrayBuffer, b.statements.buffer as ArrayBuffer];
+
+/** Every class that is `cls` or a subclass of it, following rdfs:subClassOf statements in `quads`. */
+function subclassesOf(quads: Iterable<Quad>): (cls: string) => Set<string> {
+  const children = new Map<string, string[]>();
+  for (const q of quads) {
+    if (q.predicate.value !== SUBCLASS) continue;
+    const list = children.get(q.object.value) ?? [];
+    list.push(q.subject.value);
+    children.set(q.object.value, list);
+  }
+  const memo = new Map<string, Set<string>>();
+  return (cls) => {
+    let set = memo.get(cls);
+    if (set) return set;
+    set = new Set([cls]);
+    const todo = [cls];
+    for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+      for (const child of children.get(c) ?? []) {
+        if (set.has(child)) continue;
+        set.add(child);
+        todo.push(child);
+      }
+    }
+    memo.set(cls, set);
+    return set;
+  };
+}
+
+/** Validates an encoded batch; returns plain results about the focus nodes (the subjects the batch owns). */
+export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]> {
+  const term = unpackTerms(batch);
+  const { statements } = batch;
+  const at = (i: number) => term[statements[i] as number] as Term;
+  const quads: Quad[] = [];
+  for (let i = 0; i + 2 < statements.length; i += 3) {
+    quads.push(DataFactory.quad(at(i) as Quad_Subject, at(i + 1) as Quad['predicate'], at(i + 2) as Quad['object']));
+  }
+  const data = new Store();
+  data.addQuads(quads);
+  data.addQuads(prepared.axioms);
+  const mine = new Set(batch.focus);
+  const typesOf = new Map<string, string[]>();
+  const predicatesOf = new Map<string, Set<string>>();
+  for (const q of quads) {
+    const s = q.subject.value;
+    if (!mine.has(s)) continue;
+    if (q.predicate.value === RDF_TYPE) {
+      const list = typesOf.get(s) ?? [];
+      list.push(q.object.value);
+      typesOf.set(s, list);
+    }
+    if (prepared.subjectTargets.length > 0) {
+      const set = predicatesOf.get(s) ?? new Set<string>();
+      set.add(q.predicate.value);
+      predicatesOf.set(s, set);
+    }
+  }
+  const sub = subclassesOf([...prepared.axioms, ...quads]);
+  const targets: Quad[] = [];
+  const target = (shape: Quad_Subject, node: string) =>
+    targets.push(DataFactory.quad(shape, TARGET_NODE, DataFactory.namedNode(node)));
+  for (const [shape, cls] of prepared.classTargets) {
+    const classes = sub(cls);
+    for (const [node, types] of typesOf) if (types.some((t) => classes.has(t))) target(shape, node);
+  }
+  for (const [shape, predicate] of prepared.subjectTargets) {
+    for (const [node, predicates] of predicatesOf) if (predicates.has(predicate)) target(shape, node);
+  }
+  const shapes = new Store();
+  shapes.addQuads(prepared.base);
+  shapes.addQuads(targets);
+  const report = await new SHACLValidator(shapes, { factory: validatorEnvironment }).validate(data);
+  const results: PlainResult[] = [];
+  for (const r of report.results) {
+    if (mine.has(r.focusNode?.value ?? '')) results.push(plainResult(r, shapes));
+  }
+  return results;
+}
+
+/** Builds one EncodedBatch. */
+class BatchEncoder {
+  private readonly terms = new TermTable();
+  private statements = new Int32Array(3 * 1024);
+  private length = 0;
+  private readonly focus = new Set<string>();
+
+  /** A statement about a subject this batch owns. */
+  own(q: Quad): void {
+    this.add(q);
+    this.focus.add(q.subject.value);
+  }
+
+  add(q: Quad): void {
+    if (this.length + 3 > this.statements.length) {
+      const larger = new Int32Array(this.statements.length * 2);
+      larger.set(this.statements);
+      this.statements = larger;
+    }
+    this.statements[this.length++] = this.terms.numberOf(q.subject);
+    this.statements[this.length++] = this.terms.numberOf(q.predicate);
+    this.statements[this.length++] = this.terms.numberOf(q.object);
+  }
+
+  finish(): EncodedBatch {
+    return { ...this.terms.pack(), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
+  }
+}
+
+/** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
+export interface Cut {
+  batch: EncodedBatch;
+  statements: number;
+}
+
+/**
+ * Cuts the graph into batches. A batch holds every statement about the subjects its records alone describe;
+ * subjects that several records describe (keywords, places, programmes) form batches of their own, each statement
+ * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them).
+ */
+export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
+  const SHARED = -1;
+  const owner = new Map<string, number>();
+  const types = new Map<string, Quad[]>();
+  let statements = 0;
+  mapped.forEach((m, i) => {
+    statements += m.quads.length;
+    for (const q of m.quads) {
+      const s = q.subject.value;
+      const o = owner.get(s);
+      if (o === undefined) owner.set(s, i);
+      else if (o !== i) owner.set(s, SHARED);
+      if (q.predicate.value === RDF_TYPE) {
+        const list = types.get(s);
+        if (list) list.push(q);
+        else types.set(s, [q]);
+      }
+    }
+  });
+  /** The batch of `owned` statements, plus the types of the nodes they point to that are not `mine`. */
+  const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
+    const batch = new BatchEncoder();
+    owned(batch);
+    for (const node of pointedAt) for (const t of types.get(node) ?? []) batch.add(t);
+    return batch.finish();
+  };
+  for (let from = 0; from < mapped.length; from += size) {
+    const to = Math.min(mapped.length, from + size);
+    const pointedAt = new Set<string>();
+    let owned = 0;
+    const batch = build((batch) => {
+      for (let i = from; i < to; i++) {
+        for (const q of mapped[i]!.quads) {
+          if (owner.get(q.subject.value) !== i) continue;
+          owned++;
+          batch.own(q);
+          if (q.object.termType !== 'NamedNode') continue;
+          const o = owner.get(q.object.value);
+          if (o === undefined || o < from || o >= to) pointedAt.add(q.object.value);
+        }
+      }
+    }, pointedAt);
+    yield { batch, statements: owned };
+  }
+  // Subjects that several records describe (keywords, places, programmes) get the statements of all those
+  // records, each once: every record that mentions a keyword states the same few things about it. They are
+  // cut into batches of whole subjects, as the records are: their provenance (one prov:wasDerivedFrom per
+  // mentioning record) grows with the data, and as one batch it would be validated by one worker alone.
+  const bySubject = new Map<string, Quad[]>();
+  /** Statements about each shared subject with repeats, which the progress counts. */
+  const repeated = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const m of mapped) {
+    for (const q of m.quads) {
+      if (owner.get(q.subject.value) !== SHARED) continue;
+      repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
+      const key = tripleId(q);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const list = bySubject.get(q.subject.value);
+      if (list) list.push(q);
+      else bySubject.set(q.subject.value, [q]);
+    }
+  }
+  seen.clear();
+  const sharedSize = Math.max(1, Math.round(statements / Math.max(1, Math.ceil(mapped.length / size))));
+  let chunk: string[] = [];
+  let inChunk = 0;
+  const cut = (): Cut => {
+    const subjects = new Set(chunk);
+    const pointedAt = new Set<string>();
+    const statements = chunk.reduce((n, s) => n + (repeated.get(s) ?? 0), 0);
+    const batch = build((batch) => {
+      for (const s of chunk) {
+        for (const q of bySubject.get(s) ?? []) {
+          batch.own(q);
+          if (q.object.termType === 'NamedNode' && !subjects.has(q.object.value)) pointedAt.add(q.object.value);
+        }
+      }
+    }, pointedAt);
+    return { batch, statements };
+  };
+  for (const [subject, quads] of bySubject) {
+    chunk.push(subject);
+    inChunk += quads.length;
+    if (inChunk >= sharedSize) {
+      yield cut();
+      chunk = [];
+      inChunk = 0;
+    }
+  }
+  if (chunk.length > 0) yield cut();
+}
+
+/** Validates the batches one after the other on this thread; `progress` is told the statements of each done. */
+export async function validateHere(
+  batches: Iterable<Cut>,
+  prepared: PreparedShapes,
+  progress: (statements: number) => void = () => {},
+): Promise<PlainResult[]> {
+  const results: PlainResult[] = [];
+  for (const b of batches) {
+    results.push(...(await validateBatch(prepared, b.batch)));
+    progress(b.statements);
+  }
+  return results;
+}
+
+const WORKER_MODULE = new URL('./shacl-worker.ts', import.meta.url);
+
+/**
+ * Validates the batches in `count` worker threads, each given the next batch as soon as it is free; batches are cut
+ * only when a worker can take one, so few exist at once. An engine fault or a dead worker fails the step.
+ * `progress` is told the statements of each batch as its results come back.
+ */
+export async function validateInWorkers(
+  batches: Iterable<Cut>,
+  shapes: ShapesText,
+  count: number,
+  progress: (statements: number) => void = () => {},
+): Promise<PlainResult[]> {
+  const pool = await WorkerPool.start<ShapesText, EncodedBatch, PlainResult[]>({
+    module: WORKER_MODULE,
+    name: 'SHACL worker',
+    workers: count,
+    workerData: shapes,
+  });
+  try {
+    // The pool takes batches in the order they are cut, so a batch's index finds its statement count.
+    const counts: number[] = [];
+    const encoded = (function* () {
+      for (const cut of batches) {
+        counts.push(cut.statements);
+        yield cut.batch;
+      }
+    })();
+    const onResult = (_: PlainResult[], index: number) => progress(counts[index] ?? 0);
+    return (await pool.runEach(encoded, { transfer: batchTransfer, onResult })).flat();
+  } finally {
+    await pool.close();
+  }
+}
+

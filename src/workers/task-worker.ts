@@ -1,0 +1,71 @@
+// The worker side of the pool (pool.ts): a worker module calls serveTasks once, with how it sets itself up.
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** An error thrown in a worker, as plain data: errors lose their class and own fields when they cross threads. */
+export interface RemoteError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** The error's own fields that are plain data (a status, a code), so the pool's user can tell errors apart. */
+  details: Record<string, string | number | boolean>;
+}
+
+/**
+ * What a worker does once set up: `run` takes one task at a time; `info` goes to the pool when it is ready. While a
+ * task runs, `report` sends the pool's user word of its progress (files written so far), before the result.
+ */
+export interface TaskRunner<Task, Result, Info = undefined, Report = never> {
+  run(task: Task, report: (progress: Report) => void): Result | Promise<Result>;
+  info?: Info;
+}
+
+/** Messages from the pool to a worker. */
+export interface TaskMessage<Task> {
+  id: number;
+  task: Task;
+}
+
+/** Messages from a worker to the pool. */
+export type WorkerMessage<Result, Info, Report = never> =
+  | { kind: 'ready'; info: Info | undefined }
+  | { kind: 'start-failed'; error: RemoteError }
+  | { kind: 'progress'; id: number; progress: Report }
+  | { kind: 'done'; id: number; result: Result }
+  | { kind: 'failed'; id: number; error: RemoteError };
+
+export function remoteError(e: unknown): RemoteError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e), details: {} };
+  const details: RemoteError['details'] = {};
+  for (const [key, value] of Object.entries(e)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') details[key] = value;
+  }
+  return { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}), details };
+}
+
+/**
+ * Sets the worker up from the pool's workerData (state loaded once: shapes, a store), tells the pool it is ready,
+ * then answers each task. An error of a task is sent back as that task's failure; the worker goes on.
+ */
+export async function serveTasks<Init, Task, Result, Info = undefined, Report = never>(
+  setup: (init: Init) => TaskRunner<Task, Result, Info, Report> | Promise<TaskRunner<Task, Result, Info, Report>>,
+): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('serveTasks runs only in a worker thread started by the pool');
+  const send = (m: WorkerMessage<Result, Info, Report>) => port.postMessage(m);
+  let runner: TaskRunner<Task, Result, Info, Report>;
+  try {
+    runner = await setup(workerData as Init);
+  } catch (e) {
+    send({ kind: 'start-failed', error: remoteError(e) });
+    return;
+  }
+  port.on('message', ({ id, task }: TaskMessage<Task>) => {
+    // Through an async function, so a handler that throws before its first await fails its task, not the worker.
+    const report = (progress: Report) => send({ kind: 'progress', id, progress });
+    (async () => runner.run(task, report))().then(
+      (result) => send({ kind: 'done', id, result }),
+      (e: unknown) => send({ kind: 'failed', id, error: remoteError(e) }),
+    );
+  });
+  send({ kind: 'ready', info: runner.info });
+}

@@ -1,0 +1,68 @@
+// A worker for the pool's tests: each task kind makes the worker behave in one way (answer, fail, spin, crash, hog).
+import { threadId } from 'node:worker_threads';
+import { serveTasks } from '../../src/workers/task-worker.ts';
+
+export interface TestInit {
+  greeting: string;
+  /** Make the set-up fail, as a worker that cannot read its data does. */
+  failStart?: boolean;
+}
+
+export type TestTask =
+  | { kind: 'echo'; value: string }
+  | { kind: 'wait'; ms: number; value: string }
+  /** Reports 1, 2, … `steps` while it runs, a few milliseconds apart, then answers. */
+  | { kind: 'report'; steps: number; value: string }
+  | { kind: 'spin' }
+  | { kind: 'throw'; message: string }
+  | { kind: 'exit'; code: number }
+  | { kind: 'uncaught'; message: string }
+  | { kind: 'hog' };
+
+export interface TestResult {
+  text: string;
+  threadId: number;
+  /** How many times this worker ran its set-up: once, however many tasks it ran. */
+  setups: number;
+}
+
+let setups = 0;
+
+await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>((init) => {
+  setups += 1;
+  if (init.failStart) throw new Error('cannot read /nowhere/graph.nt');
+  const answer = (text: string): TestResult => ({ text: `${init.greeting} ${text}`, threadId, setups });
+  return {
+    info: { threadId },
+    run: async (task, report) => {
+      switch (task.kind) {
+        case 'echo':
+          return answer(task.value);
+        case 'wait':
+          await new Promise((resolve) => setTimeout(resolve, task.ms));
+          return answer(task.value);
+        case 'report':
+          for (let step = 1; step <= task.steps; step++) {
+            report(step);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+          return answer(task.value);
+        case 'spin':
+          for (;;);
+        case 'throw':
+          throw Object.assign(new RangeError(task.message), { status: 418 });
+        case 'exit':
+          process.exit(task.code);
+        case 'uncaught':
+          setTimeout(() => {
+            throw new Error(task.message);
+          });
+          return new Promise<TestResult>(() => {});
+        case 'hog': {
+          const kept: number[][] = [];
+          for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));
+        }
+      }
+    },
+  };
+});
