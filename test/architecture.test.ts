@@ -91,11 +91,6 @@ const ADDRESSES_OUTSIDE_VOCAB = new Set([
   'src/ingest/check-iri.ts: https://www.example.nl/',
   'src/ingest/schema.ts: https://www.example.nl/',
   'src/ingest/schema.ts: https://projectgraph.example/',
-  // The SHACL worker island, which cannot import TypeScript (goes with it).
-  'src/validate/shacl-batch.mjs: http://www.w3.org/1999/02/22-rdf-syntax-ns#type',
-  'src/validate/shacl-batch.mjs: http://www.w3.org/2000/01/rdf-schema#subClassOf',
-  'src/validate/shacl-batch.mjs: http://www.w3.org/2000/01/rdf-schema#Class',
-  'src/validate/shacl-batch.mjs: http://www.w3.org/ns/shacl#',
 ]);
 
 /** Where the base IRI may be joined to a path: the modules that mint the dataset's IRIs. */
