@@ -1,5 +1,8 @@
 // The one error model: the catalogue of codes, README's list of them, and the exit status each error ends a command with.
 import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CODES,
@@ -15,6 +18,7 @@ import {
 } from '../src/errors.ts';
 import { FAILURE_CODE, failureKind } from '../src/push/push.ts';
 import { GraphStoreError } from '../src/push/graph-store.ts';
+import { OutputDir } from '../src/publish/output-dir.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -100,5 +104,28 @@ describe('errors carry their code, and the exit status follows from it', () => {
     expect(byStatus.map((e) => failureKind(e))).toEqual(['credentials', 'forbidden', 'timeout', 'unreachable', 'refused']);
     const exits = Object.fromEntries(Object.entries(FAILURE_CODE).map(([kind, code]) => [kind, exitStatus(code)]));
     expect(exits).toEqual({ unreachable: 4, timeout: 4, credentials: 2, forbidden: 2, refused: 1, differs: 3 });
+  });
+});
+
+describe('an output whose lock another process took over while the build ran', () => {
+  it('is refused at the switch with code OUTPUT (exit 2, as README says of an output another build holds)', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'projectgraph-errors-'));
+    const output = await OutputDir.claim(path.join(project, 'output'), {
+      dataDir: path.join(project, 'data'),
+      shapesDir: path.join(project, 'shapes'),
+    });
+    try {
+      await output.stage();
+      await writeFile(path.join(project, '.output.builds', '.lock'), '{"pid":1,"token":"another build"}\n');
+      const e: unknown = await output.publish().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(ProjectgraphError);
+      expect((e as Error).message).toMatch(/the lock .*\.lock was taken by another process while this build ran/);
+      expect([codeOf(e), exitStatus(codeOf(e))]).toEqual(['OUTPUT', 2]);
+    } finally {
+      await output.release();
+    }
   });
 });
