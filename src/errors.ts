@@ -1,4 +1,4 @@
-// The one error model of projectgraph: the catalogue of codes (each with its exit status), and the errors that carry them.
+// The one error model: the catalogue of codes (each with its exit status) and the errors that carry them.
 
 /** Where in a source file something is: 1-based line and column. */
 export interface SourceLocation {
@@ -19,7 +19,7 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 export const CODES = {
   // The records (build, validate) and the data an import writes into: exit 1.
   YAML_SYNTAX: { exit: EXIT.invalid, meaning: 'a file is not valid YAML' },
-  RECORD_SCHEMA: { exit: EXIT.invalid, meaning: 'a record lacks a field, has one too many, or a value of the wrong kind' },
+  RECORD_SCHEMA: { exit: EXIT.invalid, meaning: 'a record lacks a field, has an extra one, or a value of a wrong kind' },
   DUPLICATE_ID: { exit: EXIT.invalid, meaning: 'two records have the same id' },
   UNKNOWN_REFERENCE: { exit: EXIT.invalid, meaning: 'a record names an id no record has' },
   INVALID_YEARS: { exit: EXIT.invalid, meaning: 'an end year before the start year, or without one' },
@@ -53,7 +53,7 @@ export const CODES = {
   STORE_CREDENTIALS: { exit: EXIT.usage, meaning: 'the store refused the user name or password' },
   STORE_FORBIDDEN: { exit: EXIT.usage, meaning: 'the account may not write to the store' },
   // The store refused the data: exit 1.
-  STORE_REFUSED: { exit: EXIT.invalid, meaning: 'the store refused what was sent, or answered what projectgraph cannot read' },
+  STORE_REFUSED: { exit: EXIT.invalid, meaning: 'the store refused what was sent, or its answer cannot be read' },
   // Faults: exit 3.
   FAULT: { exit: EXIT.fault, meaning: 'an unexpected failure: a bug of projectgraph' },
   FILESYSTEM: { exit: EXIT.fault, meaning: 'the file system failed (a full disk, a read-only directory)' },
@@ -133,7 +133,8 @@ export function codeOf(e: unknown): ErrorCode {
 /** A Node.js system error of the file system (ENOSPC, EROFS, EACCES …): the environment's problem, not a bug. */
 export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {
   const err = e as NodeJS.ErrnoException;
-  return e instanceof Error && typeof err.syscall === 'string' && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
+  if (!(e instanceof Error) || typeof err.syscall !== 'string') return false;
+  return typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
 }
 
 /** Thrown when input is invalid: carries every problem found, so an editor sees them all at once. */

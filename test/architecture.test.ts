@@ -144,7 +144,7 @@ const BARE_ERRORS_ELSEWHERE = new Set([
 describe('errors in src/', () => {
   it('are found where a module makes one, and not in its comments or in coded errors', () => {
     const root = tree({
-      'a.ts': "// throw new Error('x')\nthrow new InternalError('y');\nreject(new Error('z'));\nthrow new Error(`w`);\n",
+      'a.ts': "// throw new Error('x')\nthrow new InternalError('y');\nreject(new Error('z'));\nthrow new Error(`w`);",
     });
     expect(bareErrors(path.join(root, 'a.ts'))).toEqual(['new Error(', 'new Error(']);
   });

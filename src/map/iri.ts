@@ -31,7 +31,9 @@ export function mintIris(base: string) {
   if (problem !== undefined) throw new InternalError(`cannot mint IRIs under ${JSON.stringify(base)}: ${problem}`);
   const at = (path: string): NamedNode => namedNode(base + path);
   const segment = (kind: string, id: string): NamedNode => {
-    if (!ID_PATTERN.test(id)) throw new InternalError(`cannot mint the IRI of ${kind} ${JSON.stringify(id)}: not an id`);
+    if (!ID_PATTERN.test(id)) {
+      throw new InternalError(`cannot mint the IRI of ${kind} ${JSON.stringify(id)}: not an id`);
+    }
     return at(`${kind}/${id}`);
   };
   return {

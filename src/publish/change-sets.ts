@@ -308,7 +308,9 @@ export async function readGraphLines(nqFile: string, manifest: Manifest, names: 
       const lines = toTripleLines(buffer.toString('utf8'), name);
       const h = createHash('sha256');
       for (const l of lines) h.update(l);
-      if (h.digest('hex') !== entry.hash || lines.length !== entry.triples) throw damaged(`the statements of ${name} do not match their hash`);
+      if (h.digest('hex') !== entry.hash || lines.length !== entry.triples) {
+        throw damaged(`the statements of ${name} do not match their hash`);
+      }
       out.set(name, lines);
     }
   } finally {

@@ -39,7 +39,9 @@ export async function countNamed(http: HttpClient, endpoint: URL, graphs: readon
     const names = graphs.slice(i, i + batch);
     const bad = names.find((g) => UNSAFE_IRI.test(g));
     // Graph names come from the build's graphs.json, which only projectgraph writes; one that breaks a query is damage.
-    if (bad !== undefined) throw new ProjectgraphError('BUILD_DAMAGED', `cannot name graph ${JSON.stringify(bad)} in a query`);
+    if (bad !== undefined) {
+      throw new ProjectgraphError('BUILD_DAMAGED', `cannot name graph ${JSON.stringify(bad)} in a query`);
+    }
     const rows = await select(
       http,
       endpoint,
@@ -76,6 +78,7 @@ async function select(http: HttpClient, endpoint: URL, query: string): Promise<R
   try {
     return (JSON.parse(text) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;
   } catch {
-    throw new ProjectgraphError('STORE_REFUSED', 'the SPARQL endpoint did not answer a count query with SPARQL JSON results');
+    const why = 'the SPARQL endpoint did not answer a count query with SPARQL JSON results';
+    throw new ProjectgraphError('STORE_REFUSED', why);
   }
 }

@@ -79,7 +79,8 @@ export class RemoteQueryPool {
       datasetIris = datasets.map((r) => r['d']?.value).filter((v): v is string => v !== undefined);
       const base = datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
       if (base === undefined) {
-        throw new StoreLoadError(where, 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first');
+        const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
+        throw new StoreLoadError(where, why);
       }
       // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
       counts = await countGraphs(pool.http, pool.endpoint, graphIris(base).prefix);

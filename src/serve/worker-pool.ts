@@ -28,7 +28,8 @@ export class QueryTimeoutError extends ProjectgraphError {
 export class QueryMemoryError extends ProjectgraphError {
   declare readonly code: 'QUERY_MEMORY';
   constructor(readonly memoryMb: number) {
-    super('QUERY_MEMORY', `the query needed more than the ${memoryMb} MB of memory a query may use here, and was stopped`);
+    const message = `the query needed more than the ${memoryMb} MB of memory a query may use here, and was stopped`;
+    super('QUERY_MEMORY', message);
     this.name = 'QueryMemoryError';
   }
 }
