@@ -1,7 +1,17 @@
 // The command line: the only module that reads argv, prints errors, and sets the exit code.
 import { parseArgs } from 'node:util';
-import { DataError, OutputError, PublishFailure, UsageError, formatProblem } from './errors.ts';
-import { EXIT, type Command } from './commands/command.ts';
+import {
+  DataError,
+  EXIT,
+  PublishFailure,
+  UsageError,
+  codeOf,
+  exitStatus,
+  formatProblem,
+  isFileSystemError,
+  type ExitStatus,
+} from './errors.ts';
+import type { Command } from './commands/command.ts';
 /**
  * The commands, each loaded only when it runs: the server and the importer pull in large libraries
  * that a build does not need, and loading them all made every command start slowly.
@@ -45,12 +55,15 @@ Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 store unr
 `;
 }
 
-/** Runs one command line and returns its exit code; prints everything itself. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Runs one command line and returns its exit status; prints everything itself. The status comes from the code of
+ * the failure alone (the catalogue in errors.ts), whether the command reported it or threw it.
+ */
+export async function run(argv: string[]): Promise<ExitStatus> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(mainHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return name === undefined ? exitStatus('USAGE') : EXIT.ok;
   }
   const entry = COMMANDS[name];
   const command = entry ? await entry.load() : undefined;
@@ -66,38 +79,38 @@ export async function run(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError(parseArgsMessage(e as NodeJS.ErrnoException, name));
     }
-    return await command.run(parsed.values, parsed.positionals);
+    const failed = await command.run(parsed.values, parsed.positionals);
+    return failed === undefined ? EXIT.ok : exitStatus(failed);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(
-        `projectgraph: ${e.message}\n${command ? `\nUsage: ${command.usage}` : 'Run "projectgraph --help" for the commands.'}\n`,
-      );
-      return EXIT.usage;
-    }
-    if (e instanceof DataError) {
-      process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-      const found = `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`;
-      process.stderr.write(`projectgraph: ${found}${command?.publishes ? '; nothing was published' : ''}\n`);
-      return EXIT.invalid;
-    }
-    if (e instanceof OutputError) {
-      process.stderr.write(`projectgraph: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    // A failed build says what its output is now; other commands publish nothing.
-    const state = e instanceof PublishFailure ? `; ${e.state}` : '';
-    const cause = e instanceof PublishFailure ? e.cause : e;
-    if (isFileSystemError(cause)) {
-      // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
-      const reason = cause.message.replace(/^[A-Z]+: /, '').split(',')[0];
-      const where = `${cause.syscall}${cause.path ? ` ${cause.path}` : ''}`;
-      process.stderr.write(`projectgraph: ${cause.code}: ${reason} (${where})${state}\n`);
-      return EXIT.fault;
-    }
-    const shown = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
-    process.stderr.write(`projectgraph: unexpected failure: ${shown}${state}\n`);
-    return EXIT.fault;
+    process.stderr.write(describe(e, command));
+    return exitStatus(codeOf(e));
   }
+}
+
+/** What the command line prints for an error that ended a command: the words only, the status is the code's. */
+function describe(e: unknown, command: Command | undefined): string {
+  if (e instanceof UsageError) {
+    const next = command ? `\nUsage: ${command.usage}` : 'Run "projectgraph --help" for the commands.';
+    return `projectgraph: ${e.message}\n${next}\n`;
+  }
+  if (e instanceof DataError) {
+    const found = `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`;
+    const published = command?.publishes ? '; nothing was published' : '';
+    return `${e.problems.map(formatProblem).join('\n')}\nprojectgraph: ${found}${published}\n`;
+  }
+  // A failed build says what its output is now; other commands publish nothing.
+  const state = e instanceof PublishFailure ? `; ${e.state}` : '';
+  const cause = e instanceof PublishFailure ? e.cause : e;
+  if (isFileSystemError(cause)) {
+    // A full disk or a read-only directory is the environment's problem, not a bug: say what and where, no stack.
+    const reason = cause.message.replace(/^[A-Z]+: /, '').split(',')[0];
+    const where = `${cause.syscall}${cause.path ? ` ${cause.path}` : ''}`;
+    return `projectgraph: ${cause.code}: ${reason} (${where})${state}\n`;
+  }
+  // An error of ours that is not a fault (an output refused, a store that cannot be loaded) is said in its words.
+  if (codeOf(cause) !== 'FAULT' && cause instanceof Error) return `projectgraph: ${cause.message}${state}\n`;
+  const shown = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  return `projectgraph: unexpected failure: ${shown}${state}\n`;
 }
 
 /** node:util parseArgs' errors in the words of this command line (its own speak of "positional arguments"). */
@@ -111,11 +124,6 @@ function parseArgsMessage(e: NodeJS.ErrnoException, command: string): string {
     return `${quoted.replace(/ <value>$/, '')} needs a value`;
   }
   return e.message;
-}
-
-function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { syscall: string; code: string } {
-  const err = e as NodeJS.ErrnoException;
-  return e instanceof Error && typeof err.syscall === 'string' && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
 }
 
 /** The process entry point: runs the command and sets the exit code. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
 import { DATASET_PATHS, datasetIris } from './dataset-iris.ts';
-import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, invariant, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
@@ -197,7 +197,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     named = undefined;
     const withNamedGraphs = [DUMP_FORMATS.nQuads, DUMP_FORMATS.trig].map((format) => {
       const written = quadDumps.get(format.file);
-      if (!written) throw new Error(`the named-graph step wrote no ${format.file}`);
+      invariant(written, () => `the named-graph step wrote no ${format.file}`);
       return { ...format, ...written };
     });
 

@@ -1,6 +1,6 @@
 // `projectgraph build`: check the records and publish everything into the output directory.
 import { build } from '../pipeline.ts';
-import { EXIT, elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
+import { elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
 import { progressOn } from '../progress.ts';
 
 export const buildCommand: Command = {
@@ -26,6 +26,6 @@ export const buildCommand: Command = {
     process.stdout.write(
       `built ${summary.records} records, ${summary.triples} triples, ${summary.files.length} files into ${String(v.out)} in ${elapsedSeconds(started)} s${warningCount(summary.warnings.length)}\n`,
     );
-    return EXIT.ok;
+    return undefined;
   },
 };

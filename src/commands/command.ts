@@ -1,12 +1,6 @@
 // The shape of a CLI command and the small output helpers commands share; only cli.ts runs them.
 import type { ParseArgsConfig } from 'node:util';
-import { formatProblem, type Problem } from '../errors.ts';
-
-/**
- * Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 unexpected fault, 4 a store that could not be reached or
- * did not answer in time (the same command may succeed later, so scripts can retry on it alone).
- */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, fault: 3, unavailable: 4 } as const;
+import { formatProblem, type ErrorCode, type Problem } from '../errors.ts';
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -17,7 +11,11 @@ export interface Command {
   positionals?: boolean;
   /** Whether the command publishes into an output directory: only then does a failure say nothing was published. */
   publishes?: boolean;
-  run(values: OptionValues, positionals: string[]): Promise<number>;
+  /**
+   * Runs the command. It resolves to nothing when it succeeded, or to the code of why it failed once it has said so
+   * itself (cli.ts turns the code into the exit status); other failures it throws, as errors with a code.
+   */
+  run(values: OptionValues, positionals: string[]): Promise<ErrorCode | undefined>;
 }
 
 export function printWarnings(warnings: Iterable<Problem>): void {

@@ -2,7 +2,7 @@
 import { importPages } from '../import/run-import.ts';
 import { formatImportProblem } from '../import/problems.ts';
 import { DataError, UsageError, formatProblem } from '../errors.ts';
-import { EXIT, type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { progressOn } from '../progress.ts';
 
 export const importCommand: Command = {
@@ -47,7 +47,7 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
       if (!(e instanceof DataError)) throw e;
       for (const p of e.problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
       process.stdout.write(`import failed, nothing was written: the label set has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`);
-      return EXIT.invalid;
+      return e.code;
     }
     const { findings, actions } = result;
     for (const p of findings.items) process.stderr.write(`${formatImportProblem(p)}\n`);
@@ -67,6 +67,6 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
     const tail = `${plural(findings.warnings.length, 'warning')}${failed ? `, ${plural(findings.errors.length, 'error')}` : ''}`;
     const lead = failed ? 'import failed, nothing was written' : dryRun ? 'dry run, nothing was written' : 'imported';
     process.stdout.write(`${lead}: ${plural(result.pagesRead, 'page')} read (${result.projectPages} project${result.projectPages === 1 ? '' : 's'}); records: ${counts}; ${tail}\n`);
-    return failed ? EXIT.invalid : EXIT.ok;
+    return findings.errors[0]?.code;
   },
 };

@@ -1,7 +1,7 @@
 // `projectgraph push`: sends the build's named graphs to a triple store over the SPARQL 1.1 Graph Store HTTP Protocol.
 import { UsageError } from '../errors.ts';
-import { push, type FailureKind } from '../push/push.ts';
-import { EXIT, type Command } from './command.ts';
+import { FAILURE_CODE, push, type FailureKind } from '../push/push.ts';
+import type { Command } from './command.ts';
 import { progressOn } from '../progress.ts';
 
 export const pushCommand: Command = {
@@ -59,7 +59,7 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
         process.stdout.write(`the store holds ${n(graphs, 'graph')} with ${n(triples, 'triple')} under this dataset\n`);
       }
       process.stdout.write('in sync: every graph verified by its triple count\n');
-      return EXIT.ok;
+      return undefined;
     }
     // Only once the outcome is known, and then as what it is: a failed push, what reached the store, what to do.
     process.stderr.write(`projectgraph: push of build ${report.sequence} to ${report.graphStore} failed: `);
@@ -83,7 +83,7 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
         `${report.unchanged} unchanged, in ${report.seconds.toFixed(2)} s\n`,
     );
     process.stderr.write(`${ADVICE[failure.kind](report.graphStore, report.sparql)}\n`);
-    return EXIT_OF[failure.kind];
+    return FAILURE_CODE[failure.kind];
   },
 };
 
@@ -109,12 +109,3 @@ const ADVICE: Record<FailureKind, (graphStore: string, sparql: string) => string
     'to repair these graphs; --full sends every graph',
 };
 
-/** The exit code of each kind of failure: a retry helps only with 4. */
-const EXIT_OF: Record<FailureKind, number> = {
-  credentials: EXIT.usage,
-  forbidden: EXIT.usage,
-  unreachable: EXIT.unavailable,
-  timeout: EXIT.unavailable,
-  refused: EXIT.invalid,
-  differs: EXIT.fault,
-};

@@ -6,7 +6,7 @@ import { StoreLoadError } from '../serve/worker-pool.ts';
 import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
 import { repairOutput } from '../publish/output-dir.ts';
-import { EXIT, type Command } from './command.ts';
+import { type Command } from './command.ts';
 import { progressOn, type StageProgress } from '../progress.ts';
 
 function positiveNumber(value: unknown, name: string, integer = false): number {
@@ -104,7 +104,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
-    return EXIT.ok;
+    return undefined;
   },
 };
 

@@ -1,6 +1,6 @@
 // `projectgraph validate`: check the records (structure, references, SHACL) and write nothing.
 import { check } from '../pipeline.ts';
-import { EXIT, elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
+import { elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
 import { progressOn } from '../progress.ts';
 
 export const validateCommand: Command = {
@@ -21,6 +21,6 @@ export const validateCommand: Command = {
     process.stdout.write(
       `valid: ${checked.records.records.length} records, ${statements} statements in ${elapsedSeconds(started)} s${warningCount(checked.warnings.length)}\n`,
     );
-    return EXIT.ok;
+    return undefined;
   },
 };

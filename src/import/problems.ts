@@ -1,29 +1,9 @@
 // Import findings: warnings and errors about a page, each located at file:line and naming the page it is about.
-import { formatLocation, type SourceLocation } from '../errors.ts';
-
-export type ImportCode =
-  | 'EMPTY_FILE'
-  | 'BINARY_FILE'
-  | 'FILE_TOO_LARGE'
-  | 'NOT_A_PAGE'
-  | 'XML_SYNTAX'
-  | 'NO_TITLE'
-  | 'TEMPLATE_BRACES'
-  | 'UNKNOWN_LABEL'
-  | 'UNKNOWN_SECTION'
-  | 'UNMAPPED_LINE'
-  | 'INVISIBLE_CHARACTER'
-  | 'BAD_VALUE'
-  | 'MISSING_FIELD'
-  | 'DUPLICATE_PAGE'
-  | 'ID_CLASH'
-  | 'HAND_EDITED'
-  | 'WRITE_FAILED'
-  | 'IO';
+import { formatLocation, type ErrorCode, type SourceLocation } from '../errors.ts';
 
 export interface ImportProblem {
   severity: 'error' | 'warning';
-  code: ImportCode;
+  code: ErrorCode;
   message: string;
   location: SourceLocation;
   /** The page's title, where it has one; a file may hold many pages. */
@@ -42,7 +22,7 @@ export class Findings {
 
   add(
     severity: ImportProblem['severity'],
-    code: ImportCode,
+    code: ErrorCode,
     message: string,
     file: string,
     line: number,
@@ -52,10 +32,10 @@ export class Findings {
     const where = { file, line, column };
     this.items.push({ severity, code, message, location: where, ...(page !== undefined ? { page } : {}) });
   }
-  error(code: ImportCode, message: string, file: string, line: number, page?: string, column?: number): void {
+  error(code: ErrorCode, message: string, file: string, line: number, page?: string, column?: number): void {
     this.add('error', code, message, file, line, page, column);
   }
-  warn(code: ImportCode, message: string, file: string, line: number, page?: string, column?: number): void {
+  warn(code: ErrorCode, message: string, file: string, line: number, page?: string, column?: number): void {
     this.add('warning', code, message, file, line, page, column);
   }
   get errors(): ImportProblem[] {

@@ -1,4 +1,5 @@
 // IRI minting: every resource's IRI comes from a stable id under the dataset's base IRI, never from a title.
+import { InternalError } from '../errors.ts';
 import { DataFactory } from 'n3';
 import type { NamedNode } from '@rdfjs/types';
 import { baseIriProblem } from '../ingest/check-iri.ts';
@@ -27,10 +28,12 @@ export function mintIris(base: string) {
   // Ingest refuses a bad base IRI or id with its location; reaching here with one is a bug, and minting it
   // anyway would write a dump that no parser reads, so it stops the build instead.
   const problem = baseIriProblem(base);
-  if (problem !== undefined) throw new Error(`cannot mint IRIs under ${JSON.stringify(base)}: ${problem}`);
+  if (problem !== undefined) throw new InternalError(`cannot mint IRIs under ${JSON.stringify(base)}: ${problem}`);
   const at = (path: string): NamedNode => namedNode(base + path);
   const segment = (kind: string, id: string): NamedNode => {
-    if (!ID_PATTERN.test(id)) throw new Error(`cannot mint the IRI of ${kind} ${JSON.stringify(id)}: not an id`);
+    if (!ID_PATTERN.test(id)) {
+      throw new InternalError(`cannot mint the IRI of ${kind} ${JSON.stringify(id)}: not an id`);
+    }
     return at(`${kind}/${id}`);
   };
   return {

@@ -1,4 +1,5 @@
 // Change sets: a manifest of each named graph's content hash (graphs.json) and, per build that changes something, changes/<sequence>.trig with an index.
+import { ProjectgraphError, invariant } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -92,7 +93,7 @@ export async function changeSets(options: {
   const entries: Record<string, GraphEntry> = {};
   for (const g of graphs) {
     const range = layout.ranges.get(g.name.value);
-    if (!range) throw new Error(`named graph ${g.name.value} is missing from dataset.nq`);
+    invariant(range, () => `named graph ${g.name.value} is missing from dataset.nq`);
     entries[g.name.value] = { hash: g.hash, triples: g.lines.length, ...range };
   }
   const state = stateHash(entries);
@@ -300,14 +301,16 @@ export async function readGraphLines(nqFile: string, manifest: Manifest, names: 
   try {
     for (const name of names) {
       const entry = manifest.graphs[name];
-      if (!entry) throw new Error(`no entry for ${name}`);
+      if (!entry) throw damaged(`no entry for ${name}`);
       const buffer = Buffer.alloc(entry.length);
       const { bytesRead } = await handle.read(buffer, 0, entry.length, entry.offset);
-      if (bytesRead !== entry.length) throw new Error(`${name} runs past the end of the file`);
+      if (bytesRead !== entry.length) throw damaged(`${name} runs past the end of the file`);
       const lines = toTripleLines(buffer.toString('utf8'), name);
       const h = createHash('sha256');
       for (const l of lines) h.update(l);
-      if (h.digest('hex') !== entry.hash || lines.length !== entry.triples) throw new Error(`the statements of ${name} do not match their hash`);
+      if (h.digest('hex') !== entry.hash || lines.length !== entry.triples) {
+        throw damaged(`the statements of ${name} do not match their hash`);
+      }
       out.set(name, lines);
     }
   } finally {
@@ -316,13 +319,16 @@ export async function readGraphLines(nqFile: string, manifest: Manifest, names: 
   return out;
 }
 
+/** A dump that does not match its manifest: an output changed or cut short after its build. */
+const damaged = (message: string) => new ProjectgraphError('BUILD_DAMAGED', message);
+
 /** N-Quads lines of one graph back to the N-Triples lines they were made from (the graph term dropped). */
 function toTripleLines(text: string, graph: string): string[] {
   const suffix = ` <${graph}> .`;
   const lines: string[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    if (!line.endsWith(suffix)) throw new Error(`a line of ${graph} is not in that graph`);
+    if (!line.endsWith(suffix)) throw damaged(`a line of ${graph} is not in that graph`);
     lines.push(`${line.slice(0, -suffix.length)} .\n`);
   }
   return lines;

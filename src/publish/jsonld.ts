@@ -1,4 +1,5 @@
 // Writes dataset.jsonld: compact JSON-LD with our shipped context, built per subject straight from the quads.
+import { InternalError, invariant } from '../errors.ts';
 import jsonld from 'jsonld';
 import type { Literal, Quad, Term } from '@rdfjs/types';
 import { RDF, XSD } from '../vocab.ts';
@@ -197,7 +198,7 @@ export function nodeObject(subject: Term, quads: readonly Quad[], rules: Compact
  */
 export function* jsonLdChunks(quads: Iterable<Quad>, context: Record<string, unknown>): Generator<string> {
   const rules = rulesFor(context);
-  if (!rules.supported) throw new Error('this JSON-LD context uses features the direct builder does not support; use toJsonLd');
+  invariant(rules.supported, 'this JSON-LD context uses features the direct builder does not support; use toJsonLd');
   const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
   let first: NodeObject | undefined;
   let count = 0;
@@ -248,9 +249,9 @@ export async function toJsonLd(quads: Quad[], context: Record<string, unknown>):
   return [...jsonLdChunks(keys.flatMap((k) => bySubject.get(k)!), context)].join('');
 }
 
-/** jsonld.js must never fetch: every context it sees is given inline. */
+/** jsonld.js must never fetch: every context it sees is given inline (our own), so a fetch is a bug of ours. */
 const noNetwork = async (url: string): Promise<never> => {
-  throw new Error(`refusing to load a remote JSON-LD document: ${url}`);
+  throw new InternalError(`refusing to load a remote JSON-LD document: ${url}`);
 };
 
 /** jsonld.js fromRDF + compact: the reference the builder is tested against, and the route for what it does not cover. */

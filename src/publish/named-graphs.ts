@@ -1,4 +1,5 @@
 // Named graphs: one graph per record plus one for the dataset description and vocabulary, written as dataset.nq and dataset.trig.
+import { InternalError, invariant } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { Writer } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
@@ -41,7 +42,7 @@ export interface NamedGraph {
  */
 export function namedGraphs(records: Records, mapped: readonly MappedRecord[], extra: Iterable<Quad> = []): NamedGraph[] {
   if (mapped.length !== records.records.length + 1) {
-    throw new Error(`named graphs: ${mapped.length} mapped records for ${records.records.length + 1} sources`);
+    throw new InternalError(`named graphs: ${mapped.length} mapped records for ${records.records.length + 1} sources`);
   }
   const iris = datasetIris(records.dataset.data.baseIri).graphs;
   const graphs: NamedGraph[] = [graphOf(iris.dataset, [...(mapped[0]?.quads ?? []), ...extra])];
@@ -124,7 +125,7 @@ export async function* trigPieces(
   if (graphs.length === 0) yield prefixBlock;
   for (let start = 0; start < graphs.length; start += piece) {
     const text = await toTriG(graphs.slice(start, start + piece), prefixes);
-    if (!text.startsWith(prefixBlock)) throw new Error('the TriG writer did not start with the prefix block');
+    invariant(text.startsWith(prefixBlock), 'the TriG writer did not start with the prefix block');
     yield start === 0 ? text : text.slice(prefixBlock.length);
   }
 }

@@ -6,7 +6,7 @@ import {
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OutputError } from '../errors.ts';
+import { OutputError, ProjectgraphError, invariant } from '../errors.ts';
 
 /*
  * Layout, for `--out site/output`:
@@ -111,7 +111,7 @@ export class OutputDir {
    */
   async publish(): Promise<{ version: number; warnings: string[] }> {
     const staged = this.staging;
-    if (!staged) throw new Error('publish() before stage()');
+    invariant(staged, 'publish() before stage()');
     await writeFile(path.join(staged, BUILD_MARKER), MARKER_TEXT);
     await this.lock.assertHeld();
     const numbers = await versions(this.builds);
@@ -460,7 +460,10 @@ class Lock {
   /** Before the switch: another build that wrongly took the lock over must not be raced. */
   async assertHeld(): Promise<void> {
     const now = await readFile(this.file, 'utf8').catch(() => undefined);
-    if (now !== this.text) throw new Error(`the lock ${this.file} was taken by another process while this build ran`);
+    if (now !== this.text) {
+      // Not an OutputError: the build is wrapped in a PublishFailure, which says what the output is now.
+      throw new ProjectgraphError('OUTPUT', `the lock ${this.file} was taken by another process while this build ran`);
+    }
   }
 
   async release(): Promise<void> {

@@ -1,4 +1,5 @@
 // Writes a dump piece by piece, hashing as it goes, so no dump of a large graph has to fit in one string (V8 caps them at ~512 MB).
+import { invariant } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Quad } from '@rdfjs/types';
@@ -54,7 +55,7 @@ export async function* turtlePieces(quads: Quad[], prefixes: Record<string, stri
     let end = Math.min(quads.length, start + TURTLE_PIECE);
     while (end < quads.length && quads[end]!.subject.equals(quads[end - 1]!.subject)) end++;
     const text = await toTurtle(quads.slice(start, end), prefixes);
-    if (!text.startsWith(header)) throw new Error('the Turtle writer did not start with the prefix block');
+    invariant(text.startsWith(header), 'the Turtle writer did not start with the prefix block');
     yield start === 0 ? text : text.slice(header.length);
     start = end;
   }

@@ -1,4 +1,5 @@
 // HTTP Digest authentication for the client side (RFC 7616): parses challenges and answers them with MD5, SHA-256 or SHA-512/256.
+import { InternalError } from '../errors.ts';
 import { createHash, randomBytes } from 'node:crypto';
 
 /*
@@ -137,7 +138,8 @@ export class DigestSession {
     private readonly makeCnonce: () => string = () => randomBytes(24).toString('base64'),
   ) {
     const a = algorithmOf(challenge);
-    if (!a) throw new Error(`unsupported Digest algorithm ${challenge.params.get('algorithm') ?? ''}`);
+    // chooseDigest() offers only challenges of a supported algorithm.
+    if (!a) throw new InternalError(`unsupported Digest algorithm ${challenge.params.get('algorithm') ?? ''}`);
     this.algorithm = a.algorithm;
     this.session = a.session;
     const offered = (challenge.params.get('qop') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -1,12 +1,35 @@
 // The SPARQL 1.1 Graph Store HTTP Protocol, client side: replace a named graph with PUT, remove it with DELETE (indirect graph identification).
+import { ProjectgraphError } from '../errors.ts';
 import type { HttpClient } from './http-client.ts';
 
-export class GraphStoreError extends Error {
+/** The codes of a failed request to a store. */
+export type StoreCode =
+  | 'STORE_CREDENTIALS'
+  | 'STORE_FORBIDDEN'
+  | 'STORE_TIMEOUT'
+  | 'STORE_UNREACHABLE'
+  | 'STORE_REFUSED'
+  | 'STORE_DIFFERS';
+
+/** What a store's HTTP status says went wrong. */
+export function statusCode(status: number): StoreCode {
+  if (status === 401) return 'STORE_CREDENTIALS';
+  if (status === 403) return 'STORE_FORBIDDEN';
+  if (status === 408 || status === 504) return 'STORE_TIMEOUT';
+  // A proxy in front of a store that is down answers 502 or 503.
+  if (status === 502 || status === 503) return 'STORE_UNREACHABLE';
+  return 'STORE_REFUSED';
+}
+
+/** The store answered a request with an HTTP status that is not success; the code follows from the status. */
+export class GraphStoreError extends ProjectgraphError {
+  declare readonly code: StoreCode;
   constructor(
     message: string,
     readonly status: number,
   ) {
-    super(message);
+    super(statusCode(status), message);
+    this.name = 'GraphStoreError';
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../publish/change-sets.ts';
-import { GraphStore, GraphStoreError } from './graph-store.ts';
+import { GraphStore, GraphStoreError, type StoreCode } from './graph-store.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
 import { pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
 import { countGraphs, countNamed, countTotals } from './store-counts.ts';
@@ -42,6 +42,21 @@ export interface Operation {
  * message says why), or it holds something other than what was sent.
  */
 export type FailureKind = 'unreachable' | 'timeout' | 'credentials' | 'forbidden' | 'refused' | 'differs';
+
+/** The code of each kind of failure, which gives the exit status (a retry helps only with 4). */
+export const FAILURE_CODE = {
+  credentials: 'STORE_CREDENTIALS',
+  forbidden: 'STORE_FORBIDDEN',
+  unreachable: 'STORE_UNREACHABLE',
+  timeout: 'STORE_TIMEOUT',
+  refused: 'STORE_REFUSED',
+  differs: 'STORE_DIFFERS',
+} as const satisfies Record<FailureKind, StoreCode>;
+
+const KIND_OF_CODE = Object.fromEntries(Object.entries(FAILURE_CODE).map(([k, c]) => [c, k])) as Record<
+  StoreCode,
+  FailureKind
+>;
 
 export interface OutOfSync {
   graph: string;
@@ -229,14 +244,7 @@ const TIMED_OUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEAD
 
 /** What kind of failure an error of a request to the store is (FailureKind). */
 export function failureKind(e: unknown): FailureKind {
-  if (e instanceof GraphStoreError) {
-    if (e.status === 401) return 'credentials';
-    if (e.status === 403) return 'forbidden';
-    if (e.status === 408 || e.status === 504) return 'timeout';
-    // A proxy in front of a store that is down answers 502 or 503.
-    if (e.status === 502 || e.status === 503) return 'unreachable';
-    return 'refused';
-  }
+  if (e instanceof GraphStoreError) return KIND_OF_CODE[e.code];
   if (e instanceof Error) {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
     const code = (e as Error & { cause?: { code?: string } }).cause?.code;

@@ -1,4 +1,5 @@
 // Asks a store's SPARQL endpoint how many triples our named graphs hold: all of them page by page, some by name, or the totals.
+import { ProjectgraphError } from '../errors.ts';
 import type { HttpClient } from './http-client.ts';
 import { GraphStoreError } from './graph-store.ts';
 
@@ -37,7 +38,10 @@ export async function countNamed(http: HttpClient, endpoint: URL, graphs: readon
   for (let i = 0; i < graphs.length; i += batch) {
     const names = graphs.slice(i, i + batch);
     const bad = names.find((g) => UNSAFE_IRI.test(g));
-    if (bad !== undefined) throw new Error(`cannot name graph ${JSON.stringify(bad)} in a query`);
+    // Graph names come from the build's graphs.json, which only projectgraph writes; one that breaks a query is damage.
+    if (bad !== undefined) {
+      throw new ProjectgraphError('BUILD_DAMAGED', `cannot name graph ${JSON.stringify(bad)} in a query`);
+    }
     const rows = await select(
       http,
       endpoint,
@@ -74,6 +78,7 @@ async function select(http: HttpClient, endpoint: URL, query: string): Promise<R
   try {
     return (JSON.parse(text) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;
   } catch {
-    throw new Error('the SPARQL endpoint did not answer a count query with SPARQL JSON results');
+    const why = 'the SPARQL endpoint did not answer a count query with SPARQL JSON results';
+    throw new ProjectgraphError('STORE_REFUSED', why);
   }
 }

@@ -17,6 +17,7 @@ export function checkQuerySize(query: string, maxBytes: number): void {
       413,
       `the query is ${bytes} bytes, more than the ${maxBytes} this endpoint accepts (serve --max-query-bytes)`,
       { Connection: 'close' },
+      'QUERY_REFUSED',
     );
   }
 }

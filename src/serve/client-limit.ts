@@ -26,6 +26,7 @@ export class ClientLimit {
         429,
         `this address already has ${n} ${n === 1 ? 'query' : 'queries'} running, the most one client may have at once; wait for it to finish`,
         { 'Retry-After': String(this.retryAfterSeconds) },
+        'QUERY_BUSY',
       );
     }
     this.inFlight.set(client, n + 1);

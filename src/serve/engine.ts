@@ -1,4 +1,5 @@
 // The query engine: Comunica over an in-memory RDF/JS store, reading only that store, with results serialised in a chosen media type.
+import { InternalError, invariant } from '../errors.ts';
 import { createReadStream } from 'node:fs';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { ArrayIterator } from 'asynciterator';
@@ -36,7 +37,8 @@ export interface Engine {
  * in the context makes sure that even an added one could not reach the network.
  */
 const refuseFetch = async (input: unknown): Promise<never> => {
-  throw new Error(`outbound request refused: ${String(input)}`);
+  // The policy refuses SERVICE and LOAD before evaluation: a request reaching here means it let one through.
+  throw new InternalError(`outbound request refused: ${String(input)}`);
 };
 
 /** Reads N-Triples, N-Quads, Turtle or TriG (by file extension) into an indexed in-memory store. */
@@ -92,7 +94,7 @@ export function withoutMetadata(engine: QueryEngine): QueryEngine {
     .actorInitQuery;
   const actors = init.mediatorQueryResultSerialize.bus.actors as { name: string; emitMetadata?: boolean }[];
   const json = actors.find((a) => a.name === 'urn:comunica:default:query-result-serialize/actors#sparql-json');
-  if (!json || json.emitMetadata === undefined) throw new Error("Comunica's SPARQL JSON writer was not found to configure");
+  invariant(json && json.emitMetadata !== undefined, "Comunica's SPARQL JSON writer was not found to configure");
   json.emitMetadata = false;
   return engine;
 }

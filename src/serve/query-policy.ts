@@ -3,15 +3,18 @@
 import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra } from '@traqula/algebra-sparql-1-2';
 import { DataFactory } from 'n3';
+import { ProjectgraphError } from '../errors.ts';
 import { XSD } from '../vocab.ts';
 
 /** A query the endpoint refuses; `status` is the HTTP status to answer with. */
-export class PolicyError extends Error {
+export class PolicyError extends ProjectgraphError {
+  declare readonly code: 'QUERY_REFUSED' | 'QUERY_SYNTAX';
   constructor(
     message: string,
     readonly status = 400,
+    code: 'QUERY_REFUSED' | 'QUERY_SYNTAX' = 'QUERY_REFUSED',
   ) {
-    super(message);
+    super(code, message);
     this.name = 'PolicyError';
   }
 }
@@ -23,7 +26,7 @@ export class QuerySyntaxError extends PolicyError {
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(message, 400);
+    super(message, 400, 'QUERY_SYNTAX');
     this.name = 'QuerySyntaxError';
   }
 }

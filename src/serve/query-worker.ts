@@ -1,4 +1,5 @@
 // A query worker thread: loads the store once, then parses, checks and runs one query at a time for the pool; terminating it stops a query outright.
+import { invariant } from '../errors.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, executeQuery, loadStore, type QueryRequest } from './engine.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
@@ -20,11 +21,11 @@ export type WorkerReply =
   | { kind: 'ready'; namedGraphs: string[]; size: number; datasetIris: string[] }
   | { kind: 'failed-to-load'; message: string }
   | { kind: 'result'; id: number; body: Uint8Array; etag: string; mediaType: string; truncated: boolean; rows: number }
-  | { kind: 'refused'; id: number; status: number; message: string }
+  | { kind: 'refused'; id: number; status: number; code: PolicyError['code']; message: string }
   | { kind: 'fault'; id: number; message: string };
 
 const port = parentPort;
-if (!port) throw new Error('query-worker.ts runs only as a worker thread');
+invariant(port, 'query-worker.ts runs only as a worker thread');
 const { dataFile } = workerData as WorkerInit;
 
 try {
@@ -58,7 +59,7 @@ try {
       (e: unknown) => {
         const reply: WorkerReply =
           e instanceof PolicyError
-            ? { kind: 'refused', id, status: e.status, message: e.message }
+            ? { kind: 'refused', id, status: e.status, code: e.code, message: e.message }
             : { kind: 'fault', id, message: e instanceof Error ? e.message : String(e) };
         port.postMessage(reply);
       },

@@ -78,10 +78,14 @@ export class RemoteQueryPool {
       const datasets = await pool.select(`SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <${SCHEMA('Dataset').value}> } } LIMIT 10`);
       datasetIris = datasets.map((r) => r['d']?.value).filter((v): v is string => v !== undefined);
       const base = datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
-      if (base === undefined) throw new Error('it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first');
+      if (base === undefined) {
+        const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
+        throw new StoreLoadError(where, why);
+      }
       // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
       counts = await countGraphs(pool.http, pool.endpoint, graphIris(base).prefix);
     } catch (e) {
+      if (e instanceof StoreLoadError) throw e;
       // A QueryFaultError keeps its detail apart from its (client-facing) message; here the operator should see it.
       throw new StoreLoadError(where, e instanceof QueryFaultError ? e.detail : e instanceof Error ? e.message : String(e));
     }

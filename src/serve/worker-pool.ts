@@ -4,46 +4,53 @@ import { typescriptWorker } from '../typescript-worker.ts';
 import type { Answer } from './answer.ts';
 import type { PoolRequest, WorkerInit, WorkerReply, WorkerRequest } from './query-worker.ts';
 import { PolicyError } from './query-policy.ts';
+import { ProjectgraphError, invariant } from '../errors.ts';
 
 /** All workers are busy and the queue is full (→ 503 with Retry-After). */
-export class BusyError extends Error {
+export class BusyError extends ProjectgraphError {
+  declare readonly code: 'QUERY_BUSY';
   constructor(readonly retryAfterSeconds: number) {
-    super('too many queries at once; try again shortly');
+    super('QUERY_BUSY', 'too many queries at once; try again shortly');
     this.name = 'BusyError';
   }
 }
 
 /** The query ran into the time limit and was stopped (→ 503). */
-export class QueryTimeoutError extends Error {
+export class QueryTimeoutError extends ProjectgraphError {
+  declare readonly code: 'QUERY_TIMEOUT';
   constructor(readonly seconds: number) {
-    super(`the query was stopped after ${seconds} s, the time limit of this endpoint`);
+    super('QUERY_TIMEOUT', `the query was stopped after ${seconds} s, the time limit of this endpoint`);
     this.name = 'QueryTimeoutError';
   }
 }
 
 /** The query needed more memory than a worker may have; its worker was replaced (→ 500, with this message). */
-export class QueryMemoryError extends Error {
+export class QueryMemoryError extends ProjectgraphError {
+  declare readonly code: 'QUERY_MEMORY';
   constructor(readonly memoryMb: number) {
-    super(`the query needed more than the ${memoryMb} MB of memory a query may use here, and was stopped`);
+    const message = `the query needed more than the ${memoryMb} MB of memory a query may use here, and was stopped`;
+    super('QUERY_MEMORY', message);
     this.name = 'QueryMemoryError';
   }
 }
 
 /** The worker failed while running the query (→ 500, without the details). */
-export class QueryFaultError extends Error {
+export class QueryFaultError extends ProjectgraphError {
+  declare readonly code: 'QUERY_FAULT';
   constructor(readonly detail: string) {
-    super('the query could not be evaluated');
+    super('QUERY_FAULT', 'the query could not be evaluated');
     this.name = 'QueryFaultError';
   }
 }
 
 /** The data file could not be read or parsed; nothing is served. */
-export class StoreLoadError extends Error {
+export class StoreLoadError extends ProjectgraphError {
+  declare readonly code: 'STORE_LOAD';
   constructor(
     readonly file: string,
     readonly detail: string,
   ) {
-    super(`cannot load ${file}: ${detail.replace(/\.$/, '')}`);
+    super('STORE_LOAD', `cannot load ${file}: ${detail.replace(/\.$/, '')}`);
     this.name = 'StoreLoadError';
   }
 }
@@ -106,7 +113,7 @@ export class QueryPool {
       throw e;
     }
     const first = infos[0];
-    if (!first) throw new Error('no query worker started');
+    invariant(first, 'no query worker started');
     return { pool, info: first };
   }
 
@@ -205,7 +212,7 @@ export class QueryPool {
       const body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.length);
       run.job.resolve({ body, etag: reply.etag, mediaType: reply.mediaType, truncated: reply.truncated, rows: reply.rows });
     } else if (reply.kind === 'refused') {
-      run.job.reject(new PolicyError(reply.message, reply.status));
+      run.job.reject(new PolicyError(reply.message, reply.status, reply.code));
     } else {
       run.job.reject(new QueryFaultError(reply.message));
     }
