@@ -4,6 +4,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InternalError } from './errors.ts';
 
 // When this module is itself compiled JavaScript, its sibling modules are too.
 const COMPILED = import.meta.url.endsWith('.js');
@@ -17,7 +18,7 @@ function tsxApi(): string {
   const manifest = require.resolve('tsx/package.json');
   const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };
   const file = exports['./esm/api']?.import.default;
-  if (file === undefined) throw new Error(`${manifest} exports no ESM build of tsx/esm/api`);
+  if (file === undefined) throw new InternalError(`${manifest} exports no ESM build of tsx/esm/api`);
   return pathToFileURL(path.join(path.dirname(manifest), file)).href;
 }
 

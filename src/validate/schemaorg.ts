@@ -5,6 +5,7 @@ import jsonld from 'jsonld';
 import { Parser } from 'n3';
 import type { Quad, Term } from '@rdfjs/types';
 import { RDF, RDFS, SCHEMA, SCHEMA_HTTPS, SCHEMA_ORG_CONTEXT_URL, XSD } from '../vocab.ts';
+import { InternalError } from '../errors.ts';
 
 /** The parts of the vocabulary the check needs, indexed once. */
 export interface SchemaOrgVocabulary {
@@ -203,7 +204,7 @@ const LOCAL_SCHEMA_ORG_CONTEXT = { '@context': { '@vocab': SCHEMA.iri } };
 export async function schemaOrgJsonLdToQuads(document: unknown): Promise<Quad[]> {
   const loader = async (url: string) => {
     const bare = url.replace(/\/$/, '').replace(/^http:/, 'https:');
-    if (bare !== SCHEMA_ORG_CONTEXT_URL) throw new Error(`refusing to load a remote JSON-LD document: ${url}`);
+    if (bare !== SCHEMA_ORG_CONTEXT_URL) throw new InternalError(`refusing to load a remote JSON-LD document: ${url}`);
     return { contextUrl: undefined, documentUrl: url, document: LOCAL_SCHEMA_ORG_CONTEXT };
   };
   // jsonld.js types its document loader and input loosely; both shapes are as the library documents them.

@@ -4,6 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { TransferListItem, Worker } from 'node:worker_threads';
 import { typescriptWorker } from '../typescript-worker.ts';
 import type { RemoteError, TaskMessage, WorkerMessage } from './task-worker.ts';
+import { InternalError, ProjectgraphError } from '../errors.ts';
 
 export interface PoolOptions<Init> {
   /** The worker module's TypeScript source (a sibling .js runs when compiled); it calls serveTasks. */
@@ -37,14 +38,15 @@ export type PoolFailure =
   | 'queue-timeout'
   | 'closed';
 
-export class WorkerPoolError extends Error {
+export class WorkerPoolError extends ProjectgraphError {
   constructor(
     readonly reason: PoolFailure,
     message: string,
     /** The error thrown in the worker, for 'start' and 'failed'. */
     readonly remote?: RemoteError,
   ) {
-    super(message);
+    // A pool failure is a fault of the step that used the pool; that step words it for the user.
+    super('FAULT', message);
     this.name = 'WorkerPoolError';
   }
 }
@@ -317,7 +319,7 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
     this.spawn().catch((e: unknown) => {
       // Every worker set itself up before, so this is rare (memory, a file gone); while others live they go on.
       // With none left, waiting tasks would wait for ever: they fail with the cause.
-      this.lastStartError = e instanceof Error ? e : new Error(String(e));
+      this.lastStartError = e instanceof Error ? e : new InternalError(String(e));
       if (this.slots.length > 0) return;
       for (const pending of this.queue.splice(0)) {
         clearTimeout(pending.queueTimer);

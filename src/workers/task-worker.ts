@@ -1,5 +1,6 @@
 // The worker side of the pool (pool.ts): a worker module calls serveTasks once, with how it sets itself up.
 import { parentPort, workerData } from 'node:worker_threads';
+import { InternalError } from '../errors.ts';
 
 /** An error thrown in a worker, as plain data: errors lose their class and own fields when they cross threads. */
 export interface RemoteError {
@@ -50,7 +51,7 @@ export async function serveTasks<Init, Task, Result, Info = undefined, Report = 
   setup: (init: Init) => TaskRunner<Task, Result, Info, Report> | Promise<TaskRunner<Task, Result, Info, Report>>,
 ): Promise<void> {
   const port = parentPort;
-  if (!port) throw new Error('serveTasks runs only in a worker thread started by the pool');
+  if (!port) throw new InternalError('serveTasks runs only in a worker thread started by the pool');
   const send = (m: WorkerMessage<Result, Info, Report>) => port.postMessage(m);
   let runner: TaskRunner<Task, Result, Info, Report>;
   try {
