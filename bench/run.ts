@@ -10,6 +10,7 @@ import { generate } from './generate.ts';
 import { benchQueries, JSONLD_JS_MAX_RECORDS, type Sample } from './queries.ts';
 import { mintIris } from '../src/map/iri.ts';
 import { targets, formatTable, type Run } from './targets.ts';
+import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
@@ -45,6 +46,8 @@ function child(task: string, args: string[]): Promise<Record<string, unknown>> {
     const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', path.join(HERE, 'child.ts'), task, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Worker threads of the sources need the loader named (src/typescript-worker.ts).
+      env: { ...process.env, [SOURCE_LOADER_VARIABLE]: new URL('../test/support/typescript-loader.mjs', import.meta.url).href },
     });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,31 +1,27 @@
-// Worker threads that run our own modules: compiled JavaScript beside this file at run time (dist/), or the
-// TypeScript sources through tsx when the sources themselves run (tests, development).
+// Starts worker threads of our own modules: the compiled JavaScript beside this file when it runs compiled (dist/),
+// or the TypeScript source when the sources themselves run (tests, benchmarks), through the loader such runs name.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InternalError } from './errors.ts';
 
 // When this module is itself compiled JavaScript, its sibling modules are too.
 const COMPILED = import.meta.url.endsWith('.js');
 
-// Resolved only when the sources run: tsx is a development dependency and absent from an installed copy. The
-// ESM build of tsx's API is needed; require.resolve gives the CommonJS one, so when import.meta.resolve is not
-// available (as under the test runner) the ESM build's file is read from tsx's export map.
-function tsxApi(): string {
-  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('tsx/package.json');
-  const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };
-  const file = exports['./esm/api']?.import.default;
-  if (file === undefined) throw new InternalError(`${manifest} exports no ESM build of tsx/esm/api`);
-  return pathToFileURL(path.join(path.dirname(manifest), file)).href;
-}
+/**
+ * A run of the sources names, in this variable, a module that registers a TypeScript loader in the thread that
+ * imports it; each worker imports it before its own module. An installed copy never needs it: it runs dist/.
+ */
+export const SOURCE_LOADER_VARIABLE = 'PROJECTGRAPH_TS_LOADER';
 
 /** Starts `module` (the URL of a module's .ts source) in a new worker thread. */
 export function typescriptWorker(module: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   if (COMPILED) return new Worker(new URL(module.href.replace(/\.ts$/, '.js')), options);
-  const [api, href] = [JSON.stringify(tsxApi()), JSON.stringify(module.href)];
-  const bootstrap = `import(${api}).then((tsx) => { tsx.register(); return import(${href}); });`;
+  const loader = process.env[SOURCE_LOADER_VARIABLE];
+  if (!loader) {
+    throw new InternalError(
+      `the TypeScript sources are running, but ${SOURCE_LOADER_VARIABLE} names no loader for their worker threads: ` +
+        'point it at test/support/typescript-loader.mjs, or run the compiled code in dist/',
+    );
+  }
+  const bootstrap = `import(${JSON.stringify(loader)}).then(() => import(${JSON.stringify(module.href)}));`;
   return new Worker(bootstrap, { ...options, eval: true });
 }

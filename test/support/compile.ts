@@ -1,7 +1,10 @@
-// Global set-up of the test run: compiles src/ into dist/ first, so the CLI that tests start runs the code under test.
+// Global set-up of the test run: compiles src/ into dist/ first, so the CLI that tests start runs the code under test,
+// and names the TypeScript loader that worker threads of the sources (started by tests in process) need.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SOURCE_LOADER_VARIABLE } from '../../src/typescript-worker.ts';
 
 export default function setup(): void {
   execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/compile.js', import.meta.url))], { stdio: 'inherit' });
+  process.env[SOURCE_LOADER_VARIABLE] = new URL('./typescript-loader.mjs', import.meta.url).href;
 }
