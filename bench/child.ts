@@ -41,7 +41,15 @@ async function buildTask(data: string, out: string): Promise<Figures> {
   });
   const now = performance.now();
   if (current !== undefined) stages[current] = (stages[current] ?? 0) + (now - since) / 1000;
-  return { totalSec: sec(started), peakRssMB: peakRssMB(), stages, records: summary.records, triples: summary.triples, files: summary.files.length, pageThreads: summary.pageThreads };
+  return {
+    totalSec: sec(started),
+    peakRssMB: peakRssMB(),
+    stages,
+    records: summary.records,
+    triples: summary.triples,
+    files: summary.files.length,
+    pageThreads: summary.pageThreads,
+  };
 }
 
 /** `limit <dump.ttl> <tmp.nt>`: n3 streaming parse of the Turtle dump and N-Triples writing of the same triples. */
@@ -53,7 +61,15 @@ async function limitTask(ttl: string, nt: string): Promise<Figures> {
     const writer = new StreamWriter({ format: 'N-Triples' });
     const file = createWriteStream(nt);
     parser.on('data', () => triples++);
-    createReadStream(ttl).on('error', reject).pipe(parser).on('error', reject).pipe(writer).on('error', reject).pipe(file).on('error', reject).on('finish', resolve);
+    createReadStream(ttl)
+      .on('error', reject)
+      .pipe(parser)
+      .on('error', reject)
+      .pipe(writer)
+      .on('error', reject)
+      .pipe(file)
+      .on('error', reject)
+      .on('finish', resolve);
   });
   const n3ParseWriteSec = sec(started);
   const bytes = (await stat(nt)).size;
@@ -98,7 +114,11 @@ async function jsonldTask({ records, mapped: ms }: Mapped, file: string): Promis
   await rm(file, { force: true });
   const projects = records.records.filter((r) => r.kind === 'project').length;
   if (projects > JSONLD_JS_MAX_RECORDS) {
-    return { oursSec, jsonldJsSec: null, skipped: `jsonld.js is skipped above ${JSONLD_JS_MAX_RECORDS} records (5.5 GB and ~80 s at 100,000)` };
+    return {
+      oursSec,
+      jsonldJsSec: null,
+      skipped: `jsonld.js is skipped above ${JSONLD_JS_MAX_RECORDS} records (5.5 GB and ~80 s at 100,000)`,
+    };
   }
   t = performance.now();
   await writePieces(file, [await viaJsonLdJs(quads, context)]);
@@ -107,7 +127,10 @@ async function jsonldTask({ records, mapped: ms }: Mapped, file: string): Promis
   return { oursSec, jsonldJsSec };
 }
 
-async function timeQueries(run: (q: BenchQuery) => Promise<number>, queries: BenchQuery[]): Promise<Record<string, Figures>> {
+async function timeQueries(
+  run: (q: BenchQuery) => Promise<number>,
+  queries: BenchQuery[],
+): Promise<Record<string, Figures>> {
   const out: Record<string, Figures> = {};
   for (const q of queries) {
     const times: number[] = [];
@@ -131,10 +154,18 @@ async function sparqlOursTask(file: string, base: string, sample: Sample): Promi
   const engine = createEngine(await loadStore(file));
   const loadSec = sec(t);
   const rssAfterLoad = rssMB();
-  const queries = await timeQueries(async (q) => {
-    const r = await executeQuery(engine, { query: q.sparql, baseIri: `${base}sparql`, mediaType: 'application/sparql-results+json', maxRows: 1_000_000 });
-    return r.rows;
-  }, benchQueries(base, sample));
+  const queries = await timeQueries(
+    async (q) => {
+      const r = await executeQuery(engine, {
+        query: q.sparql,
+        baseIri: `${base}sparql`,
+        mediaType: 'application/sparql-results+json',
+        maxRows: 1_000_000,
+      });
+      return r.rows;
+    },
+    benchQueries(base, sample),
+  );
   return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples: engine.size, queries };
 }
 
@@ -154,10 +185,13 @@ async function sparqlOxigraphTask(file: string, base: string, sample: Sample): P
   }
   const loadSec = sec(t);
   const rssAfterLoad = rssMB();
-  const queries = await timeQueries(async (q) => {
-    const result = store.query(q.sparql) as unknown;
-    return Array.isArray(result) ? result.length : 1;
-  }, benchQueries(base, sample));
+  const queries = await timeQueries(
+    async (q) => {
+      const result = store.query(q.sparql) as unknown;
+      return Array.isArray(result) ? result.length : 1;
+    },
+    benchQueries(base, sample),
+  );
   return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples: store.size, queries };
 }
 
@@ -189,4 +223,3 @@ process.stdout.write(`\nRESULT ${JSON.stringify(figures)}\n`);
 process.stderr.write(`[bench ${name}] RESULT ${JSON.stringify(figures)}\n`);
 // Worker threads or Comunica timers must not keep a finished measurement alive.
 process.exit(0);
-

@@ -37,12 +37,53 @@ const KEYWORD_ROOTS =
   'arbeidsmarkt innovatie kennisdeling regionale economie erfgoed cultuur zorg welzijn gezondheid groen water ' +
   'coöperatie transformatie leegstand retail binnenstad platteland digitalisering data smart city circulaire economie';
 const PLACES = [
-  'Amsterdam', 'Rotterdam', 'Den Haag', 'Utrecht', 'Eindhoven', 'Groningen', 'Tilburg', 'Almere', 'Breda', 'Nijmegen',
-  'Enschede', 'Apeldoorn', 'Haarlem', 'Arnhem', 'Zaanstad', 'Amersfoort', "'s-Hertogenbosch", 'Zwolle', 'Leiden',
-  'Maastricht', 'Dordrecht', 'Zoetermeer', 'Leeuwarden', 'Deventer', 'Delft', 'Heerlen', 'Hengelo', 'Helmond',
-  'Venlo', 'Emmen', 'Twente', 'Assen', 'Alkmaar', 'Lelystad', 'Gouda', 'Schiedam', 'Vlaardingen', 'Roermond',
+  'Amsterdam',
+  'Rotterdam',
+  'Den Haag',
+  'Utrecht',
+  'Eindhoven',
+  'Groningen',
+  'Tilburg',
+  'Almere',
+  'Breda',
+  'Nijmegen',
+  'Enschede',
+  'Apeldoorn',
+  'Haarlem',
+  'Arnhem',
+  'Zaanstad',
+  'Amersfoort',
+  "'s-Hertogenbosch",
+  'Zwolle',
+  'Leiden',
+  'Maastricht',
+  'Dordrecht',
+  'Zoetermeer',
+  'Leeuwarden',
+  'Deventer',
+  'Delft',
+  'Heerlen',
+  'Hengelo',
+  'Helmond',
+  'Venlo',
+  'Emmen',
+  'Twente',
+  'Assen',
+  'Alkmaar',
+  'Lelystad',
+  'Gouda',
+  'Schiedam',
+  'Vlaardingen',
+  'Roermond',
 ];
-const ORG_TYPES = ['municipality', 'university', 'knowledge-institute', 'government', 'company', 'organisation'] as const;
+const ORG_TYPES = [
+  'municipality',
+  'university',
+  'knowledge-institute',
+  'government',
+  'company',
+  'organisation',
+] as const;
 const PUB_KINDS = ['report', 'meeting-report', 'presentation', 'article', 'webpage', 'publication'] as const;
 const STATUSES = ['planned', 'ongoing', 'completed', 'discontinued'] as const;
 
@@ -101,15 +142,22 @@ export async function generate(dir: string, projects: number, seed = 42): Promis
   const write = (rel: string, value: unknown, comment?: string) =>
     writeFile(path.join(dir, rel), `${comment ? `# ${comment}\n` : ''}${stringify(value, { lineWidth: 110 })}`);
 
-  await write('dataset.yaml', {
-    baseIri: 'https://projectgraph.example/',
-    title: { nl: 'Synthetische projecten (benchmark)', en: 'Synthetic projects (benchmark)' },
-    description: { nl: 'Door bench/generate.ts gemaakte, verzonnen records.', en: 'Made-up records made by bench/generate.ts.' },
-    publisher: { name: 'projectgraph benchmark', url: 'https://projectgraph.example/' },
-    licence: 'http://creativecommons.org/publicdomain/zero/1.0/',
-    contact: { name: 'Benchmark', email: 'bench@projectgraph.example' },
-    keywordSet: { nl: 'Kernwoorden', en: 'Keywords' },
-  }, 'Synthetic dataset made by bench/generate.ts; not real data.');
+  await write(
+    'dataset.yaml',
+    {
+      baseIri: 'https://projectgraph.example/',
+      title: { nl: 'Synthetische projecten (benchmark)', en: 'Synthetic projects (benchmark)' },
+      description: {
+        nl: 'Door bench/generate.ts gemaakte, verzonnen records.',
+        en: 'Made-up records made by bench/generate.ts.',
+      },
+      publisher: { name: 'projectgraph benchmark', url: 'https://projectgraph.example/' },
+      licence: 'http://creativecommons.org/publicdomain/zero/1.0/',
+      contact: { name: 'Benchmark', email: 'bench@projectgraph.example' },
+      keywordSet: { nl: 'Kernwoorden', en: 'Keywords' },
+    },
+    'Synthetic dataset made by bench/generate.ts; not real data.',
+  );
 
   const orgIds: string[] = [];
   for (let i = 0; i < sizes.organisations; i++) {
@@ -120,7 +168,17 @@ export async function generate(dir: string, projects: number, seed = 42): Promis
     await write(`organisations/${id}.yaml`, {
       id,
       name: r() < 0.3 ? { nl: name, en: `${name} (en)` } : name,
-      ...(r() < 0.4 ? { alternateNames: [name.split(' ').map((w) => w[0]).join('').toUpperCase() + i] } : {}),
+      ...(r() < 0.4
+        ? {
+            alternateNames: [
+              name
+                .split(' ')
+                .map((w) => w[0])
+                .join('')
+                .toUpperCase() + i,
+            ],
+          }
+        : {}),
       type,
       ...(r() < 0.5 ? { description: prose(int(80, 240)) } : {}),
       ...(r() < 0.6 ? { url: `https://org${i}.example.org/` } : {}),
@@ -160,7 +218,13 @@ export async function generate(dir: string, projects: number, seed = 42): Promis
         ...(r() < 0.6 ? { url: `https://publicaties.example.org/${id}/${j}.pdf` } : {}),
         ...(r() < 0.5 ? { footnote: j + 1 } : {}),
         ...(withEvent
-          ? { event: { name: `${title()} congres`, place: pick(PLACES), date: `${int(start, 2025)}-${String(int(1, 12)).padStart(2, '0')}` } }
+          ? {
+              event: {
+                name: `${title()} congres`,
+                place: pick(PLACES),
+                date: `${int(start, 2025)}-${String(int(1, 12)).padStart(2, '0')}`,
+              },
+            }
           : {}),
       };
     });

@@ -26,7 +26,7 @@ export function injectErrors(mapped: MappedRecord[], every = 100): { mapped: Map
       quads.splice(at, 1);
     } else if (kind === 1) {
       const keyword = quads.find((q) => q.predicate.equals(SCHEMA('keywords')))?.object;
-      if (!keyword || keyword.termType !== 'NamedNode') return m;
+      if (keyword?.termType !== 'NamedNode') return m;
       quads.push(quad(keyword, SCHEMA('name'), literal(`andere spelling ${i}`, 'nl')));
     } else if (kind === 2) {
       const at = quads.findIndex((q) => q.predicate.equals(SCHEMA('foundingDate')));

@@ -34,7 +34,16 @@ async function build(options: { dataDir: string; outDir: string }): Promise<{ re
     const previousDir = output.currentDir ?? path.join(output.builds, 'none');
     const dates = await changeDates(previousDir, graphs, '2026-09-21');
     const out = new DirectoryWriter(await output.stage());
-    await publishNamedGraphs({ graphs, previousDir, base, graphPrefix: graphIris(base).prefix, prefixes: sitePrefixes(base), dates, write: (n, c) => out.write(n, c), writeLarge: (n, pieces) => writePieces(path.join(out.dir, n), pieces) });
+    await publishNamedGraphs({
+      graphs,
+      previousDir,
+      base,
+      graphPrefix: graphIris(base).prefix,
+      prefixes: sitePrefixes(base),
+      dates,
+      write: (n, c) => out.write(n, c),
+      writeLarge: (n, pieces) => writePieces(path.join(out.dir, n), pieces),
+    });
     await output.publish();
   } finally {
     await output.release();
@@ -48,19 +57,32 @@ let t = performance.now();
 const first = await build({ dataDir: data, outDir: out });
 const buildSeconds = seconds(t);
 process.stderr.write(`built in ${buildSeconds} s\n`);
-const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { graphs: Record<string, unknown> };
+const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as {
+  graphs: Record<string, unknown>;
+};
 
 const virtuoso = await startVirtuoso();
 try {
-  const options = { outDir: out, store: virtuoso.sparql, graphStore: virtuoso.graphStore, user: 'dba', password: 'dba' };
+  const options = {
+    outDir: out,
+    store: virtuoso.sparql,
+    graphStore: virtuoso.graphStore,
+    user: 'dba',
+    password: 'dba',
+  };
   t = performance.now();
   const full = await push({ ...options, full: true });
   const fullSeconds = seconds(t);
   process.stderr.write(`full push in ${fullSeconds} s\n`);
-  if (full.outOfSync.length > 0) throw new Error(`full push not in sync: ${JSON.stringify(full.outOfSync.slice(0, 3))}`);
+  if (full.outOfSync.length > 0)
+    throw new Error(`full push not in sync: ${JSON.stringify(full.outOfSync.slice(0, 3))}`);
 
   // Edit one project's name, rebuild, push: exactly one graph must go.
-  const projectFile = path.join(data, 'projects', (await import('node:fs')).readdirSync(path.join(data, 'projects')).sort()[0]!);
+  const projectFile = path.join(
+    data,
+    'projects',
+    (await import('node:fs')).readdirSync(path.join(data, 'projects')).sort()[0]!,
+  );
   const text = await readFile(projectFile, 'utf8');
   await writeFile(projectFile, text.replace(/^name: (.*)$/m, 'name: $1 (bewerkt)'));
   t = performance.now();
@@ -70,7 +92,8 @@ try {
   t = performance.now();
   const incremental = await push({ ...options, onSent: (op) => void sent.push(op) });
   const incrementalSeconds = seconds(t);
-  if (incremental.outOfSync.length > 0 || sent.length !== 1) throw new Error(`incremental push sent ${sent.length} graphs`);
+  if (incremental.outOfSync.length > 0 || sent.length !== 1)
+    throw new Error(`incremental push sent ${sent.length} graphs`);
 
   t = performance.now();
   const noop = await push(options);

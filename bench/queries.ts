@@ -27,9 +27,18 @@ export function benchQueries(base: string, sample: Sample): BenchQuery[] {
       'projectsPerProgramme',
       'SELECT ?programme (COUNT(?project) AS ?projects) WHERE { ?project a schema:ResearchProject ; schema:parentOrganization ?programme } GROUP BY ?programme ORDER BY DESC(?projects) ?programme',
     ),
-    q('keywordAndOrganisation', `SELECT ?project ?name WHERE { ?project schema:keywords <${sample.keyword}> ; schema:member <${sample.organisation}> ; schema:name ?name }`),
-    q('nameContains', 'SELECT ?project ?name WHERE { ?project a schema:ResearchProject ; schema:name ?name . FILTER(CONTAINS(LCASE(STR(?name)), "energietransitie")) }'),
-    q('workedWith', `SELECT DISTINCT ?other WHERE { ?project schema:member <${sample.organisation}> , ?other . FILTER(?other != <${sample.organisation}>) }`),
+    q(
+      'keywordAndOrganisation',
+      `SELECT ?project ?name WHERE { ?project schema:keywords <${sample.keyword}> ; schema:member <${sample.organisation}> ; schema:name ?name }`,
+    ),
+    q(
+      'nameContains',
+      'SELECT ?project ?name WHERE { ?project a schema:ResearchProject ; schema:name ?name . FILTER(CONTAINS(LCASE(STR(?name)), "energietransitie")) }',
+    ),
+    q(
+      'workedWith',
+      `SELECT DISTINCT ?other WHERE { ?project schema:member <${sample.organisation}> , ?other . FILTER(?other != <${sample.organisation}>) }`,
+    ),
     q(
       'projectsPerYearAndStatus',
       'SELECT ?year ?status (COUNT(?project) AS ?projects) WHERE { ?project a schema:ResearchProject ; schema:foundingDate ?year ; pg:status ?status } GROUP BY ?year ?status ORDER BY ?year ?status',

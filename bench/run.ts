@@ -27,13 +27,17 @@ const { values } = parseArgs({
     'http-seconds': { type: 'string', default: '10' },
   },
 });
-const requested = (values.records ?? ['1000', '10000']).flatMap((v) => v.split(',')).map((v) => Number(v.replace(/_/g, '')));
+const requested = (values.records ?? ['1000', '10000'])
+  .flatMap((v) => v.split(','))
+  .map((v) => Number(v.replace(/_/g, '')));
 if (requested.some((n) => !Number.isInteger(n) || n < 1)) {
   process.stderr.write('--records takes whole numbers of projects, e.g. --records 1000 --records 10000\n');
   process.exit(2);
 }
 // Two targets compare with 10,000 records (linear build time, jsonld.js), so a larger run brings a 10,000 run along.
-const sizes = [...new Set([...requested, ...(Math.max(...requested) > JSONLD_JS_MAX_RECORDS ? [JSONLD_JS_MAX_RECORDS] : [])])].sort((a, b) => a - b);
+const sizes = [
+  ...new Set([...requested, ...(Math.max(...requested) > JSONLD_JS_MAX_RECORDS ? [JSONLD_JS_MAX_RECORDS] : [])]),
+].sort((a, b) => a - b);
 const seed = Number(values.seed);
 
 function log(message: string): void {
@@ -43,12 +47,19 @@ function log(message: string): void {
 /** Runs one measurement in a fresh Node process and returns the figures it printed. */
 function child(task: string, args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', path.join(HERE, 'child.ts'), task, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      // Worker threads of the sources need the loader named (src/typescript-worker.ts).
-      env: { ...process.env, [SOURCE_LOADER_VARIABLE]: new URL('../test/support/typescript-loader.mjs', import.meta.url).href },
-    });
+    const proc = spawn(
+      process.execPath,
+      [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', path.join(HERE, 'child.ts'), task, ...args],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        // Worker threads of the sources need the loader named (src/typescript-worker.ts).
+        env: {
+          ...process.env,
+          [SOURCE_LOADER_VARIABLE]: new URL('../test/support/typescript-loader.mjs', import.meta.url).href,
+        },
+      },
+    );
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -63,7 +74,11 @@ function child(task: string, args: string[]): Promise<Record<string, unknown>> {
 /** A project of the generated data with its first keyword and participant, so the queries have answers. */
 async function sampleOf(data: string): Promise<Sample> {
   const files = (await readdir(path.join(data, 'projects'))).sort();
-  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as { id: string; keywords: string[]; participants: string[] };
+  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as {
+    id: string;
+    keywords: string[];
+    participants: string[];
+  };
   const iris = mintIris(BASE);
   return {
     project: iris.project(record.id).value,
@@ -149,7 +164,14 @@ async function prepare(records: number): Promise<Prepared> {
   log(`${records} records: generating into ${data}`);
   const t = performance.now();
   await generate(data, records, seed);
-  return { records, dir, data, out: path.join(dir, 'out'), sample: await sampleOf(data), generateSec: (performance.now() - t) / 1000 };
+  return {
+    records,
+    dir,
+    data,
+    out: path.join(dir, 'out'),
+    sample: await sampleOf(data),
+    generateSec: (performance.now() - t) / 1000,
+  };
 }
 
 type Figures = Record<string, unknown>;
@@ -188,13 +210,28 @@ function assemble(p: Prepared, lane: Figures, checks: Figures): Run {
   const oq = ours!.queries as Record<string, { p50Ms: number; rows: number }>;
   const xq = oxi!.queries as Record<string, { p50Ms: number; rows: number }>;
   const queries = Object.fromEntries(
-    Object.keys(oq).map((name) => [name, { oursP50Ms: oq[name]!.p50Ms, oxigraphP50Ms: xq[name]?.p50Ms ?? null, rows: oq[name]!.rows, oxigraphRows: xq[name]?.rows ?? null }]),
+    Object.keys(oq).map((name) => [
+      name,
+      {
+        oursP50Ms: oq[name]!.p50Ms,
+        oxigraphP50Ms: xq[name]?.p50Ms ?? null,
+        rows: oq[name]!.rows,
+        oxigraphRows: xq[name]?.rows ?? null,
+      },
+    ]),
   );
   return {
     records: p.records,
     triples: build!.triples as number,
     generateSec: p.generateSec,
-    build: { totalSec: build!.totalSec as number, peakRssMB: build!.peakRssMB as number, stages: build!.stages as Record<string, number>, records: build!.records, files: build!.files, pageThreads: build!.pageThreads },
+    build: {
+      totalSec: build!.totalSec as number,
+      peakRssMB: build!.peakRssMB as number,
+      stages: build!.stages as Record<string, number>,
+      records: build!.records,
+      files: build!.files,
+      pageThreads: build!.pageThreads,
+    },
     limit: { n3ParseWriteSec: limit!.n3ParseWriteSec as number, triples: limit!.triples },
     shacl: checks.shacl as Run['shacl'],
     jsonld: checks.jsonld as Run['jsonld'],
@@ -234,7 +271,12 @@ async function writeResults(runs: Run[]): Promise<string> {
   const results = {
     ...largest,
     generatedAt: new Date().toISOString(),
-    machine: { cpus: availableParallelism(), cpu: cpus()[0]?.model ?? '', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: availableParallelism(),
+      cpu: cpus()[0]?.model ?? '',
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     seed,
     runs: ordered,
     targets: checks,

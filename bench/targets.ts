@@ -4,9 +4,23 @@ export interface Run {
   records: number;
   triples: number;
   generateSec: number;
-  build: { totalSec: number; peakRssMB: number; stages: Record<string, number>; records: unknown; files: unknown; pageThreads: unknown };
+  build: {
+    totalSec: number;
+    peakRssMB: number;
+    stages: Record<string, number>;
+    records: unknown;
+    files: unknown;
+    pageThreads: unknown;
+  };
   limit: { n3ParseWriteSec: number; triples: unknown };
-  shacl: { oursSec: number; wholeGraphSec: number; sameResults: boolean; injected: number; violations: number; warnings: number };
+  shacl: {
+    oursSec: number;
+    wholeGraphSec: number;
+    sameResults: boolean;
+    injected: number;
+    violations: number;
+    warnings: number;
+  };
   jsonld: { oursSec: number; jsonldJsSec: number | null; skipped?: string };
   sparql: {
     loadSec: number;
@@ -14,7 +28,10 @@ export interface Run {
     oxigraphLoadSec: number;
     oxigraphRssMB: number;
     engine: string;
-    queries: Record<string, { oursP50Ms: number; oxigraphP50Ms: number | null; rows: number; oxigraphRows: number | null }>;
+    queries: Record<
+      string,
+      { oursP50Ms: number; oxigraphP50Ms: number | null; rows: number; oxigraphRows: number | null }
+    >;
   };
   http: { lookupReqPerSec: number | null; p99Ms: number | null; error?: string };
 }
@@ -37,21 +54,74 @@ export function targets(runs: Run[]): Check[] {
   const big = runs[runs.length - 1]!;
   const ten = runs.find((r) => r.records === 10_000);
   const checks: Check[] = [];
-  const ratio = (target: string, records: number, ours: number | null, anchor: number | null, max: number, limit: string) => {
+  const ratio = (
+    target: string,
+    records: number,
+    ours: number | null,
+    anchor: number | null,
+    max: number,
+    limit: string,
+  ) => {
     const r = ours !== null && anchor !== null && anchor > 0 ? ours / anchor : null;
-    checks.push({ target, records, ours, anchor, ratio: r === null ? null : round(r, 3), limit, held: r === null ? null : r <= max });
+    checks.push({
+      target,
+      records,
+      ours,
+      anchor,
+      ratio: r === null ? null : round(r, 3),
+      limit,
+      held: r === null ? null : r <= max,
+    });
   };
-  ratio('build.totalSec vs limit.n3ParseWriteSec', big.records, big.build.totalSec, big.limit.n3ParseWriteSec, 4, '≤ 4×');
-  checks.push({ target: 'build.peakRssMB', records: big.records, ours: big.build.peakRssMB, anchor: null, ratio: null, limit: '≤ 2048 MB', held: big.build.peakRssMB <= 2048 });
+  ratio(
+    'build.totalSec vs limit.n3ParseWriteSec',
+    big.records,
+    big.build.totalSec,
+    big.limit.n3ParseWriteSec,
+    4,
+    '≤ 4×',
+  );
+  checks.push({
+    target: 'build.peakRssMB',
+    records: big.records,
+    ours: big.build.peakRssMB,
+    anchor: null,
+    ratio: null,
+    limit: '≤ 2048 MB',
+    held: big.build.peakRssMB <= 2048,
+  });
   if (ten && ten !== big) {
-    ratio('build seconds per record vs at 10,000', big.records, big.build.totalSec / big.records, ten.build.totalSec / ten.records, 1.3, '≤ 1.3×');
+    ratio(
+      'build seconds per record vs at 10,000',
+      big.records,
+      big.build.totalSec / big.records,
+      ten.build.totalSec / ten.records,
+      1.3,
+      '≤ 1.3×',
+    );
   }
   ratio('shacl.oursSec vs shacl.wholeGraphSec', big.records, big.shacl.oursSec, big.shacl.wholeGraphSec, 0.5, '≤ 0.5×');
-  checks.push({ target: 'shacl.sameResults', records: big.records, ours: null, anchor: null, ratio: null, limit: 'true', held: big.shacl.sameResults });
+  checks.push({
+    target: 'shacl.sameResults',
+    records: big.records,
+    ours: null,
+    anchor: null,
+    ratio: null,
+    limit: 'true',
+    held: big.shacl.sameResults,
+  });
   const j = ten ?? runs.find((r) => r.jsonld.jsonldJsSec !== null);
-  if (j) ratio('jsonld.oursSec vs jsonld.jsonldJsSec', j.records, j.jsonld.oursSec, j.jsonld.jsonldJsSec, 0.1, '≤ 0.1×');
+  if (j)
+    ratio('jsonld.oursSec vs jsonld.jsonldJsSec', j.records, j.jsonld.oursSec, j.jsonld.jsonldJsSec, 0.1, '≤ 0.1×');
   ratio('sparql.rssMB vs sparql.oxigraphRssMB', big.records, big.sparql.rssMB, big.sparql.oxigraphRssMB, 2, '≤ 2×');
-  ratio('sparql.loadSec vs sparql.oxigraphLoadSec', big.records, big.sparql.loadSec, big.sparql.oxigraphLoadSec, 1.5, '≤ 1.5×');
+  ratio(
+    'sparql.loadSec vs sparql.oxigraphLoadSec',
+    big.records,
+    big.sparql.loadSec,
+    big.sparql.oxigraphLoadSec,
+    1.5,
+    '≤ 1.5×',
+  );
   for (const [name, q] of Object.entries(big.sparql.queries)) {
     const r = q.oxigraphP50Ms ? q.oursP50Ms / q.oxigraphP50Ms : null;
     checks.push({
@@ -65,16 +135,28 @@ export function targets(runs: Run[]): Check[] {
     });
   }
   const rps = big.http.lookupReqPerSec;
-  checks.push({ target: 'http.lookupReqPerSec', records: big.records, ours: rps, anchor: null, ratio: null, limit: '≥ 1000', held: rps === null ? null : rps >= 1000 });
+  checks.push({
+    target: 'http.lookupReqPerSec',
+    records: big.records,
+    ours: rps,
+    anchor: null,
+    ratio: null,
+    limit: '≥ 1000',
+    held: rps === null ? null : rps >= 1000,
+  });
   return checks;
 }
 
-const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : String(round(x, digits)));
+const fmt = (x: number | null | undefined, digits = 2) =>
+  x === null || x === undefined ? '—' : String(round(x, digits));
 
 export function formatTable(runs: Run[], checks: Check[]): string {
   const lines: string[] = [];
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  lines.push(row(['figure', ...runs.map((r) => `${r.records.toLocaleString('en')} records`)]), row(['---', ...runs.map(() => '---:')]));
+  lines.push(
+    row(['figure', ...runs.map((r) => `${r.records.toLocaleString('en')} records`)]),
+    row(['---', ...runs.map(() => '---:')]),
+  );
   const fig = (name: string, get: (r: Run) => string) => lines.push(row([name, ...runs.map(get)]));
   fig('triples', (r) => String(r.triples));
   fig('build.totalSec', (r) => fmt(r.build.totalSec));
@@ -100,9 +182,23 @@ export function formatTable(runs: Run[], checks: Check[]): string {
   }
   fig('http.lookupReqPerSec', (r) => fmt(r.http.lookupReqPerSec, 0));
   fig('http.p99Ms', (r) => fmt(r.http.p99Ms, 0));
-  lines.push('', row(['target', 'records', 'ours', 'anchor', 'ratio', 'limit', 'held']), row(['---', '---:', '---:', '---:', '---:', '---', '---']));
+  lines.push(
+    '',
+    row(['target', 'records', 'ours', 'anchor', 'ratio', 'limit', 'held']),
+    row(['---', '---:', '---:', '---:', '---:', '---', '---']),
+  );
   for (const c of checks) {
-    lines.push(row([c.target, String(c.records), fmt(c.ours, 3), fmt(c.anchor, 3), fmt(c.ratio, 3), c.limit, c.held === null ? 'not measured' : c.held ? 'yes' : 'NO']));
+    lines.push(
+      row([
+        c.target,
+        String(c.records),
+        fmt(c.ours, 3),
+        fmt(c.anchor, 3),
+        fmt(c.ratio, 3),
+        c.limit,
+        c.held === null ? 'not measured' : c.held ? 'yes' : 'NO',
+      ]),
+    );
   }
   return lines.join('\n');
 }

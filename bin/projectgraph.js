@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  process.stderr.write('projectgraph: dist/ is missing; run `npm install` (or `npm run compile`) in the project folder first\n');
+  process.stderr.write(
+    'projectgraph: dist/ is missing; run `npm install` (or `npm run compile`) in the project folder first\n',
+  );
   process.exit(70);
 }
 const { runMain } = await import(cli.href);

@@ -75,7 +75,12 @@ export async function run(argv: string[]): Promise<ExitStatus> {
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
+      parsed = parseArgs({
+        args: rest,
+        options: command.options,
+        allowPositionals: command.positionals ?? false,
+        strict: true,
+      });
     } catch (e) {
       throw new UsageError(parseArgsMessage(e as NodeJS.ErrnoException, name));
     }

@@ -19,7 +19,10 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 export const CODES = {
   // The records (build, validate) and the data an import writes into: exit 1.
   YAML_SYNTAX: { exit: EXIT.invalid, meaning: 'a file is not valid YAML' },
-  RECORD_SCHEMA: { exit: EXIT.invalid, meaning: 'a record lacks a field, has an extra one, or a value of a wrong kind' },
+  RECORD_SCHEMA: {
+    exit: EXIT.invalid,
+    meaning: 'a record lacks a field, has an extra one, or a value of a wrong kind',
+  },
   DUPLICATE_ID: { exit: EXIT.invalid, meaning: 'two records have the same id' },
   UNKNOWN_REFERENCE: { exit: EXIT.invalid, meaning: 'a record names an id no record has' },
   INVALID_YEARS: { exit: EXIT.invalid, meaning: 'an end year before the start year, or without one' },

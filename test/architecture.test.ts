@@ -145,7 +145,7 @@ describe('errors in src/', () => {
     expect([...BARE_ERRORS_ELSEWHERE].filter((hit) => !found.includes(hit))).toEqual([]);
   });
 
-  it('derive from ProjectgraphError; only HttpError, the protocol\'s own, extends Error itself', () => {
+  it("derive from ProjectgraphError; only HttpError, the protocol's own, extends Error itself", () => {
     const subclasses = (file: string) =>
       [...codeWithoutComments(file).matchAll(/class (\w+) extends Error\b/g)].map((m) => m[1] ?? '');
     const direct = inSrc(subclasses);

@@ -44,8 +44,12 @@ describe('the catalogue of codes', () => {
     expect(README).toMatch(/`1` invalid data.*`2` usage error.*`3` unexpected fault, `4` a store that could not/s);
     const statuses = Object.values(CODES).flatMap((e) => ('exit' in e ? [e.exit] : []));
     expect([...new Set(statuses)].sort()).toEqual([1, 2, 3, 4]);
-    expect([exitStatus('YAML_SYNTAX'), exitStatus('USAGE'), exitStatus('FAULT'), exitStatus('STORE_UNREACHABLE')])
-      .toEqual([1, 2, 3, 4]);
+    expect([
+      exitStatus('YAML_SYNTAX'),
+      exitStatus('USAGE'),
+      exitStatus('FAULT'),
+      exitStatus('STORE_UNREACHABLE'),
+    ]).toEqual([1, 2, 3, 4]);
   });
 
   it("gives a server-only code reaching the command line the fault's status", () => {

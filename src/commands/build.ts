@@ -11,7 +11,11 @@ export const buildCommand: Command = {
                 succeeded; a folder that is not an earlier build's is refused (exit 2), a link of your own is
                 followed; one build at a time (a second fails with exit 2, naming the lock)
   --shapes DIR  SHACL shapes (default: the shapes/ that ship with projectgraph)`,
-  options: { data: { type: 'string', default: 'data' }, out: { type: 'string', default: 'output' }, shapes: { type: 'string' } },
+  options: {
+    data: { type: 'string', default: 'data' },
+    out: { type: 'string', default: 'output' },
+    shapes: { type: 'string' },
+  },
   publishes: true,
   async run(v) {
     const started = performance.now();

@@ -46,7 +46,9 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
       // A label set that cannot be read or checked: nothing was read or written.
       if (!(e instanceof DataError)) throw e;
       for (const p of e.problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
-      process.stdout.write(`import failed, nothing was written: the label set has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`);
+      process.stdout.write(
+        `import failed, nothing was written: the label set has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`,
+      );
       return e.code;
     }
     const { findings, actions } = result;
@@ -55,7 +57,9 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
     const would = failed || dryRun;
     for (const a of failed ? [] : actions) {
       if (a.status === 'create' || a.status === 'update') {
-        process.stdout.write(`${would ? `would ${a.status}` : a.status === 'create' ? 'created' : 'updated'} ${a.shown}\n`);
+        process.stdout.write(
+          `${would ? `would ${a.status}` : a.status === 'create' ? 'created' : 'updated'} ${a.shown}\n`,
+        );
       }
       if (a.diff !== undefined) process.stdout.write(a.diff);
     }
@@ -66,7 +70,9 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
       : `${count('create')} created, ${count('update')} updated, ${count('unchanged')} unchanged, ${count('kept')} kept as edited`;
     const tail = `${plural(findings.warnings.length, 'warning')}${failed ? `, ${plural(findings.errors.length, 'error')}` : ''}`;
     const lead = failed ? 'import failed, nothing was written' : dryRun ? 'dry run, nothing was written' : 'imported';
-    process.stdout.write(`${lead}: ${plural(result.pagesRead, 'page')} read (${result.projectPages} project${result.projectPages === 1 ? '' : 's'}); records: ${counts}; ${tail}\n`);
+    process.stdout.write(
+      `${lead}: ${plural(result.pagesRead, 'page')} read (${result.projectPages} project${result.projectPages === 1 ? '' : 's'}); records: ${counts}; ${tail}\n`,
+    );
     return findings.errors[0]?.code;
   },
 };

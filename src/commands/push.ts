@@ -108,4 +108,3 @@ const ADVICE: Record<FailureKind, (graphStore: string, sparql: string) => string
     'the store holds something other than the build (it changed while or after the push): run the same push again ' +
     'to repair these graphs; --full sends every graph',
 };
-

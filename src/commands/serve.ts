@@ -6,12 +6,13 @@ import { StoreLoadError } from '../serve/worker-pool.ts';
 import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
 import { repairOutput } from '../publish/output-dir.ts';
-import { type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { progressOn, type StageProgress } from '../progress.ts';
 
 function positiveNumber(value: unknown, name: string, integer = false): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${String(value)}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${String(value)}"`);
   return n;
 }
 
@@ -43,14 +44,16 @@ export const serveCommand: Command = {
   },
   async run(v) {
     const port = Number(v.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0–65535, got "${String(v.port)}"`);
     // A build killed while it moved an older output folder aside leaves no output: put the link back first.
     if (v.store === undefined) {
       const repaired = await repairOutput(String(v.out));
       if (repaired) process.stderr.write(`${repaired}\n`);
     }
     const dataFile = path.join(String(v.out), 'dataset.nt');
-    if (v.store === undefined && !existsSync(dataFile)) throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
+    if (v.store === undefined && !existsSync(dataFile))
+      throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
     const workers = positiveNumber(v.workers, 'workers', true);
     const started = performance.now();
     // Said before the load, which takes a while on a large build: what is loaded, how large, into how many copies.
@@ -74,16 +77,21 @@ export const serveCommand: Command = {
         maxRows: positiveNumber(v['max-rows'], 'max-rows', true),
         workers,
         maxQueryBytes: positiveNumber(v['max-query-bytes'], 'max-query-bytes', true),
-        ...(v['worker-memory'] !== undefined ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) } : {}),
+        ...(v['worker-memory'] !== undefined
+          ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) }
+          : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
         onLoading: (bytes) => loading?.set((furthest = Math.max(furthest, bytes))),
       });
       loading?.end();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
-      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
-      if (e instanceof StoreLoadError) throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
+      if (code === 'EADDRINUSE')
+        throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+        throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
+      if (e instanceof StoreLoadError)
+        throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
       throw e;
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -7,7 +7,16 @@ import { ORGANISATION_TYPES, PUBLICATION_KINDS, STATUSES } from '../ingest/schem
 import { DataError } from '../errors.ts';
 import { cleanSpaces, nameKey } from './normalise.ts';
 
-export const INFOBOX_FIELDS = ['title', 'subtitle', 'programme', 'keywords', 'participants', 'years', 'endYear', 'status'] as const;
+export const INFOBOX_FIELDS = [
+  'title',
+  'subtitle',
+  'programme',
+  'keywords',
+  'participants',
+  'years',
+  'endYear',
+  'status',
+] as const;
 export type InfoboxField = (typeof INFOBOX_FIELDS)[number];
 export const SECTION_FIELDS = ['background', 'description', 'outcomes', 'publications'] as const;
 export type SectionField = (typeof SECTION_FIELDS)[number];
@@ -22,16 +31,23 @@ const regexText = z.string().refine((s) => {
     return false;
   }
 }, 'not a valid regular expression');
-const knownOrganisation = z.union([z.string().min(1), z.strictObject({ name: z.string().min(1), aliases: words.optional() })]);
+const knownOrganisation = z.union([
+  z.string().min(1),
+  z.strictObject({ name: z.string().min(1), aliases: words.optional() }),
+]);
 
 const configSchema = z.strictObject({
   site: z.string().min(1),
   chrome: z.array(regexText),
   infobox: z.strictObject({
     templates: words,
-    labels: z.strictObject(Object.fromEntries(INFOBOX_FIELDS.map((f) => [f, words])) as Record<InfoboxField, typeof words>),
+    labels: z.strictObject(
+      Object.fromEntries(INFOBOX_FIELDS.map((f) => [f, words])) as Record<InfoboxField, typeof words>,
+    ),
   }),
-  sections: z.strictObject(Object.fromEntries(SECTION_FIELDS.map((f) => [f, words])) as Record<SectionField, typeof words>),
+  sections: z.strictObject(
+    Object.fromEntries(SECTION_FIELDS.map((f) => [f, words])) as Record<SectionField, typeof words>,
+  ),
   programmeLine: z.array(regexText.refine((s) => s.includes('(?<name>'), 'needs a named group (?<name>…)')),
   status: z.record(z.string(), z.enum(STATUSES)),
   publicationKinds: z.record(z.string(), z.enum(PUBLICATION_KINDS)),
@@ -91,7 +107,13 @@ async function readConfigFile(file: string): Promise<unknown> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new DataError([{ code: 'IO', message: `cannot read import configuration: ${(e as Error).message}`, location: { file, line: 1, column: 1 } }]);
+    throw new DataError([
+      {
+        code: 'IO',
+        message: `cannot read import configuration: ${(e as Error).message}`,
+        location: { file, line: 1, column: 1 },
+      },
+    ]);
   }
   // Like record files, a label set is UTF-8: read leniently, a Latin-1 alias would silently never match a page.
   return parseYaml(decodeUtf8(bytes, file), file).value ?? {};
@@ -120,7 +142,11 @@ export function compileConfig(raw: RawConfig): ImportConfig {
       labels.set(nameKey(label), field);
       // A label is followed by white space, a colon or the end of the line; its words may be split by any spaces.
       const body = cleanSpaces(label).split(' ').map(escapeRegExp).join('[\\s\\u00a0]+');
-      labelPatterns.push({ pattern: new RegExp(`^[\\s\\u00a0]*${body}(?:[\\s\\u00a0]*:)?(?=[\\s\\u00a0]|$)`, 'iu'), field, label });
+      labelPatterns.push({
+        pattern: new RegExp(`^[\\s\\u00a0]*${body}(?:[\\s\\u00a0]*:)?(?=[\\s\\u00a0]|$)`, 'iu'),
+        field,
+        label,
+      });
     }
   }
   labelPatterns.sort((a, b) => b.label.length - a.label.length);
@@ -147,7 +173,10 @@ export function compileConfig(raw: RawConfig): ImportConfig {
       .map(([words, kind]) => ({
         words,
         kind,
-        pattern: new RegExp(`^${cleanSpaces(words).split(' ').map(escapeRegExp).join('[\\s\\u00a0]+')}(?=[\\s\\u00a0:]|$)[\\s\\u00a0:]*`, 'iu'),
+        pattern: new RegExp(
+          `^${cleanSpaces(words).split(' ').map(escapeRegExp).join('[\\s\\u00a0]+')}(?=[\\s\\u00a0:]|$)[\\s\\u00a0:]*`,
+          'iu',
+        ),
       }))
       .sort((a, b) => b.words.length - a.words.length),
     months: new Map(Object.entries(raw.months).map(([k, v]) => [nameKey(k), v])),

@@ -33,7 +33,12 @@ export interface ExportSite {
  * Streams `file` and calls `onPage` for each <page>, with the latest revision's text. Returns the site
  * information; XML errors are added to `findings` with their line, and reading stops at the first one.
  */
-export async function readExport(file: string, shown: string, findings: Findings, onPage: (page: ExportedPage, site: ExportSite) => void): Promise<ExportSite> {
+export async function readExport(
+  file: string,
+  shown: string,
+  findings: Findings,
+  onPage: (page: ExportedPage, site: ExportSite) => void,
+): Promise<ExportSite> {
   const parser = new SaxesParser({ position: true });
   const site: ExportSite = {};
   const path: string[] = [];
@@ -65,7 +70,13 @@ export async function readExport(file: string, shown: string, findings: Findings
   const inside = (...names: string[]) => names.every((n, i) => path[path.length - names.length + i] === n);
 
   parser.on('error', (e) => {
-    if (!failed) findings.error('XML_SYNTAX', `not well-formed XML: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}`, shown, parser.line);
+    if (!failed)
+      findings.error(
+        'XML_SYNTAX',
+        `not well-formed XML: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}`,
+        shown,
+        parser.line,
+      );
     failed = true;
   });
   parser.on('opentag', (tag) => {
@@ -73,7 +84,12 @@ export async function readExport(file: string, shown: string, findings: Findings
     if (root === undefined) {
       root = name;
       if (name !== 'mediawiki') {
-        findings.error('NOT_A_PAGE', `not a Special:Export file: the root element is <${name}>, not <mediawiki>`, shown, parser.line);
+        findings.error(
+          'NOT_A_PAGE',
+          `not a Special:Export file: the root element is <${name}>, not <mediawiki>`,
+          shown,
+          parser.line,
+        );
         failed = true;
       }
     }
@@ -104,8 +120,7 @@ export async function readExport(file: string, shown: string, findings: Findings
     const value = () => text.join('');
     if (page && inside('page', 'title')) {
       page.title = plainText(value(), page.titleLine ?? parser.line, page.titleColumn ?? 1);
-    }
-    else if (page && inside('page', 'ns')) page.ns = value().trim();
+    } else if (page && inside('page', 'ns')) page.ns = value().trim();
     else if (page && inside('revision', 'text')) {
       // An export with history lists revisions oldest first: the last one read is the current text.
       if (textLength > MAX_PAGE_CHARS) {
@@ -135,7 +150,12 @@ export async function readExport(file: string, shown: string, findings: Findings
       // The line of the first bad byte: the parser's line plus the line breaks before it in this chunk.
       const loose = (chunk as Buffer).toString('utf8');
       const before = loose.slice(0, Math.max(0, loose.indexOf('\ufffd')));
-      findings.error('BINARY_FILE', 'not UTF-8 text (a binary file, or another encoding): an export is UTF-8', shown, parser.line + (before.match(/\n/g)?.length ?? 0));
+      findings.error(
+        'BINARY_FILE',
+        'not UTF-8 text (a binary file, or another encoding): an export is UTF-8',
+        shown,
+        parser.line + (before.match(/\n/g)?.length ?? 0),
+      );
       failed = true;
       break;
     }

@@ -30,21 +30,44 @@ export function pageToDraft(page: RawPage, config: ImportConfig, findings: Findi
   let titleText = page.title?.text;
   if (titleText === undefined && titleField && titleField.text !== '') titleText = titleField.text;
   else if (titleField && titleText !== undefined && nameKey(titleField.text) !== nameKey(titleText)) {
-    findings.warn('BAD_VALUE', `the ${titleField.label} "${titleField.text}" differs from the page title; the page title is used`, file, titleField.line, titleText);
+    findings.warn(
+      'BAD_VALUE',
+      `the ${titleField.label} "${titleField.text}" differs from the page title; the page title is used`,
+      file,
+      titleField.line,
+      titleText,
+    );
   }
   if (titleText === undefined || titleText === '') {
-    findings.error('NO_TITLE', 'the page has no title (an export gives it in <title>; wikitext can give it with {{DISPLAYTITLE:…}} or a titel parameter)', file, page.firstLine);
+    findings.error(
+      'NO_TITLE',
+      'the page has no title (an export gives it in <title>; wikitext can give it with {{DISPLAYTITLE:…}} or a titel parameter)',
+      file,
+      page.firstLine,
+    );
     return undefined;
   }
   const title = titleText;
   const warn = (line: number, message: string) => findings.warn('BAD_VALUE', message, file, line, title);
   if (!page.hasInfobox) {
-    findings.warn('NOT_A_PAGE', 'no project infobox on this page (no known label or template); the page is skipped', file, page.firstLine, title);
+    findings.warn(
+      'NOT_A_PAGE',
+      'no project infobox on this page (no known label or template); the page is skipped',
+      file,
+      page.firstLine,
+      title,
+    );
     return undefined;
   }
   const id = recordId(title);
   if (id === '') {
-    findings.error('NO_TITLE', `the title "${title}" gives no usable id (it has no letters or digits)`, file, page.title?.line ?? page.firstLine, title);
+    findings.error(
+      'NO_TITLE',
+      `the title "${title}" gives no usable id (it has no letters or digits)`,
+      file,
+      page.title?.line ?? page.firstLine,
+      title,
+    );
     return undefined;
   }
 
@@ -68,7 +91,11 @@ export function pageToDraft(page: RawPage, config: ImportConfig, findings: Findi
   if (programme && programme.text !== '') {
     const parsed = parseProgramme(programme.text, config);
     if (parsed) draft.programme = { ...parsed, line: programme.line };
-    else warn(programme.line, `"${programme.text}" names no programme that the label set's programmeLine patterns understand; not imported`);
+    else
+      warn(
+        programme.line,
+        `"${programme.text}" names no programme that the label set's programmeLine patterns understand; not imported`,
+      );
   }
 
   const keywords = fields.get('keywords');
@@ -86,8 +113,10 @@ export function pageToDraft(page: RawPage, config: ImportConfig, findings: Findi
   const years = fields.get('years');
   if (years) {
     const parsed = parseYears(years.text);
-    if (parsed === 'inverted') warn(years.line, `the year range "${years.text}" ends before it starts; no years are imported (fix the page)`);
-    else if (parsed === undefined) warn(years.line, `"${years.text}" is not a year or a year range such as 2008 - 2015; no years are imported`);
+    if (parsed === 'inverted')
+      warn(years.line, `the year range "${years.text}" ends before it starts; no years are imported (fix the page)`);
+    else if (parsed === undefined)
+      warn(years.line, `"${years.text}" is not a year or a year range such as 2008 - 2015; no years are imported`);
     else {
       record.startYear = parsed.start;
       if (parsed.end !== undefined) record.endYear = parsed.end;
@@ -96,20 +125,34 @@ export function pageToDraft(page: RawPage, config: ImportConfig, findings: Findi
   const endYear = fields.get('endYear');
   if (endYear) {
     const parsed = parseYears(endYear.text);
-    if (typeof parsed !== 'object' || parsed.end !== undefined) warn(endYear.line, `"${endYear.text}" is not a year; not imported`);
+    if (typeof parsed !== 'object' || parsed.end !== undefined)
+      warn(endYear.line, `"${endYear.text}" is not a year; not imported`);
     else if (record.startYear === undefined) warn(endYear.line, `an end year without a start year is not imported`);
-    else if (parsed.start < record.startYear) warn(endYear.line, `the end year ${parsed.start} comes before the start year ${record.startYear}; not imported`);
+    else if (parsed.start < record.startYear)
+      warn(endYear.line, `the end year ${parsed.start} comes before the start year ${record.startYear}; not imported`);
     else record.endYear = parsed.start;
   }
 
   const status = fields.get('status');
   if (!status) {
-    findings.error('MISSING_FIELD', 'the page gives no Status, which every project record needs (one of the status words in the label set)', file, page.firstLine, title);
+    findings.error(
+      'MISSING_FIELD',
+      'the page gives no Status, which every project record needs (one of the status words in the label set)',
+      file,
+      page.firstLine,
+      title,
+    );
     return undefined;
   }
   const code = config.status.get(nameKey(status.text));
   if (code === undefined) {
-    findings.error('BAD_VALUE', `unknown status "${status.text}" (known: ${[...config.status.keys()].join(', ')})`, file, status.line, title);
+    findings.error(
+      'BAD_VALUE',
+      `unknown status "${status.text}" (known: ${[...config.status.keys()].join(', ')})`,
+      file,
+      status.line,
+      title,
+    );
     return undefined;
   }
   record.status = code;
@@ -149,7 +192,10 @@ export function pageToDraft(page: RawPage, config: ImportConfig, findings: Findi
     }
   }
   if (publications.length > 0) record.publications = publications;
-  record.source = { title: `${title} — ${page.site ?? config.site}`, ...(page.url !== undefined ? { url: page.url } : {}) };
+  record.source = {
+    title: `${title} — ${page.site ?? config.site}`,
+    ...(page.url !== undefined ? { url: page.url } : {}),
+  };
   return draft;
 }
 
@@ -162,7 +208,14 @@ function firstOfEach(fields: PageField[], page: RawPage, findings: Findings): Ma
   const out = new Map<InfoboxField, PageField>();
   for (const f of fields) {
     const first = out.get(f.field);
-    if (first) findings.warn('BAD_VALUE', `${f.label} is given twice (first on line ${first.line}); this one${lineSpan(f)} is not imported`, page.file, f.line, page.title?.text);
+    if (first)
+      findings.warn(
+        'BAD_VALUE',
+        `${f.label} is given twice (first on line ${first.line}); this one${lineSpan(f)} is not imported`,
+        page.file,
+        f.line,
+        page.title?.text,
+      );
     else out.set(f.field, f);
   }
   return out;

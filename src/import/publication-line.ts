@@ -17,7 +17,12 @@ const MARKER = /[\s\u00a0]*\[(\d+)\]/gu;
 const OPEN_QUOTES = '‘“"\'„‚«';
 const CLOSE_QUOTES = '’”"\'‘“»';
 
-export function parsePublicationLine(line: string, config: ImportConfig, links: Map<number, string>, labelledUrls: string[] = []): ParsedPublication | undefined {
+export function parsePublicationLine(
+  line: string,
+  config: ImportConfig,
+  links: Map<number, string>,
+  labelledUrls: string[] = [],
+): ParsedPublication | undefined {
   const notes: string[] = [];
   const markers = [...line.matchAll(MARKER)].map((m) => Number(m[1]));
   let rest = cleanSpaces(line.replace(MARKER, ''));
@@ -29,7 +34,9 @@ export function parsePublicationLine(line: string, config: ImportConfig, links: 
     kind = kindMatch.kind;
     rest = cleanSpaces(rest.replace(kindMatch.pattern, ''));
   } else {
-    notes.push(`no known kind word at the start (known: ${config.publicationKinds.map((k) => k.words).join(', ')}); imported as kind "publication"`);
+    notes.push(
+      `no known kind word at the start (known: ${config.publicationKinds.map((k) => k.words).join(', ')}); imported as kind "publication"`,
+    );
   }
 
   let event: ParsedPublication['event'];

@@ -31,7 +31,8 @@ export async function expandInputs(inputs: string[], findings: Findings): Promis
         .filter((d) => d.isFile() && PAGE_EXTENSIONS.has(path.extname(d.name).toLowerCase()))
         .map((d) => path.join(d.parentPath, d.name))
         .sort();
-      if (files.length === 0) findings.warn('NOT_A_PAGE', `no page files (${[...PAGE_EXTENSIONS].join(', ')}) in this directory`, input, 1);
+      if (files.length === 0)
+        findings.warn('NOT_A_PAGE', `no page files (${[...PAGE_EXTENSIONS].join(', ')}) in this directory`, input, 1);
       out.push(...files);
     } else out.push(input);
   }
@@ -39,7 +40,12 @@ export async function expandInputs(inputs: string[], findings: Findings): Promis
 }
 
 /** Reads one file and hands each page in it to `onPage`; problems with the file itself go to `findings`. */
-export async function readPageFile(file: string, config: ImportConfig, findings: Findings, onPage: (page: RawPage) => void): Promise<void> {
+export async function readPageFile(
+  file: string,
+  config: ImportConfig,
+  findings: Findings,
+  onPage: (page: RawPage) => void,
+): Promise<void> {
   const shown = displayPath(path.resolve(file));
   const head = await readHead(file);
   if (head.length === 0) {
@@ -48,10 +54,18 @@ export async function readPageFile(file: string, config: ImportConfig, findings:
   }
   const nul = head.indexOf(0);
   if (nul >= 0) {
-    findings.error('BINARY_FILE', 'not a text file (it holds NUL bytes): a page must be UTF-8 text', shown, lineOfByte(head, nul));
+    findings.error(
+      'BINARY_FILE',
+      'not a text file (it holds NUL bytes): a page must be UTF-8 text',
+      shown,
+      lineOfByte(head, nul),
+    );
     return;
   }
-  const start = head.toString('utf8').replace(/^\ufeff/, '').trimStart();
+  const start = head
+    .toString('utf8')
+    .replace(/^\ufeff/, '')
+    .trimStart();
   if (path.extname(file).toLowerCase() === '.xml' || start.startsWith('<?xml') || start.startsWith('<mediawiki')) {
     await readExport(file, shown, findings, (p, site) => {
       const at = p.pageLine;
@@ -64,7 +78,13 @@ export async function readPageFile(file: string, config: ImportConfig, findings:
         return;
       }
       if (p.tooLarge !== undefined) {
-        findings.error('FILE_TOO_LARGE', `the page text has ${p.tooLarge} characters; a wiki page has at most ${MAX_PAGE_CHARS}`, shown, p.textLine ?? at, p.title);
+        findings.error(
+          'FILE_TOO_LARGE',
+          `the page text has ${p.tooLarge} characters; a wiki page has at most ${MAX_PAGE_CHARS}`,
+          shown,
+          p.textLine ?? at,
+          p.title,
+        );
         return;
       }
       if (p.text === undefined) {
@@ -92,7 +112,12 @@ export async function readPageFile(file: string, config: ImportConfig, findings:
 
   const size = (await stat(file)).size;
   if (size > MAX_PAGE_FILE_BYTES) {
-    findings.error('FILE_TOO_LARGE', `the file has ${size} bytes; a wiki page has at most ${MAX_PAGE_FILE_BYTES} (an export of many pages belongs in a Special:Export .xml file)`, shown, 1);
+    findings.error(
+      'FILE_TOO_LARGE',
+      `the file has ${size} bytes; a wiki page has at most ${MAX_PAGE_FILE_BYTES} (an export of many pages belongs in a Special:Export .xml file)`,
+      shown,
+      1,
+    );
     return;
   }
   const bytes = await readFile(file);
@@ -102,21 +127,35 @@ export async function readPageFile(file: string, config: ImportConfig, findings:
   } catch {
     const loose = bytes.toString('utf8');
     const bad = loose.indexOf('\ufffd');
-    findings.error('BINARY_FILE', 'not UTF-8 text (a binary file, or another encoding): a page must be UTF-8', shown, lineOfText(loose, bad < 0 ? 0 : bad));
+    findings.error(
+      'BINARY_FILE',
+      'not UTF-8 text (a binary file, or another encoding): a page must be UTF-8',
+      shown,
+      lineOfText(loose, Math.max(bad , 0)),
+    );
     return;
   }
   text = text.replace(/^\ufeff/, '');
   const nulAt = text.indexOf('\u0000');
   if (nulAt >= 0) {
-    findings.error('BINARY_FILE', 'not a text file (it holds NUL bytes): a page must be UTF-8 text', shown, lineOfText(text, nulAt));
+    findings.error(
+      'BINARY_FILE',
+      'not a text file (it holds NUL bytes): a page must be UTF-8 text',
+      shown,
+      lineOfText(text, nulAt),
+    );
     return;
   }
   if (text.trim() === '') {
     findings.error('EMPTY_FILE', 'the file holds no page (only white space)', shown, 1);
     return;
   }
-  const isWikitext = WIKITEXT_EXTENSIONS.has(path.extname(file).toLowerCase()) || /^[ \t]*(?:\{\{|\}\}|=[^=\n]*=[ \t]*$)|\[\[[^\]\n]+\]\]/mu.test(text);
-  const page = isWikitext ? readWikitext({ text, file: shown, firstLine: 1 }, config, findings) : readRenderedPage(text, shown, config, findings);
+  const isWikitext =
+    WIKITEXT_EXTENSIONS.has(path.extname(file).toLowerCase()) ||
+    /^[ \t]*(?:\{\{|\}\}|=[^=\n]*=[ \t]*$)|\[\[[^\]\n]+\]\]/mu.test(text);
+  const page = isWikitext
+    ? readWikitext({ text, file: shown, firstLine: 1 }, config, findings)
+    : readRenderedPage(text, shown, config, findings);
   if (page) onPage(page);
 }
 

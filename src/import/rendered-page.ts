@@ -7,7 +7,12 @@ import type { Findings } from './problems.ts';
 
 const BULLET = /^[\s\u00a0]*[•·▪◦*–-][\s\u00a0]+/u;
 
-export function readRenderedPage(text: string, file: string, config: ImportConfig, findings: Findings): RawPage | undefined {
+export function readRenderedPage(
+  text: string,
+  file: string,
+  config: ImportConfig,
+  findings: Findings,
+): RawPage | undefined {
   // Control characters go (each reported where it was); character references in saved text were copied
   // from the wiki's source, so they are decoded once, line by line (a decoded &#10; makes no new line).
   const visible = removeInvisible(text);
@@ -16,7 +21,15 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
   for (const r of byLine) findings.warn('INVISIBLE_CHARACTER', r.message, file, r.line, undefined, r.column);
   const removals = findings.items.slice(findings.items.length - byLine.length);
   const ledger = new LineLedger(file, findings);
-  const page: RawPage = { file, format: 'rendered', firstLine: 1, fields: [], sections: [], links: new Map(), hasInfobox: false };
+  const page: RawPage = {
+    file,
+    format: 'rendered',
+    firstLine: 1,
+    fields: [],
+    sections: [],
+    links: new Map(),
+    hasInfobox: false,
+  };
 
   const first = lines.find((l) => l.text.trim() !== '');
   if (!first) {
@@ -27,9 +40,15 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
   // heading or bullet without the chrome line that follows every title ("Status quo (KKS 2012)" is a title).
   const firstAt = lines.indexOf(first);
   const chromeFollows = lines.slice(firstAt + 1, firstAt + 4).some((l) => chromeSite(l.text, config) !== undefined);
-  const looksLikeContent = labelOf(first.text, config) !== undefined || sectionOf(first.text, config) !== undefined || BULLET.test(first.text);
+  const looksLikeContent =
+    labelOf(first.text, config) !== undefined || sectionOf(first.text, config) !== undefined || BULLET.test(first.text);
   if (chromeSite(first.text, config) !== undefined || (looksLikeContent && !chromeFollows)) {
-    findings.error('NO_TITLE', `the page has no title line: the first line is ${excerpt(first.text)}, which is not a title`, file, first.line);
+    findings.error(
+      'NO_TITLE',
+      `the page has no title line: the first line is ${excerpt(first.text)}, which is not a title`,
+      file,
+      first.line,
+    );
     return undefined;
   }
   page.title = { text: cleanSpaces(first.text), line: first.line };
@@ -61,7 +80,12 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
       const label = labelOf(raw, config);
       if (label) {
         const value = cleanSpaces(raw.slice(label.length));
-        page.fields.push({ field: label.field, label: cleanSpaces(raw.slice(0, label.length)).replace(/:$/, ''), text: value, line });
+        page.fields.push({
+          field: label.field,
+          label: cleanSpaces(raw.slice(0, label.length)).replace(/:$/, ''),
+          text: value,
+          line,
+        });
         page.hasInfobox = true;
         ledger.mapped(line);
       } else if (!page.subtitle && page.fields.length === 0) {
@@ -70,10 +94,22 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
         ledger.mapped(line);
       } else if (looksLikeHeading(lines, i)) {
         unknownHeading = cleanSpaces(raw);
-        findings.warn('UNKNOWN_SECTION', `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`, file, line, title);
+        findings.warn(
+          'UNKNOWN_SECTION',
+          `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`,
+          file,
+          line,
+          title,
+        );
         ledger.mapped(line);
       } else {
-        findings.warn('UNKNOWN_LABEL', `unknown label or line ${excerpt(raw)}: not imported (add the label to the label set to map it)`, file, line, title);
+        findings.warn(
+          'UNKNOWN_LABEL',
+          `unknown label or line ${excerpt(raw)}: not imported (add the label to the label set to map it)`,
+          file,
+          line,
+          title,
+        );
         ledger.mapped(line);
       }
       continue;
@@ -81,7 +117,13 @@ export function readRenderedPage(text: string, file: string, config: ImportConfi
     if (looksLikeHeading(lines, i)) {
       section = undefined;
       unknownHeading = cleanSpaces(raw);
-      findings.warn('UNKNOWN_SECTION', `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`, file, line, title);
+      findings.warn(
+        'UNKNOWN_SECTION',
+        `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`,
+        file,
+        line,
+        title,
+      );
       ledger.mapped(line);
       continue;
     }

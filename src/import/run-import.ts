@@ -53,7 +53,12 @@ export async function importPages(options: ImportOptions): Promise<ImportResult>
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
     for (const p of e.problems) {
-      findings.error('IO', `the data directory must be valid before importing into it: ${p.field ? `${p.field}: ` : ''}${p.message}`, p.location?.file ?? options.dataDir, p.location?.line ?? 1);
+      findings.error(
+        'IO',
+        `the data directory must be valid before importing into it: ${p.field ? `${p.field}: ` : ''}${p.message}`,
+        p.location?.file ?? options.dataDir,
+        p.location?.line ?? 1,
+      );
     }
   }
   const planned = reconcile(drafts, existing?.records ?? [], config, findings);
@@ -66,7 +71,12 @@ export async function importPages(options: ImportOptions): Promise<ImportResult>
     await applyWrites(actions, options.dataDir);
     result.wrote = actions.some((a) => a.status === 'create' || a.status === 'update');
   } catch (e) {
-    findings.error('WRITE_FAILED', `writing the records failed, so none were written: ${(e as Error).message}`, options.dataDir, 1);
+    findings.error(
+      'WRITE_FAILED',
+      `writing the records failed, so none were written: ${(e as Error).message}`,
+      options.dataDir,
+      1,
+    );
   }
   return result;
 }

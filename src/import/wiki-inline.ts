@@ -7,7 +7,8 @@ import { decodeReferences } from './page-characters.ts';
  * self-closing <ref/>, <ref>…</ref>, [[internal|label]], [http://url label] and bare [http://url].
  */
 // A link target holds no brackets, braces or "|" (as in MediaWiki titles), so an unclosed "[[" never swallows text up to a later link.
-const INLINE = /<ref\b[^>]*\/>|<ref\b[^>]*>([\s\S]*?)<\/ref\s*>|\[\[([^\][|{}<>\n]{1,255})(?:\|([^\][\n]*))?\]\]|\[((?:https?:)?\/\/[^\s\][]+)(?:[ \t\u00a0]+([^\][\n]*))?\]/giu;
+const INLINE =
+  /<ref\b[^>]*\/>|<ref\b[^>]*>([\s\S]*?)<\/ref\s*>|\[\[([^\][|{}<>\n]{1,255})(?:\|([^\][\n]*))?\]\]|\[((?:https?:)?\/\/[^\s\][]+)(?:[ \t\u00a0]+([^\][\n]*))?\]/giu;
 const URL_IN_TEXT = /https?:\/\/[^\s\]<>|]+/iu;
 const CATEGORY_PREFIX = /^(?:categorie|category):/iu;
 const MEDIA_PREFIX = /^(?:bestand|file|afbeelding|image|media):/iu;
@@ -34,7 +35,10 @@ export function numberFootnotes(text: string): Map<number, Footnote> {
       const found = URL_IN_TEXT.exec(refBody);
       const linkText = (w: string, _r: unknown, target?: string, label?: string, _u?: string, urlLabel?: string) =>
         w.startsWith('[[') ? (label ?? target ?? '') : (urlLabel ?? '');
-      const markupless = refBody.replace(INLINE, linkText).replace(URL_IN_TEXT, '').replace(/'{2,5}|<[^>]*>/g, '');
+      const markupless = refBody
+        .replace(INLINE, linkText)
+        .replace(URL_IN_TEXT, '')
+        .replace(/'{2,5}|<[^>]*>/g, '');
       const rest = cleanSpaces(unmaskMarkup(decodeReferences(markupless)));
       const url = found ? { url: absolute(found[0]) } : {};
       out.set(m.index, { n: ++n, ...url, ...(rest !== '' ? { text: rest } : {}) });
@@ -60,28 +64,42 @@ export function renderInline(source: string, offset: number, footnotes: Map<numb
   const urls: string[] = [];
   const used: Footnote[] = [];
   const media: string[] = [];
-  const replaced = source.replace(INLINE, (whole: string, refBody: string | undefined, target: string | undefined, label: string | undefined, url: string | undefined, urlLabel: string | undefined, at: number) => {
-    const note = footnotes.get(offset + at);
-    if (note) {
-      used.push(note);
-      return `[${note.n}]`;
-    }
-    if (whole.startsWith('<')) return '';
-    if (target !== undefined) {
-      // Categories are the wiki's own bookkeeping (chrome); media links are reported by the caller.
-      if (CATEGORY_PREFIX.test(target.trim())) return '';
-      if (MEDIA_PREFIX.test(target.trim())) {
-        media.push(whole);
-        return '';
+  const replaced = source.replace(
+    INLINE,
+    (
+      whole: string,
+      _refBody: string | undefined,
+      target: string | undefined,
+      label: string | undefined,
+      url: string | undefined,
+      urlLabel: string | undefined,
+      at: number,
+    ) => {
+      const note = footnotes.get(offset + at);
+      if (note) {
+        used.push(note);
+        return `[${note.n}]`;
       }
-      return label !== undefined && label.trim() !== '' ? label : target.replace(/^:/, '').replace(/_/g, ' ');
-    }
-    if (url !== undefined) urls.push(absolute(url));
-    return urlLabel ?? '';
-  });
+      if (whole.startsWith('<')) return '';
+      if (target !== undefined) {
+        // Categories are the wiki's own bookkeeping (chrome); media links are reported by the caller.
+        if (CATEGORY_PREFIX.test(target.trim())) return '';
+        if (MEDIA_PREFIX.test(target.trim())) {
+          media.push(whole);
+          return '';
+        }
+        return label !== undefined && label.trim() !== '' ? label : target.replace(/^:/, '').replace(/_/g, ' ');
+      }
+      if (url !== undefined) urls.push(absolute(url));
+      return urlLabel ?? '';
+    },
+  );
   // <br> is a space here: a record's running text breaks only between paragraphs. References are decoded
   // last, so `&lt;b&gt;` stays the text "<b>", and once, so `&amp;ouml;` stays the text "&ouml;".
-  const markupless = replaced.replace(/'{2,5}/g, '').replace(/<br\s*\/?>/giu, ' ').replace(/<\/?[a-z][^>]*>/giu, '');
+  const markupless = replaced
+    .replace(/'{2,5}/g, '')
+    .replace(/<br\s*\/?>/giu, ' ')
+    .replace(/<\/?[a-z][^>]*>/giu, '');
   const text = cleanSpaces(decodeReferences(unmaskMarkup(markupless)));
   return { text, urls, footnotes: used, media };
 }

@@ -63,16 +63,31 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
   }
   const footnotes = numberFootnotes(text);
   const noteLinks = (notes: Footnote[], line: number, media: string[] = []) => {
-    for (const m of media) findings.warn('UNMAPPED_LINE', `${excerpt(m)} (an image or file) is not imported`, src.file, line, pageName ?? page.title?.text);
+    for (const m of media)
+      findings.warn(
+        'UNMAPPED_LINE',
+        `${excerpt(m)} (an image or file) is not imported`,
+        src.file,
+        line,
+        pageName ?? page.title?.text,
+      );
     notes.forEach((n) => {
       if (n.url !== undefined) page.links.set(n.n, n.url);
       if (n.text !== undefined) {
-        findings.warn('UNMAPPED_LINE', `the text of footnote [${n.n}] is not imported (only its link is): ${excerpt(n.text)}`, src.file, line, pageName ?? page.title?.text);
+        findings.warn(
+          'UNMAPPED_LINE',
+          `the text of footnote [${n.n}] is not imported (only its link is): ${excerpt(n.text)}`,
+          src.file,
+          line,
+          pageName ?? page.title?.text,
+        );
       }
     });
   };
 
-  const templates = findTemplates(text, (offset, message) => findings.error('TEMPLATE_BRACES', message, src.file, lineAt(offset), pageName));
+  const templates = findTemplates(text, (offset, message) =>
+    findings.error('TEMPLATE_BRACES', message, src.file, lineAt(offset), pageName),
+  );
   if (templates === undefined) return undefined;
 
   // Templates first: the infobox fills fields; lines a template covers are blanked for the body pass below.
@@ -92,7 +107,13 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     if (!config.templates.has(nameKey(name))) {
       const endLine = lineAt(t.end - 1);
       const lines = endLine > startLine ? ` (lines ${startLine}–${endLine})` : '';
-      findings.warn('UNKNOWN_LABEL', `unknown template {{${name}}}${lines}: not imported (add it to infobox.templates if it is the infobox)`, src.file, startLine, pageName ?? page.title?.text);
+      findings.warn(
+        'UNKNOWN_LABEL',
+        `unknown template {{${name}}}${lines}: not imported (add it to infobox.templates if it is the infobox)`,
+        src.file,
+        startLine,
+        pageName ?? page.title?.text,
+      );
       continue;
     }
     page.hasInfobox = true;
@@ -114,7 +135,13 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       const label = cleanSpaces(shown(part.text.slice(0, eq)));
       const field = config.labels.get(nameKey(label));
       if (!field) {
-        findings.warn('UNKNOWN_LABEL', `unknown label "${label}"${lineSpan(span)}: not imported (add it to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
+        findings.warn(
+          'UNKNOWN_LABEL',
+          `unknown label "${label}"${lineSpan(span)}: not imported (add it to the label set to map it)`,
+          src.file,
+          line,
+          pageName ?? page.title?.text,
+        );
         continue;
       }
       // Templates inside a value cannot be rendered here: they are blanked (same length, so offsets hold) and reported.
@@ -122,12 +149,24 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       for (const inner of findTemplates(raw, () => {}) ?? []) {
         const innerName = cleanSpaces(shown(splitTopLevel(inner.inner)[0]?.text ?? ''));
         const where = { line: lineAt(at + eq + 1 + inner.start), endLine: lineAt(at + eq + inner.end) };
-        findings.warn('UNKNOWN_LABEL', `template {{${innerName}}} inside "${label}"${lineSpan(where)} is not imported`, src.file, where.line, pageName ?? page.title?.text);
+        findings.warn(
+          'UNKNOWN_LABEL',
+          `template {{${innerName}}} inside "${label}"${lineSpan(where)} is not imported`,
+          src.file,
+          where.line,
+          pageName ?? page.title?.text,
+        );
         raw = raw.slice(0, inner.start) + ' '.repeat(inner.end - inner.start) + raw.slice(inner.end);
       }
       const value = renderInline(raw, at + eq + 1, footnotes);
       noteLinks(value.footnotes, line, value.media);
-      page.fields.push({ field, label, text: value.text, ...span, ...(value.urls.length > 0 ? { urls: value.urls } : {}) });
+      page.fields.push({
+        field,
+        label,
+        text: value.text,
+        ...span,
+        ...(value.urls.length > 0 ? { urls: value.urls } : {}),
+      });
     }
   }
 
@@ -160,7 +199,13 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       } else {
         section = undefined;
         unknownHeading = heading;
-        findings.warn('UNKNOWN_SECTION', `unknown section heading "${heading}": its text is not imported (add the heading to the label set to map it)`, src.file, line, pageName ?? page.title?.text);
+        findings.warn(
+          'UNKNOWN_SECTION',
+          `unknown section heading "${heading}": its text is not imported (add the heading to the label set to map it)`,
+          src.file,
+          line,
+          pageName ?? page.title?.text,
+        );
       }
       continue;
     }
@@ -222,16 +267,29 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
         noteLinks(rendered.footnotes, line, rendered.media);
         blockLines.forEach((l) => ledger.mapped(l));
       } else {
-        blockLines.forEach((l) => ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle));
+        blockLines.forEach((l) =>
+          ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle),
+        );
       }
       continue;
     }
     if (!section) {
-      blockLines.forEach((l) => ledger.report(l, `text under the unknown heading "${unknownHeading}" is not imported: ${excerpt(rendered.text)}`, pageTitle));
+      blockLines.forEach((l) =>
+        ledger.report(
+          l,
+          `text under the unknown heading "${unknownHeading}" is not imported: ${excerpt(rendered.text)}`,
+          pageTitle,
+        ),
+      );
       continue;
     }
     noteLinks(rendered.footnotes, line, rendered.media);
-    section.blocks.push({ text: rendered.text, line, bullet: bullet !== null, ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}) });
+    section.blocks.push({
+      text: rendered.text,
+      line,
+      bullet: bullet !== null,
+      ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}),
+    });
     blockLines.forEach((l) => ledger.mapped(l));
   }
   ledger.finish(splitLines(shown(text), src.firstLine), pageName ?? page.title?.text);

@@ -44,9 +44,18 @@ const KIND_ORDER: RecordKind[] = ['project', 'programme', 'organisation'];
  * Every text to be written is first read back exactly as the build reads a record file (YAML, record schema,
  * IRI checks); a record the build would refuse becomes an error at its page line and is not written.
  */
-export function planWrites(planned: PlannedRecord[], dataDir: string, force: boolean, findings: Findings): WriteAction[] {
+export function planWrites(
+  planned: PlannedRecord[],
+  dataDir: string,
+  force: boolean,
+  findings: Findings,
+): WriteAction[] {
   const actions: WriteAction[] = [];
-  const sorted = [...planned].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
+  const sorted = [...planned].sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0),
+  );
   for (const p of sorted) {
     const newTarget = path.resolve(dataDir, RECORD_KINDS[p.kind].folder, `${p.record.id}.yaml`);
     const target = p.existing ? path.resolve(p.existing.source.file) : newTarget;
@@ -64,7 +73,9 @@ export function planWrites(planned: PlannedRecord[], dataDir: string, force: boo
       continue;
     }
     const before = p.existing.data as AnyRecord;
-    const differing = Object.keys(record).filter((k) => !sameValue((record as Record<string, unknown>)[k], (before as Record<string, unknown>)[k]));
+    const differing = Object.keys(record).filter(
+      (k) => !sameValue((record as Record<string, unknown>)[k], (before as Record<string, unknown>)[k]),
+    );
     if (differing.length === 0) {
       actions.push({ ...base, status: 'unchanged' });
       continue;
@@ -83,7 +94,11 @@ export function planWrites(planned: PlannedRecord[], dataDir: string, force: boo
     const merged = { ...before, ...record };
     const oldText = recordToYaml(p.kind, before);
     const newText = recordToYaml(p.kind, merged);
-    const text = recordToYaml(p.kind, merged, `Updated by projectgraph import --force from the wiki page "${p.from.page}" (${plain(record.name)}).`);
+    const text = recordToYaml(
+      p.kind,
+      merged,
+      `Updated by projectgraph import --force from the wiki page "${p.from.page}" (${plain(record.name)}).`,
+    );
     const checked = readBack(p, text, shown, findings);
     if (!checked) continue;
     actions.push({
@@ -113,7 +128,13 @@ function readBack(p: PlannedRecord, text: string, shown: string, findings: Findi
 function refused(findings: Findings, from: PlannedRecord['from'], shown: string, problem: Problem): void {
   const field = problem.field ? `${problem.field}: ` : '';
   const value = problem.value !== undefined ? ` (got ${JSON.stringify(problem.value)})` : '';
-  findings.error('BAD_VALUE', `${shown} would be refused by the build: ${field}${problem.message}${value}`, from.file, from.line, from.page);
+  findings.error(
+    'BAD_VALUE',
+    `${shown} would be refused by the build: ${field}${problem.message}${value}`,
+    from.file,
+    from.line,
+    from.page,
+  );
 }
 
 /**

@@ -15,7 +15,8 @@ export function recordToYaml(kind: RecordKind, record: unknown, comment?: string
       // Plain Dutch text, or each language of a { nl, en } map.
       const values = isMap(pair.value) ? pair.value.items.map((i) => i.value) : [pair.value];
       for (const v of values) {
-        if (isScalar(v) && typeof v.value === 'string' && (v.value.length > FOLD_AT || v.value.includes('\n'))) v.type = Scalar.BLOCK_FOLDED;
+        if (isScalar(v) && typeof v.value === 'string' && (v.value.length > FOLD_AT || v.value.includes('\n')))
+          v.type = Scalar.BLOCK_FOLDED;
       }
     },
   });
@@ -33,12 +34,15 @@ export function ordered(value: unknown, schema: z.ZodType | undefined): unknown 
     .filter((k) => !known.includes(k))
     .sort();
   const obj = value as Record<string, unknown>;
-  return Object.fromEntries([...known, ...rest].filter((k) => obj[k] !== undefined).map((k) => [k, ordered(obj[k], shape?.[k])]));
+  return Object.fromEntries(
+    [...known, ...rest].filter((k) => obj[k] !== undefined).map((k) => [k, ordered(obj[k], shape?.[k])]),
+  );
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault)
+    s = s.unwrap() as z.ZodType;
   return s;
 }
 

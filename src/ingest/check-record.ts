@@ -32,9 +32,10 @@ function wholeFileProblem(value: unknown, schema: z.ZodType, what: string): stri
   const last = fields.pop();
   const all = fields.length > 0 ? `${fields.join(', ')} and ${last}` : last;
   const needs = last === undefined ? '' : ` and needs at least ${all}`;
-  const start = value === null || value === undefined
-    ? 'the file is empty (or holds only comments)'
-    : `the file holds ${describe(value)}, not fields`;
+  const start =
+    value === null || value === undefined
+      ? 'the file is empty (or holds only comments)'
+      : `the file holds ${describe(value)}, not fields`;
   const article = /^[aeiou]/.test(what) ? 'an' : 'a';
   return `${start}: ${article} ${what} is written as "field: value" lines${needs} (see the record format in README.md)`;
 }
@@ -52,7 +53,10 @@ function problemOf(issue: z.core.$ZodIssue, value: unknown, source: YamlSource):
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
     const at: FieldPath = [...fieldPath, keys[0] ?? ''];
-    const listed = keys.slice(0, MAX_KEYS_LISTED).map((k) => `"${k}"`).join(', ');
+    const listed = keys
+      .slice(0, MAX_KEYS_LISTED)
+      .map((k) => `"${k}"`)
+      .join(', ');
     const more = keys.length > MAX_KEYS_LISTED ? ` and ${keys.length - MAX_KEYS_LISTED} more` : '';
     const within = fieldPath.length > 0 ? ` in ${formatField(fieldPath)}` : '';
     return {

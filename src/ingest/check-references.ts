@@ -7,8 +7,20 @@ import { slug } from '../map/iri.ts';
 
 export function checkReferences({ dataset, records }: Records): Problem[] {
   const problems: Problem[] = [];
-  const problem = (r: SourcedRecord, at: FieldPath, message: string, value?: string, code: Problem['code'] = 'UNKNOWN_REFERENCE') =>
-    problems.push({ code, message, location: r.source.locate(at), field: formatField(at), ...(value !== undefined ? { value } : {}) });
+  const problem = (
+    r: SourcedRecord,
+    at: FieldPath,
+    message: string,
+    value?: string,
+    code: Problem['code'] = 'UNKNOWN_REFERENCE',
+  ) =>
+    problems.push({
+      code,
+      message,
+      location: r.source.locate(at),
+      field: formatField(at),
+      ...(value !== undefined ? { value } : {}),
+    });
 
   // Ids are unique across the whole dataset, so a reference never has to say which kind it means.
   const byId = new Map<string, SourcedRecord>();
@@ -16,7 +28,13 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
     const first = byId.get(r.data.id);
     if (first) {
       const where = first.source.locate(['id']);
-      problem(r, ['id'], `duplicate id: ${first.kind} ${where.file}:${where.line} already has this id`, r.data.id, 'DUPLICATE_ID');
+      problem(
+        r,
+        ['id'],
+        `duplicate id: ${first.kind} ${where.file}:${where.line} already has this id`,
+        r.data.id,
+        'DUPLICATE_ID',
+      );
     } else byId.set(r.data.id, r);
   }
   // Inline resources (publications, subjects) get IRIs of their own, so their ids must be unique too.
@@ -39,7 +57,12 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
     const target = byId.get(id);
     const named = target ? undefined : byFileName.get(`${kind}:${id}`);
     if (named) {
-      problem(r, at, `no ${kind} record has this id; ${named.source.file} has the id "${named.data.id}": write that id here, or change the id in that file`, id);
+      problem(
+        r,
+        at,
+        `no ${kind} record has this id; ${named.source.file} has the id "${named.data.id}": write that id here, or change the id in that file`,
+        id,
+      );
     } else if (!target) {
       const file = path.join(dataFolder, folderOf(kind), `${id}.yaml`);
       problem(r, at, `no ${kind} record has this id (add ${file} with "id: ${id}", or fix the id here)`, id);
@@ -66,14 +89,31 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
       }
       // Keywords and places are named, not given ids: their IRI is a slug of the name, which must not be empty.
       p.keywords?.forEach((k, i) => {
-        if (slug(k) === '') problem(r, ['keywords', i], 'a keyword needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', k, 'INVALID_ID');
+        if (slug(k) === '')
+          problem(
+            r,
+            ['keywords', i],
+            'a keyword needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those',
+            k,
+            'INVALID_ID',
+          );
       });
       const places: [FieldPath, string | undefined][] = [
-        ...(p.publications ?? []).map((pub, i): [FieldPath, string | undefined] => [['publications', i, 'event', 'place'], pub.event?.place]),
+        ...(p.publications ?? []).map((pub, i): [FieldPath, string | undefined] => [
+          ['publications', i, 'event', 'place'],
+          pub.event?.place,
+        ]),
         ...(p.about ?? []).map((a, i): [FieldPath, string | undefined] => [['about', i, 'location'], a.location]),
       ];
       for (const [at, name] of places) {
-        if (name !== undefined && slug(name) === '') problem(r, at, 'a place name needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those', name, 'INVALID_ID');
+        if (name !== undefined && slug(name) === '')
+          problem(
+            r,
+            at,
+            'a place name needs at least one letter or digit (a–z, accents aside, or 0–9): its IRI is made of those',
+            name,
+            'INVALID_ID',
+          );
       }
       p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
       p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));
@@ -94,7 +134,7 @@ function programmeCycles(records: SourcedRecord[], byId: Map<string, SourcedReco
     let next = r.data.partOf;
     while (next !== undefined && next !== r.data.id) {
       const target = byId.get(next);
-      if (!target || target.kind !== 'programme' || seen.has(next)) break;
+      if (target?.kind !== 'programme' || seen.has(next)) break;
       seen.add(next);
       next = target.data.partOf;
     }

@@ -29,7 +29,9 @@ export async function snapshotData(dataDir: string): Promise<DataSnapshot> {
 /** Refuses to publish when data/ is not as it was when the build started: the output would mix two states. */
 export async function assertDataUnchanged(dataDir: string, before: DataSnapshot): Promise<void> {
   const after = await snapshotData(dataDir);
-  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+  const changed = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((f) => before.get(f) !== after.get(f))
+    .sort();
   if (changed.length === 0) return;
   throw new DataError(
     changed.slice(0, 10).map((file) => ({

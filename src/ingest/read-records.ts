@@ -10,9 +10,6 @@ import {
   RECORD_KINDS,
   datasetRecord,
   type DatasetRecord,
-  type OrganisationRecord,
-  type ProgrammeRecord,
-  type ProjectRecord,
   type RecordKind,
 } from './schema.ts';
 import { checkReferences } from './check-references.ts';
@@ -75,7 +72,8 @@ export async function readRecords(dataDir: string, onFile?: (done: number, total
     const pending = reads.get(index);
     reads.delete(index);
     try {
-      const sourced = await (pending ?? readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType, `${kind} record`));
+      const sourced = await (pending ??
+        readChecked(file, display(file), RECORD_KINDS[kind].schema as z.ZodType, `${kind} record`));
       records.push({ kind, ...(sourced as Sourced<never>) });
     } catch (e) {
       collect(e, problems, display(file));

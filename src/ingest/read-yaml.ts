@@ -132,7 +132,13 @@ export function parseYaml(text: string, file: string, reread?: () => string): Pa
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
     throw new DataError(
-      [{ code: 'YAML_SYNTAX', message: `YAML: ${firstLine(String((cause as Error).message))}`, location: { file, line: 1, column: 1 } }],
+      [
+        {
+          code: 'YAML_SYNTAX',
+          message: `YAML: ${firstLine(String((cause as Error).message))}`,
+          location: { file, line: 1, column: 1 },
+        },
+      ],
       { cause },
     );
   }

@@ -6,7 +6,10 @@ import { baseIriProblem, httpIriProblem, iriProblem } from './check-iri.ts';
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const id = z
   .string({ error: 'expected an id (text)' })
-  .regex(ID_PATTERN, 'an id may hold only a-z, 0-9 and single hyphens (no spaces, capitals or other signs), e.g. "cluster-governance"');
+  .regex(
+    ID_PATTERN,
+    'an id may hold only a-z, 0-9 and single hyphens (no spaces, capitals or other signs), e.g. "cluster-governance"',
+  );
 
 /**
  * Control characters (other than tab and newlines) and bidirectional overrides have no place in a
@@ -42,9 +45,16 @@ export const langText = z.union(
     // Say what was wrong with the branch the editor meant (plain text or a map), not only that neither fitted.
     error: (issue) => {
       const branches = (issue as { errors?: { message: string; code: string }[][] }).errors ?? [];
-      const meant = typeof issue.input === 'string' ? branches[0] : issue.input !== null && typeof issue.input === 'object' ? branches[1] : undefined;
+      const meant =
+        typeof issue.input === 'string'
+          ? branches[0]
+          : issue.input !== null && typeof issue.input === 'object'
+            ? branches[1]
+            : undefined;
       const first = meant?.[0];
-      return first && first.code !== 'invalid_type' ? first.message : 'expected Dutch text, or a map with `nl` and/or `en`';
+      return first && first.code !== 'invalid_type'
+        ? first.message
+        : 'expected Dutch text, or a map with `nl` and/or `en`';
     },
   },
 );
@@ -68,7 +78,14 @@ const iriOf = (problem: (v: string) => string | undefined, expected: string) =>
 const httpUrl = iriOf(httpIriProblem, 'expected an http(s) address, e.g. https://www.example.nl/');
 
 export const STATUSES = ['planned', 'ongoing', 'completed', 'discontinued'] as const;
-export const PUBLICATION_KINDS = ['report', 'meeting-report', 'presentation', 'article', 'webpage', 'publication'] as const;
+export const PUBLICATION_KINDS = [
+  'report',
+  'meeting-report',
+  'presentation',
+  'article',
+  'webpage',
+  'publication',
+] as const;
 export const ORGANISATION_TYPES = [
   'municipality',
   'university',
@@ -82,7 +99,11 @@ export const ORGANISATION_TYPES = [
 const partialDate = z
   .union([z.string(), z.number()], { error: 'expected a date: YYYY, YYYY-MM or YYYY-MM-DD' })
   .transform((v) => String(v))
-  .pipe(z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected a date: YYYY, YYYY-MM or YYYY-MM-DD'));
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected a date: YYYY, YYYY-MM or YYYY-MM-DD'),
+  );
 
 const event = z.strictObject({
   name: langText.optional(),

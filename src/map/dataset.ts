@@ -18,25 +18,36 @@ export const STATUS_LABELS: Record<(typeof STATUSES)[number], { nl: string; en: 
 
 export function mapDataset(d: DatasetRecord, iris: Iris, out: Emitter): void {
   const s = iris.dataset;
-  out.node(s, [SCHEMA('Dataset')], [], fieldNames([
-    [SELF, ['baseIri']],
-    [SCHEMA('name'), ['title']],
-    [SCHEMA('description'), ['description']],
-    [SCHEMA('license'), ['licence']],
-    [SCHEMA('publisher'), ['publisher']],
-    [SCHEMA('hasPart'), ['keywordSet']],
-  ]));
+  out.node(
+    s,
+    [SCHEMA('Dataset')],
+    [],
+    fieldNames([
+      [SELF, ['baseIri']],
+      [SCHEMA('name'), ['title']],
+      [SCHEMA('description'), ['description']],
+      [SCHEMA('license'), ['licence']],
+      [SCHEMA('publisher'), ['publisher']],
+      [SCHEMA('hasPart'), ['keywordSet']],
+    ]),
+  );
   out.text(s, SCHEMA('name'), d.title, ['title']);
   out.text(s, SCHEMA('description'), d.description, ['description']);
   out.add(s, SCHEMA('license'), namedNode(d.licence), ['licence']);
   out.add(s, SCHEMA('publisher'), iris.publisher, ['publisher']);
   out.add(s, SCHEMA('hasPart'), iris.keywordSet, ['keywordSet']);
-  out.node(iris.publisher, [SCHEMA('Organization')], ['publisher'], fieldNames([
-    [SCHEMA('name'), ['publisher', 'name']],
-    [SCHEMA('url'), ['publisher', 'url']],
-  ]));
+  out.node(
+    iris.publisher,
+    [SCHEMA('Organization')],
+    ['publisher'],
+    fieldNames([
+      [SCHEMA('name'), ['publisher', 'name']],
+      [SCHEMA('url'), ['publisher', 'url']],
+    ]),
+  );
   out.add(iris.publisher, SCHEMA('name'), literal(d.publisher.name, 'nl'), ['publisher', 'name']);
-  if (d.publisher.url !== undefined) out.add(iris.publisher, SCHEMA('url'), namedNode(d.publisher.url), ['publisher', 'url']);
+  if (d.publisher.url !== undefined)
+    out.add(iris.publisher, SCHEMA('url'), namedNode(d.publisher.url), ['publisher', 'url']);
 
   const set = iris.keywordSet;
   out.node(set, [SCHEMA('DefinedTermSet'), SKOS('ConceptScheme')], ['keywordSet']);

@@ -24,7 +24,6 @@ export interface Origin {
 /** The record field behind each property of a resource, keyed by property IRI (see Origin.fields). */
 export type FieldNames = Readonly<Record<string, FieldPath>>;
 
-
 /**
  * The key in FieldNames of the field that identifies the record itself (`id`; `baseIri` in dataset.yaml): named
  * for a property that no field gives.

@@ -13,14 +13,16 @@ const { namedNode } = DataFactory;
  * case give the same slug, so they become one resource.
  */
 export function slug(name: string): string {
-  return name
-    // An apostrophe inside a word belongs to it: "What’s" is one word, not "what-s".
-    .replace(/(\p{L})['’](\p{L})/gu, '$1$2')
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  return (
+    name
+      // An apostrophe inside a word belongs to it: "What’s" is one word, not "what-s".
+      .replace(/(\p{L})['’](\p{L})/gu, '$1$2')
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+  );
 }
 
 /** The IRIs of one dataset. Paths are the ones the server and the static pages answer on. */

@@ -18,13 +18,18 @@ export const ORGANISATION_CLASSES: Record<OrganisationRecord['type'], string> = 
 
 export function mapOrganisation(o: OrganisationRecord, iris: Iris, out: Emitter): void {
   const s = iris.organisation(o.id);
-  out.node(s, [SCHEMA(ORGANISATION_CLASSES[o.type])], ['type'], fieldNames([
-    [SELF, ['id']],
-    [SCHEMA('name'), ['name']],
-    [SCHEMA('alternateName'), ['alternateNames']],
-    [SCHEMA('description'), ['description']],
-    [SCHEMA('url'), ['url']],
-  ]));
+  out.node(
+    s,
+    [SCHEMA(ORGANISATION_CLASSES[o.type])],
+    ['type'],
+    fieldNames([
+      [SELF, ['id']],
+      [SCHEMA('name'), ['name']],
+      [SCHEMA('alternateName'), ['alternateNames']],
+      [SCHEMA('description'), ['description']],
+      [SCHEMA('url'), ['url']],
+    ]),
+  );
   out.text(s, SCHEMA('name'), o.name, ['name']);
   o.alternateNames?.forEach((n, i) => out.add(s, SCHEMA('alternateName'), literal(n, 'nl'), ['alternateNames', i]));
   out.text(s, SCHEMA('description'), o.description, ['description']);

@@ -9,14 +9,19 @@ const { namedNode } = DataFactory;
 
 export function mapProgramme(p: ProgrammeRecord, iris: Iris, out: Emitter): void {
   const s = iris.programme(p.id);
-  out.node(s, [SCHEMA('Project'), ownVocabulary(iris.base)('Programme')], [], fieldNames([
-    [SELF, ['id']],
-    [SCHEMA('name'), ['name']],
-    [SCHEMA('alternateName'), ['alternateName']],
-    [SCHEMA('description'), ['description']],
-    [SCHEMA('parentOrganization'), ['partOf']],
-    [SCHEMA('url'), ['url']],
-  ]));
+  out.node(
+    s,
+    [SCHEMA('Project'), ownVocabulary(iris.base)('Programme')],
+    [],
+    fieldNames([
+      [SELF, ['id']],
+      [SCHEMA('name'), ['name']],
+      [SCHEMA('alternateName'), ['alternateName']],
+      [SCHEMA('description'), ['description']],
+      [SCHEMA('parentOrganization'), ['partOf']],
+      [SCHEMA('url'), ['url']],
+    ]),
+  );
   out.text(s, SCHEMA('name'), p.name, ['name']);
   out.text(s, SCHEMA('alternateName'), p.alternateName, ['alternateName']);
   out.text(s, SCHEMA('description'), p.description, ['description']);

@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import type { NamedNode } from '@rdfjs/types';
 import type { ProjectRecord, Publication } from '../ingest/schema.ts';
 import { PROV, RDFS, SCHEMA, SKOS, ownTerms } from '../vocab.ts';
-import { Emitter, fieldNames, SELF, gYear, partialDate } from './emit.ts';
+import { type Emitter, fieldNames, SELF, gYear, partialDate } from './emit.ts';
 import type { Iris } from './iri.ts';
 
 const { literal, namedNode } = DataFactory;
@@ -21,24 +21,29 @@ export const PUBLICATION_TYPES: Record<Publication['kind'], string> = {
 export function mapProject(p: ProjectRecord, iris: Iris, out: Emitter): void {
   const pg = ownTerms(iris.base);
   const s = iris.project(p.id);
-  out.node(s, [SCHEMA('ResearchProject')], [], fieldNames([
-    [SELF, ['id']],
-    [SCHEMA('name'), ['name']],
-    [SCHEMA('alternateName'), ['alternateName']],
-    [SCHEMA('parentOrganization'), ['programme']],
-    [SCHEMA('keywords'), ['keywords']],
-    [SCHEMA('member'), ['participants']],
-    [SCHEMA('foundingDate'), ['startYear']],
-    [SCHEMA('dissolutionDate'), ['endYear']],
-    [pg.status, ['status']],
-    [pg.background, ['background']],
-    [SCHEMA('description'), ['description']],
-    [pg.outcomes, ['outcomes']],
-    [SCHEMA('url'), ['url']],
-    [SCHEMA('subjectOf'), ['publications']],
-    [SCHEMA('knowsAbout'), ['about']],
-    [PROV('wasDerivedFrom'), ['source']],
-  ]));
+  out.node(
+    s,
+    [SCHEMA('ResearchProject')],
+    [],
+    fieldNames([
+      [SELF, ['id']],
+      [SCHEMA('name'), ['name']],
+      [SCHEMA('alternateName'), ['alternateName']],
+      [SCHEMA('parentOrganization'), ['programme']],
+      [SCHEMA('keywords'), ['keywords']],
+      [SCHEMA('member'), ['participants']],
+      [SCHEMA('foundingDate'), ['startYear']],
+      [SCHEMA('dissolutionDate'), ['endYear']],
+      [pg.status, ['status']],
+      [pg.background, ['background']],
+      [SCHEMA('description'), ['description']],
+      [pg.outcomes, ['outcomes']],
+      [SCHEMA('url'), ['url']],
+      [SCHEMA('subjectOf'), ['publications']],
+      [SCHEMA('knowsAbout'), ['about']],
+      [PROV('wasDerivedFrom'), ['source']],
+    ]),
+  );
   out.text(s, SCHEMA('name'), p.name, ['name']);
   out.text(s, SCHEMA('alternateName'), p.alternateName, ['alternateName']);
   if (p.programme !== undefined) {
@@ -70,33 +75,57 @@ export function mapProject(p: ProjectRecord, iris: Iris, out: Emitter): void {
     const field = ['about', i];
     const subject = iris.subject(a.id);
     out.add(s, SCHEMA('knowsAbout'), subject, field);
-    out.node(subject, [SCHEMA('Organization')], field, fieldNames([
-      [SCHEMA('name'), [...field, 'name']],
-      [SCHEMA('location'), [...field, 'location']],
-    ]));
+    out.node(
+      subject,
+      [SCHEMA('Organization')],
+      field,
+      fieldNames([
+        [SCHEMA('name'), [...field, 'name']],
+        [SCHEMA('location'), [...field, 'location']],
+      ]),
+    );
     out.text(subject, SCHEMA('name'), a.name, [...field, 'name']);
     if (a.location !== undefined) {
-      out.add(subject, SCHEMA('location'), place(a.location, iris, out, [...field, 'location']), [...field, 'location']);
+      out.add(subject, SCHEMA('location'), place(a.location, iris, out, [...field, 'location']), [
+        ...field,
+        'location',
+      ]);
     }
   });
   if (p.source !== undefined) {
     const src = iris.source(s);
     out.add(s, PROV('wasDerivedFrom'), src, ['source']);
-    out.node(src, [PROV('Entity')], ['source'], fieldNames([
-      [RDFS('label'), ['source', 'title']],
-      [RDFS('seeAlso'), ['source', 'url']],
-    ]));
+    out.node(
+      src,
+      [PROV('Entity')],
+      ['source'],
+      fieldNames([
+        [RDFS('label'), ['source', 'title']],
+        [RDFS('seeAlso'), ['source', 'url']],
+      ]),
+    );
     out.add(src, RDFS('label'), literal(p.source.title, 'nl'), ['source', 'title']);
     if (p.source.url !== undefined) out.add(src, RDFS('seeAlso'), namedNode(p.source.url), ['source', 'url']);
   }
 }
 
-function mapPublication(pub: Publication, project: NamedNode, iris: Iris, out: Emitter, field: (string | number)[]): void {
+function mapPublication(
+  pub: Publication,
+  project: NamedNode,
+  iris: Iris,
+  out: Emitter,
+  field: (string | number)[],
+): void {
   const s = iris.publication(pub.id);
-  out.node(s, [SCHEMA(PUBLICATION_TYPES[pub.kind])], field, fieldNames([
-    [SCHEMA('name'), [...field, 'title']],
-    [SCHEMA('url'), [...field, 'url']],
-  ]));
+  out.node(
+    s,
+    [SCHEMA(PUBLICATION_TYPES[pub.kind])],
+    field,
+    fieldNames([
+      [SCHEMA('name'), [...field, 'title']],
+      [SCHEMA('url'), [...field, 'url']],
+    ]),
+  );
   out.text(s, SCHEMA('name'), pub.title, [...field, 'title']);
   out.add(s, SCHEMA('about'), project, field);
   out.add(project, SCHEMA('subjectOf'), s, field);
@@ -104,11 +133,16 @@ function mapPublication(pub: Publication, project: NamedNode, iris: Iris, out: E
   if (pub.event === undefined) return;
   const ef = [...field, 'event'];
   const e = iris.event(pub.id);
-  out.node(e, [SCHEMA('Event')], ef, fieldNames([
-    [SCHEMA('name'), [...ef, 'name']],
-    [SCHEMA('location'), [...ef, 'place']],
-    [SCHEMA('startDate'), [...ef, 'date']],
-  ]));
+  out.node(
+    e,
+    [SCHEMA('Event')],
+    ef,
+    fieldNames([
+      [SCHEMA('name'), [...ef, 'name']],
+      [SCHEMA('location'), [...ef, 'place']],
+      [SCHEMA('startDate'), [...ef, 'date']],
+    ]),
+  );
   out.text(e, SCHEMA('name'), pub.event.name, [...ef, 'name']);
   out.add(e, SCHEMA('location'), place(pub.event.place, iris, out, [...ef, 'place']), [...ef, 'place']);
   out.add(e, SCHEMA('startDate'), partialDate(pub.event.date), [...ef, 'date']);
@@ -123,4 +157,3 @@ function place(name: string, iris: Iris, out: Emitter, field: (string | number)[
   out.add(p, SCHEMA('name'), literal(name, 'nl'), field);
   return p;
 }
-

@@ -107,8 +107,12 @@ function algorithmOf(c: Challenge): { algorithm: Algorithm; session: boolean } |
 
 /** Picks the Digest challenge to answer, or undefined if none uses an algorithm we know. */
 export function chooseDigest(challenges: readonly Challenge[]): Challenge | undefined {
-  const digests = challenges.filter((c) => c.scheme.toLowerCase() === 'digest' && c.params.has('nonce') && algorithmOf(c));
-  return digests.sort((a, b) => PREFERENCE.indexOf(algorithmOf(a)!.algorithm) - PREFERENCE.indexOf(algorithmOf(b)!.algorithm))[0];
+  const digests = challenges.filter(
+    (c) => c.scheme.toLowerCase() === 'digest' && c.params.has('nonce') && algorithmOf(c),
+  );
+  return digests.sort(
+    (a, b) => PREFERENCE.indexOf(algorithmOf(a)!.algorithm) - PREFERENCE.indexOf(algorithmOf(b)!.algorithm),
+  )[0];
 }
 
 export interface DigestRequest {
@@ -142,7 +146,10 @@ export class DigestSession {
     if (!a) throw new InternalError(`unsupported Digest algorithm ${challenge.params.get('algorithm') ?? ''}`);
     this.algorithm = a.algorithm;
     this.session = a.session;
-    const offered = (challenge.params.get('qop') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const offered = (challenge.params.get('qop') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     // auth is preferred: auth-int hashes the whole body, which a server rarely needs and costs a pass over large graphs.
     this.qop = offered.includes('auth') ? 'auth' : offered.includes('auth-int') ? 'auth-int' : undefined;
   }
@@ -169,16 +176,25 @@ export class DigestSession {
       ha1 = this.sessionKey;
     }
     const a2 =
-      this.qop === 'auth-int' ? `${request.method}:${request.uri}:${this.h(request.body ?? '')}` : `${request.method}:${request.uri}`;
+      this.qop === 'auth-int'
+        ? `${request.method}:${request.uri}:${this.h(request.body ?? '')}`
+        : `${request.method}:${request.uri}`;
     const ha2 = this.h(a2);
-    const response = this.qop ? this.h(`${ha1}:${nonce}:${nc}:${cnonce}:${this.qop}:${ha2}`) : this.h(`${ha1}:${nonce}:${ha2}`);
+    const response = this.qop
+      ? this.h(`${ha1}:${nonce}:${nc}:${cnonce}:${this.qop}:${ha2}`)
+      : this.h(`${ha1}:${nonce}:${ha2}`);
 
     const fields: string[] = [];
     if (userhash) fields.push(`username=${quote(this.h(`${this.user}:${realm}`))}`);
     else if (/^[\x20-\x7e]*$/.test(this.user)) fields.push(`username=${quote(this.user)}`);
     // RFC 7616 §3.4.4: a name that is not ASCII goes in username* with RFC 8187 encoding.
     else fields.push(`username*=UTF-8''${encodeRfc8187(this.user)}`);
-    fields.push(`realm=${quote(realm)}`, `uri=${quote(request.uri)}`, `algorithm=${this.algorithm}${this.session ? '-sess' : ''}`, `nonce=${quote(nonce)}`);
+    fields.push(
+      `realm=${quote(realm)}`,
+      `uri=${quote(request.uri)}`,
+      `algorithm=${this.algorithm}${this.session ? '-sess' : ''}`,
+      `nonce=${quote(nonce)}`,
+    );
     if (this.qop) fields.push(`nc=${nc}`, `cnonce=${quote(cnonce)}`, `qop=${this.qop}`);
     fields.push(`response=${quote(response)}`);
     if (opaque !== undefined) fields.push(`opaque=${quote(opaque)}`);
@@ -193,6 +209,10 @@ function quote(value: string): string {
 
 function encodeRfc8187(value: string): string {
   return [...new TextEncoder().encode(value)]
-    .map((b) => (/[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      /[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 }

@@ -69,7 +69,16 @@ export class GraphStore {
 async function expectSuccess(res: Response, method: string, ok: number[]): Promise<void> {
   const text = await res.text().catch(() => '');
   if (ok.includes(res.status)) return;
-  const detail = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
-  const why = res.status === 401 ? 'the store refused the credentials' : res.status === 403 ? 'the account may not write to the store' : `HTTP ${res.status}`;
+  const detail = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+  const why =
+    res.status === 401
+      ? 'the store refused the credentials'
+      : res.status === 403
+        ? 'the account may not write to the store'
+        : `HTTP ${res.status}`;
   throw new GraphStoreError(`${method} refused: ${why}${detail ? ` (${detail})` : ''}`, res.status);
 }

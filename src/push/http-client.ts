@@ -21,7 +21,8 @@ export function redactUrl(url: string | URL): string {
     const u = new URL(String(url));
     u.username = '';
     u.password = '';
-    for (const name of [...new Set(u.searchParams.keys())]) if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
+    for (const name of [...new Set(u.searchParams.keys())])
+      if (SECRET_PARAM.test(name)) u.searchParams.set(name, '***');
     return u.toString();
   } catch {
     return '(an unparseable URL)';
@@ -92,7 +93,11 @@ export class HttpClient {
     if (scheme.kind === 'basic') {
       return `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`, 'utf8').toString('base64')}`;
     }
-    return scheme.session.authorization({ method: init.method, uri: `${url.pathname}${url.search}`, ...(init.body !== undefined ? { body: init.body } : {}) });
+    return scheme.session.authorization({
+      method: init.method,
+      uri: `${url.pathname}${url.search}`,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
   }
 }
 
@@ -101,7 +106,12 @@ export function describeFailure(e: unknown): string {
   if (e instanceof Error) {
     if (e.name === 'TimeoutError') return 'no answer within the time limit';
     const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code) return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ECONNRESET' ? 'connection reset' : cause.code;
+    if (cause?.code)
+      return cause.code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : cause.code === 'ECONNRESET'
+          ? 'connection reset'
+          : cause.code;
     // fetch's own refusals (a blocked port, a bad URL) say why only in the cause.
     return cause?.message ? `${e.message}: ${cause.message}` : e.message;
   }

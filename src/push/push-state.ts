@@ -49,7 +49,10 @@ export async function readPushState(file: string): Promise<PushState | undefined
 /** Written to a temporary file and renamed, so a push killed while saving leaves the previous state whole. */
 export async function writePushState(file: string, state: PushState): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const sorted: PushState = { ...state, graphs: Object.fromEntries(Object.entries(state.graphs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  const sorted: PushState = {
+    ...state,
+    graphs: Object.fromEntries(Object.entries(state.graphs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(sorted, null, 1)}\n`);
   await rename(tmp, file);

@@ -91,14 +91,21 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const sparql = endpoint(options.store, '--store');
   const gsp = endpoint(options.graphStore ?? options.store, '--graph-store');
   const credentials: Credentials | undefined =
-    options.user !== undefined ? { user: options.user, password: options.password ?? '' } : (gsp.credentials ?? sparql.credentials);
+    options.user !== undefined
+      ? { user: options.user, password: options.password ?? '' }
+      : (gsp.credentials ?? sparql.credentials);
   const http = new HttpClient(credentials, options.timeoutMs);
   const store = new GraphStore(http, gsp.url);
   const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
   const previous = await readPushState(stateFile);
   const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
   const outOfSync = new Map<string, { reason: string; kind: FailureKind }>();
-  const state = (): PushState => ({ format: 'projectgraph-push/1', graphStore: redactUrl(gsp.url), sparql: redactUrl(sparql.url), graphs: known });
+  const state = (): PushState => ({
+    format: 'projectgraph-push/1',
+    graphStore: redactUrl(gsp.url),
+    sparql: redactUrl(sparql.url),
+    graphs: known,
+  });
   const report = (extra: Partial<PushReport> = {}): PushReport => {
     const rank = (o: { kind: FailureKind }) => FAILURE_ORDER.indexOf(o.kind);
     const failure = [...outOfSync.values()].sort((a, b) => rank(a) - rank(b))[0];
@@ -142,7 +149,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
 
   const sent: string[] = [];
   const deleted: string[] = [];
-  const ops: Operation[] = [...puts.map((graph) => ({ method: 'PUT' as const, graph })), ...deletes.map((graph) => ({ method: 'DELETE' as const, graph }))];
+  const ops: Operation[] = [
+    ...puts.map((graph) => ({ method: 'PUT' as const, graph })),
+    ...deletes.map((graph) => ({ method: 'DELETE' as const, graph })),
+  ];
   let stopped: { reason: string; kind: FailureKind } | undefined;
   let next = 0;
   const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
@@ -196,7 +206,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
       if (found === entry.triples) known[g] = entry.hash;
       else outOfSync.set(g, differs(`the store holds ${found} triples in this graph, the build ${entry.triples}`));
     }
-    const expected = { graphs: Object.keys(manifest.graphs).length, triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0) };
+    const expected = {
+      graphs: Object.keys(manifest.graphs).length,
+      triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0),
+    };
     const totals = await countTotals(http, sparql.url, manifest.graphPrefix);
     if (totals.graphs !== expected.graphs || totals.triples !== expected.triples) {
       const counts = await countGraphs(http, sparql.url, manifest.graphPrefix);
@@ -236,7 +249,14 @@ const FAILURE_ORDER: FailureKind[] = ['credentials', 'forbidden', 'unreachable',
 
 /** Network errors of fetch (undici) that mean the store could not be reached at all. */
 const UNREACHABLE = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
 ]);
 
 const differs = (reason: string) => ({ reason, kind: 'differs' as const });
@@ -268,7 +288,8 @@ async function withRetries(send: () => Promise<void>, delaysMs: number[]): Promi
     } catch (e) {
       if (!(e instanceof GraphStoreError) || !TRANSIENT.has(e.status)) throw e;
       const delay = delaysMs[attempt];
-      if (delay === undefined) throw attempt === 0 ? e : new GraphStoreError(`${e.message}; tried ${attempt + 1} times`, e.status);
+      if (delay === undefined)
+        throw attempt === 0 ? e : new GraphStoreError(`${e.message}; tried ${attempt + 1} times`, e.status);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -285,7 +306,8 @@ async function readManifest(dir: string, outDir: string): Promise<Manifest> {
     throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} not found: run "projectgraph build" first`);
   }
   const m = parseManifest(text);
-  if (typeof m === 'string') throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} ${m}: run "projectgraph build" again`);
+  if (typeof m === 'string')
+    throw new UsageError(`${path.join(outDir, MANIFEST_FILE)} ${m}: run "projectgraph build" again`);
   return m;
 }
 
@@ -296,6 +318,7 @@ function endpoint(value: string, option: string): ReturnType<typeof splitCredent
   } catch {
     throw new UsageError(`${option} must be an http or https URL`);
   }
-  if (parsed.url.protocol !== 'http:' && parsed.url.protocol !== 'https:') throw new UsageError(`${option} must be an http or https URL`);
+  if (parsed.url.protocol !== 'http:' && parsed.url.protocol !== 'https:')
+    throw new UsageError(`${option} must be an http or https URL`);
   return parsed;
 }

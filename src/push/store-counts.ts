@@ -10,7 +10,12 @@ import { GraphStoreError } from './graph-store.ts';
  */
 const PAGE = 5000;
 
-export async function countGraphs(http: HttpClient, endpoint: URL, graphPrefix: string, page = PAGE): Promise<Map<string, number>> {
+export async function countGraphs(
+  http: HttpClient,
+  endpoint: URL,
+  graphPrefix: string,
+  page = PAGE,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   let after: string | undefined;
   for (;;) {
@@ -19,8 +24,8 @@ export async function countGraphs(http: HttpClient, endpoint: URL, graphPrefix: 
       `SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ${JSON.stringify(graphPrefix)})${from}) } ` +
       `GROUP BY ?g ORDER BY STR(?g) LIMIT ${page}`;
     const rows = await select(http, endpoint, query);
-    for (const r of rows) if (r['g'] && r['n']) counts.set(r['g'].value, Number(r['n'].value));
-    const last = rows.at(-1)?.['g']?.value;
+    for (const r of rows) if (r.g && r.n) counts.set(r.g.value, Number(r.n.value));
+    const last = rows.at(-1)?.g?.value;
     if (rows.length < page || last === undefined || last === after) return counts;
     after = last;
   }
@@ -33,7 +38,12 @@ const BATCH = 200;
 const UNSAFE_IRI = /[\s<>"{}|^`\\]/;
 
 /** Triples in each of the given graphs (0 for a graph the store lacks), asked a batch at a time by graph name. */
-export async function countNamed(http: HttpClient, endpoint: URL, graphs: readonly string[], batch = BATCH): Promise<Map<string, number>> {
+export async function countNamed(
+  http: HttpClient,
+  endpoint: URL,
+  graphs: readonly string[],
+  batch = BATCH,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>(graphs.map((g) => [g, 0]));
   for (let i = 0; i < graphs.length; i += batch) {
     const names = graphs.slice(i, i + batch);
@@ -47,19 +57,24 @@ export async function countNamed(http: HttpClient, endpoint: URL, graphs: readon
       endpoint,
       `SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { ${names.map((g) => `<${g}>`).join(' ')} } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g`,
     );
-    for (const r of rows) if (r['g'] && r['n'] && counts.has(r['g'].value)) counts.set(r['g'].value, Number(r['n'].value));
+    for (const r of rows)
+      if (r.g && r.n && counts.has(r.g.value)) counts.set(r.g.value, Number(r.n.value));
   }
   return counts;
 }
 
 /** How many graphs under the prefix the store holds, and how many triples in them together: one pass over the data. */
-export async function countTotals(http: HttpClient, endpoint: URL, graphPrefix: string): Promise<{ graphs: number; triples: number }> {
+export async function countTotals(
+  http: HttpClient,
+  endpoint: URL,
+  graphPrefix: string,
+): Promise<{ graphs: number; triples: number }> {
   const [row] = await select(
     http,
     endpoint,
     `SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ${JSON.stringify(graphPrefix)})) }`,
   );
-  return { graphs: Number(row?.['graphs']?.value ?? 0), triples: Number(row?.['triples']?.value ?? 0) };
+  return { graphs: Number(row?.graphs?.value ?? 0), triples: Number(row?.triples?.value ?? 0) };
 }
 
 async function select(http: HttpClient, endpoint: URL, query: string): Promise<Record<string, { value: string }>[]> {
@@ -70,7 +85,8 @@ async function select(http: HttpClient, endpoint: URL, query: string): Promise<R
   });
   const text = await res.text();
   if (!res.ok) {
-    const refused = res.status === 401 ? 'refused the credentials' : res.status === 403 ? 'refused the account' : undefined;
+    const refused =
+      res.status === 401 ? 'refused the credentials' : res.status === 403 ? 'refused the account' : undefined;
     const why = refused ?? `answered HTTP ${res.status}`;
     const detail = text.replace(/\s+/g, ' ').slice(0, 200);
     throw new GraphStoreError(`the SPARQL endpoint ${why} to a count query (${detail})`, res.status);

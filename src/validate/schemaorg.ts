@@ -123,29 +123,62 @@ export function checkSchemaOrg(quads: Quad[], vocabulary: SchemaOrgVocabulary): 
     const s = q.subject.value;
     const p = q.predicate.value;
     if (p.startsWith(https) || (p === type && q.object.value.startsWith(https))) {
-      findings.push({ kind: 'wrong-namespace', subject: s, predicate: p, object: q.object.value, message: `uses ${https}, but our data and schema.org's JSON-LD context use ${SCHEMA.iri}` });
+      findings.push({
+        kind: 'wrong-namespace',
+        subject: s,
+        predicate: p,
+        object: q.object.value,
+        message: `uses ${https}, but our data and schema.org's JSON-LD context use ${SCHEMA.iri}`,
+      });
       continue;
     }
     if (p === type) {
       const c = q.object.value;
       if (!c.startsWith(SCHEMA.iri)) continue;
-      if (!vocabulary.classes.has(c)) findings.push({ kind: 'unknown-class', subject: s, object: c, message: `${short(c)} is not a schema.org class` });
-      else if (vocabulary.superseded.has(c)) findings.push({ kind: 'superseded', subject: s, object: c, message: `${short(c)} is superseded by ${short(vocabulary.superseded.get(c))}` });
+      if (!vocabulary.classes.has(c))
+        findings.push({
+          kind: 'unknown-class',
+          subject: s,
+          object: c,
+          message: `${short(c)} is not a schema.org class`,
+        });
+      else if (vocabulary.superseded.has(c))
+        findings.push({
+          kind: 'superseded',
+          subject: s,
+          object: c,
+          message: `${short(c)} is superseded by ${short(vocabulary.superseded.get(c))}`,
+        });
       continue;
     }
     if (!p.startsWith(SCHEMA.iri)) continue;
     const def = vocabulary.properties.get(p);
     if (!def) {
-      findings.push({ kind: 'unknown-property', subject: s, predicate: p, message: `${short(p)} is not a schema.org property` });
+      findings.push({
+        kind: 'unknown-property',
+        subject: s,
+        predicate: p,
+        message: `${short(p)} is not a schema.org property`,
+      });
       continue;
     }
     if (vocabulary.superseded.has(p)) {
-      findings.push({ kind: 'superseded', subject: s, predicate: p, message: `${short(p)} is superseded by ${short(vocabulary.superseded.get(p))}` });
+      findings.push({
+        kind: 'superseded',
+        subject: s,
+        predicate: p,
+        message: `${short(p)} is superseded by ${short(vocabulary.superseded.get(p))}`,
+      });
     }
     const subjectTypes = closureOf(q.subject);
     const schemaTypes = [...(typesOf.get(termKey(q.subject)) ?? [])].filter((t) => t.startsWith(SCHEMA.iri));
     if (schemaTypes.length === 0) {
-      findings.push({ kind: 'untyped-subject', subject: s, predicate: p, message: `${short(p)} is used on a subject with no schema.org type, so its domain cannot hold` });
+      findings.push({
+        kind: 'untyped-subject',
+        subject: s,
+        predicate: p,
+        message: `${short(p)} is used on a subject with no schema.org type, so its domain cannot hold`,
+      });
     } else if (!def.domains.some((d) => subjectTypes.has(d))) {
       findings.push({
         kind: 'domain',
@@ -190,7 +223,8 @@ function short(iri: string | undefined): string {
 }
 
 function describe(o: Term): string {
-  if (o.termType === 'Literal') return `"${o.value.length > 40 ? `${o.value.slice(0, 37)}...` : o.value}" of type ${short(o.datatype.value)}`;
+  if (o.termType === 'Literal')
+    return `"${o.value.length > 40 ? `${o.value.slice(0, 37)}...` : o.value}" of type ${short(o.datatype.value)}`;
   return o.termType === 'BlankNode' ? `_:${o.value}` : `<${o.value}>`;
 }
 
@@ -208,6 +242,9 @@ export async function schemaOrgJsonLdToQuads(document: unknown): Promise<Quad[]>
     return { contextUrl: undefined, documentUrl: url, document: LOCAL_SCHEMA_ORG_CONTEXT };
   };
   // jsonld.js types its document loader and input loosely; both shapes are as the library documents them.
-  const nquads = (await jsonld.toRDF(document as never, { format: 'application/n-quads', documentLoader: loader as never })) as unknown as string;
+  const nquads = (await jsonld.toRDF(document as never, {
+    format: 'application/n-quads',
+    documentLoader: loader as never,
+  })) as unknown as string;
   return new Parser({ format: 'N-Quads' }).parse(nquads);
 }

@@ -393,4 +393,3 @@ export async function validateInWorkers(
     await pool.close();
   }
 }
-

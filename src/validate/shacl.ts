@@ -11,7 +11,13 @@ import type { MappedRecord } from '../map/map-records.ts';
 import { SELF } from '../map/emit.ts';
 import { SH } from '../vocab.ts';
 import {
-  cutBatches, plainResult, prepareShapes, validateHere, validateInWorkers, validatorEnvironment, type PlainResult,
+  cutBatches,
+  plainResult,
+  prepareShapes,
+  validateHere,
+  validateInWorkers,
+  validatorEnvironment,
+  type PlainResult,
 } from './shacl-batch.ts';
 
 /** The file in shapes/ whose triples join the data graph (class axioms) instead of the shapes graph. */
@@ -82,13 +88,15 @@ export async function validateRecords(
   const prepared = prepareShapes(text);
   if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
   const total = mapped.reduce((n, m) => n + m.quads.length, 0);
-  const workers = options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+  const workers =
+    options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
   let done = 0;
   const progress = (statements: number) => options.onProgress?.((done += statements), total);
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
-  const results = workers === 0
-    ? await validateHere(batches, prepared, progress)
-    : await validateInWorkers(batches, text, workers, progress);
+  const results =
+    workers === 0
+      ? await validateHere(batches, prepared, progress)
+      : await validateInWorkers(batches, text, workers, progress);
   return locateAll(results, mapped, bundle);
 }
 
@@ -103,7 +111,11 @@ export async function validateWholeGraph(mapped: MappedRecord[], bundle: ShapesB
   data.addQuads(bundle.axioms);
   const validator = new SHACLValidator(bundle.shapes, { factory: validatorEnvironment });
   const report = await validator.validate(data);
-  return locateAll(report.results.map((r) => plainResult(r, bundle.shapes)), mapped, bundle);
+  return locateAll(
+    report.results.map((r) => plainResult(r, bundle.shapes)),
+    mapped,
+    bundle,
+  );
 }
 
 function toNTriples(quads: Iterable<Quad>): string {

@@ -19,16 +19,34 @@ describe('npm run bench', () => {
 
     expect(res.records).toBe(200);
     expect(res.triples).toBeGreaterThan(200 * 30);
-    for (const v of [res.build.totalSec, res.build.peakRssMB, res.limit.n3ParseWriteSec]) expect(isNumber(v)).toBe(true);
-    for (const stage of ['ingest', 'map', 'validate', 'dataset.nt', 'dataset.ttl', 'dataset.jsonld', 'catalog', 'pages']) {
+    for (const v of [res.build.totalSec, res.build.peakRssMB, res.limit.n3ParseWriteSec])
+      expect(isNumber(v)).toBe(true);
+    for (const stage of [
+      'ingest',
+      'map',
+      'validate',
+      'dataset.nt',
+      'dataset.ttl',
+      'dataset.jsonld',
+      'catalog',
+      'pages',
+    ]) {
       expect(isNumber(res.build.stages[stage]), `build.stages.${stage}`).toBe(true);
     }
     expect(isNumber(res.shacl.oursSec) && isNumber(res.shacl.wholeGraphSec)).toBe(true);
     expect(res.shacl.sameResults).toBe(true);
     expect(res.shacl.violations).toBeGreaterThan(0);
     expect(isNumber(res.jsonld.oursSec) && isNumber(res.jsonld.jsonldJsSec)).toBe(true);
-    for (const key of ['loadSec', 'rssMB', 'oxigraphLoadSec', 'oxigraphRssMB']) expect(isNumber(res.sparql[key]), `sparql.${key}`).toBe(true);
-    const names = ['lookup', 'projectsPerProgramme', 'keywordAndOrganisation', 'nameContains', 'workedWith', 'projectsPerYearAndStatus'];
+    for (const key of ['loadSec', 'rssMB', 'oxigraphLoadSec', 'oxigraphRssMB'])
+      expect(isNumber(res.sparql[key]), `sparql.${key}`).toBe(true);
+    const names = [
+      'lookup',
+      'projectsPerProgramme',
+      'keywordAndOrganisation',
+      'nameContains',
+      'workedWith',
+      'projectsPerYearAndStatus',
+    ];
     expect(Object.keys(res.sparql.queries).sort()).toEqual([...names].sort());
     for (const name of names) {
       const q = res.sparql.queries[name];

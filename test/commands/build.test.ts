@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { isomorphic } from 'rdf-isomorphic';
-import { ROOT, besideOutput, parseJsonLdFile, parseTurtleFile, runCli, workspaceWithRealData, withoutProgress } from '../support/project.ts';
+import {
+  ROOT,
+  besideOutput,
+  parseJsonLdFile,
+  parseTurtleFile,
+  runCli,
+  workspaceWithRealData,
+  withoutProgress,
+} from '../support/project.ts';
 
 /** Every file under `dir` with its bytes, for byte-identical comparisons. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -41,7 +49,9 @@ describe('projectgraph build on the real data', () => {
   it('writes Turtle with prefixes and N-Triples sorted', async () => {
     const ttl = await readFile(path.join(ws, 'output/dataset.ttl'), 'utf8');
     expect(ttl.startsWith('@prefix pg: <https://projectgraph.example/def/>.\n')).toBe(true);
-    expect(ttl).toContain('<https://projectgraph.example/project/cluster-governance-kks-2015> a schema:ResearchProject;');
+    expect(ttl).toContain(
+      '<https://projectgraph.example/project/cluster-governance-kks-2015> a schema:ResearchProject;',
+    );
     const lines = (await readFile(path.join(ws, 'output/dataset.nt'), 'utf8')).trimEnd().split('\n');
     expect([...lines].sort()).toEqual(lines);
     expect(new Set(lines).size).toBe(lines.length);
@@ -73,14 +83,56 @@ describe('projectgraph build on the real data', () => {
 
 /** Each invalid fixture, where it is put in a copy of data/, and the line and field the error must name. */
 const INVALID: { fixture: string; at: string; line: number; field: string; words: RegExp }[] = [
-  { fixture: 'malformed-yaml', at: 'projects/cluster-governance-kks-2015.yaml', line: 4, field: 'keywords', words: /YAML syntax/ },
-  { fixture: 'missing-name', at: 'projects/cluster-governance-kks-2015.yaml', line: 1, field: 'name', words: /required field is missing/ },
-  { fixture: 'start-after-end', at: 'projects/cluster-governance-kks-2015.yaml', line: 5, field: 'endYear', words: /endYear comes before startYear 2015/ },
-  { fixture: 'unknown-participant', at: 'projects/cluster-governance-kks-2015.yaml', line: 6, field: 'participants[1]', words: /no organisation record has this id.*"gemeente-atlantis"/ },
+  {
+    fixture: 'malformed-yaml',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 4,
+    field: 'keywords',
+    words: /YAML syntax/,
+  },
+  {
+    fixture: 'missing-name',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 1,
+    field: 'name',
+    words: /required field is missing/,
+  },
+  {
+    fixture: 'start-after-end',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 5,
+    field: 'endYear',
+    words: /endYear comes before startYear 2015/,
+  },
+  {
+    fixture: 'unknown-participant',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 6,
+    field: 'participants[1]',
+    words: /no organisation record has this id.*"gemeente-atlantis"/,
+  },
   { fixture: 'duplicate-id', at: 'organisations/platform31-copy.yaml', line: 1, field: 'id', words: /duplicate id/ },
-  { fixture: 'status-outside-list', at: 'projects/cluster-governance-kks-2015.yaml', line: 4, field: 'status', words: /expected one of: planned, ongoing, completed, discontinued \(got "afgerond"\)/ },
-  { fixture: 'id-with-space', at: 'projects/cluster-governance-kks-2015.yaml', line: 1, field: 'id', words: /an id may hold only.*"cluster governance"/ },
-  { fixture: 'id-with-angle-bracket', at: 'projects/cluster-governance-kks-2015.yaml', line: 1, field: 'id', words: /an id may hold only.*"cluster-governance>"/ },
+  {
+    fixture: 'status-outside-list',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 4,
+    field: 'status',
+    words: /expected one of: planned, ongoing, completed, discontinued \(got "afgerond"\)/,
+  },
+  {
+    fixture: 'id-with-space',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 1,
+    field: 'id',
+    words: /an id may hold only.*"cluster governance"/,
+  },
+  {
+    fixture: 'id-with-angle-bracket',
+    at: 'projects/cluster-governance-kks-2015.yaml',
+    line: 1,
+    field: 'id',
+    words: /an id may hold only.*"cluster-governance>"/,
+  },
 ];
 
 describe('projectgraph build refuses invalid data and leaves the previous output/ untouched', () => {
@@ -101,8 +153,13 @@ describe('projectgraph build refuses invalid data and leaves the previous output
     await cp(path.join(ROOT, 'test/fixtures/invalid', `${fixture}.yaml`), path.join(ws, 'data', at));
     const r = await runCli(['build'], ws);
     expect(r.code).toBe(1);
-    const duplicateElsewhere = fixture === 'duplicate-id' ? '(data/organisations/platform31(-copy)?\\.yaml)' : `(data/${at.replace('.', '\\.')})`;
-    expect(r.stderr).toMatch(new RegExp(`^${duplicateElsewhere}:${line}:\\d+: ${field.replace(/[[\]]/g, '\\$&')}: `, 'm'));
+    const duplicateElsewhere =
+      fixture === 'duplicate-id'
+        ? '(data/organisations/platform31(-copy)?\\.yaml)'
+        : `(data/${at.replace('.', '\\.')})`;
+    expect(r.stderr).toMatch(
+      new RegExp(`^${duplicateElsewhere}:${line}:\\d+: ${field.replace(/[[\]]/g, '\\$&')}: `, 'm'),
+    );
     expect(r.stderr).toMatch(words);
     expect(r.stderr).toContain('nothing was published');
     const after = await snapshot(path.join(ws, 'output'));

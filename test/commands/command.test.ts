@@ -70,28 +70,50 @@ describe('progress', () => {
 });
 
 describe('a build reports its long stages with counts', () => {
-  it.each([0, 2])('reading records x of N files, mapping and SHACL x of N, bytes of each dump, pages written (%i page threads)', async (pageWorkers) => {
-    const ws = await workspaceWithRealData();
-    const { stream } = fake(false);
-    // Every update shown, however short the stage: the counts are what is checked here.
-    const progress = progressOn({ stream, quietMs: 0, plainIntervalMs: 0 });
-    const summary = await build({ dataDir: path.join(ws, 'data'), outDir: path.join(ws, 'output'), progress, pageWorkers });
-    const checked = await check({ dataDir: DATA });
-    const statements = checked.mapped.reduce((n, m) => n + m.quads.length, 0);
-    const lines = stream.text.split('\n');
-    const files = summary.records + 1;
-    expect(lines).toContain(`… reading records: ${files} files in ${lines.find((l) => l.startsWith('… reading records: ') && l.includes(' in '))?.split(' in ')[1]}`);
-    expect(lines.find((l) => l.startsWith(`… reading records: ${files} of ${files} files, `))).toBeDefined();
-    expect(lines.find((l) => l.startsWith(`… mapping to RDF: ${summary.records + 1} of ${summary.records + 1} records`))).toBeDefined();
-    expect(lines.find((l) => l.startsWith(`… checking the shapes (SHACL): ${statements.toLocaleString('en-GB')} of ${statements.toLocaleString('en-GB')} statements`))).toBeDefined();
-    for (const dump of ['dataset.nt', 'dataset.ttl', 'dataset.jsonld']) {
-      expect(lines.find((l) => new RegExp(`^… writing ${dump.replace('.', '\\.')}: \\d+ kB in \\d`).test(l)), dump).toBeDefined();
-    }
-    // The site's files come last in the summary, after .well-known/void.
-    const pages = summary.files.slice(summary.files.indexOf('.well-known/void') + 1);
-    expect(pages.length).toBeGreaterThan(3 * summary.records);
-    expect(lines.find((l) => l.startsWith(`… writing pages: ${pages.length} files in `))).toBeDefined();
-  }, 60_000);
+  it.each([0, 2])(
+    'reading records x of N files, mapping and SHACL x of N, bytes of each dump, pages written (%i page threads)',
+    async (pageWorkers) => {
+      const ws = await workspaceWithRealData();
+      const { stream } = fake(false);
+      // Every update shown, however short the stage: the counts are what is checked here.
+      const progress = progressOn({ stream, quietMs: 0, plainIntervalMs: 0 });
+      const summary = await build({
+        dataDir: path.join(ws, 'data'),
+        outDir: path.join(ws, 'output'),
+        progress,
+        pageWorkers,
+      });
+      const checked = await check({ dataDir: DATA });
+      const statements = checked.mapped.reduce((n, m) => n + m.quads.length, 0);
+      const lines = stream.text.split('\n');
+      const files = summary.records + 1;
+      expect(lines).toContain(
+        `… reading records: ${files} files in ${lines.find((l) => l.startsWith('… reading records: ') && l.includes(' in '))?.split(' in ')[1]}`,
+      );
+      expect(lines.find((l) => l.startsWith(`… reading records: ${files} of ${files} files, `))).toBeDefined();
+      expect(
+        lines.find((l) => l.startsWith(`… mapping to RDF: ${summary.records + 1} of ${summary.records + 1} records`)),
+      ).toBeDefined();
+      expect(
+        lines.find((l) =>
+          l.startsWith(
+            `… checking the shapes (SHACL): ${statements.toLocaleString('en-GB')} of ${statements.toLocaleString('en-GB')} statements`,
+          ),
+        ),
+      ).toBeDefined();
+      for (const dump of ['dataset.nt', 'dataset.ttl', 'dataset.jsonld']) {
+        expect(
+          lines.find((l) => new RegExp(`^… writing ${dump.replace('.', '\\.')}: \\d+ kB in \\d`).test(l)),
+          dump,
+        ).toBeDefined();
+      }
+      // The site's files come last in the summary, after .well-known/void.
+      const pages = summary.files.slice(summary.files.indexOf('.well-known/void') + 1);
+      expect(pages.length).toBeGreaterThan(3 * summary.records);
+      expect(lines.find((l) => l.startsWith(`… writing pages: ${pages.length} files in `))).toBeDefined();
+    },
+    60_000,
+  );
 });
 
 describe('an import reports the pages it has read', () => {
@@ -100,11 +122,24 @@ describe('an import reports the pages it has read', () => {
   it('x of N when every input is one page, and a count without a total for a Special:Export file', async () => {
     const seen: [number, number | undefined][] = [];
     const onPage = (pages: number, total: number | undefined) => seen.push([pages, total]);
-    const single = await importPages({ inputs: [wiki('cluster-governance-kks-2015.txt'), wiki('cluster-governance-kks-2015.wiki')], dataDir: DATA, dryRun: true, onPage });
+    const single = await importPages({
+      inputs: [wiki('cluster-governance-kks-2015.txt'), wiki('cluster-governance-kks-2015.wiki')],
+      dataDir: DATA,
+      dryRun: true,
+      onPage,
+    });
     expect(single.pagesRead).toBe(2);
-    expect(seen).toEqual([[1, 2], [2, 2]]);
+    expect(seen).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
     seen.length = 0;
-    const exported = await importPages({ inputs: [wiki('netwerk-wiki-export.xml')], dataDir: DATA, dryRun: true, onPage });
+    const exported = await importPages({
+      inputs: [wiki('netwerk-wiki-export.xml')],
+      dataDir: DATA,
+      dryRun: true,
+      onPage,
+    });
     expect(seen.map(([pages]) => pages)).toEqual(Array.from({ length: exported.pagesRead }, (_, i) => i + 1));
     expect(seen.every(([, total]) => total === undefined)).toBe(true);
   });
@@ -120,7 +155,10 @@ describe('command-line messages', () => {
     const missing = await runCli(['build', '--data'], ws);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^projectgraph: --data needs a value\n/);
-    await cp(path.join(ROOT, 'test/fixtures/invalid/missing-name.yaml'), path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'));
+    await cp(
+      path.join(ROOT, 'test/fixtures/invalid/missing-name.yaml'),
+      path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'),
+    );
     const invalid = await runCli(['validate'], ws);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^projectgraph: 1 problem found\n$/m);

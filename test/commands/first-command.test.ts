@@ -22,7 +22,11 @@ describe('the first command', () => {
   it('npm start builds data/ and serves the home page and SPARQL', { timeout: 180_000 }, async () => {
     const dir = await projectCopy();
     // npm appends arguments to the script's last command, which is `serve`: a free port, so runs never collide.
-    const child = spawn('npm', ['start', '--', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npm', ['start', '--', '--port', '0'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -32,7 +36,9 @@ describe('the first command', () => {
         const url = /home: +(http:\S+)/.exec(stdout)?.[1];
         if (url) resolve(url);
       });
-      child.on('close', (code) => reject(new Error(`npm start exited with ${String(code)} before serving:\n${stdout}\n${stderr}`)));
+      child.on('close', (code) =>
+        reject(new Error(`npm start exited with ${String(code)} before serving:\n${stdout}\n${stderr}`)),
+      );
     });
     try {
       const page = await fetch(home);

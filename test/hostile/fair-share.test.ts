@@ -32,23 +32,44 @@ interface Reply {
 }
 
 /** One request from a chosen loopback address (127.0.0.2 is "another client"). */
-function request(pathAndQuery: string, from = '127.0.0.1', options: { method?: string; body?: string; headers?: Record<string, string>; port?: number } = {}): Promise<Reply> {
+function request(
+  pathAndQuery: string,
+  from = '127.0.0.1',
+  options: { method?: string; body?: string; headers?: Record<string, string>; port?: number } = {},
+): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: options.port ?? port, path: pathAndQuery, method: options.method ?? 'GET', localAddress: from, agent: false, headers: { accept: 'application/sparql-results+json', ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port: options.port ?? port,
+        path: pathAndQuery,
+        method: options.method ?? 'GET',
+        localAddress: from,
+        agent: false,
+        headers: { accept: 'application/sparql-results+json', ...options.headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ms: performance.now() - started, headers: res.headers }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            ms: performance.now() - started,
+            headers: res.headers,
+          }),
+        );
       },
     );
     req.on('error', reject);
     req.end(options.body);
   });
 }
-const sparql = (q: string, from?: string, p?: number) => request(`/sparql?query=${encodeURIComponent(q)}`, from, p ? { port: p } : {});
-const post = (q: string, from: string) => request('/sparql', from, { method: 'POST', body: q, headers: { 'content-type': 'application/sparql-query' } });
+const sparql = (q: string, from?: string, p?: number) =>
+  request(`/sparql?query=${encodeURIComponent(q)}`, from, p ? { port: p } : {});
+const post = (q: string, from: string) =>
+  request('/sparql', from, { method: 'POST', body: q, headers: { 'content-type': 'application/sparql-query' } });
 
 let lookupCount = 0;
 /**
@@ -59,7 +80,10 @@ async function lookups(n: number, p = port): Promise<{ worst: number; statuses: 
   const statuses: number[] = [];
   let worst = 0;
   for (let i = 0; i < n; i++) {
-    const r = i % 2 === 0 ? await sparql(`${LOOKUP} # ${lookupCount++}`, '127.0.0.2', p) : await request('/organisation/kei', '127.0.0.2', { headers: { accept: 'text/html' }, port: p });
+    const r =
+      i % 2 === 0
+        ? await sparql(`${LOOKUP} # ${lookupCount++}`, '127.0.0.2', p)
+        : await request('/organisation/kei', '127.0.0.2', { headers: { accept: 'text/html' }, port: p });
     statuses.push(r.status);
     worst = Math.max(worst, r.ms);
   }
@@ -87,7 +111,13 @@ async function settled(maxMs: number): Promise<number> {
 beforeAll(async () => {
   outDir = await buildTempOutput();
   // No workerMemoryMb: the default heap bound is under test. A large cache, so the 4 MB answer is kept.
-  server = await startTestServer({ outDir, workers: 2, timeoutSeconds: LIMIT_S, cacheBytes: 256 * 1024 * 1024, log: () => {} });
+  server = await startTestServer({
+    outDir,
+    workers: 2,
+    timeoutSeconds: LIMIT_S,
+    cacheBytes: 256 * 1024 * 1024,
+    log: () => {},
+  });
   port = Number(new URL(server.url).port);
   await until(() => server.pool.readyWorkers === 2, 120_000);
   await lookups(6);
@@ -95,7 +125,9 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('huge queries', () => {
-  it('refuses 1 MB queries before parsing and parses 60 KB ones off the main thread', { timeout: 120_000 }, async () => {
+  it('refuses 1 MB queries before parsing and parses 60 KB ones off the main thread', {
+    timeout: 120_000,
+  }, async () => {
     const base = await lookups(20);
     const huge = `SELECT * WHERE { ?s ?p ?o ${' FILTER(?o != "x")'.repeat(58_000)} }`;
     const large = `SELECT * WHERE { ?s ?p ?o ${' FILTER(?o != "x")'.repeat(3_300)} }`;
@@ -115,30 +147,52 @@ describe('huge queries', () => {
     // The 60 KB ones are this client's share (one at a time, parsed in a worker) or refused at once (429).
     for (const a of answers.slice(12)) expect([400, 429]).toContain(a.status);
     expect(answers.slice(12).some((a) => a.status === 400 && /syntax error/.test(a.body))).toBe(true);
-    expect(during.statuses.every((s) => s === 200), JSON.stringify(during.statuses)).toBe(true);
+    expect(
+      during.statuses.every((s) => s === 200),
+      JSON.stringify(during.statuses),
+    ).toBe(true);
     expect(during.worst).toBeLessThan(bound(base.worst));
-    recordOutcome({ area: 'server', attack: '12 × 1 MB and 12 × 60 KB queries at once (FILTER upon FILTER)', tries: 24, outcome: `1 MB ones refused (413) before parsing; 60 KB ones parsed in a worker (400) or refused (429); another client's lookups: worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)` });
+    recordOutcome({
+      area: 'server',
+      attack: '12 × 1 MB and 12 × 60 KB queries at once (FILTER upon FILTER)',
+      tries: 24,
+      outcome: `1 MB ones refused (413) before parsing; 60 KB ones parsed in a worker (400) or refused (429); another client's lookups: worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)`,
+    });
   });
 });
 
 describe('unknown paths', () => {
-  it('answers a flood of paths that do not exist without a query, while others are served', { timeout: 120_000 }, async () => {
+  it('answers a flood of paths that do not exist without a query, while others are served', {
+    timeout: 120_000,
+  }, async () => {
     const base = await lookups(20);
     const queriesBefore = server.pool.queries;
-    const flood = Array.from({ length: 300 }, (_, i) => request(`/project/does-not-exist-${i}`, '127.0.0.1', { headers: { accept: 'text/turtle' } }));
+    const flood = Array.from({ length: 300 }, (_, i) =>
+      request(`/project/does-not-exist-${i}`, '127.0.0.1', { headers: { accept: 'text/turtle' } }),
+    );
     const during = await lookups(20);
     const answers = await Promise.all(flood);
     expect(answers.every((a) => a.status === 404)).toBe(true);
     // Only the other client's SPARQL lookups reached the pool.
     expect(server.pool.queries - queriesBefore).toBe(10);
-    expect(during.statuses.every((s) => s === 200), JSON.stringify(during.statuses)).toBe(true);
+    expect(
+      during.statuses.every((s) => s === 200),
+      JSON.stringify(during.statuses),
+    ).toBe(true);
     expect(during.worst).toBeLessThan(bound(base.worst));
-    recordOutcome({ area: 'server', attack: '300 concurrent requests for paths that do not exist (Accept: text/turtle)', tries: 300, outcome: `all 404 without a query; another client's lookups all 200, worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)` });
+    recordOutcome({
+      area: 'server',
+      attack: '300 concurrent requests for paths that do not exist (Accept: text/turtle)',
+      tries: 300,
+      outcome: `all 404 without a query; another client's lookups all 200, worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)`,
+    });
   });
 });
 
 describe('clients that never read', () => {
-  it('sends a cached 4 MB answer to 300 clients that do not read from one shared buffer', { timeout: 120_000 }, async () => {
+  it('sends a cached 4 MB answer to 300 clients that do not read from one shared buffer', {
+    timeout: 120_000,
+  }, async () => {
     const warm = await sparql(BIG);
     expect(warm.status).toBe(200);
     const size = Buffer.byteLength(warm.body);
@@ -164,11 +218,19 @@ describe('clients that never read', () => {
       collect();
       const after = process.memoryUsage();
       const grownMb = (after.arrayBuffers - before.arrayBuffers) / 1024 / 1024;
-      expect(during.statuses.every((s) => s === 200), JSON.stringify(during.statuses)).toBe(true);
+      expect(
+        during.statuses.every((s) => s === 200),
+        JSON.stringify(during.statuses),
+      ).toBe(true);
       expect(during.worst).toBeLessThan(bound(base.worst));
       // A copy per client would be 300 × 4 MB = 1.2 GB.
       expect(grownMb).toBeLessThan(64);
-      recordOutcome({ area: 'server', attack: `300 clients asking for a cached ${(size / 1e6).toFixed(1)} MB answer and never reading`, tries: 300, outcome: `buffers held grew ${grownMb.toFixed(1)} MB (one copy per client would be ${Math.round((300 * size) / 1e6)} MB); another client's lookups worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms), once the sockets' buffers were full (${(settle / 1000).toFixed(1)} s)` });
+      recordOutcome({
+        area: 'server',
+        attack: `300 clients asking for a cached ${(size / 1e6).toFixed(1)} MB answer and never reading`,
+        tries: 300,
+        outcome: `buffers held grew ${grownMb.toFixed(1)} MB (one copy per client would be ${Math.round((300 * size) / 1e6)} MB); another client's lookups worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms), once the sockets' buffers were full (${(settle / 1000).toFixed(1)} s)`,
+      });
     } finally {
       sockets.forEach((s) => s.destroy());
     }
@@ -194,11 +256,19 @@ describe('a query that eats memory', () => {
       const grownMb = (peak - rssBefore) / 1024 / 1024;
       // The worker's heap, its young generation and what V8 keeps around it; without a bound it took gigabytes.
       expect(grownMb).toBeLessThan(limitMb + 400);
-      expect(during.statuses.every((s) => s === 200), JSON.stringify(during.statuses)).toBe(true);
+      expect(
+        during.statuses.every((s) => s === 200),
+        JSON.stringify(during.statuses),
+      ).toBe(true);
       expect(during.worst).toBeLessThan(bound(base.worst));
       await until(() => server.pool.readyWorkers === 2, 60_000);
       expect((await sparql(LOOKUP, '127.0.0.4')).status).toBe(200);
-      recordOutcome({ area: 'server', attack: 'a query holding a fresh 64 KB string per row under ORDER BY (default worker heap bound)', tries: 1, outcome: `500 "needed more than the ${limitMb} MB"; server RSS peak +${Math.round(grownMb)} MB; worker replaced; another client's lookups worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)` });
+      recordOutcome({
+        area: 'server',
+        attack: 'a query holding a fresh 64 KB string per row under ORDER BY (default worker heap bound)',
+        tries: 1,
+        outcome: `500 "needed more than the ${limitMb} MB"; server RSS peak +${Math.round(grownMb)} MB; worker replaced; another client's lookups worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms)`,
+      });
     } finally {
       clearInterval(sampler);
     }
@@ -206,15 +276,29 @@ describe('a query that eats memory', () => {
 });
 
 describe('a full queue', () => {
-  it('answers 503 with Retry-After at once when full, and after a short wait when queued', { timeout: 120_000 }, async () => {
-    const small = await startTestServer({ outDir, workers: 1, timeoutSeconds: 8, queueLimit: 1, cacheBytes: 0, log: () => {} });
+  it('answers 503 with Retry-After at once when full, and after a short wait when queued', {
+    timeout: 120_000,
+  }, async () => {
+    const small = await startTestServer({
+      outDir,
+      workers: 1,
+      timeoutSeconds: 8,
+      queueLimit: 1,
+      cacheBytes: 0,
+      log: () => {},
+    });
     const smallPort = Number(new URL(small.url).port);
     const runaway = new AbortController();
     try {
       await until(() => small.pool.readyWorkers === 1, 60_000);
-      void fetch(`${small.sparqlUrl}?query=${encodeURIComponent(CARTESIAN)}`, { signal: runaway.signal }).catch(() => {});
+      void fetch(`${small.sparqlUrl}?query=${encodeURIComponent(CARTESIAN)}`, { signal: runaway.signal }).catch(
+        () => {},
+      );
       await until(() => small.pool.busyWorkers === 1, 10_000);
-      const [queued, full] = [sparql(LOOKUP, '127.0.0.2', smallPort), new Promise<Reply>((r) => setTimeout(() => r(sparql(`${LOOKUP} # 2`, '127.0.0.3', smallPort)), 200))];
+      const [queued, full] = [
+        sparql(LOOKUP, '127.0.0.2', smallPort),
+        new Promise<Reply>((r) => setTimeout(() => r(sparql(`${LOOKUP} # 2`, '127.0.0.3', smallPort)), 200)),
+      ];
       const [q, f] = await Promise.all([queued, full]);
       for (const a of [q, f]) {
         expect(a.status).toBe(503);
@@ -223,7 +307,12 @@ describe('a full queue', () => {
       // The queue of one was taken: the second is refused at once; the first waited its second, not 8 s.
       expect(f.ms).toBeLessThan(500);
       expect(q.ms).toBeLessThan(3000);
-      recordOutcome({ area: 'server', attack: 'queries while the only worker runs an 8 s query (queue of 1)', tries: 2, outcome: `queue full: 503 with Retry-After in ${Math.round(f.ms)} ms; queued: 503 after ${Math.round(q.ms)} ms (time limit 8 s)` });
+      recordOutcome({
+        area: 'server',
+        attack: 'queries while the only worker runs an 8 s query (queue of 1)',
+        tries: 2,
+        outcome: `queue full: 503 with Retry-After in ${Math.round(f.ms)} ms; queued: 503 after ${Math.round(q.ms)} ms (time limit 8 s)`,
+      });
     } finally {
       runaway.abort();
       await small.close();
@@ -232,10 +321,25 @@ describe('a full queue', () => {
 });
 
 describe('SIGTERM', () => {
-  it('stops accepting, lets a running query finish within its time limit, then exits 0', { timeout: 180_000 }, async () => {
+  it('stops accepting, lets a running query finish within its time limit, then exits 0', {
+    timeout: 180_000,
+  }, async () => {
     const child = spawn(
       process.execPath,
-      [path.join(ROOT, 'bin', 'projectgraph.js'), 'serve', '--out', outDir, '--port', '0', '--timeout', '7', '--workers', '1', '--worker-memory', '512'],
+      [
+        path.join(ROOT, 'bin', 'projectgraph.js'),
+        'serve',
+        '--out',
+        outDir,
+        '--port',
+        '0',
+        '--timeout',
+        '7',
+        '--workers',
+        '1',
+        '--worker-memory',
+        '512',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -258,6 +362,11 @@ describe('SIGTERM', () => {
     expect(await r.text()).toMatch(/time limit/);
     expect(took).toBeGreaterThan(6500);
     expect(await exited).toBe(0);
-    recordOutcome({ area: 'server', attack: 'SIGTERM while a query runs into its 7 s time limit', tries: 1, outcome: `new connections refused at once; the running query answered (503, time limit) after ${(took / 1000).toFixed(1)} s; exit 0` });
+    recordOutcome({
+      area: 'server',
+      attack: 'SIGTERM while a query runs into its 7 s time limit',
+      tries: 1,
+      outcome: `new connections refused at once; the running query answered (503, time limit) after ${(took / 1000).toFixed(1)} s; exit 0`,
+    });
   });
 });

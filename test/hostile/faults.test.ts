@@ -14,13 +14,20 @@ async function treeHash(dir: string): Promise<string> {
   const h = createHash('sha256');
   const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   const files = entries.map((e) => path.join(e.parentPath, e.name)).sort();
-  for (const f of files) h.update(path.relative(dir, f)).update('\0').update(await readFile(f)).update('\0');
+  for (const f of files)
+    h.update(path.relative(dir, f))
+      .update('\0')
+      .update(await readFile(f))
+      .update('\0');
   return `${files.length}:${h.digest('hex')}`;
 }
 
 /** Starts `projectgraph serve` on `out` in `cwd`, fetches the dump through it, and stops it; returns what it printed. */
 async function serveStarts(cwd: string, out = 'output'): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--out', out, '--port', '0', '--workers', '1'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--out', out, '--port', '0', '--workers', '1'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -51,13 +58,16 @@ async function serveStarts(cwd: string, out = 'output'): Promise<string> {
 
 /** A new organisation record: a change to the data that no generated record can collide with. */
 async function addOrganisation(ws: string, n: number): Promise<void> {
-  await writeFile(path.join(ws, `data/organisations/kill-test-${n}.yaml`), `id: kill-test-${n}\nname: Toegevoegd ${n}\ntype: organisation\n`);
+  await writeFile(
+    path.join(ws, `data/organisations/kill-test-${n}.yaml`),
+    `id: kill-test-${n}\nname: Toegevoegd ${n}\ntype: organisation\n`,
+  );
 }
 
 /** A seeded generator, so the kill moments are the same on every run. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('kill -9 during a build', () => {
@@ -66,7 +76,7 @@ describe('kill -9 during a build', () => {
   let fullBuildMs: number;
   beforeAll(async () => {
     ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-kill-'));
-    await generate(path.join(ws, "data"), 200, 11);
+    await generate(path.join(ws, 'data'), 200, 11);
     const started = performance.now();
     const r = await runCli(['build'], ws);
     fullBuildMs = performance.now() - started;
@@ -77,14 +87,18 @@ describe('kill -9 during a build', () => {
   });
   afterAll(async () => rm(ws, { recursive: true, force: true }));
 
-  it('leaves output/ equal to the previous good build, or to the complete new one, ten times', { timeout: 600_000 }, async () => {
+  it('leaves output/ equal to the previous good build, or to the complete new one, ten times', {
+    timeout: 600_000,
+  }, async () => {
     const random = seeded(20261126);
     const moments: number[] = [];
     let completed = 0;
     let next = await completedBuildHash(ws);
     while (moments.length < 10) {
       const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: 'ignore' });
-      const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+      const exited = new Promise<string>((resolve) =>
+        child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+      );
       const at = Math.round(200 + random() * (fullBuildMs - 200));
       await new Promise((r) => setTimeout(r, at));
       child.kill('SIGKILL');
@@ -169,15 +183,25 @@ describe('a full disk and a read-only output directory', () => {
     expect(kept).toEqual(['.output.builds', '.output.builds/1']);
     // Fill what is left of the file system, then change the data so the next build has to write.
     await writeFile(path.join(mnt, 'filler'), Buffer.alloc(64 * 1024 * 1024)).catch(() => {});
-    await appendFile(path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'), 'url: https://changed.example.org/\n');
+    await appendFile(
+      path.join(ws, 'data/projects/cluster-governance-kks-2015.yaml'),
+      'url: https://changed.example.org/\n',
+    );
     const r = await runCli(['build', '--out', out], ws);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/ENOSPC: no space left on device \(write.*\); nothing was published, the previous output is unchanged/);
+    expect(r.stderr).toMatch(
+      /ENOSPC: no space left on device \(write.*\); nothing was published, the previous output is unchanged/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for an environment problem
     expect(await treeHash(out)).toBe(good);
     expect(await besideOutput(mnt)).toEqual(kept);
     await rm(path.join(mnt, 'filler'));
-    recordOutcome({ area: 'build', attack: 'disk full during a build (8 MB tmpfs filled up)', tries: 1, outcome: 'exit 3 naming the file and ENOSPC; previous output byte-identical; staging removed' });
+    recordOutcome({
+      area: 'build',
+      attack: 'disk full during a build (8 MB tmpfs filled up)',
+      tries: 1,
+      outcome: 'exit 3 naming the file and ENOSPC; previous output byte-identical; staging removed',
+    });
   });
 
   it('reports a read-only file system clearly and keeps the previous output', { timeout: 120_000 }, async () => {
@@ -187,12 +211,19 @@ describe('a full disk and a read-only output directory', () => {
     try {
       const r = await runCli(['build', '--out', out], ws);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/EROFS: read-only file system \(\w+ .*\); nothing was published, the previous output is unchanged/);
+      expect(r.stderr).toMatch(
+        /EROFS: read-only file system \(\w+ .*\); nothing was published, the previous output is unchanged/,
+      );
       expect(await treeHash(out)).toBe(good);
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', mnt]);
     }
-    recordOutcome({ area: 'build', attack: 'read-only output file system', tries: 1, outcome: 'exit 3 naming the directory and EROFS; previous output byte-identical' });
+    recordOutcome({
+      area: 'build',
+      attack: 'read-only output file system',
+      tries: 1,
+      outcome: 'exit 3 naming the directory and EROFS; previous output byte-identical',
+    });
   });
 });
 
@@ -222,7 +253,13 @@ describe('an old build that cannot be removed', () => {
     expect((await runCli(['build'], ws)).code).toBe(0);
     expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/3', '.output.builds/4']);
     await rm(ws, { recursive: true, force: true });
-    recordOutcome({ area: 'build', attack: 'an old build that cannot be removed (a mount point inside it)', tries: 1, outcome: 'exit 0 with a warning naming the folder and saying the new build is published (it is); the next build removed it' });
+    recordOutcome({
+      area: 'build',
+      attack: 'an old build that cannot be removed (a mount point inside it)',
+      tries: 1,
+      outcome:
+        'exit 0 with a warning naming the folder and saying the new build is published (it is); the next build removed it',
+    });
   });
 });
 
@@ -236,7 +273,10 @@ describe('kill -9 between moving an older output folder aside and renaming the l
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => dead.on('exit', resolve));
     await rm(path.join(ws, 'output'));
-    await writeFile(path.join(ws, '.output.builds/.lock'), JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), since: 'then', token: 'x' }));
+    await writeFile(
+      path.join(ws, '.output.builds/.lock'),
+      JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), since: 'then', token: 'x' }),
+    );
     const said = await serveStarts(ws);
     expect(said).toContain('output was missing (a build was stopped while publishing); it is build 1 again');
     expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/1');
@@ -248,14 +288,19 @@ describe('kill -9 between moving an older output folder aside and renaming the l
     expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/2');
     expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1', '.output.builds/2']);
     await rm(ws, { recursive: true, force: true });
-    recordOutcome({ area: 'build', attack: 'kill -9 in the one non-atomic step (upgrading an older output folder): no output/ left', tries: 1, outcome: 'serve put the link back to the whole build and started; a build did the same and published' });
+    recordOutcome({
+      area: 'build',
+      attack: 'kill -9 in the one non-atomic step (upgrading an older output folder): no output/ left',
+      tries: 1,
+      outcome: 'serve put the link back to the whole build and started; a build did the same and published',
+    });
   });
 });
 
 describe('data changed during a build', () => {
   it('refuses to publish a mix of two states', { timeout: 300_000 }, async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-change-'));
-    await generate(path.join(ws, "data"), 300, 12);
+    await generate(path.join(ws, 'data'), 300, 12);
     expect((await runCli(['build'], ws)).code).toBe(0);
     const good = await treeHash(path.join(ws, 'output'));
     const child = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -273,7 +318,9 @@ describe('data changed during a build', () => {
             resolve();
           } else if (exited) {
             clearInterval(poll);
-            reject(new Error(`the build ended before it began publishing; the edit could not be made during it\n${stderr}`));
+            reject(
+              new Error(`the build ended before it began publishing; the edit could not be made during it\n${stderr}`),
+            );
           }
         });
       }, 10);
@@ -286,10 +333,20 @@ describe('data changed during a build', () => {
       expect(stderr).not.toMatch(/changed while the build ran/);
     } else {
       expect(code).toBe(1);
-      expect(stderr).toMatch(new RegExp(`${projects[5]!.replace('.', '\\.')}:1:1: changed while the build ran; run the build again`));
+      expect(stderr).toMatch(
+        new RegExp(`${projects[5]!.replace('.', '\\.')}:1:1: changed while the build ran; run the build again`),
+      );
       expect(await treeHash(path.join(ws, 'output'))).toBe(good);
     }
     await rm(ws, { recursive: true, force: true });
-    recordOutcome({ area: 'build', attack: 'a record edited while a 300-project build ran', tries: 1, outcome: code === 0 ? 'edit came after the final check; output is the whole earlier state' : 'exit 1 naming the changed file; previous output byte-identical' });
+    recordOutcome({
+      area: 'build',
+      attack: 'a record edited while a 300-project build ran',
+      tries: 1,
+      outcome:
+        code === 0
+          ? 'edit came after the final check; output is the whole earlier state'
+          : 'exit 1 naming the changed file; previous output byte-identical',
+    });
   });
 });

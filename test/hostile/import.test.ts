@@ -15,7 +15,14 @@ const RUNS = 60;
 /** The real page with a few bytes flipped, deleted or inserted: what a broken copy-paste or a bad download gives. */
 function mutated(bytes: Buffer) {
   return fc
-    .array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.constantFrom('flip', 'delete', 'insert'), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 })
+    .array(
+      fc.tuple(
+        fc.nat({ max: bytes.length - 1 }),
+        fc.constantFrom('flip', 'delete', 'insert'),
+        fc.integer({ min: 0, max: 255 }),
+      ),
+      { minLength: 1, maxLength: 12 },
+    )
     .map((edits) => {
       const out = [...bytes];
       for (const [at, kind, byte] of edits) {
@@ -43,23 +50,34 @@ describe('the importer under mutated and random input', () => {
   it.each([
     ['rendered page', REAL_PAGE, 'page.txt'],
     ['wikitext', REAL_WIKITEXT, 'page.wiki'],
-  ])('a %s with random byte edits gives records or located findings, never a crash, and writes nothing', { timeout: 120_000 }, async (label, source, name) => {
-    const ws = await emptyWorkspace();
-    const before = await snapshot(path.join(ws, 'data'));
-    const bytes = await readFile(source);
-    const seen = { records: 0, refused: 0 };
-    await fc.assert(
-      fc.asyncProperty(mutated(bytes), async (content) => {
-        seen[await importOutcome(ws, name, content)]++;
-      }),
-      { numRuns: RUNS, seed: 42 },
-    );
-    expect(await snapshot(path.join(ws, 'data'))).toEqual(before);
-    expect(seen.records).toBeGreaterThan(0);
-    recordOutcome({ area: 'import', attack: `property-based: the real ${label} with 1–12 random byte flips, deletions and insertions (fast-check)`, tries: RUNS, outcome: `${seen.records} imported, ${seen.refused} refused; every finding located at file:line; no crash; dry run wrote nothing` });
-  });
+  ])(
+    'a %s with random byte edits gives records or located findings, never a crash, and writes nothing',
+    { timeout: 120_000 },
+    async (label, source, name) => {
+      const ws = await emptyWorkspace();
+      const before = await snapshot(path.join(ws, 'data'));
+      const bytes = await readFile(source);
+      const seen = { records: 0, refused: 0 };
+      await fc.assert(
+        fc.asyncProperty(mutated(bytes), async (content) => {
+          seen[await importOutcome(ws, name, content)]++;
+        }),
+        { numRuns: RUNS, seed: 42 },
+      );
+      expect(await snapshot(path.join(ws, 'data'))).toEqual(before);
+      expect(seen.records).toBeGreaterThan(0);
+      recordOutcome({
+        area: 'import',
+        attack: `property-based: the real ${label} with 1–12 random byte flips, deletions and insertions (fast-check)`,
+        tries: RUNS,
+        outcome: `${seen.records} imported, ${seen.refused} refused; every finding located at file:line; no crash; dry run wrote nothing`,
+      });
+    },
+  );
 
-  it('arbitrary text as a page file is refused or imported with located findings, never a crash', { timeout: 120_000 }, async () => {
+  it('arbitrary text as a page file is refused or imported with located findings, never a crash', {
+    timeout: 120_000,
+  }, async () => {
     const ws = await emptyWorkspace();
     let tries = 0;
     await fc.assert(
@@ -69,7 +87,12 @@ describe('the importer under mutated and random input', () => {
       }),
       { numRuns: RUNS, seed: 9 },
     );
-    recordOutcome({ area: 'import', attack: 'property-based: arbitrary Unicode text as a page file (fast-check)', tries, outcome: 'located findings every time; no crash' });
+    recordOutcome({
+      area: 'import',
+      attack: 'property-based: arbitrary Unicode text as a page file (fast-check)',
+      tries,
+      outcome: 'located findings every time; no crash',
+    });
   });
 });
 
@@ -93,8 +116,15 @@ describe('markup in a wiki page', () => {
     expect(html).not.toContain('<script>alert(1)');
     // Shown as text in the page (&lt; or &#60;) or carried in its JSON-LD with < and > escaped (\u003c).
     expect(html).toMatch(/(&lt;|&#60;|\\u003c)img src=x onerror=alert\(1\)(&gt;|&#62;|\\u003e)/);
-    expect(html).toMatch(/(&lt;|&#60;|\\u003c)\/script(&gt;|&#62;|\\u003e)(&lt;|&#60;|\\u003c)script(&gt;|&#62;|\\u003e)alert\(1\)/);
-    recordOutcome({ area: 'import', attack: 'a wiki page with <img onerror> and </script><script> in its subtitle and text', tries: 1, outcome: 'imported and published as text; the page HTML holds it escaped' });
+    expect(html).toMatch(
+      /(&lt;|&#60;|\\u003c)\/script(&gt;|&#62;|\\u003e)(&lt;|&#60;|\\u003c)script(&gt;|&#62;|\\u003e)alert\(1\)/,
+    );
+    recordOutcome({
+      area: 'import',
+      attack: 'a wiki page with <img onerror> and </script><script> in its subtitle and text',
+      tries: 1,
+      outcome: 'imported and published as text; the page HTML holds it escaped',
+    });
   });
 });
 
@@ -173,90 +203,106 @@ function strings(value: unknown): string[] {
 const xmlEscape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 describe('character references and control characters in a page', () => {
-  it(
-    'never make the import fail, and never reach a written record (fast-check: wikitext, export, rendered page)',
-    { timeout: 300_000 },
-    async () => {
-      const [wikitext, rendered] = await Promise.all([readFile(REAL_WIKITEXT, 'utf8'), readFile(REAL_PAGE, 'utf8')]);
-      const seen = { wiki: 0, xml: 0, txt: 0, removed: 0 };
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom('wiki', 'xml', 'txt'),
-          pageText,
-          pageText,
-          pageText,
-          async (format, inTitle, inSubtitle, inText) => {
-            const ws = await emptyWorkspace();
-            try {
-              const title = `Proef ${inTitle} pagina`;
-              let file: string;
-              if (format === 'txt') {
-                // A rendered page's structure is its lines: the title line stays, the other text goes on one line each.
-                const oneLine = (t: string) => t.replace(/[\r\n]/g, ' ');
-                file = rendered
-                  .replace('Help een piek?!', `Help ${oneLine(inSubtitle)}`)
-                  .replace('Clusteren wordt', `Tekst ${oneLine(inText)} Clusteren wordt`);
-              } else {
-                const body = wikitext
-                  .replace('{{DISPLAYTITLE:Cluster Governance (KKS 2015)}}\n', '')
-                  .replace('Help een piek?!', `Help ${inSubtitle}`)
-                  .replace('Clusteren wordt', `Tekst ${inText} Clusteren wordt`);
-                file =
-                  format === 'wiki'
-                    ? `{{DISPLAYTITLE:${title}}}\n${body}`
-                    : `<mediawiki>\n<page>\n<title>${xmlEscape(title)}</title>\n<ns>0</ns>\n<revision><text>${xmlEscape(body)}</text></revision>\n</page>\n</mediawiki>\n`;
-              }
-              await writeFile(path.join(ws, `page.${format}`), file);
-              const result = await importPages({
-                inputs: [path.join(ws, `page.${format}`)],
-                dataDir: path.join(ws, 'data'),
-              });
-              expect(result.findings.errors.map((e) => `${e.location.line}:${e.location.column} ${e.message}`)).toEqual(
-                [],
-              );
-              expect(result.wrote).toBe(true);
-              for (const w of result.findings.warnings) expect(w.location.line).toBeGreaterThan(0);
-              seen[format]++;
-              seen.removed += result.findings.warnings.filter((w) => w.code === 'INVISIBLE_CHARACTER').length;
-              for (const [name, record] of await records(path.join(ws, 'data'))) {
-                for (const text of strings(record)) {
-                  const bad = [...text].find((c) => isInvisibleControl(c.codePointAt(0) ?? 0));
-                  expect(
-                    bad === undefined,
-                    `${name}: ${JSON.stringify(text)} holds U+${bad?.codePointAt(0)?.toString(16)}`,
-                  ).toBe(true);
-                  expect(text, name).not.toMatch(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/iu);
-                }
-              }
-            } finally {
-              await rm(ws, { recursive: true, force: true });
+  it('never make the import fail, and never reach a written record (fast-check: wikitext, export, rendered page)', {
+    timeout: 300_000,
+  }, async () => {
+    const [wikitext, rendered] = await Promise.all([readFile(REAL_WIKITEXT, 'utf8'), readFile(REAL_PAGE, 'utf8')]);
+    const seen = { wiki: 0, xml: 0, txt: 0, removed: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('wiki', 'xml', 'txt'),
+        pageText,
+        pageText,
+        pageText,
+        async (format, inTitle, inSubtitle, inText) => {
+          const ws = await emptyWorkspace();
+          try {
+            const title = `Proef ${inTitle} pagina`;
+            let file: string;
+            if (format === 'txt') {
+              // A rendered page's structure is its lines: the title line stays, the other text goes on one line each.
+              const oneLine = (t: string) => t.replace(/[\r\n]/g, ' ');
+              file = rendered
+                .replace('Help een piek?!', `Help ${oneLine(inSubtitle)}`)
+                .replace('Clusteren wordt', `Tekst ${oneLine(inText)} Clusteren wordt`);
+            } else {
+              const body = wikitext
+                .replace('{{DISPLAYTITLE:Cluster Governance (KKS 2015)}}\n', '')
+                .replace('Help een piek?!', `Help ${inSubtitle}`)
+                .replace('Clusteren wordt', `Tekst ${inText} Clusteren wordt`);
+              file =
+                format === 'wiki'
+                  ? `{{DISPLAYTITLE:${title}}}\n${body}`
+                  : `<mediawiki>\n<page>\n<title>${xmlEscape(title)}</title>\n<ns>0</ns>\n<revision><text>${xmlEscape(body)}</text></revision>\n</page>\n</mediawiki>\n`;
             }
-          },
-        ),
-        { numRuns: RUNS, seed: 12 },
-      );
-      expect(seen.wiki * seen.xml * seen.txt).toBeGreaterThan(0);
-      expect(seen.removed).toBeGreaterThan(0);
-      recordOutcome({
-        area: 'import',
-        attack:
-          'property-based: random text of references (named, decimal, hex, to any number) and control characters in a page title, subtitle and text, as wikitext, export and rendered page (fast-check)',
-        tries: RUNS,
-        outcome: `every import wrote its records (${seen.wiki} wikitext, ${seen.xml} export, ${seen.txt} rendered); ${seen.removed} removals reported at line:column; no reference or control character in any record`,
-      });
-    },
-  );
+            await writeFile(path.join(ws, `page.${format}`), file);
+            const result = await importPages({
+              inputs: [path.join(ws, `page.${format}`)],
+              dataDir: path.join(ws, 'data'),
+            });
+            expect(result.findings.errors.map((e) => `${e.location.line}:${e.location.column} ${e.message}`)).toEqual(
+              [],
+            );
+            expect(result.wrote).toBe(true);
+            for (const w of result.findings.warnings) expect(w.location.line).toBeGreaterThan(0);
+            seen[format]++;
+            seen.removed += result.findings.warnings.filter((w) => w.code === 'INVISIBLE_CHARACTER').length;
+            for (const [name, record] of await records(path.join(ws, 'data'))) {
+              for (const text of strings(record)) {
+                const bad = [...text].find((c) => isInvisibleControl(c.codePointAt(0) ?? 0));
+                expect(
+                  bad === undefined,
+                  `${name}: ${JSON.stringify(text)} holds U+${bad?.codePointAt(0)?.toString(16)}`,
+                ).toBe(true);
+                expect(text, name).not.toMatch(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/iu);
+              }
+            }
+          } finally {
+            await rm(ws, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: RUNS, seed: 12 },
+    );
+    expect(seen.wiki * seen.xml * seen.txt).toBeGreaterThan(0);
+    expect(seen.removed).toBeGreaterThan(0);
+    recordOutcome({
+      area: 'import',
+      attack:
+        'property-based: random text of references (named, decimal, hex, to any number) and control characters in a page title, subtitle and text, as wikitext, export and rendered page (fast-check)',
+      tries: RUNS,
+      outcome: `every import wrote its records (${seen.wiki} wikitext, ${seen.xml} export, ${seen.txt} rendered); ${seen.removed} removals reported at line:column; no reference or control character in any record`,
+    });
+  });
 });
 
 /** Hostile text for the fields of a wiki page that become ids, names, keywords and links. */
 const hostile = fc.oneof(
-  fc.constantFrom('?!', '"', '<b>', '{x}', '|', '\\', '–', '…', '&amp;', "O'Brien", 'Ĳssel', '中文', '  ', '[[x]]', '://'),
+  fc.constantFrom(
+    '?!',
+    '"',
+    '<b>',
+    '{x}',
+    '|',
+    '\\',
+    '–',
+    '…',
+    '&amp;',
+    "O'Brien",
+    'Ĳssel',
+    '中文',
+    '  ',
+    '[[x]]',
+    '://',
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
 );
 
 describe('hostile wiki pages, imported and then built', () => {
   const RUNS = 20;
-  it('either the import refuses with a located error and writes nothing, or the build accepts what it wrote', { timeout: 300_000 }, async () => {
+  it('either the import refuses with a located error and writes nothing, or the build accepts what it wrote', {
+    timeout: 300_000,
+  }, async () => {
     const real = await readFile(REAL_WIKITEXT, 'utf8');
     const seen = { built: 0, refused: 0 };
     await fc.assert(
@@ -289,7 +335,8 @@ describe('hostile wiki pages, imported and then built', () => {
     expect(seen.refused).toBeGreaterThan(0);
     recordOutcome({
       area: 'import',
-      attack: 'property-based: hostile keywords, parties, subtitles and link targets in a wiki page, imported and then built (fast-check)',
+      attack:
+        'property-based: hostile keywords, parties, subtitles and link targets in a wiki page, imported and then built (fast-check)',
       tries: RUNS,
       outcome: `${seen.built} imported and accepted by the build; ${seen.refused} refused at the page with nothing written`,
     });

@@ -25,14 +25,34 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 /** Any text, including markup, control characters, lone surrogates' neighbours and bidi marks. */
 const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '<script>alert(1)</script>', '\u202Eevil', '\u0000', 'Ĳsselmonde', 'a\r\nb', '2015 - 2008', '&amp;', '}}]]>'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '<script>alert(1)</script>',
+    '\u202Eevil',
+    '\u0000',
+    'Ĳsselmonde',
+    'a\r\nb',
+    '2015 - 2008',
+    '&amp;',
+    '}}]]>',
+  ),
 );
 /** Mostly plausible values (so many mutants are accepted and reach SHACL), some hostile ones. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), weight: 4 },
   { arbitrary: fc.integer({ min: 1000, max: 2999 }), weight: 2 },
-  { arbitrary: fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }), weight: 2 },
-  { arbitrary: fc.record({ nl: fc.string({ unit: 'grapheme', minLength: 1 }), en: fc.string({ unit: 'grapheme', minLength: 1 }) }), weight: 2 },
+  {
+    arbitrary: fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      nl: fc.string({ unit: 'grapheme', minLength: 1 }),
+      en: fc.string({ unit: 'grapheme', minLength: 1 }),
+    }),
+    weight: 2,
+  },
   anyText,
   fc.integer(),
   fc.double(),
@@ -52,9 +72,20 @@ const validProject = {
   endYear: 2012,
   status: 'ongoing',
   description: 'Een project dat alleen in tests bestaat.',
-  publications: [{ id: 'property-publication', kind: 'report', title: 'Rapport', event: { place: 'Utrecht', date: '2011-05' } }],
+  publications: [
+    { id: 'property-publication', kind: 'report', title: 'Rapport', event: { place: 'Utrecht', date: '2011-05' } },
+  ],
 };
-const FIELDS = [...Object.keys(validProject), 'alternateName', 'background', 'outcomes', 'about', 'source', 'url', 'unknownField'];
+const FIELDS = [
+  ...Object.keys(validProject),
+  'alternateName',
+  'background',
+  'outcomes',
+  'about',
+  'source',
+  'url',
+  'unknownField',
+];
 
 /** A valid project with some fields replaced by arbitrary values or removed. */
 const mutatedProject = fc
@@ -97,7 +128,12 @@ describe('records under random mutation', () => {
     );
     expect(seen.accepted).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
-    recordOutcome({ area: 'build', attack: 'property-based: valid project with random fields replaced or removed (fast-check)', tries: RUNS, outcome: `${seen.accepted} accepted and SHACL-valid, ${seen.refused} refused with file:line; no crash` });
+    recordOutcome({
+      area: 'build',
+      attack: 'property-based: valid project with random fields replaced or removed (fast-check)',
+      tries: RUNS,
+      outcome: `${seen.accepted} accepted and SHACL-valid, ${seen.refused} refused with file:line; no crash`,
+    });
   });
 
   it('arbitrary bytes as a record file are refused with a location — never a crash', async () => {
@@ -109,7 +145,12 @@ describe('records under random mutation', () => {
       }),
       { numRuns: RUNS, seed: 7 },
     );
-    recordOutcome({ area: 'build', attack: 'property-based: arbitrary text as a YAML record file (fast-check)', tries, outcome: 'refused with file:line; no crash' });
+    recordOutcome({
+      area: 'build',
+      attack: 'property-based: arbitrary text as a YAML record file (fast-check)',
+      tries,
+      outcome: 'refused with file:line; no crash',
+    });
   });
 });
 
@@ -117,7 +158,19 @@ describe('records under random mutation', () => {
 const hostileText = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), weight: 30 },
   { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), weight: 1 },
-  fc.constantFrom('"quoted" \\ back\\slash', '<http://x> .', '"""', "'''", '\\u0022', '@prefix x: <y> .', '_:b0', '}}]]>', 'a\nb', 'e\u0301', '\u202Eevil'),
+  fc.constantFrom(
+    '"quoted" \\ back\\slash',
+    '<http://x> .',
+    '"""',
+    "'''",
+    '\\u0022',
+    '@prefix x: <y> .',
+    '_:b0',
+    '}}]]>',
+    'a\nb',
+    'e\u0301',
+    '\u202Eevil',
+  ),
 );
 /** Names that are minted into IRIs by their slug (keywords, places): mostly with a letter a–z, sometimes hostile. */
 const hostileName = fc.oneof(
@@ -129,11 +182,23 @@ const hostileIri = fc.oneof(
   { arbitrary: fc.webUrl({ withQueryParameters: true, withFragments: true }), weight: 30 },
   {
     arbitrary: fc
-      .tuple(fc.webUrl(), fc.constantFrom('"', '<', '>', ' ', '{', '}', '|', '\\', '^', '`', '\n', '\u0000', '\u202E', '%', '#'), fc.string({ maxLength: 5 }))
+      .tuple(
+        fc.webUrl(),
+        fc.constantFrom('"', '<', '>', ' ', '{', '}', '|', '\\', '^', '`', '\n', '\u0000', '\u202E', '%', '#'),
+        fc.string({ maxLength: 5 }),
+      )
       .map(([url, c, tail]) => `${url}/${c}${tail}`),
     weight: 3,
   },
-  fc.constantFrom('https://example.org/coördinatie', 'http://[::1]:8080/x', 'https://example.org/%E2%82%AC', 'javascript:alert(1)', 'mailto:a@b.nl', 'https:', ''),
+  fc.constantFrom(
+    'https://example.org/coördinatie',
+    'http://[::1]:8080/x',
+    'https://example.org/%E2%82%AC',
+    'javascript:alert(1)',
+    'mailto:a@b.nl',
+    'https:',
+    '',
+  ),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 3 });
@@ -149,22 +214,37 @@ const hostileRecords = fc.record({
     background: maybe(fc.record({ nl: hostileText, en: hostileText })),
     outcomes: maybe(hostileText),
     url: maybe(hostileIri),
-    publication: fc.record({ title: hostileText, url: maybe(hostileIri), place: hostileName, eventName: maybe(hostileText) }),
+    publication: fc.record({
+      title: hostileText,
+      url: maybe(hostileIri),
+      place: hostileName,
+      eventName: maybe(hostileText),
+    }),
     about: fc.record({ name: hostileText, location: maybe(hostileName) }),
     source: maybe(fc.record({ title: hostileText, url: maybe(hostileIri) })),
   }),
-  organisation: fc.record({ name: hostileText, alternateNames: maybe(fc.array(hostileText, { maxLength: 2 })), url: maybe(hostileIri) }),
+  organisation: fc.record({
+    name: hostileText,
+    alternateNames: maybe(fc.array(hostileText, { maxLength: 2 })),
+    url: maybe(hostileIri),
+  }),
   programme: fc.record({ name: hostileText, url: maybe(hostileIri) }),
   publisherUrl: maybe(hostileIri),
-  licence: fc.oneof({ arbitrary: fc.constant('http://creativecommons.org/publicdomain/zero/1.0/'), weight: 3 }, hostileIri),
+  licence: fc.oneof(
+    { arbitrary: fc.constant('http://creativecommons.org/publicdomain/zero/1.0/'), weight: 3 },
+    hostileIri,
+  ),
 });
 
 /** Drops the keys whose value is undefined, as YAML has no way to write them. */
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 describe('hostile text and IRIs in every field, built and read back', () => {
   const RUNS_BUILT = 25;
-  it('are refused with a location, or give five dumps that n3 and Oxigraph both read as the same graphs', { timeout: 600_000 }, async () => {
+  it('are refused with a location, or give five dumps that n3 and Oxigraph both read as the same graphs', {
+    timeout: 600_000,
+  }, async () => {
     const work = await mkdtemp(path.join(tmpdir(), 'projectgraph-props-dumps-'));
     const data = path.join(work, 'data');
     await cp(DATA, data, { recursive: true });
@@ -205,7 +285,15 @@ describe('hostile text and IRIs in every field, built and read back', () => {
         await writeFile(path.join(data, 'projects/hostile-property.yaml'), stringify(project));
         await writeFile(
           path.join(data, 'organisations/hostile-organisation.yaml'),
-          stringify(defined({ id: 'hostile-organisation', name: o.name, type: 'company', alternateNames: o.alternateNames, url: o.url })),
+          stringify(
+            defined({
+              id: 'hostile-organisation',
+              name: o.name,
+              type: 'company',
+              alternateNames: o.alternateNames,
+              url: o.url,
+            }),
+          ),
         );
         await writeFile(
           path.join(data, 'programmes/hostile-programme.yaml'),
@@ -213,7 +301,10 @@ describe('hostile text and IRIs in every field, built and read back', () => {
         );
         let dataset = datasetText.replace(/^licence: .*$/m, `licence: ${JSON.stringify(r.licence)}`);
         if (r.publisherUrl !== undefined) {
-          dataset = dataset.replace(/^publisher: .*$/m, `publisher: { name: projectgraph, url: ${JSON.stringify(r.publisherUrl)} }`);
+          dataset = dataset.replace(
+            /^publisher: .*$/m,
+            `publisher: { name: projectgraph, url: ${JSON.stringify(r.publisherUrl)} }`,
+          );
         }
         await writeFile(path.join(data, 'dataset.yaml'), dataset);
         const out = path.join(work, `output-${run++}`);
@@ -268,6 +359,11 @@ describe('IRI minting under random names', () => {
       }),
       { numRuns: 2000, seed: 3 },
     );
-    recordOutcome({ area: 'build', attack: 'property-based: arbitrary Unicode names minted into IRIs (fast-check)', tries: 2000, outcome: 'always a-z0-9- segments under the base IRI' });
+    recordOutcome({
+      area: 'build',
+      attack: 'property-based: arbitrary Unicode names minted into IRIs (fast-check)',
+      tries: 2000,
+      outcome: 'always a-z0-9- segments under the base IRI',
+    });
   });
 });

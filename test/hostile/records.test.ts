@@ -65,7 +65,9 @@ describe('hostile text in records', () => {
     const r = await runCli(['build'], dir);
     expect(withoutProgress(r.stderr)).toBe('');
     expect(r.code).toBe(0);
-    const quads = new Parser({ format: 'application/n-triples' }).parse(await readFile(path.join(dir, 'output/dataset.nt'), 'utf8'));
+    const quads = new Parser({ format: 'application/n-triples' }).parse(
+      await readFile(path.join(dir, 'output/dataset.nt'), 'utf8'),
+    );
     const literals = quads.filter((q) => q.object.termType === 'Literal' && q.object.value === markup);
     // name, alternateName, background, description, outcomes, keyword name and label, title, event name,
     // place (one resource for the event's place and the subject's location), subject name, source label
@@ -77,13 +79,26 @@ describe('hostile text in records', () => {
   it('publishes a 1,000,000-character description', async () => {
     const dir = await dataCopy();
     const long = 'lang '.repeat(200_000).trim();
-    await writeFile(path.join(dir, 'data/projects/hostile.yaml'), projectWith('Lange tekst').replace(/^description: .*$/m, `description: ${long}`));
+    await writeFile(
+      path.join(dir, 'data/projects/hostile.yaml'),
+      projectWith('Lange tekst').replace(/^description: .*$/m, `description: ${long}`),
+    );
     const r = await runCli(['build'], dir);
     expect(r.code).toBe(0);
     const nt = await readFile(path.join(dir, 'output/dataset.nt'), 'utf8');
     expect(nt).toContain(`"${long}"@nl`);
-    recordOutcome({ area: 'build', attack: 'markup, script end tags, CDATA ends and comments in every text field of a record', tries: 4, outcome: 'built; every value published byte for byte as a literal in all dumps' });
-    recordOutcome({ area: 'build', attack: '1,000,000-character description', tries: 1, outcome: 'built and published whole' });
+    recordOutcome({
+      area: 'build',
+      attack: 'markup, script end tags, CDATA ends and comments in every text field of a record',
+      tries: 4,
+      outcome: 'built; every value published byte for byte as a literal in all dumps',
+    });
+    recordOutcome({
+      area: 'build',
+      attack: '1,000,000-character description',
+      tries: 1,
+      outcome: 'built and published whole',
+    });
   });
 
   it.each([
@@ -94,7 +109,10 @@ describe('hostile text in records', () => {
     ['U+0085 next line (C1)', 'a\u0085b', '0085'],
   ])('refuses %s with its location', async (_label, value, code) => {
     const dir = await dataCopy();
-    await writeFile(path.join(dir, 'data/projects/hostile.yaml'), projectWith('Gewone tekst').replace(/^outcomes: .*$/m, `outcomes: ${JSON.stringify(value)}`));
+    await writeFile(
+      path.join(dir, 'data/projects/hostile.yaml'),
+      projectWith('Gewone tekst').replace(/^outcomes: .*$/m, `outcomes: ${JSON.stringify(value)}`),
+    );
     await expectRefused(dir, /data\/projects\/hostile\.yaml:12:\d+: outcomes: /, new RegExp(`U\\+${code}`));
   });
 
@@ -102,7 +120,10 @@ describe('hostile text in records', () => {
     const dir = await dataCopy();
     const nfc = 'cre\u00ebren';
     const nfd = 'cree\u0308ren';
-    await writeFile(path.join(dir, 'data/projects/hostile.yaml'), projectWith('Normaalvormen').replace(/^keywords: .*$/m, `keywords: [${JSON.stringify(nfc)}]`));
+    await writeFile(
+      path.join(dir, 'data/projects/hostile.yaml'),
+      projectWith('Normaalvormen').replace(/^keywords: .*$/m, `keywords: [${JSON.stringify(nfc)}]`),
+    );
     await writeFile(
       path.join(dir, 'data/projects/hostile-2.yaml'),
       projectWith('Normaalvormen 2')
@@ -114,22 +135,45 @@ describe('hostile text in records', () => {
     const r = await runCli(['build'], dir);
     expect(r.code).toBe(0);
     const quads = await parseTtl(path.join(dir, 'output/dataset.ttl'));
-    const labels = quads.filter((q) => q.subject.value.endsWith('/keyword/creeren') && q.predicate.value.endsWith('/name'));
+    const labels = quads.filter(
+      (q) => q.subject.value.endsWith('/keyword/creeren') && q.predicate.value.endsWith('/name'),
+    );
     expect(labels.map((q) => q.object.value)).toEqual([nfc]);
-    recordOutcome({ area: 'build', attack: 'control characters (C0, C1) and bidirectional overrides/isolates in text', tries: 5, outcome: 'refused with file:line, field and the code point' });
-    recordOutcome({ area: 'build', attack: 'one keyword written in NFC and in NFD', tries: 1, outcome: 'one resource with one (NFC) name' });
+    recordOutcome({
+      area: 'build',
+      attack: 'control characters (C0, C1) and bidirectional overrides/isolates in text',
+      tries: 5,
+      outcome: 'refused with file:line, field and the code point',
+    });
+    recordOutcome({
+      area: 'build',
+      attack: 'one keyword written in NFC and in NFD',
+      tries: 1,
+      outcome: 'one resource with one (NFC) name',
+    });
   });
 });
 
 describe('hostile ids', () => {
-  it.each(['../etc/passwd', '..%2Fsecret', 'a/b', 'A', 'x y', 'cluster>', 'é', '-start', 'end-', 'double--hyphen', ''])('refuses id %j', async (id) => {
-    const dir = await dataCopy();
-    await writeFile(path.join(dir, 'data/organisations/hostile.yaml'), `id: ${JSON.stringify(id)}\nname: Hostile\ntype: organisation\n`);
-    await expectRefused(dir, /data\/organisations\/hostile\.yaml:1:\d+: id: /, /an id may hold only/);
-  });
+  it.each(['../etc/passwd', '..%2Fsecret', 'a/b', 'A', 'x y', 'cluster>', 'é', '-start', 'end-', 'double--hyphen', ''])(
+    'refuses id %j',
+    async (id) => {
+      const dir = await dataCopy();
+      await writeFile(
+        path.join(dir, 'data/organisations/hostile.yaml'),
+        `id: ${JSON.stringify(id)}\nname: Hostile\ntype: organisation\n`,
+      );
+      await expectRefused(dir, /data\/organisations\/hostile\.yaml:1:\d+: id: /, /an id may hold only/);
+    },
+  );
 
   it('logs the id outcomes', () => {
-    recordOutcome({ area: 'build', attack: 'ids with ../, %2F, /, capitals, spaces, >, non-ASCII, edge hyphens, empty', tries: 11, outcome: 'refused with file:line and field before any IRI is minted' });
+    recordOutcome({
+      area: 'build',
+      attack: 'ids with ../, %2F, /, capitals, spaces, >, non-ASCII, edge hyphens, empty',
+      tries: 11,
+      outcome: 'refused with file:line and field before any IRI is minted',
+    });
   });
 });
 
@@ -153,7 +197,9 @@ async function timeToRefuse(dir: string, text: string, tries: number): Promise<n
 }
 
 describe('hostile YAML and files', () => {
-  it('takes time linear in the number of keys: 100,000 keys cost about ten times 10,000', { timeout: 300_000 }, async () => {
+  it('takes time linear in the number of keys: 100,000 keys cost about ten times 10,000', {
+    timeout: 300_000,
+  }, async () => {
     const dir = await dataCopy();
     // Warm up the parser and the schema, so the first measurement is not the JIT's.
     await timeToRefuse(dir, manyKeys(1_000), 1);
@@ -178,11 +224,19 @@ describe('hostile YAML and files', () => {
       const cur = String.fromCharCode(97 + i);
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    await writeFile(path.join(dir, 'data/organisations/bomb.yaml'), `id: bomb\nname: Bomb\ntype: organisation\n${levels.join('\n')}\n`);
+    await writeFile(
+      path.join(dir, 'data/organisations/bomb.yaml'),
+      `id: bomb\nname: Bomb\ntype: organisation\n${levels.join('\n')}\n`,
+    );
     const before = process.memoryUsage().rss;
     await expectRefused(dir, /data\/organisations\/bomb\.yaml:\d+:\d+/, /alias|Excessive/i);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
-    recordOutcome({ area: 'build', attack: 'YAML "billion laughs" alias bomb (9^10 nodes)', tries: 1, outcome: 'refused with its file, no expansion' });
+    recordOutcome({
+      area: 'build',
+      attack: 'YAML "billion laughs" alias bomb (9^10 nodes)',
+      tries: 1,
+      outcome: 'refused with its file, no expansion',
+    });
   });
 
   it('refuses a 100 MB record file by its size, before reading it', async () => {
@@ -193,10 +247,19 @@ describe('hostile YAML and files', () => {
     await handle.truncate(100 * 1024 * 1024);
     await handle.close();
     const started = performance.now();
-    await expectRefused(dir, /data\/projects\/huge\.yaml:1:1: /, /104857600 bytes; a record file may hold at most 1048576 bytes/);
+    await expectRefused(
+      dir,
+      /data\/projects\/huge\.yaml:1:1: /,
+      /104857600 bytes; a record file may hold at most 1048576 bytes/,
+    );
     expect(performance.now() - started).toBeLessThan(30_000);
     await rm(file);
-    recordOutcome({ area: 'build', attack: '100 MB record file', tries: 1, outcome: 'refused by its size before being read' });
+    recordOutcome({
+      area: 'build',
+      attack: '100 MB record file',
+      tries: 1,
+      outcome: 'refused by its size before being read',
+    });
   });
 });
 
@@ -211,12 +274,16 @@ describe('hostile IRIs and encodings', () => {
     const dir = await dataCopy();
     const file = path.join(dir, 'data', PROJECT);
     const url = `https://example.org/rapport${c}2015`;
-    const text = (await readFile(file, 'utf8')).replace(/^url: .*$/m, '') + `url: ${JSON.stringify(url)}\n`;
+    const text = `${(await readFile(file, 'utf8')).replace(/^url: .*$/m, '')}url: ${JSON.stringify(url)}\n`;
     await writeFile(file, text);
     const line = text.split('\n').findIndex((l) => l.startsWith('url: ')) + 1;
     const r = await runCli(['build'], dir);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`data/projects/cluster-governance-kks-2015\\.yaml:${line}:6: url: contains .* which an IRI may not hold`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `data/projects/cluster-governance-kks-2015\\.yaml:${line}:6: url: contains .* which an IRI may not hold`,
+      ),
+    );
     await expect(readFile(path.join(dir, 'output/dataset.nt'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
@@ -224,13 +291,27 @@ describe('hostile IRIs and encodings', () => {
     const dir = await dataCopy();
     await writeFile(
       path.join(dir, 'data/organisations/hengelo.yaml'),
-      Buffer.concat([Buffer.from('id: hengelo\nname: Hengelo\ntype: municipality\ndescription: co'), Buffer.from([0xf6]), Buffer.from('rdinatie\n')]),
+      Buffer.concat([
+        Buffer.from('id: hengelo\nname: Hengelo\ntype: municipality\ndescription: co'),
+        Buffer.from([0xf6]),
+        Buffer.from('rdinatie\n'),
+      ]),
     );
     const r = await runCli(['build'], dir);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('data/organisations/hengelo.yaml:4:16: the file is not UTF-8: byte 0xF6 cannot be read');
     expect(r.stderr).not.toContain('\uFFFD');
-    recordOutcome({ area: 'build', attack: 'url holding ", <, >, a space, {, | or \\ (raw in <…>, it broke every dump)', tries: BREAKING.length, outcome: 'refused with file:line:column, field and the %-encoding to write; nothing published' });
-    recordOutcome({ area: 'build', attack: 'record file in Latin-1', tries: 1, outcome: 'refused at the line and column of the first non-UTF-8 byte; no U+FFFD published' });
+    recordOutcome({
+      area: 'build',
+      attack: 'url holding ", <, >, a space, {, | or \\ (raw in <…>, it broke every dump)',
+      tries: BREAKING.length,
+      outcome: 'refused with file:line:column, field and the %-encoding to write; nothing published',
+    });
+    recordOutcome({
+      area: 'build',
+      attack: 'record file in Latin-1',
+      tries: 1,
+      outcome: 'refused at the line and column of the first non-UTF-8 byte; no U+FFFD published',
+    });
   });
 });

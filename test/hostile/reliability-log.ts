@@ -12,7 +12,8 @@ export interface Outcome {
 }
 
 /** Where outcomes go: RELIABILITY_LOG when `npm run test:hostile` sets it, otherwise a throwaway file. */
-export const LOG_FILE = process.env.RELIABILITY_LOG ?? path.join(tmpdir(), `projectgraph-reliability-${process.pid}.jsonl`);
+export const LOG_FILE =
+  process.env.RELIABILITY_LOG ?? path.join(tmpdir(), `projectgraph-reliability-${process.pid}.jsonl`);
 
 /** Call only after the test's assertions passed, so the table never claims what a failed test did not show. */
 export function recordOutcome(o: Outcome): void {

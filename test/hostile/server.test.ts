@@ -9,7 +9,8 @@ import { recordOutcome } from './reliability-log.ts';
 
 const LIMIT_S = 3;
 const LOOKUP = 'SELECT ?name WHERE { <https://projectgraph.example/organisation/kei> <http://schema.org/name> ?name }';
-const cartesian = (n: number) => `SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } # attack ${n}`;
+const cartesian = (n: number) =>
+  `SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } # attack ${n}`;
 
 /** A full garbage collection, so heap figures compare live data and not garbage not yet collected. */
 v8.setFlagsFromString('--expose-gc');
@@ -19,14 +20,28 @@ let server: TestServer;
 let port: number;
 
 /** One GET from a chosen loopback address (127.0.0.2 is "another client"), with its status, body and duration. */
-function get(pathAndQuery: string, localAddress = '127.0.0.1', headers: Record<string, string> = {}): Promise<{ status: number; body: string; ms: number }> {
+function get(
+  pathAndQuery: string,
+  localAddress = '127.0.0.1',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathAndQuery, localAddress, agent: false, headers: { accept: 'application/sparql-results+json', ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
-    });
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: pathAndQuery,
+        localAddress,
+        agent: false,
+        headers: { accept: 'application/sparql-results+json', ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -71,9 +86,15 @@ describe('slow clients', () => {
       );
       s.on('error', () => {});
       if (i % 2 === 0) s.write('GET /sparql HTTP/1.1\r\nHost: x\r\n');
-      else s.write('POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 1000\r\n\r\nSELECT');
+      else
+        s.write(
+          'POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 1000\r\n\r\nSELECT',
+        );
     }
-    const drip = setInterval(() => sockets.forEach((s, i) => !s.destroyed && s.write(i % 2 === 0 ? 'X-a: b\r\n' : ' ')), 300);
+    const drip = setInterval(
+      () => sockets.forEach((s, i) => !s.destroyed && s.write(i % 2 === 0 ? 'X-a: b\r\n' : ' ')),
+      300,
+    );
     try {
       const during = await sparql(LOOKUP, '127.0.0.2');
       expect(during.status).toBe(200);
@@ -81,7 +102,12 @@ describe('slow clients', () => {
       const times = await Promise.all(closed);
       // Headers time out after 1 s and whole requests after 2 s; Node checks once a second.
       for (const t of times) expect(t).toBeLessThan(5000);
-      recordOutcome({ area: 'server', attack: 'slowloris (headers dripped every 300 ms) and slow bodies, 20 connections', tries: 20, outcome: `all dropped within ${Math.ceil(Math.max(...times) / 100) / 10} s; a lookup from another client answered in ${Math.round(during.ms)} ms meanwhile` });
+      recordOutcome({
+        area: 'server',
+        attack: 'slowloris (headers dripped every 300 ms) and slow bodies, 20 connections',
+        tries: 20,
+        outcome: `all dropped within ${Math.ceil(Math.max(...times) / 100) / 10} s; a lookup from another client answered in ${Math.round(during.ms)} ms meanwhile`,
+      });
     } finally {
       clearInterval(drip);
       sockets.forEach((s) => s.destroy());
@@ -101,7 +127,14 @@ describe('a thousand malformed requests', () => {
       'GET / HTTP/9.9\r\n\r\n',
       '\u0000\u0001\u0002\u00ff\r\n\r\n',
     ];
-    const badQueries = ['SELECT * WHERE {', 'SELEC ?x', 'SELECT * WHERE { ?s ?p ?o } LIMIT -1', 'ASK { <unclosed', 'SELECT (COUNT(* AS ?n) {}', '{}'.repeat(500)];
+    const badQueries = [
+      'SELECT * WHERE {',
+      'SELEC ?x',
+      'SELECT * WHERE { ?s ?p ?o } LIMIT -1',
+      'ASK { <unclosed',
+      'SELECT (COUNT(* AS ?n) {}',
+      '{}'.repeat(500),
+    ];
     const statuses = new Map<number, number>();
     const count = (s: number) => statuses.set(s, (statuses.get(s) ?? 0) + 1);
     const before = process.memoryUsage().rss;
@@ -115,16 +148,29 @@ describe('a thousand malformed requests', () => {
     const after = await sparql(LOOKUP, '127.0.0.2');
     expect(after.status).toBe(200);
     expect(after.body).toContain('KEI');
-    expect([...statuses.keys()].every((s) => s === 0 || (s >= 400 && s < 500)), JSON.stringify([...statuses])).toBe(true);
+    expect(
+      [...statuses.keys()].every((s) => s === 0 || (s >= 400 && s < 500)),
+      JSON.stringify([...statuses]),
+    ).toBe(true);
     expect(statuses.get(400) ?? 0).toBeGreaterThanOrEqual(500);
     // The test process holds the server too; 100 MB is far above what 1,000 answered requests may keep.
     expect(grownMb).toBeLessThan(100);
-    recordOutcome({ area: 'server', attack: 'malformed requests in a row (broken HTTP, bad encodings, unknown methods, bad lengths, broken queries)', tries: 1000, outcome: `answered 4xx or closed (${[...statuses].sort().map(([s, n]) => `${s || 'closed'}: ${n}`).join(', ')}); still answering; RSS grew ${grownMb.toFixed(0)} MB (bound 100 MB)` });
+    recordOutcome({
+      area: 'server',
+      attack: 'malformed requests in a row (broken HTTP, bad encodings, unknown methods, bad lengths, broken queries)',
+      tries: 1000,
+      outcome: `answered 4xx or closed (${[...statuses]
+        .sort()
+        .map(([s, n]) => `${s || 'closed'}: ${n}`)
+        .join(', ')}); still answering; RSS grew ${grownMb.toFixed(0)} MB (bound 100 MB)`,
+    });
   });
 });
 
 describe('a flood of heavy queries', () => {
-  it('stops fifty concurrent cartesian products while another client is answered within a second', { timeout: 120_000 }, async () => {
+  it('stops fifty concurrent cartesian products while another client is answered within a second', {
+    timeout: 120_000,
+  }, async () => {
     await until(() => server.pool.readyWorkers === 2, 60_000);
     const started = performance.now();
     const flood = Array.from({ length: 50 }, (_, i) => sparql(cartesian(i)));
@@ -140,7 +186,12 @@ describe('a flood of heavy queries', () => {
     expect([...byStatus.keys()].sort()).toEqual([429, 503]);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toMatch(/time limit/);
     expect(took).toBeLessThan((LIMIT_S + 5) * 1000);
-    recordOutcome({ area: 'server', attack: '50 concurrent, different cartesian-product queries from one client', tries: 50, outcome: `${byStatus.get(503)} stopped at the ${LIMIT_S} s time limit, ${byStatus.get(429)} refused at once (429, one client's share); a lookup from another client answered in ${Math.round(other.ms)} ms` });
+    recordOutcome({
+      area: 'server',
+      attack: '50 concurrent, different cartesian-product queries from one client',
+      tries: 50,
+      outcome: `${byStatus.get(503)} stopped at the ${LIMIT_S} s time limit, ${byStatus.get(429)} refused at once (429, one client's share); a lookup from another client answered in ${Math.round(other.ms)} ms`,
+    });
   });
 
   it('evaluates fifty identical heavy queries once and stops it at the time limit', { timeout: 120_000 }, async () => {
@@ -149,7 +200,12 @@ describe('a flood of heavy queries', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => sparql(cartesian(-1))));
     expect(answers.every((a) => a.status === 503 && /time limit/.test(a.body))).toBe(true);
     expect(server.pool.timeouts).toBe(timeoutsBefore + 1);
-    recordOutcome({ area: 'server', attack: '50 concurrent identical cartesian-product queries', tries: 50, outcome: `evaluated once, stopped at the ${LIMIT_S} s limit; all 50 answered 503` });
+    recordOutcome({
+      area: 'server',
+      attack: '50 concurrent identical cartesian-product queries',
+      tries: 50,
+      outcome: `evaluated once, stopped at the ${LIMIT_S} s limit; all 50 answered 503`,
+    });
   });
 });
 
@@ -176,11 +232,20 @@ describe('path traversal and oversized headers', () => {
       expect([400, 404], `${p}: ${answer.slice(0, 80)}`).toContain(status);
       expect(answer).not.toMatch(/root:.*:0:0:/);
     }
-    recordOutcome({ area: 'server', attack: 'path traversal: .., %2e%2e, %252e, %2f, %5c, backslashes, overlong UTF-8, NUL, //', tries: TRAVERSALS.length, outcome: '404 or 400 every time; no file outside output/ read' });
+    recordOutcome({
+      area: 'server',
+      attack: 'path traversal: .., %2e%2e, %252e, %2f, %5c, backslashes, overlong UTF-8, NUL, //',
+      tries: TRAVERSALS.length,
+      outcome: '404 or 400 every time; no file outside output/ read',
+    });
   });
 
   it('answers 431 to headers over 16 KB', async () => {
-    const answer = await rawRequest(port, `GET /sparql HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`, 3000);
+    const answer = await rawRequest(
+      port,
+      `GET /sparql HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+      3000,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 431/);
     expect((await sparql(LOOKUP)).status).toBe(200);
     recordOutcome({ area: 'server', attack: '20 KB request header', tries: 1, outcome: '431; server kept answering' });
@@ -212,7 +277,12 @@ describe('no outbound connections', () => {
     await new Promise((r) => setTimeout(r, 500));
     trap.close();
     expect(connections).toBe(0);
-    recordOutcome({ area: 'server', attack: 'SERVICE, SERVICE SILENT, FROM, FROM NAMED, LOAD, DESCRIBE and GRAPH naming a listening local URL', tries: queries.length, outcome: 'refused (400) or answered from the local data; the listener received 0 connections' });
+    recordOutcome({
+      area: 'server',
+      attack: 'SERVICE, SERVICE SILENT, FROM, FROM NAMED, LOAD, DESCRIBE and GRAPH naming a listening local URL',
+      tries: queries.length,
+      outcome: 'refused (400) or answered from the local data; the listener received 0 connections',
+    });
   });
 });
 
@@ -223,7 +293,12 @@ describe('sustained load', () => {
     await sparql(LOOKUP);
     collect();
     const before = process.memoryUsage();
-    const result = await autocannon({ url, connections: 50, duration: 30, headers: { accept: 'application/sparql-results+json' } });
+    const result = await autocannon({
+      url,
+      connections: 50,
+      duration: 30,
+      headers: { accept: 'application/sparql-results+json' },
+    });
     collect();
     const after = process.memoryUsage();
     const heapMb = (after.heapUsed - before.heapUsed) / 1024 / 1024;
@@ -236,6 +311,12 @@ describe('sustained load', () => {
     // 50 MB (a leak of even 1 KB a request would pass that within the run), and resident memory by more than 400 MB.
     expect(heapMb).toBeLessThan(50);
     expect(rssMb).toBeLessThan(400);
-    recordOutcome({ area: 'load', attack: 'autocannon: the lookup query, 50 connections, 30 s, no result cache (identical requests in flight share one evaluation)', tries: result.requests.total, outcome: `0 errors, 0 non-2xx; ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms; live heap after GC ${heapMb >= 0 ? '+' : ''}${heapMb.toFixed(1)} MB (bound 50), RSS ${rssMb >= 0 ? '+' : ''}${rssMb.toFixed(0)} MB (bound 400)` });
+    recordOutcome({
+      area: 'load',
+      attack:
+        'autocannon: the lookup query, 50 connections, 30 s, no result cache (identical requests in flight share one evaluation)',
+      tries: result.requests.total,
+      outcome: `0 errors, 0 non-2xx; ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms; live heap after GC ${heapMb >= 0 ? '+' : ''}${heapMb.toFixed(1)} MB (bound 50), RSS ${rssMb >= 0 ? '+' : ''}${rssMb.toFixed(0)} MB (bound 400)`,
+    });
   });
 });

@@ -48,9 +48,20 @@ describe('a label set (--config) is read as record files are', () => {
   it('is refused at the line and column of its first byte that is not UTF-8', async () => {
     const ws = await emptyWorkspace();
     const extra = path.join(ws, 'labels.yaml');
-    await writeFile(extra, Buffer.concat([Buffer.from('organisations:\n  company:\n    - { name: Adviesbureau Noord, aliases: [Co'), Buffer.from([0xf6]), Buffer.from('p] }\n')]));
-    const err = await importPages({ inputs: [REAL_PAGE], dataDir: path.join(ws, 'data'), configFiles: [extra] }).catch((e: unknown) => e);
+    await writeFile(
+      extra,
+      Buffer.concat([
+        Buffer.from('organisations:\n  company:\n    - { name: Adviesbureau Noord, aliases: [Co'),
+        Buffer.from([0xf6]),
+        Buffer.from('p] }\n'),
+      ]),
+    );
+    const err = await importPages({ inputs: [REAL_PAGE], dataDir: path.join(ws, 'data'), configFiles: [extra] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).problems.map((p) => [p.code, p.location])).toEqual([['ENCODING', { file: extra, line: 3, column: 47 }]]);
+    expect((err as DataError).problems.map((p) => [p.code, p.location])).toEqual([
+      ['ENCODING', { file: extra, line: 3, column: 47 }],
+    ]);
   });
 });

@@ -38,7 +38,12 @@ describe('importing the real page', () => {
   let dryRun: CliResult;
   beforeAll(async () => {
     // The independent CLI runs start together; each test below reads its result.
-    [imported, wiki, xml, dry] = await Promise.all([emptyWorkspace(), emptyWorkspace(), emptyWorkspace(), emptyWorkspace()]);
+    [imported, wiki, xml, dry] = await Promise.all([
+      emptyWorkspace(),
+      emptyWorkspace(),
+      emptyWorkspace(),
+      emptyWorkspace(),
+    ]);
     dryBefore = await snapshot(dry);
     [first, fromWikitext, fromExport, dryRun] = await Promise.all([
       runCli(['import', REAL_PAGE], imported),
@@ -51,14 +56,27 @@ describe('importing the real page', () => {
   it('creates the project, two programmes and ten organisations, with a summary line and no warnings', async () => {
     expect(withoutProgress(first.stderr)).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^imported: 1 page read \(1 project\); records: 13 created, 0 updated, 0 unchanged, 0 kept as edited; 0 warnings$/m);
+    expect(first.stdout).toMatch(
+      /^imported: 1 page read \(1 project\); records: 13 created, 0 updated, 0 unchanged, 0 kept as edited; 0 warnings$/m,
+    );
     const recs = await records(path.join(imported, 'data'));
     expect([...recs.keys()].sort()).toEqual(
       [
         PROJECT,
         'programmes/kennis-voor-krachtige-steden.yaml',
         'programmes/verdus.yaml',
-        ...['enschede', 'hengelo', 'kei', 'leeuwarden', 'nicis-institute', 'nijmegen', 'nirov', 'platform31', 'radboud-universiteit', 'sev'].map((o) => `organisations/${o}.yaml`),
+        ...[
+          'enschede',
+          'hengelo',
+          'kei',
+          'leeuwarden',
+          'nicis-institute',
+          'nijmegen',
+          'nirov',
+          'platform31',
+          'radboud-universiteit',
+          'sev',
+        ].map((o) => `organisations/${o}.yaml`),
       ].sort(),
     );
     const project = recs.get(PROJECT) as Record<string, unknown>;
@@ -68,7 +86,10 @@ describe('importing the real page', () => {
 
   it('builds to a graph isomorphic to the one built from the hand-made records (minus about and source)', async () => {
     const hand = await emptyWorkspace();
-    const handProject = parse(await readFile(path.join(DATA, PROJECT), 'utf8')) as { programme: string; participants: string[] };
+    const handProject = parse(await readFile(path.join(DATA, PROJECT), 'utf8')) as {
+      programme: string;
+      participants: string[];
+    };
     const handFiles = [
       PROJECT,
       `programmes/${handProject.programme}.yaml`,
@@ -122,11 +143,19 @@ describe('importing the real page', () => {
   });
 
   it('takes the links behind bare [url] footnotes and labelled links as publication links (synthetic page)', async () => {
-    const p = parse(await readFile(path.join(xml, 'data/projects/wijkaanpak-testdorp-synthetic.yaml'), 'utf8')) as Record<string, unknown>;
+    const p = parse(
+      await readFile(path.join(xml, 'data/projects/wijkaanpak-testdorp-synthetic.yaml'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(p.alternateNameFootnote).toBe(1);
     expect(p.alternateNameUrl).toBe('https://wiki.example/bron/ondertitel-testdorp');
     expect(p.publications).toEqual([
-      { id: 'wijken-in-beeld', title: 'Wijken in beeld', kind: 'report', url: 'https://wiki.example/bron/wijken-in-beeld', footnote: 2 },
+      {
+        id: 'wijken-in-beeld',
+        title: 'Wijken in beeld',
+        kind: 'report',
+        url: 'https://wiki.example/bron/wijken-in-beeld',
+        footnote: 2,
+      },
       {
         id: 'lessons-from-urban-policy-research-for-the-new-cities',
         title: { en: 'Lessons from urban policy research for the new cities' },
@@ -137,16 +166,29 @@ describe('importing the real page', () => {
     ]);
     expect(p.status).toBe('ongoing');
     expect([p.startYear, p.endYear]).toEqual([2016, 2019]);
-    const q = parse(await readFile(path.join(xml, 'data/projects/synthetische-steden-pilot-synthetic.yaml'), 'utf8')) as Record<string, unknown>;
-    expect([q.status, q.startYear, q.endYear, q.programme]).toEqual(['planned', 2020, undefined, 'synthetische-steden']);
-    expect(parse(await readFile(path.join(xml, 'data/programmes/synthetische-steden.yaml'), 'utf8'))).toEqual({ id: 'synthetische-steden', name: 'Synthetische Steden', partOf: 'verdus' });
+    const q = parse(
+      await readFile(path.join(xml, 'data/projects/synthetische-steden-pilot-synthetic.yaml'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect([q.status, q.startYear, q.endYear, q.programme]).toEqual([
+      'planned',
+      2020,
+      undefined,
+      'synthetische-steden',
+    ]);
+    expect(parse(await readFile(path.join(xml, 'data/programmes/synthetische-steden.yaml'), 'utf8'))).toEqual({
+      id: 'synthetische-steden',
+      name: 'Synthetische Steden',
+      partOf: 'verdus',
+    });
   });
 
   describe('into data that already has the records', () => {
     it('--dry-run writes nothing and says what it would do', async () => {
       expect(dryRun.code).toBe(0);
       expect(dryRun.stdout).toMatch(/^would create data\/projects\/cluster-governance-kks-2015\.yaml$/m);
-      expect(dryRun.stdout).toMatch(/dry run, nothing was written: 1 page read \(1 project\); records: 13 to create, 0 to update/);
+      expect(dryRun.stdout).toMatch(
+        /dry run, nothing was written: 1 page read \(1 project\); records: 13 to create, 0 to update/,
+      );
       expect(await snapshot(dry)).toEqual(dryBefore);
     });
 
@@ -154,13 +196,20 @@ describe('importing the real page', () => {
       const ws = await emptyWorkspace();
       await cp(path.join(imported, 'data'), path.join(ws, 'data'), { recursive: true });
       const file = path.join(ws, 'data', PROJECT);
-      const edited = (await readFile(file, 'utf8')).replace('status: completed', 'status: ongoing').replace('startYear: 2008', 'startYear: 2009');
-      await writeFile(file, `${edited}about:\n  - id: health-valley\n    name: Health Valley\n    location: Nijmegen\n`);
+      const edited = (await readFile(file, 'utf8'))
+        .replace('status: completed', 'status: ongoing')
+        .replace('startYear: 2008', 'startYear: 2009');
+      await writeFile(
+        file,
+        `${edited}about:\n  - id: health-valley\n    name: Health Valley\n    location: Nijmegen\n`,
+      );
       const handEdited = await readFile(file, 'utf8');
 
       const kept = await runCli(['import', REAL_PAGE], ws);
       expect(kept.code).toBe(0);
-      expect(kept.stderr).toMatch(/^warning: .*cluster-governance-kks-2015\.txt:1:1: page "Cluster Governance \(KKS 2015\)": data\/projects\/cluster-governance-kks-2015\.yaml differs from the page in startYear, status; kept as it is/m);
+      expect(kept.stderr).toMatch(
+        /^warning: .*cluster-governance-kks-2015\.txt:1:1: page "Cluster Governance \(KKS 2015\)": data\/projects\/cluster-governance-kks-2015\.yaml differs from the page in startYear, status; kept as it is/m,
+      );
       expect(kept.stdout).toMatch(/records: 0 created, 0 updated, 12 unchanged, 1 kept as edited; 1 warning$/m);
       expect(await readFile(file, 'utf8')).toBe(handEdited);
 
@@ -181,33 +230,31 @@ describe('importing the real page', () => {
 });
 
 describe('importing pages with stray characters and character references (real CLI runs)', () => {
-  it(
-    'a U+202E is removed and reported at its line and column, references are decoded, and the records build',
-    { timeout: 120_000 },
-    async () => {
-      const ws = await emptyWorkspace();
-      const page = (await readFile(REAL_WIKITEXT, 'utf8'))
-        .replace(
-          'Clusteren wordt',
-          'Co&ouml;rdinatie, ge&iuml;nteresseerd&hellip; &euro; 5 en &amp;ouml;. Clus\u202eteren wordt',
-        )
-        .replace('| kernwoorden        = clusters,', '| kernwoorden        = clusters\u0007,');
-      await writeFile(path.join(ws, 'page.wiki'), page);
-      const imported = await runCli(['import', 'page.wiki'], ws);
-      expect(imported.code, imported.stderr).toBe(0);
-      expect(withoutProgress(imported.stderr)).toBe(
-        [
-          'warning: page.wiki:5:32: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+0007 at column 32',
-          'warning: page.wiki:14:75: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+202E at column 75',
-          '',
-        ].join('\n'),
-      );
-      expect(imported.stdout).toMatch(/records: 13 created, .*; 2 warnings$/m);
-      const p = parse(await readFile(path.join(ws, 'data', PROJECT), 'utf8')) as Record<string, unknown>;
-      expect(String(p.background)).toMatch(/^Coördinatie, geïnteresseerd… € 5 en &ouml;\. Clusteren wordt als/u);
-      expect((p.keywords as string[])[0]).toBe('clusters');
-      const built = await runCli(['build'], ws);
-      expect(built.code, built.stderr).toBe(0);
-    },
-  );
+  it('a U+202E is removed and reported at its line and column, references are decoded, and the records build', {
+    timeout: 120_000,
+  }, async () => {
+    const ws = await emptyWorkspace();
+    const page = (await readFile(REAL_WIKITEXT, 'utf8'))
+      .replace(
+        'Clusteren wordt',
+        'Co&ouml;rdinatie, ge&iuml;nteresseerd&hellip; &euro; 5 en &amp;ouml;. Clus\u202eteren wordt',
+      )
+      .replace('| kernwoorden        = clusters,', '| kernwoorden        = clusters\u0007,');
+    await writeFile(path.join(ws, 'page.wiki'), page);
+    const imported = await runCli(['import', 'page.wiki'], ws);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(withoutProgress(imported.stderr)).toBe(
+      [
+        'warning: page.wiki:5:32: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+0007 at column 32',
+        'warning: page.wiki:14:75: page "Cluster Governance (KKS 2015)": removed an invisible control character: U+202E at column 75',
+        '',
+      ].join('\n'),
+    );
+    expect(imported.stdout).toMatch(/records: 13 created, .*; 2 warnings$/m);
+    const p = parse(await readFile(path.join(ws, 'data', PROJECT), 'utf8')) as Record<string, unknown>;
+    expect(String(p.background)).toMatch(/^Coördinatie, geïnteresseerd… € 5 en &ouml;\. Clusteren wordt als/u);
+    expect((p.keywords as string[])[0]).toBe('clusters');
+    const built = await runCli(['build'], ws);
+    expect(built.code, built.stderr).toBe(0);
+  });
 });

@@ -25,7 +25,9 @@ async function importFiles(files: Record<string, string | Buffer>) {
 }
 
 function found(items: ImportProblem[], code: string) {
-  return items.filter((p) => p.code === code).map((p) => ({ severity: p.severity, file: path.basename(p.location.file), line: p.location.line, page: p.page }));
+  return items
+    .filter((p) => p.code === code)
+    .map((p) => ({ severity: p.severity, file: path.basename(p.location.file), line: p.location.line, page: p.page }));
 }
 
 /** The real page with `line` inserted after line `after` (1-based). */
@@ -38,23 +40,32 @@ function realWith(after: number, line: string): string {
 describe('malformed pages', () => {
   it('no title: the first line is an infobox label', async () => {
     const r = await importFiles({ 'a.txt': 'Kernwoorden clusters\nStatus Afgerond\n' });
-    expect(found(r.findings.items, 'NO_TITLE')).toEqual([{ severity: 'error', file: 'a.txt', line: 1, page: undefined }]);
+    expect(found(r.findings.items, 'NO_TITLE')).toEqual([
+      { severity: 'error', file: 'a.txt', line: 1, page: undefined },
+    ]);
     expect(r.unchanged).toBe(true);
   });
 
   it('a title that starts like a label is still the title when the wiki chrome follows it', async () => {
-    const r = await importFiles({ 'a.txt': realPage.replace('Cluster Governance (KKS 2015)', 'Status quo van de stad (synthetic)') });
+    const r = await importFiles({
+      'a.txt': realPage.replace('Cluster Governance (KKS 2015)', 'Status quo van de stad (synthetic)'),
+    });
     expect(r.findings.items).toEqual([]);
-    expect([...(await records(path.join(r.ws, 'data'))).keys()]).toContain('projects/status-quo-van-de-stad-synthetic.yaml');
+    expect([...(await records(path.join(r.ws, 'data'))).keys()]).toContain(
+      'projects/status-quo-van-de-stad-synthetic.yaml',
+    );
   });
 
   it('no title: the page starts with the wiki chrome after blank lines', async () => {
     const r = await importFiles({ 'a.txt': '\n\nUit Netwerk Wiki | Zicht op het netwerk\nStatus Afgerond\n' });
-    expect(found(r.findings.items, 'NO_TITLE')).toEqual([{ severity: 'error', file: 'a.txt', line: 3, page: undefined }]);
+    expect(found(r.findings.items, 'NO_TITLE')).toEqual([
+      { severity: 'error', file: 'a.txt', line: 3, page: undefined },
+    ]);
   });
 
   it('no title: wikitext without DISPLAYTITLE or a titel parameter, and an export page with an empty <title>', async () => {
-    const xml = '<mediawiki>\n<page>\n<title></title>\n<ns>0</ns><revision><text>{{Project|status=Lopend}}</text></revision>\n</page>\n</mediawiki>\n';
+    const xml =
+      '<mediawiki>\n<page>\n<title></title>\n<ns>0</ns><revision><text>{{Project|status=Lopend}}</text></revision>\n</page>\n</mediawiki>\n';
     const r = await importFiles({ 'a.wiki': '{{Project\n|status=Lopend\n}}\n', 'b.xml': xml });
     expect(found(r.findings.items, 'NO_TITLE')).toEqual([
       { severity: 'error', file: 'a.wiki', line: 1, page: undefined },
@@ -95,8 +106,13 @@ describe('malformed pages', () => {
   it('an inverted year range is reported and no years are imported', async () => {
     const page = realPage.replace('Startjaar 2008 - 2015', 'Startjaar 2015 - 2008');
     const r = await importFiles({ 'a.txt': page });
-    expect(found(r.findings.items, 'BAD_VALUE')).toEqual([{ severity: 'warning', file: 'a.txt', line: 9, page: 'Cluster Governance (KKS 2015)' }]);
-    const project = (await records(path.join(r.ws, 'data'))).get('projects/cluster-governance-kks-2015.yaml') as Record<string, unknown>;
+    expect(found(r.findings.items, 'BAD_VALUE')).toEqual([
+      { severity: 'warning', file: 'a.txt', line: 9, page: 'Cluster Governance (KKS 2015)' },
+    ]);
+    const project = (await records(path.join(r.ws, 'data'))).get('projects/cluster-governance-kks-2015.yaml') as Record<
+      string,
+      unknown
+    >;
     expect(project.startYear).toBeUndefined();
     expect(project.endYear).toBeUndefined();
   });
@@ -114,7 +130,15 @@ describe('malformed pages', () => {
   it('binary files: NUL bytes, and bytes that are not UTF-8, located at their line', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
     const latin1 = Buffer.from('Titel\n\nCr\xe9atie van clusters\n', 'latin1');
-    const r = await importFiles({ 'a.txt': png, 'b.txt': latin1, 'c.xml': Buffer.concat([Buffer.from('<mediawiki>\n<page><title>'), Buffer.from([0xff, 0xfe]), Buffer.from('</title></page></mediawiki>')]) });
+    const r = await importFiles({
+      'a.txt': png,
+      'b.txt': latin1,
+      'c.xml': Buffer.concat([
+        Buffer.from('<mediawiki>\n<page><title>'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('</title></page></mediawiki>'),
+      ]),
+    });
     expect(found(r.findings.items, 'BINARY_FILE')).toEqual([
       { severity: 'error', file: 'a.txt', line: 3, page: undefined },
       { severity: 'error', file: 'b.txt', line: 3, page: undefined },
@@ -128,9 +152,15 @@ describe('malformed pages', () => {
     const big = Buffer.alloc(50 * 1024 * 1024, 'Tekst van een enorme pagina.\n');
     await writeFile(path.join(ws, 'big.txt'), big);
     const xmlHead = '<mediawiki>\n<page>\n<title>Groot (synthetic)</title>\n<ns>0</ns>\n<revision>\n<text>';
-    await writeFile(path.join(ws, 'big.xml'), Buffer.concat([Buffer.from(xmlHead), big, Buffer.from('</text></revision></page>\n</mediawiki>\n')]));
+    await writeFile(
+      path.join(ws, 'big.xml'),
+      Buffer.concat([Buffer.from(xmlHead), big, Buffer.from('</text></revision></page>\n</mediawiki>\n')]),
+    );
     const started = performance.now();
-    const r = await importPages({ inputs: [path.join(ws, 'big.txt'), path.join(ws, 'big.xml')], dataDir: path.join(ws, 'data') });
+    const r = await importPages({
+      inputs: [path.join(ws, 'big.txt'), path.join(ws, 'big.xml')],
+      dataDir: path.join(ws, 'data'),
+    });
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(found(r.findings.items, 'FILE_TOO_LARGE')).toEqual([
       { severity: 'error', file: 'big.txt', line: 1, page: undefined },
@@ -141,9 +171,16 @@ describe('malformed pages', () => {
   });
 
   it('XML that is not well-formed, and XML that is not an export', async () => {
-    const r = await importFiles({ 'a.xml': '<mediawiki>\n<page>\n<title>X</titel>\n</page>\n</mediawiki>\n', 'b.xml': '<rss>\n</rss>\n' });
-    expect(found(r.findings.items, 'XML_SYNTAX')).toEqual([{ severity: 'error', file: 'a.xml', line: 3, page: undefined }]);
-    expect(found(r.findings.items, 'NOT_A_PAGE')).toEqual([{ severity: 'error', file: 'b.xml', line: 1, page: undefined }]);
+    const r = await importFiles({
+      'a.xml': '<mediawiki>\n<page>\n<title>X</titel>\n</page>\n</mediawiki>\n',
+      'b.xml': '<rss>\n</rss>\n',
+    });
+    expect(found(r.findings.items, 'XML_SYNTAX')).toEqual([
+      { severity: 'error', file: 'a.xml', line: 3, page: undefined },
+    ]);
+    expect(found(r.findings.items, 'NOT_A_PAGE')).toEqual([
+      { severity: 'error', file: 'b.xml', line: 1, page: undefined },
+    ]);
   });
 
   it('a page without Status, or with an unknown status word, is an error at the page or the line', async () => {
@@ -151,8 +188,12 @@ describe('malformed pages', () => {
       'a.txt': realPage.replace('Status Afgerond\n', ''),
       'b.txt': realPage.replace('Status Afgerond', 'Status Misschien'),
     });
-    expect(found(r.findings.items, 'MISSING_FIELD')).toEqual([{ severity: 'error', file: 'a.txt', line: 1, page: 'Cluster Governance (KKS 2015)' }]);
-    expect(found(r.findings.items, 'BAD_VALUE')).toEqual([{ severity: 'error', file: 'b.txt', line: 10, page: 'Cluster Governance (KKS 2015)' }]);
+    expect(found(r.findings.items, 'MISSING_FIELD')).toEqual([
+      { severity: 'error', file: 'a.txt', line: 1, page: 'Cluster Governance (KKS 2015)' },
+    ]);
+    expect(found(r.findings.items, 'BAD_VALUE')).toEqual([
+      { severity: 'error', file: 'b.txt', line: 10, page: 'Cluster Governance (KKS 2015)' },
+    ]);
     expect(r.unchanged).toBe(true);
   });
 
@@ -163,7 +204,8 @@ describe('malformed pages', () => {
   });
 
   it('a page that is not a project page (no infobox) and a non-article export page are skipped with a warning', async () => {
-    const xml = '<mediawiki>\n<page>\n<title>Sjabloon:Project</title>\n<ns>10</ns>\n<revision><text>{{{status}}}</text></revision>\n</page>\n</mediawiki>\n';
+    const xml =
+      '<mediawiki>\n<page>\n<title>Sjabloon:Project</title>\n<ns>10</ns>\n<revision><text>{{{status}}}</text></revision>\n</page>\n</mediawiki>\n';
     const r = await importFiles({ 'a.txt': 'Hoofdpagina\n\nWelkom op de wiki.\n', 'b.xml': xml });
     expect(found(r.findings.items, 'NOT_A_PAGE')).toEqual([
       { severity: 'warning', file: 'a.txt', line: 1, page: 'Hoofdpagina' },
@@ -186,13 +228,20 @@ describe('the CLI on malformed pages', () => {
     await mkdir(path.join(ws, 'pages'));
     await writeFile(path.join(ws, 'pages', 'good.txt'), realPage);
     await writeFile(path.join(ws, 'pages', 'empty.txt'), '');
-    await writeFile(path.join(ws, 'pages', 'braces.wiki'), '{{DISPLAYTITLE:X (synthetic)}}\n{{Project\n|status=Lopend\n');
+    await writeFile(
+      path.join(ws, 'pages', 'braces.wiki'),
+      '{{DISPLAYTITLE:X (synthetic)}}\n{{Project\n|status=Lopend\n',
+    );
     const before = await snapshot(ws);
     const r = await runCli(['import', 'pages'], ws);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: pages/braces.wiki:2:1: unbalanced template braces: this "{{" is never closed with "}}"\n');
+    expect(r.stderr).toContain(
+      'error: pages/braces.wiki:2:1: unbalanced template braces: this "{{" is never closed with "}}"\n',
+    );
     expect(r.stderr).toContain('error: pages/empty.txt:1:1: the file is empty\n');
-    expect(r.stdout).toMatch(/^import failed, nothing was written: 1 page read \(1 project\); records: 13 to create, .*; 0 warnings, 2 errors$/m);
+    expect(r.stdout).toMatch(
+      /^import failed, nothing was written: 1 page read \(1 project\); records: 13 to create, .*; 0 warnings, 2 errors$/m,
+    );
     expect(await snapshot(ws)).toEqual(before);
   });
 });

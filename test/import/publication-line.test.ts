@@ -18,7 +18,13 @@ describe('publication lines', () => {
       footnote: 2,
       notes: [],
     });
-    expect(parsePublicationLine('Verslag bijeenkomst ‘Clusters, lessen voor de praktijk’ (Eindhoven, september 2015) [3]', config, none)).toEqual({
+    expect(
+      parsePublicationLine(
+        'Verslag bijeenkomst ‘Clusters, lessen voor de praktijk’ (Eindhoven, september 2015) [3]',
+        config,
+        none,
+      ),
+    ).toEqual({
       kind: 'meeting-report',
       title: 'Clusters, lessen voor de praktijk',
       footnote: 3,
@@ -41,8 +47,17 @@ describe('publication lines', () => {
   });
 
   it('takes the footnote link as the publication URL where the source has it', () => {
-    const p = parsePublicationLine('Rapport "Wijken in beeld" [7]', config, new Map([[7, 'https://wiki.example/w.pdf']]));
-    expect(p).toMatchObject({ kind: 'report', title: 'Wijken in beeld', footnote: 7, url: 'https://wiki.example/w.pdf' });
+    const p = parsePublicationLine(
+      'Rapport "Wijken in beeld" [7]',
+      config,
+      new Map([[7, 'https://wiki.example/w.pdf']]),
+    );
+    expect(p).toMatchObject({
+      kind: 'report',
+      title: 'Wijken in beeld',
+      footnote: 7,
+      url: 'https://wiki.example/w.pdf',
+    });
   });
 
   it('imports a line without a known kind word as a publication, with a note', () => {
@@ -81,7 +96,9 @@ describe('Dutch dates', () => {
     ['2013', '2013'],
   ])('%s → %s', (text, date) => expect(parseDutchDate(text, config)).toBe(date));
 
-  it.each(['30 februari 2015', 'smarch 2015', 'volgend jaar', '31-04-2015'])('refuses %s', (text) => expect(parseDutchDate(text, config)).toBeUndefined());
+  it.each(['30 februari 2015', 'smarch 2015', 'volgend jaar', '31-04-2015'])('refuses %s', (text) =>
+    expect(parseDutchDate(text, config)).toBeUndefined(),
+  );
 });
 
 describe('year ranges', () => {
@@ -104,7 +121,9 @@ describe('year ranges', () => {
 
 describe('language of titles', () => {
   it('tags English titles and leaves Dutch ones plain', () => {
-    expect(tagLanguage('Lessons from urban policy research', config)).toEqual({ en: 'Lessons from urban policy research' });
+    expect(tagLanguage('Lessons from urban policy research', config)).toEqual({
+      en: 'Lessons from urban policy research',
+    });
     expect(tagLanguage('Clusters, lessen voor de praktijk', config)).toBe('Clusters, lessen voor de praktijk');
     expect(tagLanguage('Health Valley', config)).toBe('Health Valley');
   });

@@ -40,7 +40,13 @@ describe('wikitext', () => {
     expect(draft?.record.alternateNameFootnote).toBe(1);
     expect(draft?.record.alternateNameUrl).toBe('https://wiki.example/a');
     expect(draft?.record.publications).toEqual([
-      { id: 'eerste-rapport', kind: 'report', title: 'Eerste rapport', url: 'https://wiki.example/r1.pdf', footnote: 2 },
+      {
+        id: 'eerste-rapport',
+        kind: 'report',
+        title: 'Eerste rapport',
+        url: 'https://wiki.example/r1.pdf',
+        footnote: 2,
+      },
       { id: 'tweede-stuk', kind: 'presentation', title: 'Tweede stuk', url: 'https://wiki.example/p2', footnote: 3 },
       { id: 'derde-stuk', kind: 'article', title: 'Derde stuk', url: 'https://wiki.example/d3', footnote: 4 },
     ]);
@@ -48,7 +54,11 @@ describe('wikitext', () => {
     expect(findings).toEqual([
       ['UNKNOWN_LABEL', 6, 'template {{lang}} inside "kernwoorden" is not imported'],
       ['UNKNOWN_LABEL', 8, 'unknown label "onbekend": not imported (add it to the label set to map it)'],
-      ['UNMAPPED_LINE', 11, 'the text of footnote [2] is not imported (only its link is): "Het rapport, Platform31 2014"'],
+      [
+        'UNMAPPED_LINE',
+        11,
+        'the text of footnote [2] is not imported (only its link is): "Het rapport, Platform31 2014"',
+      ],
     ]);
   });
 
@@ -67,7 +77,9 @@ describe('wikitext', () => {
 
 describe('wikitext markup that shows no text', () => {
   it('reports images instead of dropping them silently, alone or inside a paragraph', () => {
-    const { findings, draft } = read('{{DISPLAYTITLE:Beeld (synthetic)}}\n{{Project|status=Lopend}}\n== Toelichting ==\n[[Bestand:Kaart.png|thumb]]\nTekst.\n\n[[File:Foto.jpg]]\n');
+    const { findings, draft } = read(
+      '{{DISPLAYTITLE:Beeld (synthetic)}}\n{{Project|status=Lopend}}\n== Toelichting ==\n[[Bestand:Kaart.png|thumb]]\nTekst.\n\n[[File:Foto.jpg]]\n',
+    );
     expect(findings).toEqual([
       ['UNMAPPED_LINE', 4, '"[[Bestand:Kaart.png|thumb]]" (an image or file) is not imported'],
       ['UNMAPPED_LINE', 7, 'nothing to import in "[[File:Foto.jpg]]"'],

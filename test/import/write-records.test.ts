@@ -17,7 +17,10 @@ describe('writing records', () => {
     await writeFile(projectFile, handEdited);
     // … and a page naming a new organisation whose record cannot be written: a folder stands where its file goes.
     const page = path.join(ws, 'page.txt');
-    await writeFile(page, (await readFile(REAL_PAGE, 'utf8')).replace('Radboud Universiteit', 'Radboud Universiteit, Synthetisch Bureau'));
+    await writeFile(
+      page,
+      (await readFile(REAL_PAGE, 'utf8')).replace('Radboud Universiteit', 'Radboud Universiteit, Synthetisch Bureau'),
+    );
     await mkdir(path.join(data, 'organisations', 'synthetisch-bureau.yaml'));
     const before = await snapshot(data);
 
@@ -42,10 +45,28 @@ describe('writing records', () => {
   });
 
   it('writes YAML deterministically: keys in the order of the record schema, running text folded', () => {
-    const a = recordToYaml('project', { status: 'completed', name: 'X', id: 'x', description: 'woord '.repeat(30).trim(), keywords: ['b', 'a'] });
-    const b = recordToYaml('project', { keywords: ['b', 'a'], description: 'woord '.repeat(30).trim(), id: 'x', status: 'completed', name: 'X' });
+    const a = recordToYaml('project', {
+      status: 'completed',
+      name: 'X',
+      id: 'x',
+      description: 'woord '.repeat(30).trim(),
+      keywords: ['b', 'a'],
+    });
+    const b = recordToYaml('project', {
+      keywords: ['b', 'a'],
+      description: 'woord '.repeat(30).trim(),
+      id: 'x',
+      status: 'completed',
+      name: 'X',
+    });
     expect(a).toBe(b);
-    expect(a.split('\n').filter((l) => /^\w/.test(l))).toEqual(['id: x', 'name: X', 'keywords:', 'status: completed', 'description: >-']);
+    expect(a.split('\n').filter((l) => /^\w/.test(l))).toEqual([
+      'id: x',
+      'name: X',
+      'keywords:',
+      'status: completed',
+      'description: >-',
+    ]);
   });
 
   it('creates the record folders it needs', async () => {
@@ -53,6 +74,11 @@ describe('writing records', () => {
     await mkdir(path.join(ws, 'pages'));
     const r = await importPages({ inputs: [REAL_PAGE], dataDir: path.join(ws, 'data') });
     expect(r.wrote).toBe(true);
-    expect((await readdir(path.join(ws, 'data'))).sort()).toEqual(['dataset.yaml', 'organisations', 'programmes', 'projects']);
+    expect((await readdir(path.join(ws, 'data'))).sort()).toEqual([
+      'dataset.yaml',
+      'organisations',
+      'programmes',
+      'projects',
+    ]);
   });
 });

@@ -26,9 +26,14 @@ describe('checkReferences', () => {
   it('refuses programmes that are part of each other', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-'));
     await cp(DATA, dir, { recursive: true });
-    await writeFile(path.join(dir, 'programmes/verdus.yaml'), 'id: verdus\nname: VerDuS\npartOf: kennis-voor-krachtige-steden\n');
+    await writeFile(
+      path.join(dir, 'programmes/verdus.yaml'),
+      'id: verdus\nname: VerDuS\npartOf: kennis-voor-krachtige-steden\n',
+    );
     const err = await readRecords(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).problems.map((p) => p.message).join('\n')).toMatch(/programmes form a cycle through partOf/);
+    expect((err as DataError).problems.map((p) => p.message).join('\n')).toMatch(
+      /programmes form a cycle through partOf/,
+    );
   });
 });

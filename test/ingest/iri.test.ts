@@ -24,7 +24,14 @@ const project = (over: Record<string, unknown>) => ({
   description: 'Een project dat alleen in tests bestaat.',
   startYear: 2001,
   endYear: 2002,
-  publications: [{ id: 'iri-test-publication', kind: 'report', title: 'Rapport', ...(over.publicationUrl ? { url: over.publicationUrl } : {}) }],
+  publications: [
+    {
+      id: 'iri-test-publication',
+      kind: 'report',
+      title: 'Rapport',
+      ...(over.publicationUrl ? { url: over.publicationUrl } : {}),
+    },
+  ],
   ...(over.sourceUrl ? { source: { title: 'Bron', url: over.sourceUrl } } : {}),
   ...(over.url ? { url: over.url } : {}),
   ...(over.alternateNameUrl ? { alternateNameUrl: over.alternateNameUrl } : {}),
@@ -41,22 +48,40 @@ async function editDataset(dir: string, edit: (d: Record<string, unknown>) => vo
 const PLACES: Where[] = [
   ...(['url', 'alternateNameUrl', 'publicationUrl', 'sourceUrl'] as const).map((key) => ({
     file: 'projects/iri-test.yaml',
-    field: { url: 'url', alternateNameUrl: 'alternateNameUrl', publicationUrl: 'publications[0].url', sourceUrl: 'source.url' }[key],
-    write: (dir: string, iri: string) => writeFile(path.join(dir, 'projects/iri-test.yaml'), stringify(project({ [key]: iri }))),
+    field: {
+      url: 'url',
+      alternateNameUrl: 'alternateNameUrl',
+      publicationUrl: 'publications[0].url',
+      sourceUrl: 'source.url',
+    }[key],
+    write: (dir: string, iri: string) =>
+      writeFile(path.join(dir, 'projects/iri-test.yaml'), stringify(project({ [key]: iri }))),
   })),
   {
     file: 'programmes/iri-test.yaml',
     field: 'url',
-    write: (dir, iri) => writeFile(path.join(dir, 'programmes/iri-test.yaml'), stringify({ id: 'iri-test-programme', name: 'Programma', url: iri })),
+    write: (dir, iri) =>
+      writeFile(
+        path.join(dir, 'programmes/iri-test.yaml'),
+        stringify({ id: 'iri-test-programme', name: 'Programma', url: iri }),
+      ),
   },
   {
     file: 'organisations/iri-test.yaml',
     field: 'url',
-    write: (dir, iri) => writeFile(path.join(dir, 'organisations/iri-test.yaml'), stringify({ id: 'iri-test-org', name: 'Organisatie', type: 'company', url: iri })),
+    write: (dir, iri) =>
+      writeFile(
+        path.join(dir, 'organisations/iri-test.yaml'),
+        stringify({ id: 'iri-test-org', name: 'Organisatie', type: 'company', url: iri }),
+      ),
   },
   { file: 'dataset.yaml', field: 'baseIri', write: (dir, iri) => editDataset(dir, (d) => (d.baseIri = `${iri}/`)) },
   { file: 'dataset.yaml', field: 'licence', write: (dir, iri) => editDataset(dir, (d) => (d.licence = iri)) },
-  { file: 'dataset.yaml', field: 'publisher.url', write: (dir, iri) => editDataset(dir, (d) => (d.publisher = { name: 'projectgraph', url: iri })) },
+  {
+    file: 'dataset.yaml',
+    field: 'publisher.url',
+    write: (dir, iri) => editDataset(dir, (d) => (d.publisher = { name: 'projectgraph', url: iri })),
+  },
 ];
 
 async function dataCopy(): Promise<string> {
@@ -85,12 +110,20 @@ describe('values that become IRIs', () => {
       expect(problems.map((p) => p.field)).toEqual([place.field]);
       const [p] = problems;
       expect(p?.location?.file).toBe(path.join(dir, place.file));
-      const key = place.field.split('.').pop()?.replace(/\[\d+\]$/, '') ?? '';
+      const key =
+        place.field
+          .split('.')
+          .pop()
+          ?.replace(/\[\d+\]$/, '') ?? '';
       // The yaml package writes some of these values on a line of their own below the key, so either line is right.
       const line = await lineOf(path.join(dir, place.file), `${key}:`);
       expect([line, line + 1]).toContain(p?.location?.line);
       expect(p?.location?.column).toBeGreaterThan(0);
-      expect(p?.message).toMatch(c === '\u202E' ? /bidirectional control character U\+202E/ : /contains .* which an IRI may not hold; (write it as %[0-9A-F]{2}|remove it)/);
+      expect(p?.message).toMatch(
+        c === '\u202E'
+          ? /bidirectional control character U\+202E/
+          : /contains .* which an IRI may not hold; (write it as %[0-9A-F]{2}|remove it)/,
+      );
     },
   );
 
@@ -126,7 +159,9 @@ describe('values that become IRIs', () => {
     expect((err as DataError).message).toMatch(words);
   });
 
-  it('publishes unusual but valid IRIs in every field, and every dump reads back in n3 and Oxigraph', { timeout: 120_000 }, async () => {
+  it('publishes unusual but valid IRIs in every field, and every dump reads back in n3 and Oxigraph', {
+    timeout: 120_000,
+  }, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-iri-'));
     const data = path.join(dir, 'data');
     await cp(DATA, data, { recursive: true });
@@ -137,7 +172,15 @@ describe('values that become IRIs', () => {
       sourceUrl: 'https://user@example.org/wiki/Caf\u00e9?title=Caf\u00e9&oldid=12#Uitkomsten',
     };
     await writeFile(path.join(data, 'projects/iri-test.yaml'), stringify(project(iris)));
-    await writeFile(path.join(data, 'organisations/iri-test.yaml'), stringify({ id: 'iri-test-org', name: 'Organisatie', type: 'company', url: 'https://\u00e9\u00e9n.example/\u4e2d\u6587' }));
+    await writeFile(
+      path.join(data, 'organisations/iri-test.yaml'),
+      stringify({
+        id: 'iri-test-org',
+        name: 'Organisatie',
+        type: 'company',
+        url: 'https://\u00e9\u00e9n.example/\u4e2d\u6587',
+      }),
+    );
     await editDataset(data, (d) => {
       d.baseIri = 'https://data.example.org:8443/pr\u00f6jecten/';
       d.publisher = { name: 'projectgraph', url: 'https://example.org/~uitgever/' };
@@ -148,7 +191,14 @@ describe('values that become IRIs', () => {
     const objects = new Set(nt.map((q) => q.object.value));
     // alternateNameUrl is kept in the record but not (yet) mapped to RDF.
     const { alternateNameUrl: _kept, ...mapped } = iris;
-    for (const iri of [...Object.values(mapped), 'https://\u00e9\u00e9n.example/\u4e2d\u6587', 'https://example.org/~uitgever/']) expect(objects).toContain(iri);
-    expect(nt.some((q) => q.subject.value === 'https://data.example.org:8443/pr\u00f6jecten/project/iri-test')).toBe(true);
+    for (const iri of [
+      ...Object.values(mapped),
+      'https://\u00e9\u00e9n.example/\u4e2d\u6587',
+      'https://example.org/~uitgever/',
+    ])
+      expect(objects).toContain(iri);
+    expect(nt.some((q) => q.subject.value === 'https://data.example.org:8443/pr\u00f6jecten/project/iri-test')).toBe(
+      true,
+    );
   });
 });

@@ -49,13 +49,25 @@ describe('messages about a whole file', () => {
 
 describe('messages about one field', () => {
   it.each([
-    ['alternateNames: Gemeente Hengelo', 'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives text (got "Gemeente Hengelo")'],
-    ['alternateNames:', 'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives nothing (the field is empty)'],
+    [
+      'alternateNames: Gemeente Hengelo',
+      'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives text (got "Gemeente Hengelo")',
+    ],
+    [
+      'alternateNames:',
+      'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives nothing (the field is empty)',
+    ],
     ['alternateNames: [3]', 'alternateNames[0]: expected text (got "3")'],
-    ['alternateNames: { nl: Hengelo }', 'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives a map of fields (got "{\\"nl\\":\\"Hengelo\\"}")'],
+    [
+      'alternateNames: { nl: Hengelo }',
+      'alternateNames: expected a list (lines starting with "- ", or [a, b]), but the file gives a map of fields (got "{\\"nl\\":\\"Hengelo\\"}")',
+    ],
   ])('%s', async (line, message) => {
     const dir = await dataCopy();
-    await writeFile(path.join(dir, 'organisations/hengelo.yaml'), `id: hengelo\nname: Hengelo\ntype: municipality\n${line}\n`);
+    await writeFile(
+      path.join(dir, 'organisations/hengelo.yaml'),
+      `id: hengelo\nname: Hengelo\ntype: municipality\n${line}\n`,
+    );
     const [got] = await refusal(dir);
     expect(got?.replace(/^organisations\/hengelo\.yaml:4:\d+: /, '')).toBe(message);
   });
@@ -63,7 +75,9 @@ describe('messages about one field', () => {
   it('words a wrong footnote and a wrong map in YAML terms', async () => {
     const dir = await dataCopy();
     const file = path.join(dir, 'projects/cluster-governance-kks-2015.yaml');
-    const text = (await readFile(file, 'utf8')).replace('footnote: 3', 'footnote: -3').replace(/^source:\n(?: {2}.*\n)+/m, 'source: Netwerk Wiki\n');
+    const text = (await readFile(file, 'utf8'))
+      .replace('footnote: 3', 'footnote: -3')
+      .replace(/^source:\n(?: {2}.*\n)+/m, 'source: Netwerk Wiki\n');
     await writeFile(file, text);
     const lines = await refusal(dir);
     expect(lines.map((l) => l.replace(/^[^ ]+ /, ''))).toEqual([
@@ -75,7 +89,10 @@ describe('messages about one field', () => {
   it('points an unknown field at its key, lists a few and counts the rest', async () => {
     const dir = await dataCopy();
     const stray = Array.from({ length: 8 }, (_, i) => `extra${i}: x`).join('\n');
-    await writeFile(path.join(dir, 'organisations/hengelo.yaml'), `id: hengelo\nname: Hengelo\ntype: municipality\n${stray}\n`);
+    await writeFile(
+      path.join(dir, 'organisations/hengelo.yaml'),
+      `id: hengelo\nname: Hengelo\ntype: municipality\n${stray}\n`,
+    );
     expect(await refusal(dir)).toEqual([
       'organisations/hengelo.yaml:4:1: extra0: unknown fields "extra0", "extra1", "extra2", "extra3", "extra4" and 3 more ' +
         '(check the spelling; see the record format in README.md)',
@@ -86,7 +103,10 @@ describe('messages about one field', () => {
 describe('advice about references', () => {
   it('names the id of the file a reference names by its file name, instead of advising to add that file', async () => {
     const dir = await dataCopy();
-    await writeFile(path.join(dir, 'organisations/hengelo.yaml'), 'id: gemeente-hengelo\nname: Hengelo\ntype: municipality\n');
+    await writeFile(
+      path.join(dir, 'organisations/hengelo.yaml'),
+      'id: gemeente-hengelo\nname: Hengelo\ntype: municipality\n',
+    );
     const lines = await refusal(dir);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^projects\/cluster-governance-kks-2015\.yaml:\d+:\d+: participants\[\d\]: /);
@@ -104,6 +124,8 @@ describe('advice about references', () => {
     const lines = await refusal(dir);
     expect(lines).toHaveLength(1);
     // refusal() cuts the data folder off file names; what is left must be its organisations/ folder.
-    expect(lines[0]).toContain('no organisation record has this id (add organisations/almelo.yaml with "id: almelo", or fix the id here)');
+    expect(lines[0]).toContain(
+      'no organisation record has this id (add organisations/almelo.yaml with "id: almelo", or fix the id here)',
+    );
   });
 });

@@ -23,7 +23,10 @@ async function refusal(dir: string): Promise<DataError> {
 describe('reading YAML', () => {
   it('reports a key given twice at its second line, naming the first', async () => {
     const dir = await dataCopy();
-    await writeFile(path.join(dir, 'organisations/hengelo.yaml'), 'id: hengelo\nname: Hengelo\ntype: municipality\nname: Gemeente Hengelo\n');
+    await writeFile(
+      path.join(dir, 'organisations/hengelo.yaml'),
+      'id: hengelo\nname: Hengelo\ntype: municipality\nname: Gemeente Hengelo\n',
+    );
     const err = await refusal(dir);
     expect(err.message).toBe(
       `${path.join(dir, 'organisations/hengelo.yaml')}:4:1: name: the field "name" is given twice in one place (first on line 2); keep one`,
@@ -31,7 +34,8 @@ describe('reading YAML', () => {
   });
 
   it('reports a key given twice inside a list item with the path to it', () => {
-    const text = 'id: x\npublications:\n  - id: a\n    title: A\n  - id: b\n    title: B\n    kind: report\n    title: C\n';
+    const text =
+      'id: x\npublications:\n  - id: a\n    title: A\n  - id: b\n    title: B\n    kind: report\n    title: C\n';
     const err = (() => {
       try {
         parseYaml(text, 'x.yaml');
@@ -69,7 +73,10 @@ describe('reading YAML', () => {
 
   it('reads UTF-8 with a byte-order mark and characters of every length', async () => {
     const dir = await dataCopy();
-    await writeFile(path.join(dir, 'organisations/hengelo.yaml'), '\ufeffid: hengelo\nname: Hengeló €𝄞\ntype: municipality\n');
+    await writeFile(
+      path.join(dir, 'organisations/hengelo.yaml'),
+      '\ufeffid: hengelo\nname: Hengeló €𝄞\ntype: municipality\n',
+    );
     const { records } = await readRecords(dir);
     expect(records.find((r) => r.data.id === 'hengelo')?.data.name).toBe('Hengeló €𝄞');
   });

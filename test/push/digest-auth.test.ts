@@ -34,7 +34,9 @@ describe('parseChallenges', () => {
   });
 
   it('prefers the strongest algorithm offered and ignores unknown ones', () => {
-    const offered = parseChallenges('Digest realm="r", nonce="1", algorithm=MD5, Digest realm="r", nonce="2", algorithm=SHA-256, Digest realm="r", nonce="3", algorithm=UNKNOWN-HASH');
+    const offered = parseChallenges(
+      'Digest realm="r", nonce="1", algorithm=MD5, Digest realm="r", nonce="2", algorithm=SHA-256, Digest realm="r", nonce="3", algorithm=UNKNOWN-HASH',
+    );
     expect(chooseDigest(offered)?.params.get('nonce')).toBe('2');
     expect(chooseDigest(parseChallenges('Basic realm="x"'))).toBeUndefined();
   });
@@ -48,7 +50,10 @@ describe('DigestSession', () => {
   const cnonce = () => 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ';
 
   it('gives the response of RFC 7616 §3.9.1 with MD5', () => {
-    const h = new DigestSession(rfc7616('MD5'), 'Mufasa', 'Circle of Life', cnonce).authorization({ method: 'GET', uri: '/dir/index.html' });
+    const h = new DigestSession(rfc7616('MD5'), 'Mufasa', 'Circle of Life', cnonce).authorization({
+      method: 'GET',
+      uri: '/dir/index.html',
+    });
     expect(field(h, 'response')).toBe('8ca523f5e9506fed4657c9700eebdbec');
     expect(field(h, 'nc')).toBe('00000001');
     expect(field(h, 'qop')).toBe('auth');
@@ -57,14 +62,22 @@ describe('DigestSession', () => {
   });
 
   it('gives the response of RFC 7616 §3.9.1 with SHA-256', () => {
-    const h = new DigestSession(rfc7616('SHA-256'), 'Mufasa', 'Circle of Life', cnonce).authorization({ method: 'GET', uri: '/dir/index.html' });
+    const h = new DigestSession(rfc7616('SHA-256'), 'Mufasa', 'Circle of Life', cnonce).authorization({
+      method: 'GET',
+      uri: '/dir/index.html',
+    });
     expect(field(h, 'response')).toBe('753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1');
     expect(field(h, 'algorithm')).toBe('SHA-256');
   });
 
   it('gives the response of RFC 2617 §3.5 (MD5, qop=auth)', () => {
-    const [c] = parseChallenges('Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"');
-    const h = new DigestSession(c!, 'Mufasa', 'Circle Of Life', () => '0a4f113b').authorization({ method: 'GET', uri: '/dir/index.html' });
+    const [c] = parseChallenges(
+      'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
+    );
+    const h = new DigestSession(c!, 'Mufasa', 'Circle Of Life', () => '0a4f113b').authorization({
+      method: 'GET',
+      uri: '/dir/index.html',
+    });
     expect(field(h, 'response')).toBe('6629fae49393a05397450978507c4ef1');
   });
 
@@ -94,14 +107,19 @@ describe('DigestSession', () => {
     expect(field(quoted, 'username')).toBe('a"b\\c');
     const utf8 = new DigestSession(c!, 'Jäsøn Doe', 'p').authorization({ method: 'GET', uri: '/' });
     expect(utf8).toContain("username*=UTF-8''J%C3%A4s%C3%B8n%20Doe");
-    const [hashed] = parseChallenges('Digest realm="api@example.org", nonce="n", qop=auth, algorithm=SHA-512-256, userhash=true');
+    const [hashed] = parseChallenges(
+      'Digest realm="api@example.org", nonce="n", qop=auth, algorithm=SHA-512-256, userhash=true',
+    );
     const uh = new DigestSession(hashed!, 'Jäsøn Doe', 'p').authorization({ method: 'GET', uri: '/' });
     expect(field(uh, 'username')).toBe(createHash('sha512-256').update('Jäsøn Doe:api@example.org').digest('hex'));
     expect(field(uh, 'userhash')).toBe('true');
   });
 
   it('never puts the password in the header', () => {
-    const h = new DigestSession(rfc7616('SHA-256'), 'Mufasa', 'Circle of Life').authorization({ method: 'GET', uri: '/' });
+    const h = new DigestSession(rfc7616('SHA-256'), 'Mufasa', 'Circle of Life').authorization({
+      method: 'GET',
+      uri: '/',
+    });
     expect(h).not.toContain('Circle');
   });
 });

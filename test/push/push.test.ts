@@ -29,7 +29,8 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   let out: string;
   let store: TestStore;
   let options: PushOptions;
-  const writes = () => store.log.filter((r) => r.method === 'PUT' || r.method === 'DELETE').filter((r) => r.status !== 401);
+  const writes = () =>
+    store.log.filter((r) => r.method === 'PUT' || r.method === 'DELETE').filter((r) => r.status !== 401);
   const rebuild = () => build({ dataDir: data, outDir: out, sourceDateEpoch: '1790000000' });
   /** Gives organisation `id` a new name in its record (a one-graph change once rebuilt). */
   const rename = async (id: string, name: string) => {
@@ -49,7 +50,9 @@ describe('projectgraph push to a Graph Store endpoint', () => {
 
   it('sends every graph the first time, and the store then holds exactly the build', async () => {
     const report = await push(options);
-    const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { graphs: Record<string, unknown> };
+    const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as {
+      graphs: Record<string, unknown>;
+    };
     expect(report.outOfSync).toEqual([]);
     expect(report.put).toEqual(Object.keys(manifest.graphs).sort());
     expect(writes().map((r) => r.method)).toEqual(report.put.map(() => 'PUT'));
@@ -73,7 +76,9 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     const report = await push(options);
     expect(report.put).toEqual([`${BASE}graph/organisation/enschede`]);
     expect(writes().map((r) => `${r.method} ${r.graph}`)).toEqual([`PUT ${BASE}graph/organisation/enschede`]);
-    const names = store.store.query(`SELECT ?n WHERE { GRAPH <${BASE}graph/organisation/enschede> { <${BASE}organisation/enschede> <http://schema.org/name> ?n } }`) as Map<string, { value: string }>[];
+    const names = store.store.query(
+      `SELECT ?n WHERE { GRAPH <${BASE}graph/organisation/enschede> { <${BASE}organisation/enschede> <http://schema.org/name> ?n } }`,
+    ) as Map<string, { value: string }>[];
     expect(names.map((b) => b.get('n')?.value)).toEqual(['Gemeente Enschede']);
     expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
   });
@@ -98,7 +103,11 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     const failed = await push({ ...options, retryDelaysMs: [5, 5] });
     expect(failed.outOfSync.map((o) => o.graph)).toEqual([`${BASE}graph/organisation/enschede`]);
     expect(failed.outOfSync[0]?.reason).toMatch(/HTTP 500.*tried 3 times/);
-    expect(writes().filter((r) => r.graph?.endsWith('/organisation/enschede')).map((r) => r.status)).toEqual([500, 500, 500]);
+    expect(
+      writes()
+        .filter((r) => r.graph?.endsWith('/organisation/enschede'))
+        .map((r) => r.status),
+    ).toEqual([500, 500, 500]);
     store.refuse = undefined;
     store.log.length = 0;
     const again = await push(options);
@@ -155,7 +164,9 @@ describe('projectgraph push to a Graph Store endpoint', () => {
   it('without its push state, asks the store and removes graphs under the dataset that the build does not have', async () => {
     const report0 = await push(options);
     await rm(report0.stateFile);
-    store.store.update(`INSERT DATA { GRAPH <${BASE}graph/project/gone> { <${BASE}project/gone> <http://schema.org/name> "weg" } }`);
+    store.store.update(
+      `INSERT DATA { GRAPH <${BASE}graph/project/gone> { <${BASE}project/gone> <http://schema.org/name> "weg" } }`,
+    );
     const report = await push(options);
     expect(report.deleted).toEqual([`${BASE}graph/project/gone`]);
     expect(report.outOfSync).toEqual([]);
@@ -164,11 +175,18 @@ describe('projectgraph push to a Graph Store endpoint', () => {
 
   it('notices a store changed behind its back (a triple lost, a stranger graph under the dataset) and the next push repairs it', async () => {
     expect((await push(options)).outOfSync).toEqual([]);
-    store.store.update(`DELETE DATA { GRAPH <${BASE}graph/organisation/kei> { <${BASE}organisation/kei> <http://schema.org/name> "KEI-centrum (gewijzigd)"@nl } }`);
-    store.store.update(`INSERT DATA { GRAPH <${BASE}graph/project/stranger> { <${BASE}project/stranger> <http://schema.org/name> "?" } }`);
+    store.store.update(
+      `DELETE DATA { GRAPH <${BASE}graph/organisation/kei> { <${BASE}organisation/kei> <http://schema.org/name> "KEI-centrum (gewijzigd)"@nl } }`,
+    );
+    store.store.update(
+      `INSERT DATA { GRAPH <${BASE}graph/project/stranger> { <${BASE}project/stranger> <http://schema.org/name> "?" } }`,
+    );
     const noticed = await push(options);
     expect(noticed.put).toEqual([]);
-    expect(noticed.outOfSync.map((o) => o.graph)).toEqual([`${BASE}graph/organisation/kei`, `${BASE}graph/project/stranger`]);
+    expect(noticed.outOfSync.map((o) => o.graph)).toEqual([
+      `${BASE}graph/organisation/kei`,
+      `${BASE}graph/project/stranger`,
+    ]);
     const repaired = await push(options);
     expect(repaired.put).toEqual([`${BASE}graph/organisation/kei`]);
     expect(repaired.deleted).toEqual([`${BASE}graph/project/stranger`]);
@@ -186,7 +204,20 @@ describe('projectgraph push to a Graph Store endpoint', () => {
 
   it('says when the credentials are refused, and never prints the password (not even one given in the URL)', async () => {
     const wrong = await runCli(
-      ['push', '--out', out, '--store', store.sparql, '--graph-store', store.graphStore, '--user', USER, '--password', 'not-it', '--full'],
+      [
+        'push',
+        '--out',
+        out,
+        '--store',
+        store.sparql,
+        '--graph-store',
+        store.graphStore,
+        '--user',
+        USER,
+        '--password',
+        'not-it',
+        '--full',
+      ],
       ws,
     );
     // A wrong password is the command line's fault (2), and nothing that looks like success is printed.
@@ -202,20 +233,32 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect(ok.stdout).toMatch(/in sync/);
     expect(ok.stdout + ok.stderr).not.toContain(PASSWORD);
     expect(ok.stdout + ok.stderr).not.toContain(encodeURIComponent(PASSWORD));
-    const state = await readFile(path.join(ws, '.projectgraph/push', (await import('node:fs')).readdirSync(path.join(ws, '.projectgraph/push'))[0]!), 'utf8');
+    const state = await readFile(
+      path.join(
+        ws,
+        '.projectgraph/push',
+        (await import('node:fs')).readdirSync(path.join(ws, '.projectgraph/push'))[0]!,
+      ),
+      'utf8',
+    );
     expect(state).not.toContain(encodeURIComponent(PASSWORD));
     expect(store.log.some((r) => r.authorization?.startsWith('Basic '))).toBe(true);
   });
 
   it('after a failure prints no success line, and gives the advice and exit code of the failure', async () => {
     const cli = (extra: string[], target = store) =>
-      runCli(['push', '--out', out, '--store', target.sparql, '--graph-store', target.graphStore, '--full', ...extra], ws);
+      runCli(
+        ['push', '--out', out, '--store', target.sparql, '--graph-store', target.graphStore, '--full', ...extra],
+        ws,
+      );
     const retryAdvice = /run the same push again/;
 
     const wrong = await cli(['--user', USER, '--password', 'not-it']);
     expect(wrong.code).toBe(2);
     expect(wrong.stdout).toBe('');
-    expect(wrong.stderr).toMatch(/^projectgraph: push of build \d+ to .* failed: PUT refused: the store refused the credentials/m);
+    expect(wrong.stderr).toMatch(
+      /^projectgraph: push of build \d+ to .* failed: PUT refused: the store refused the credentials/m,
+    );
     expect(wrong.stderr).toMatch(/refused the user name or password: check --user and the password/);
     expect(wrong.stderr).not.toMatch(retryAdvice);
     expect(wrong.stderr).toMatch(/^sent 0 of \d+ changed graphs/m);
@@ -229,12 +272,16 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect(forbidden.stderr).not.toMatch(retryAdvice);
 
     store.refuse = (method, graph) =>
-      method === 'PUT' && graph.endsWith('/organisation/enschede') ? { status: 413, text: 'graph larger than the limit of 10 triples' } : undefined;
+      method === 'PUT' && graph.endsWith('/organisation/enschede')
+        ? { status: 413, text: 'graph larger than the limit of 10 triples' }
+        : undefined;
     const refused = await cli(['--user', USER, '--password', PASSWORD]);
     store.refuse = undefined;
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/organisation\/enschede: PUT refused: HTTP 413 \(graph larger than the limit of 10 triples\)/);
+    expect(refused.stderr).toMatch(
+      /organisation\/enschede: PUT refused: HTTP 413 \(graph larger than the limit of 10 triples\)/,
+    );
     expect(refused.stderr).toMatch(/the store refused what was sent: its answer is quoted above/);
 
     const gone = await startTestStore();
@@ -276,7 +323,11 @@ describe('projectgraph push to a Graph Store endpoint', () => {
 describe('redactUrl', () => {
   it('drops user:password@ and masks token-like query parameters, keeping the rest', async () => {
     const { redactUrl } = await import('../../src/push/http-client.ts');
-    expect(redactUrl('http://dba:secret@127.0.0.1:8890/sparql-graph-crud-auth')).toBe('http://127.0.0.1:8890/sparql-graph-crud-auth');
-    expect(redactUrl('http://127.0.0.1:7001/?access-token=abc123&x=1')).toBe('http://127.0.0.1:7001/?access-token=***&x=1');
+    expect(redactUrl('http://dba:secret@127.0.0.1:8890/sparql-graph-crud-auth')).toBe(
+      'http://127.0.0.1:8890/sparql-graph-crud-auth',
+    );
+    expect(redactUrl('http://127.0.0.1:7001/?access-token=abc123&x=1')).toBe(
+      'http://127.0.0.1:7001/?access-token=***&x=1',
+    );
   });
 });

@@ -17,7 +17,11 @@ describe('serve --store', () => {
   let server: RunningServer;
   const queries = () => store.log.filter((r) => r.method.startsWith('QUERY'));
   const sparql = (query: string, accept = 'application/sparql-results+json') =>
-    fetch(server.sparqlUrl, { method: 'POST', headers: { 'content-type': 'application/sparql-query', accept }, body: query });
+    fetch(server.sparqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query', accept },
+      body: query,
+    });
 
   beforeAll(async () => {
     const ws = await workspaceWithRealData();
@@ -27,7 +31,14 @@ describe('serve --store', () => {
     expect(report.outOfSync).toEqual([]);
     // An output directory with nothing in it: every answer has to come from the store.
     const empty = await mkdtemp(path.join(tmpdir(), 'projectgraph-empty-out-'));
-    server = await startServer({ outDir: empty, store: store.sparql, port: 0, timeoutSeconds: 2, maxRows: 5, log: () => {} });
+    server = await startServer({
+      outDir: empty,
+      store: store.sparql,
+      port: 0,
+      timeoutSeconds: 2,
+      maxRows: 5,
+      log: () => {},
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -50,9 +61,14 @@ describe('serve --store', () => {
   it('answers ASK and CONSTRUCT from the store', async () => {
     const ask = await sparql(`ASK { <${BASE}organisation/enschede> ?p ?o }`);
     expect(await ask.json()).toMatchObject({ boolean: true });
-    const construct = await sparql(`CONSTRUCT { <${BASE}organisation/enschede> ?p ?o } WHERE { <${BASE}organisation/enschede> ?p ?o }`, 'application/n-triples');
+    const construct = await sparql(
+      `CONSTRUCT { <${BASE}organisation/enschede> ?p ?o } WHERE { <${BASE}organisation/enschede> ?p ?o }`,
+      'application/n-triples',
+    );
     const quads = new Parser({ format: 'N-Triples' }).parse(await construct.text());
-    expect(quads.some((q) => q.predicate.value === 'http://schema.org/name' && q.object.value === 'Enschede')).toBe(true);
+    expect(quads.some((q) => q.predicate.value === 'http://schema.org/name' && q.object.value === 'Enschede')).toBe(
+      true,
+    );
   });
 
   it('refuses updates, SERVICE and FROM of other graphs without sending anything to the store', async () => {
@@ -69,7 +85,9 @@ describe('serve --store', () => {
   });
 
   it('may name the dataset graphs in FROM', async () => {
-    const r = await sparql(`SELECT ?o FROM <${BASE}graph/organisation/enschede> WHERE { <${BASE}organisation/enschede> <http://schema.org/name> ?o }`);
+    const r = await sparql(
+      `SELECT ?o FROM <${BASE}graph/organisation/enschede> WHERE { <${BASE}organisation/enschede> <http://schema.org/name> ?o }`,
+    );
     expect(r.status).toBe(200);
     expect(((await r.json()) as { results: { bindings: unknown[] } }).results.bindings).toHaveLength(1);
   });
@@ -78,7 +96,9 @@ describe('serve --store', () => {
     const r = await fetch(`${server.url}organisation/enschede`, { headers: { accept: 'application/n-triples' } });
     expect(r.status).toBe(200);
     const quads = new Parser({ format: 'N-Triples' }).parse(await r.text());
-    expect(quads.some((q) => q.subject.value === `${BASE}organisation/enschede` && q.object.value === 'Enschede')).toBe(true);
+    expect(quads.some((q) => q.subject.value === `${BASE}organisation/enschede` && q.object.value === 'Enschede')).toBe(
+      true,
+    );
   });
 
   it('stops a query at the time limit (503) when the store is slow', async () => {
@@ -96,7 +116,9 @@ describe('serve --store', () => {
   it('shows what a later push changed: answers from a store are not cached', async () => {
     const q = `SELECT ?name WHERE { <${BASE}organisation/kei> <http://schema.org/name> ?name }`;
     const before = (await (await sparql(q, 'text/csv')).text()).split('\r\n')[1];
-    store.store.update(`DELETE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } } INSERT { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> "KEI (nieuw)"@nl } } WHERE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } }`);
+    store.store.update(
+      `DELETE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } } INSERT { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> "KEI (nieuw)"@nl } } WHERE { GRAPH ?g { <${BASE}organisation/kei> <http://schema.org/name> ?n } }`,
+    );
     const after = (await (await sparql(q, 'text/csv')).text()).split('\r\n')[1];
     expect(before).toBe('KEI');
     expect(after).toBe('KEI (nieuw)');
@@ -106,10 +128,14 @@ describe('serve --store', () => {
     const closed = await startTestStore();
     const url = closed.sparql;
     await closed.close();
-    await expect(startServer({ outDir: tmpdir(), store: url, port: 0, log: () => {} })).rejects.toThrow(/cannot load .*: the store did not answer: connection refused/);
+    await expect(startServer({ outDir: tmpdir(), store: url, port: 0, log: () => {} })).rejects.toThrow(
+      /cannot load .*: the store did not answer: connection refused/,
+    );
     const empty = await startTestStore();
     try {
-      await expect(startServer({ outDir: tmpdir(), store: empty.sparql, port: 0, log: () => {} })).rejects.toThrow(/holds no projectgraph dataset/);
+      await expect(startServer({ outDir: tmpdir(), store: empty.sparql, port: 0, log: () => {} })).rejects.toThrow(
+        /holds no projectgraph dataset/,
+      );
     } finally {
       await empty.close();
     }

@@ -8,8 +8,14 @@ describe('countGraphs', () => {
   let store: TestStore;
   beforeAll(async () => {
     store = await startTestStore();
-    const graphs = Array.from({ length: 23 }, (_, i) => `GRAPH <https://x.example/graph/r${String(i).padStart(2, '0')}> { ${Array.from({ length: (i % 4) + 1 }, (_, j) => `<https://x.example/s> <https://x.example/p> ${j} .`).join(' ')} }`);
-    store.store.update(`INSERT DATA { ${graphs.join(' ')} GRAPH <https://other.example/g> { <https://x.example/s> <https://x.example/p> 1 } }`);
+    const graphs = Array.from(
+      { length: 23 },
+      (_, i) =>
+        `GRAPH <https://x.example/graph/r${String(i).padStart(2, '0')}> { ${Array.from({ length: (i % 4) + 1 }, (_, j) => `<https://x.example/s> <https://x.example/p> ${j} .`).join(' ')} }`,
+    );
+    store.store.update(
+      `INSERT DATA { ${graphs.join(' ')} GRAPH <https://other.example/g> { <https://x.example/s> <https://x.example/p> 1 } }`,
+    );
   });
   afterAll(async () => store?.close());
 
@@ -26,8 +32,17 @@ describe('countGraphs', () => {
     const http = new HttpClient(undefined);
     const names = ['https://x.example/graph/r03', 'https://x.example/graph/r04', 'https://x.example/graph/missing'];
     const counts = await countNamed(http, new URL(store.sparql), names, 2);
-    expect([...counts]).toEqual([[names[0], 4], [names[1], 1], [names[2], 0]]);
-    expect(await countTotals(http, new URL(store.sparql), 'https://x.example/graph/')).toEqual({ graphs: 23, triples: 5 * (1 + 2 + 3 + 4) + (1 + 2 + 3) });
-    await expect(countNamed(http, new URL(store.sparql), ['https://x.example/a b'])).rejects.toThrow(/cannot name graph/);
+    expect([...counts]).toEqual([
+      [names[0], 4],
+      [names[1], 1],
+      [names[2], 0],
+    ]);
+    expect(await countTotals(http, new URL(store.sparql), 'https://x.example/graph/')).toEqual({
+      graphs: 23,
+      triples: 5 * (1 + 2 + 3 + 4) + (1 + 2 + 3),
+    });
+    await expect(countNamed(http, new URL(store.sparql), ['https://x.example/a b'])).rejects.toThrow(
+      /cannot name graph/,
+    );
   });
 });

@@ -35,9 +35,18 @@ async function select(v: Virtuoso, query: string): Promise<Record<string, Term>[
 /** Everything Virtuoso holds under our graphs, read back through its SPARQL endpoint. */
 async function storeQuads(v: Virtuoso): Promise<Quad[]> {
   const term = (t: Term) =>
-    t.type === 'uri' ? namedNode(t.value) : t['xml:lang'] ? literal(t.value, t['xml:lang']) : literal(t.value, t.datatype ? namedNode(t.datatype) : undefined);
-  const rows = await select(v, `SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "${GRAPHS}")) }`);
-  return rows.map((r) => quad(namedNode(r.s!.value), namedNode(r.p!.value), term(r.o!) as ReturnType<typeof literal>, namedNode(r.g!.value)));
+    t.type === 'uri'
+      ? namedNode(t.value)
+      : t['xml:lang']
+        ? literal(t.value, t['xml:lang'])
+        : literal(t.value, t.datatype ? namedNode(t.datatype) : undefined);
+  const rows = await select(
+    v,
+    `SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "${GRAPHS}")) }`,
+  );
+  return rows.map((r) =>
+    quad(namedNode(r.s!.value), namedNode(r.p!.value), term(r.o!) as ReturnType<typeof literal>, namedNode(r.g!.value)),
+  );
 }
 
 async function buildQuads(out: string): Promise<Quad[]> {
@@ -69,13 +78,31 @@ describe('push to Virtuoso', () => {
   afterAll(async () => virtuoso?.stop());
 
   it('takes a first push from the command line, with Digest as dba/dba of a fresh database, and answers queries over it', async () => {
-    const r = await runCli(['push', '--out', out, '--store', virtuoso.sparql, '--graph-store', virtuoso.graphStore, '--user', 'dba', '--password', 'dba'], ws);
+    const r = await runCli(
+      [
+        'push',
+        '--out',
+        out,
+        '--store',
+        virtuoso.sparql,
+        '--graph-store',
+        virtuoso.graphStore,
+        '--user',
+        'dba',
+        '--password',
+        'dba',
+      ],
+      ws,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/: 1\d graphs replaced, 0 deleted, 0 unchanged in/);
     expect(r.stdout).toMatch(/in sync/);
     expect(isomorphic(await storeQuads(virtuoso), await buildQuads(out))).toBe(true);
-    const names = await select(virtuoso, `SELECT ?name WHERE { GRAPH ?g { <${BASE}project/cluster-governance-kks-2015> <http://schema.org/name> ?name } }`);
+    const names = await select(
+      virtuoso,
+      `SELECT ?name WHERE { GRAPH ?g { <${BASE}project/cluster-governance-kks-2015> <http://schema.org/name> ?name } }`,
+    );
     expect(names.map((b) => b.name?.value)).toEqual(['Cluster Governance (KKS 2015)']);
   }, 30_000);
 
@@ -86,7 +113,10 @@ describe('push to Virtuoso', () => {
     const report = await push({ ...options, onSent: (op) => void sent.push(op) });
     expect(sent).toEqual([{ method: 'PUT', graph: `${GRAPHS}organisation/enschede` }]);
     expect(report.outOfSync).toEqual([]);
-    const names = await select(virtuoso, `SELECT ?name WHERE { GRAPH ?g { <${BASE}organisation/enschede> <http://schema.org/name> ?name } }`);
+    const names = await select(
+      virtuoso,
+      `SELECT ?name WHERE { GRAPH ?g { <${BASE}organisation/enschede> <http://schema.org/name> ?name } }`,
+    );
     expect(names.map((b) => b.name?.value)).toEqual(['Gemeente Enschede']);
   }, 30_000);
 
@@ -103,10 +133,20 @@ describe('push to Virtuoso', () => {
       },
     });
     expect(half.put).toHaveLength(1);
-    expect(half.outOfSync.map((o) => o.graph).sort()).toEqual([`${GRAPHS}organisation/enschede`, `${GRAPHS}organisation/hengelo`, `${GRAPHS}organisation/kei`]);
+    expect(half.outOfSync.map((o) => o.graph).sort()).toEqual([
+      `${GRAPHS}organisation/enschede`,
+      `${GRAPHS}organisation/hengelo`,
+      `${GRAPHS}organisation/kei`,
+    ]);
     // The one sent could not be verified; the next PUT met a closed port; the last was not tried.
-    expect(half.outOfSync.find((o) => o.graph === half.put[0])?.reason).toMatch(/^sent, but not verified: .*connection refused/);
-    expect(half.outOfSync.map((o) => o.reason.replace(/:.*/, '')).sort()).toEqual(['PUT failed', 'not sent', 'sent, but not verified']);
+    expect(half.outOfSync.find((o) => o.graph === half.put[0])?.reason).toMatch(
+      /^sent, but not verified: .*connection refused/,
+    );
+    expect(half.outOfSync.map((o) => o.reason.replace(/:.*/, '')).sort()).toEqual([
+      'PUT failed',
+      'not sent',
+      'sent, but not verified',
+    ]);
 
     await virtuoso.restart();
     const again = await push(options);
@@ -119,7 +159,13 @@ describe('push to Virtuoso', () => {
   }, 60_000);
 
   it('serves the SPARQL endpoint and dereferencing from Virtuoso with serve --store', async () => {
-    const server = await startServer({ outDir: path.join(ws, 'no-output'), store: virtuoso.sparql, port: 0, maxRows: 1000, log: () => {} });
+    const server = await startServer({
+      outDir: path.join(ws, 'no-output'),
+      store: virtuoso.sparql,
+      port: 0,
+      maxRows: 1000,
+      log: () => {},
+    });
     try {
       const select = await fetch(server.sparqlUrl, {
         method: 'POST',
@@ -127,12 +173,22 @@ describe('push to Virtuoso', () => {
         body: `SELECT ?name WHERE { <${BASE}organisation/kei> <http://schema.org/name> ?name }`,
       });
       expect(await select.text()).toBe('name\r\nKEI-centrum\r\n');
-      const update = await fetch(server.sparqlUrl, { method: 'POST', headers: { 'content-type': 'application/sparql-query' }, body: `CLEAR GRAPH <${GRAPHS}dataset>` });
+      const update = await fetch(server.sparqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query' },
+        body: `CLEAR GRAPH <${GRAPHS}dataset>`,
+      });
       expect(update.status).toBe(400);
-      const page = await fetch(`${server.url}project/cluster-governance-kks-2015`, { headers: { accept: 'text/turtle' } });
+      const page = await fetch(`${server.url}project/cluster-governance-kks-2015`, {
+        headers: { accept: 'text/turtle' },
+      });
       expect(page.status).toBe(200);
       const quads = new Parser({ format: 'text/turtle' }).parse(await page.text());
-      expect(quads.some((q) => q.predicate.value === 'http://schema.org/name' && q.object.value === 'Cluster Governance (KKS 2015)')).toBe(true);
+      expect(
+        quads.some(
+          (q) => q.predicate.value === 'http://schema.org/name' && q.object.value === 'Cluster Governance (KKS 2015)',
+        ),
+      ).toBe(true);
       expect(isomorphic(await storeQuads(virtuoso), await buildQuads(out))).toBe(true);
     } finally {
       await server.close();

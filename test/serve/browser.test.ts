@@ -40,7 +40,9 @@ afterAll(async () => {
 });
 
 describe('in a browser', () => {
-  it('opens the query page, runs an example query and shows its rows, all from this server', { timeout: 120_000 }, async () => {
+  it('opens the query page, runs an example query and shows its rows, all from this server', {
+    timeout: 120_000,
+  }, async () => {
     const page = await browser.newPage();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
@@ -57,15 +59,21 @@ describe('in a browser', () => {
     const text = await page.locator('.yasr table tbody').innerText();
     expect(text).toContain('Kennis voor Krachtige Steden');
     expect(text).toContain('Radboud Universiteit');
-    expect(errors, errors.join("\n")).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
     const origin = new URL(server.url).origin;
     expect(requested.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
-    expect(requested.some((u) => u.startsWith(`${server.sparqlUrl}`) && u !== server.sparqlUrl) || server.logLines.some((l) => / POST \/sparql 200 /.test(l))).toBe(true);
+    expect(
+      requested.some((u) => u.startsWith(`${server.sparqlUrl}`) && u !== server.sparqlUrl) ||
+        server.logLines.some((l) => / POST \/sparql 200 /.test(l)),
+    ).toBe(true);
     await page.close();
   });
 
-  it('a share link carries the typed query: opened in a new page, the query is there and runs', { timeout: 120_000 }, async () => {
-    const query = 'SELECT ?name WHERE { ?o a <http://schema.org/GovernmentOrganization> ; <http://schema.org/name> ?name } ORDER BY ?name';
+  it('a share link carries the typed query: opened in a new page, the query is there and runs', {
+    timeout: 120_000,
+  }, async () => {
+    const query =
+      'SELECT ?name WHERE { ?o a <http://schema.org/GovernmentOrganization> ; <http://schema.org/name> ?name } ORDER BY ?name';
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -84,14 +92,23 @@ describe('in a browser', () => {
     shared.on('pageerror', (e) => errors.push(e.message));
     await shared.goto(link);
     await shared.waitForSelector('.yasqe .CodeMirror', { timeout: 60_000 });
-    const shown = await shared.evaluate(() => (window as unknown as { projectgraphYasgui: { getTab(): { getQuery(): string } } })
-      .projectgraphYasgui.getTab().getQuery());
+    const shown = await shared.evaluate(() =>
+      (window as unknown as { projectgraphYasgui: { getTab(): { getQuery(): string } } }).projectgraphYasgui
+        .getTab()
+        .getQuery(),
+    );
     expect(shown).toBe(query);
     // The shared query runs on opening: its rows appear without a click.
     const rows = shared.locator('.tabPanel.active .yasr table tbody tr');
     await rows.first().waitFor({ timeout: 60_000 });
-    expect((await shared.locator('.tabPanel.active .yasr table tbody').innerText()).split('\n').map((l) => l.trim()).filter(Boolean))
-      .toEqual(expect.arrayContaining(['Enschede', 'Hengelo', 'Leeuwarden', 'Nijmegen'].map((n) => expect.stringContaining(n))));
+    expect(
+      (await shared.locator('.tabPanel.active .yasr table tbody').innerText())
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ).toEqual(
+      expect.arrayContaining(['Enschede', 'Hengelo', 'Leeuwarden', 'Nijmegen'].map((n) => expect.stringContaining(n))),
+    );
     expect(errors, errors.join('\n')).toEqual([]);
     await shared.close();
   });
@@ -100,13 +117,16 @@ describe('in a browser', () => {
     const page = await browser.newPage();
     const answers: { status: number; type: string }[] = [];
     page.on('response', (r) => {
-      if (r.url().startsWith(server.sparqlUrl) && r.request().method() === 'POST') answers.push({ status: r.status(), type: r.headers()['content-type'] ?? '' });
+      if (r.url().startsWith(server.sparqlUrl) && r.request().method() === 'POST')
+        answers.push({ status: r.status(), type: r.headers()['content-type'] ?? '' });
     });
     await page.goto(server.sparqlUrl);
     await page.waitForSelector('.yasqe .CodeMirror', { timeout: 60_000 });
     await page.locator('.tabPanel.active .CodeMirror').first().click();
     await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('CONSTRUCT { ?s <http://schema.org/name> ?name } WHERE { ?s <http://schema.org/name> ?name } LIMIT 5');
+    await page.keyboard.insertText(
+      'CONSTRUCT { ?s <http://schema.org/name> ?name } WHERE { ?s <http://schema.org/name> ?name } LIMIT 5',
+    );
     await page.locator('.tabPanel.active .yasqe_queryButton').first().click();
     const rows = page.locator('.tabPanel.active .yasr table tbody tr');
     await rows.first().waitFor({ timeout: 60_000 });

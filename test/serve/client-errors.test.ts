@@ -22,7 +22,10 @@ const XSD = 'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n';
 async function post(query: string): Promise<{ status: number; text: string; type: string }> {
   const res = await fetch(server.sparqlUrl, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/sparql-query', Accept: 'application/sparql-results+json, text/turtle;q=0.9' },
+    headers: {
+      'Content-Type': 'application/sparql-query',
+      Accept: 'application/sparql-results+json, text/turtle;q=0.9',
+    },
     body: query,
   });
   return { status: res.status, text: await res.text(), type: res.headers.get('content-type')?.split(';')[0] ?? '' };
@@ -33,26 +36,52 @@ describe('client mistakes', () => {
     ['empty query= (GET)', '', /the query is empty/],
     ['only a comment', '# nothing here\n', /the query is empty/],
     ['only a PREFIX', 'PREFIX a: <http://a.example/>', /the query is empty/],
-    ['unknown xsd: function', `${XSD}SELECT (xsd:foo(?o) AS ?x) WHERE { ?s ?p ?o }`, /unknown function <http:\/\/www\.w3\.org\/2001\/XMLSchema#foo>/],
+    [
+      'unknown xsd: function',
+      `${XSD}SELECT (xsd:foo(?o) AS ?x) WHERE { ?s ?p ?o }`,
+      /unknown function <http:\/\/www\.w3\.org\/2001\/XMLSchema#foo>/,
+    ],
     ['unknown function by IRI', 'SELECT ?s WHERE { ?s ?p ?o FILTER(<http://fn.example/f>(?o)) }', /unknown function/],
-    ['50,000 FILTERs', `SELECT * WHERE { ?s ?p ?o ${'FILTER(?o != 1) '.repeat(50_000)}}`, /nests its operations too deeply/],
+    [
+      '50,000 FILTERs',
+      `SELECT * WHERE { ?s ?p ?o ${'FILTER(?o != 1) '.repeat(50_000)}}`,
+      /nests its operations too deeply/,
+    ],
     ['5,000 nested groups', `SELECT * WHERE { ${'{ '.repeat(5_000)}?s ?p ?o ${'} '.repeat(5_000)}}`, /too deeply/],
     ['5,000 OPTIONALs', `SELECT * WHERE { ?s ?p ?o ${'OPTIONAL { ?s ?p ?o } '.repeat(5_000)}}`, /too deeply/],
     ['5,000 additions', `SELECT (${Array(5_000).fill('1').join(' + ')} AS ?x) {}`, /too deeply/],
     ['an IRI with a space', 'SELECT * WHERE { <http://a b> ?p ?o }', /syntax error at line 1/],
-    ['an ungrouped variable in the projection', 'SELECT ?o WHERE { ?s ?p ?o } GROUP BY ?s', /not allowed in projection|invalid query/i],
+    [
+      'an ungrouped variable in the projection',
+      'SELECT ?o WHERE { ?s ?p ?o } GROUP BY ?s',
+      /not allowed in projection|invalid query/i,
+    ],
     ['bad REGEX flags', 'SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), "x", "z") }', /flags/],
     ['a duplicate REGEX flag', 'SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), "x", "ii") }', /flag/i],
     ['an invalid regular expression', 'SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), "(((") }', /regular expression/],
     ['an invalid REPLACE pattern', 'SELECT (REPLACE("a", "(((", "b") AS ?x) {}', /regular expression/],
-    ['IRI() of a string with a space', 'SELECT ?x WHERE { BIND(IRI("http://a b") AS ?x) }', /IRI that is not valid: "http:\/\/a b"/],
-    ['CONSTRUCT of an IRI with ">"', 'CONSTRUCT { ?x ?x ?x } WHERE { BIND(URI("http://a>b") AS ?x) }', /IRI that is not valid/],
+    [
+      'IRI() of a string with a space',
+      'SELECT ?x WHERE { BIND(IRI("http://a b") AS ?x) }',
+      /IRI that is not valid: "http:\/\/a b"/,
+    ],
+    [
+      'CONSTRUCT of an IRI with ">"',
+      'CONSTRUCT { ?x ?x ?x } WHERE { BIND(URI("http://a>b") AS ?x) }',
+      /IRI that is not valid/,
+    ],
     ['STRDT with an invalid datatype IRI', 'SELECT (STRDT("1", IRI("x y")) AS ?x) {}', /IRI that is not valid/],
-    ['an invalid regular expression from the data', 'SELECT * WHERE { ?s ?p ?o FILTER regex("x", CONCAT("(", str(?o))) }', /regular expression/],
+    [
+      'an invalid regular expression from the data',
+      'SELECT * WHERE { ?s ?p ?o FILTER regex("x", CONCAT("(", str(?o))) }',
+      /regular expression/,
+    ],
   ];
   for (const [name, query, message] of cases) {
     it(`${name}: 400 with the reason`, async () => {
-      const res = name.endsWith('(GET)') ? await fetch(`${server.sparqlUrl}?query=${encodeURIComponent(query)}`) : undefined;
+      const res = name.endsWith('(GET)')
+        ? await fetch(`${server.sparqlUrl}?query=${encodeURIComponent(query)}`)
+        : undefined;
       const { status, text } = res ? { status: res.status, text: await res.text() } : await post(query);
       expect(status, text).toBe(400);
       expect(text).toMatch(message);
@@ -64,7 +93,11 @@ describe('client mistakes', () => {
     const bounded = await startTestServer({ outDir, workers: 1, timeoutSeconds: 5 });
     try {
       const query = `SELECT * WHERE { ?s ?p ?o ${'FILTER(?o != 1) '.repeat(50_000)}}`;
-      const res = await fetch(bounded.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/sparql-query' }, body: query });
+      const res = await fetch(bounded.sparqlUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/sparql-query' },
+        body: query,
+      });
       expect(res.status).toBe(413);
       expect(await res.text()).toMatch(/more than the \d+ this endpoint accepts/);
     } finally {
@@ -78,22 +111,84 @@ describe('client mistakes', () => {
     expect(await res.text()).toMatch(/sd:endpoint/);
   });
 
-  it('no query built from SPARQL fragments gets a 500, and the server keeps answering', { timeout: 300_000 }, async () => {
+  it('no query built from SPARQL fragments gets a 500, and the server keeps answering', {
+    timeout: 300_000,
+  }, async () => {
     const fragment = fc.constantFrom(
-      'SELECT', 'ASK', 'CONSTRUCT', 'DESCRIBE', '*', '?s', '?p', '?o', '?x', '{', '}', '(', ')', '.', ';', ',',
-      'WHERE', 'FILTER', 'OPTIONAL', 'UNION', 'MINUS', 'GRAPH ?g', 'BIND(', 'AS', 'VALUES ?x { 1 2 }', 'LIMIT 5',
-      'OFFSET 2', 'ORDER BY', 'DESC(?o)', 'GROUP BY ?s', 'HAVING', 'COUNT(*)', 'DISTINCT', 'REDUCED', 'a', '1', '1e999',
-      '"x"@nl', '"x"^^xsd:integer', '<http://schema.org/name>', '<http://a b>', 'xsd:foo(?o)', 'xsd:date(?o)',
-      'regex(str(?o), "(", "z")', 'REPLACE(str(?o), "[", "")', 'STRDT(?o, ?p)', 'IRI(?o)', 'BNODE()', 'SUBSTR(?o, -1)',
-      'EXISTS { ?s ?p ?o }', '<<( ?s ?p ?o )>>', 'SERVICE <http://x.example/>', 'FROM <http://x.example/>', 'INSERT DATA',
-      '"\\u0000"', '\u0000', '\u202e', 'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>', '#', '\n',
+      'SELECT',
+      'ASK',
+      'CONSTRUCT',
+      'DESCRIBE',
+      '*',
+      '?s',
+      '?p',
+      '?o',
+      '?x',
+      '{',
+      '}',
+      '(',
+      ')',
+      '.',
+      ';',
+      ',',
+      'WHERE',
+      'FILTER',
+      'OPTIONAL',
+      'UNION',
+      'MINUS',
+      'GRAPH ?g',
+      'BIND(',
+      'AS',
+      'VALUES ?x { 1 2 }',
+      'LIMIT 5',
+      'OFFSET 2',
+      'ORDER BY',
+      'DESC(?o)',
+      'GROUP BY ?s',
+      'HAVING',
+      'COUNT(*)',
+      'DISTINCT',
+      'REDUCED',
+      'a',
+      '1',
+      '1e999',
+      '"x"@nl',
+      '"x"^^xsd:integer',
+      '<http://schema.org/name>',
+      '<http://a b>',
+      'xsd:foo(?o)',
+      'xsd:date(?o)',
+      'regex(str(?o), "(", "z")',
+      'REPLACE(str(?o), "[", "")',
+      'STRDT(?o, ?p)',
+      'IRI(?o)',
+      'BNODE()',
+      'SUBSTR(?o, -1)',
+      'EXISTS { ?s ?p ?o }',
+      '<<( ?s ?p ?o )>>',
+      'SERVICE <http://x.example/>',
+      'FROM <http://x.example/>',
+      'INSERT DATA',
+      '"\\u0000"',
+      '\u0000',
+      '\u202e',
+      'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>',
+      '#',
+      '\n',
     );
     const query = fc.oneof(
       fc.array(fragment, { maxLength: 25 }).map((parts) => parts.join(' ')),
       // Mostly valid shapes with random insides, so evaluation is reached too.
-      fc.tuple(fc.constantFrom('SELECT *', 'SELECT ?s (COUNT(*) AS ?n)', 'ASK', 'CONSTRUCT { ?s ?p ?o }', 'DESCRIBE ?s'),
-        fc.array(fragment, { maxLength: 12 }), fc.constantFrom('', 'LIMIT 3', 'GROUP BY ?s', 'ORDER BY ?o OFFSET 1'))
-        .map(([head, body, tail]) => `PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n${head} WHERE { ?s ?p ?o ${body.join(' ')} } ${tail}`),
+      fc
+        .tuple(
+          fc.constantFrom('SELECT *', 'SELECT ?s (COUNT(*) AS ?n)', 'ASK', 'CONSTRUCT { ?s ?p ?o }', 'DESCRIBE ?s'),
+          fc.array(fragment, { maxLength: 12 }),
+          fc.constantFrom('', 'LIMIT 3', 'GROUP BY ?s', 'ORDER BY ?o OFFSET 1'),
+        )
+        .map(
+          ([head, body, tail]) =>
+            `PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n${head} WHERE { ?s ?p ?o ${body.join(' ')} } ${tail}`,
+        ),
     );
     await fc.assert(
       fc.asyncProperty(query, async (q) => {

@@ -26,14 +26,23 @@ afterAll(async () => {
 });
 
 async function needs(command: string, what: string): Promise<void> {
-  const found = await run('sh', ['-c', `command -v ${command}`]).then(() => true, () => false);
+  const found = await run('sh', ['-c', `command -v ${command}`]).then(
+    () => true,
+    () => false,
+  );
   expect(found || existsSync(command), `${command} is needed (${what})`).toBe(true);
 }
 
 describe('third-party SPARQL clients', () => {
-  it('SPARQLWrapper: SELECT, ASK, CONSTRUCT and DESCRIBE in its default and every return format', { timeout: 120_000 }, async () => {
-    expect(existsSync(PYTHON), `${PYTHON} is needed (Debian python3 with python3-sparqlwrapper, python3-rdflib)`).toBe(true);
-    const { stdout } = await run(PYTHON, [path.join(ROOT, 'test/serve/python-clients.py'), server.sparqlUrl], { timeout: 110_000 });
+  it('SPARQLWrapper: SELECT, ASK, CONSTRUCT and DESCRIBE in its default and every return format', {
+    timeout: 120_000,
+  }, async () => {
+    expect(existsSync(PYTHON), `${PYTHON} is needed (Debian python3 with python3-sparqlwrapper, python3-rdflib)`).toBe(
+      true,
+    );
+    const { stdout } = await run(PYTHON, [path.join(ROOT, 'test/serve/python-clients.py'), server.sparqlUrl], {
+      timeout: 110_000,
+    });
     const got = JSON.parse(stdout) as Record<string, unknown>;
     const failed = Object.entries(got).filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v));
     expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
@@ -49,21 +58,39 @@ describe('third-party SPARQL clients', () => {
       expect(got[`rdflib_select_${f}`], f).toEqual(NAMES);
       expect(got[`rdflib_ask_${f}`], f).toEqual([true, false]);
     }
-    expect(got['rdflib_construct_default']).toEqual(NAMES);
-    expect(got['rdflib_construct_limit_default']).toEqual(NAMES.slice(0, 2));
-    expect(got['rdflib_describe_default']).toEqual([ENSCHEDE]);
+    expect(got.rdflib_construct_default).toEqual(NAMES);
+    expect(got.rdflib_construct_limit_default).toEqual(NAMES.slice(0, 2));
+    expect(got.rdflib_describe_default).toEqual([ENSCHEDE]);
     // Each client request is in the access log: the answers came from this server.
-    expect(server.logLines.filter((l) => / (GET|POST) \/sparql(\?\S*)? 200 /.test(l)).length).toBeGreaterThanOrEqual(40);
+    expect(server.logLines.filter((l) => / (GET|POST) \/sparql(\?\S*)? 200 /.test(l)).length).toBeGreaterThanOrEqual(
+      40,
+    );
   });
 
-  it('roqet (rasqal): SELECT through the protocol, results read back intact; CONSTRUCT answers read as RDF/XML', { timeout: 60_000 }, async () => {
+  it('roqet (rasqal): SELECT through the protocol, results read back intact; CONSTRUCT answers read as RDF/XML', {
+    timeout: 60_000,
+  }, async () => {
     await needs('roqet', 'Debian package rasqal-utils');
-    const select = await run('roqet', ['-q', '-p', server.sparqlUrl, '-r', 'csv', '-e',
-      `${P}SELECT ?name WHERE { ${ORGS} } ORDER BY ?name`]);
+    const select = await run('roqet', [
+      '-q',
+      '-p',
+      server.sparqlUrl,
+      '-r',
+      'csv',
+      '-e',
+      `${P}SELECT ?name WHERE { ${ORGS} } ORDER BY ?name`,
+    ]);
     expect(select.stdout.trim().split(/\r?\n/)).toEqual(['name', ...NAMES]);
     // roqet re-reads our XML results and writes them again: language tags and datatypes survive the round trip.
-    const typed = await run('roqet', ['-q', '-p', server.sparqlUrl, '-r', 'xml', '-e',
-      'SELECT ?name ?start WHERE { ?p a <http://schema.org/ResearchProject> ; <http://schema.org/name> ?name ; <http://schema.org/foundingDate> ?start }']);
+    const typed = await run('roqet', [
+      '-q',
+      '-p',
+      server.sparqlUrl,
+      '-r',
+      'xml',
+      '-e',
+      'SELECT ?name ?start WHERE { ?p a <http://schema.org/ResearchProject> ; <http://schema.org/name> ?name ; <http://schema.org/foundingDate> ?start }',
+    ]);
     expect(typed.stdout).toContain('<literal xml:lang="nl">Cluster Governance (KKS 2015)</literal>');
     expect(typed.stdout).toContain('<literal datatype="http://www.w3.org/2001/XMLSchema#gYear">2008</literal>');
     // rasqal 0.9 reads every protocol answer as SPARQL XML bindings (it reads no boolean even from a file, and asks
@@ -72,9 +99,20 @@ describe('third-party SPARQL clients', () => {
     const construct = `${P}CONSTRUCT { ?o schema:name ?name } WHERE { ${ORGS} } ORDER BY ?name LIMIT 3`;
     const url = `${server.sparqlUrl}?query=${encodeURIComponent(construct)}`;
     // (-W 0: roqet warns, and exits 2, about variables its own query binds but does not project.)
-    const loaded = await run('roqet', ['-q', '-W', '0', '-r', 'csv', '-D', url, '-e', 'SELECT ?name WHERE { ?o <http://schema.org/name> ?name } ORDER BY ?name']);
+    const loaded = await run('roqet', [
+      '-q',
+      '-W',
+      '0',
+      '-r',
+      'csv',
+      '-D',
+      url,
+      '-e',
+      'SELECT ?name WHERE { ?o <http://schema.org/name> ?name } ORDER BY ?name',
+    ]);
     expect(loaded.stdout.trim().split(/\r?\n/)).toEqual(['name', ...NAMES.slice(0, 3)]);
-    const raptorAccept = 'application/rdf+xml, text/rdf;q=0.6, application/n-triples, text/plain;q=0.1, text/turtle, */*;q=0.1';
+    const raptorAccept =
+      'application/rdf+xml, text/rdf;q=0.6, application/n-triples, text/plain;q=0.1, text/turtle, */*;q=0.1';
     const res = await fetch(url, { headers: { Accept: raptorAccept } });
     expect(res.headers.get('content-type')).toMatch(/^application\/rdf\+xml/);
   });
@@ -82,17 +120,26 @@ describe('third-party SPARQL clients', () => {
   it('comunica-sparql: SELECT, ASK, CONSTRUCT and DESCRIBE with solution modifiers', { timeout: 180_000 }, async () => {
     expect(existsSync(COMUNICA), 'comunica-sparql is needed (npm devDependency @comunica/query-sparql)').toBe(true);
     const query = async (q: string, type?: string) =>
-      (await run(COMUNICA, [`sparql@${server.sparqlUrl}`, P + q, ...(type ? ['-t', type] : [])], { timeout: 60_000 })).stdout;
-    const rows = JSON.parse(await query(`SELECT ?name WHERE { ${ORGS} } ORDER BY ?name LIMIT 3 OFFSET 1`)) as { name: string }[];
+      (await run(COMUNICA, [`sparql@${server.sparqlUrl}`, P + q, ...(type ? ['-t', type] : [])], { timeout: 60_000 }))
+        .stdout;
+    const rows = JSON.parse(await query(`SELECT ?name WHERE { ${ORGS} } ORDER BY ?name LIMIT 3 OFFSET 1`)) as {
+      name: string;
+    }[];
     expect(rows.map((r) => r.name)).toEqual(NAMES.slice(1, 4).map((n) => `"${n}"@nl`));
     expect((await query(`ASK { ${ORGS} }`)).trim()).toBe('true');
     expect((await query('ASK { ?o a schema:GovernmentOrganization ; schema:name "Atlantis" }')).trim()).toBe('false');
     const graph = new Parser({ format: 'N-Triples' }).parse(
-      await query(`CONSTRUCT { ?o schema:name ?name } WHERE { ${ORGS} } ORDER BY ?name LIMIT 2`, 'application/n-triples'),
+      await query(
+        `CONSTRUCT { ?o schema:name ?name } WHERE { ${ORGS} } ORDER BY ?name LIMIT 2`,
+        'application/n-triples',
+      ),
     );
     expect(graph.map((q) => q.object.value).sort()).toEqual(NAMES.slice(0, 2));
     const described = new Parser({ format: 'N-Triples' }).parse(
-      await query('DESCRIBE ?o WHERE { ?o a schema:GovernmentOrganization } ORDER BY ?o LIMIT 1', 'application/n-triples'),
+      await query(
+        'DESCRIBE ?o WHERE { ?o a schema:GovernmentOrganization } ORDER BY ?o LIMIT 1',
+        'application/n-triples',
+      ),
     );
     expect(new Set(described.map((q) => q.subject.value))).toEqual(new Set([ENSCHEDE]));
     expect(described.some((q) => q.object.value === 'Enschede')).toBe(true);

@@ -20,7 +20,8 @@ let outDir: string;
 let server: TestServer;
 let dump: Quad[];
 
-const get = (p: string, headers: Record<string, string> = {}, method = 'GET') => fetch(new URL(p, server.url), { method, headers });
+const get = (p: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(new URL(p, server.url), { method, headers });
 const query = (q: string, accept?: string) =>
   fetch(`${server.sparqlUrl}?query=${encodeURIComponent(q)}`, { headers: accept ? { Accept: accept } : {} });
 const parseRdf = (text: string, format: string): Quad[] => new Parser({ format }).parse(text);
@@ -47,12 +48,21 @@ describe('SPARQL 1.1 Protocol', () => {
   it('answers a query by GET, by POST form and by POST application/sparql-query alike', async () => {
     const byGet = await (await query(MUNICIPALITIES)).json();
     const byForm = await (
-      await fetch(server.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: MUNICIPALITIES }) })
+      await fetch(server.sparqlUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: MUNICIPALITIES }),
+      })
     ).json();
-    const direct = await fetch(server.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/sparql-query' }, body: MUNICIPALITIES });
+    const direct = await fetch(server.sparqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sparql-query' },
+      body: MUNICIPALITIES,
+    });
     expect(direct.headers.get('content-type')).toMatch(/^application\/sparql-results\+json/);
     const byDirect = await direct.json();
-    const names = (r: { results: { bindings: { name: { value: string } }[] } }) => r.results.bindings.map((b) => b.name.value);
+    const names = (r: { results: { bindings: { name: { value: string } }[] } }) =>
+      r.results.bindings.map((b) => b.name.value);
     expect(names(byGet)).toEqual(['Enschede', 'Hengelo', 'Leeuwarden', 'Nijmegen']);
     expect(names(byForm)).toEqual(names(byGet));
     expect(names(byDirect)).toEqual(names(byGet));
@@ -96,7 +106,9 @@ describe('SPARQL 1.1 Protocol', () => {
     expect(ld.headers.get('content-type')).toMatch(/^application\/ld\+json/);
     const fromLd = await parseJsonLd(await ld.text());
     const expected = dump.filter(
-      (q) => q.subject.value === PROJECT && (q.predicate.value === `${SCHEMA}name` || q.predicate.value === `${SCHEMA}member`),
+      (q) =>
+        q.subject.value === PROJECT &&
+        (q.predicate.value === `${SCHEMA}name` || q.predicate.value === `${SCHEMA}member`),
     );
     expect(expected.length).toBe(11);
     expect(isomorphic(fromTurtle, expected)).toBe(true);
@@ -113,10 +125,15 @@ describe('SPARQL 1.1 Protocol', () => {
   });
 
   it('chooses the format by Accept with q-values', async () => {
-    const pick = async (q: string, accept: string) => (await query(q, accept)).headers.get('content-type')?.split(';')[0];
+    const pick = async (q: string, accept: string) =>
+      (await query(q, accept)).headers.get('content-type')?.split(';')[0];
     expect(await pick(MUNICIPALITIES, 'application/sparql-results+xml;q=0.5, text/csv;q=0.9')).toBe('text/csv');
-    expect(await pick(MUNICIPALITIES, '*/*;q=0.1, application/sparql-results+xml')).toBe('application/sparql-results+xml');
-    expect(await pick(MUNICIPALITIES, 'text/tab-separated-values;q=0.2, text/csv;q=0')).toBe('text/tab-separated-values');
+    expect(await pick(MUNICIPALITIES, '*/*;q=0.1, application/sparql-results+xml')).toBe(
+      'application/sparql-results+xml',
+    );
+    expect(await pick(MUNICIPALITIES, 'text/tab-separated-values;q=0.2, text/csv;q=0')).toBe(
+      'text/tab-separated-values',
+    );
     expect(await pick(MUNICIPALITIES, '*/*')).toBe('application/sparql-results+json');
     expect(await pick(CONSTRUCT_PROJECT, 'text/turtle;q=0.1, application/ld+json')).toBe('application/ld+json');
     expect(await pick(CONSTRUCT_PROJECT, 'application/*;q=0.4, text/turtle;q=0.3')).toBe('application/n-triples');
@@ -141,9 +158,13 @@ describe('service description and query page', () => {
     const SD = 'http://www.w3.org/ns/sparql-service-description#';
     const service = quads.find((q) => q.object.value === `${SD}Service`)?.subject;
     expect(service).toBeDefined();
-    const endpoints = quads.filter((q) => q.subject.equals(service!) && q.predicate.value === `${SD}endpoint`).map((q) => q.object.value);
+    const endpoints = quads
+      .filter((q) => q.subject.equals(service!) && q.predicate.value === `${SD}endpoint`)
+      .map((q) => q.object.value);
     expect(endpoints).toEqual([server.sparqlUrl]);
-    expect(quads.some((q) => q.predicate.value === `${SD}supportedLanguage` && q.object.value === `${SD}SPARQL11Query`)).toBe(true);
+    expect(
+      quads.some((q) => q.predicate.value === `${SD}supportedLanguage` && q.object.value === `${SD}SPARQL11Query`),
+    ).toBe(true);
     const nt = parseRdf(await (await get('/sparql', { Accept: 'application/n-triples' })).text(), 'N-Triples');
     const ld = await parseJsonLd(await (await get('/sparql', { Accept: 'application/ld+json' })).text());
     expect(isomorphic(nt, quads)).toBe(true);
@@ -179,16 +200,49 @@ describe('service description and query page', () => {
 
 describe('read-only, no outbound requests', () => {
   const refusals: [string, () => Promise<Response>, RegExp][] = [
-    ['SPARQL Update by POST', () => fetch(server.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/sparql-update' }, body: 'CLEAR ALL' }), /read-only/],
-    ['update in a form', () => fetch(server.sparqlUrl, { method: 'POST', body: new URLSearchParams({ update: 'DROP ALL' }) }), /read-only/],
+    [
+      'SPARQL Update by POST',
+      () =>
+        fetch(server.sparqlUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/sparql-update' },
+          body: 'CLEAR ALL',
+        }),
+      /read-only/,
+    ],
+    [
+      'update in a form',
+      () => fetch(server.sparqlUrl, { method: 'POST', body: new URLSearchParams({ update: 'DROP ALL' }) }),
+      /read-only/,
+    ],
     ['update by GET', () => get(`/sparql?update=${encodeURIComponent('CLEAR DEFAULT')}`), /read-only/],
-    ['update sent as a query', () => query('INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }'), /read-only/],
+    [
+      'update sent as a query',
+      () => query('INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }'),
+      /read-only/,
+    ],
     ['LOAD', () => query('LOAD <http://127.0.0.1:9/data.ttl>'), /read-only|LOAD/],
     ['SERVICE', () => query('SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }'), /SERVICE/],
-    ['SERVICE inside FILTER EXISTS', () => query('SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }'), /SERVICE/],
-    ['FROM a graph not in the dataset', () => query('SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }'), /FROM <http:\/\/127\.0\.0\.1:9\/g\.ttl>/],
-    ['FROM NAMED a graph not in the dataset', () => query('SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }'), /FROM NAMED/],
-    ['an unknown function', () => query('SELECT * WHERE { ?s ?p ?o FILTER(<http://127.0.0.1:9/f>(?s)) }'), /unknown function/],
+    [
+      'SERVICE inside FILTER EXISTS',
+      () => query('SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }'),
+      /SERVICE/,
+    ],
+    [
+      'FROM a graph not in the dataset',
+      () => query('SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }'),
+      /FROM <http:\/\/127\.0\.0\.1:9\/g\.ttl>/,
+    ],
+    [
+      'FROM NAMED a graph not in the dataset',
+      () => query('SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }'),
+      /FROM NAMED/,
+    ],
+    [
+      'an unknown function',
+      () => query('SELECT * WHERE { ?s ?p ?o FILTER(<http://127.0.0.1:9/f>(?s)) }'),
+      /unknown function/,
+    ],
   ];
   it.each(refusals)('refuses %s with 400 and says why', async (_name, send, message) => {
     const r = await send();
@@ -231,7 +285,11 @@ describe('errors', () => {
   });
 
   it('refuses wrong content types with 415', async () => {
-    const r = await fetch(server.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'ASK {}' });
+    const r = await fetch(server.sparqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'ASK {}',
+    });
     expect(r.status).toBe(415);
     const utf16 = await fetch(server.sparqlUrl, {
       method: 'POST',
@@ -243,7 +301,11 @@ describe('errors', () => {
 
   it('refuses a body over 1 MB with 413', async () => {
     const big = `ASK {} #${'x'.repeat(1024 * 1024)}`;
-    const r = await fetch(server.sparqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/sparql-query' }, body: big });
+    const r = await fetch(server.sparqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sparql-query' },
+      body: big,
+    });
     expect(r.status).toBe(413);
   });
 });
@@ -254,7 +316,11 @@ describe('CORS and the access log', () => {
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
     const pre = await fetch(server.sparqlUrl, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'https://elsewhere.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -294,7 +360,9 @@ describe('dereferencing', () => {
   it('answers every minted IRI path with its statements, by content negotiation, whatever the host of the base', async () => {
     const base = server.baseIri!;
     expect(base).toBe('https://projectgraph.example/');
-    const subjects = [...new Set(dump.map((q) => q.subject.value))].filter((s) => s.startsWith(base) && !s.includes('#'));
+    const subjects = [...new Set(dump.map((q) => q.subject.value))].filter(
+      (s) => s.startsWith(base) && !s.includes('#'),
+    );
     expect(subjects.length).toBeGreaterThan(30);
     for (const iri of subjects) {
       const r = await get(`/${iri.slice(base.length)}`, { Accept: 'application/n-triples' });
@@ -303,7 +371,11 @@ describe('dereferencing', () => {
       expect(r.headers.get('etag'), iri).toBeTruthy();
       const got = parseRdf(await r.text(), 'N-Triples');
       const own = dump.filter((q) => q.subject.value === iri);
-      for (const q of own) expect(got.some((g) => g.equals(q)), `${iri}: ${q.predicate.value}`).toBe(true);
+      for (const q of own)
+        expect(
+          got.some((g) => g.equals(q)),
+          `${iri}: ${q.predicate.value}`,
+        ).toBe(true);
     }
   });
 
@@ -351,16 +423,25 @@ describe('dereferencing', () => {
 
   it('dereferences a named-graph IRI to the statements of that graph in dataset.nq', async () => {
     const graph = 'https://projectgraph.example/graph/organisation/enschede';
-    const nq = new Parser({ format: 'application/n-quads' }).parse(await readFile(path.join(outDir, 'dataset.nq'), 'utf8'));
-    const expected = nq.filter((q) => q.graph.value === graph).map((q) => DataFactory.quad(q.subject, q.predicate, q.object));
+    const nq = new Parser({ format: 'application/n-quads' }).parse(
+      await readFile(path.join(outDir, 'dataset.nq'), 'utf8'),
+    );
+    const expected = nq
+      .filter((q) => q.graph.value === graph)
+      .map((q) => DataFactory.quad(q.subject, q.predicate, q.object));
     expect(expected.length).toBeGreaterThan(3);
-    for (const [accept, format] of [['text/turtle', 'Turtle'], ['application/n-triples', 'N-Triples']] as const) {
+    for (const [accept, format] of [
+      ['text/turtle', 'Turtle'],
+      ['application/n-triples', 'N-Triples'],
+    ] as const) {
       const res = await get('/graph/organisation/enschede', { Accept: accept });
       expect(res.status, accept).toBe(200);
       expect(res.headers.get('content-type'), accept).toMatch(new RegExp(`^${accept}`));
       expect(isomorphic(parseRdf(await res.text(), format), expected), accept).toBe(true);
     }
-    const fromJsonLd = await parseJsonLd(await (await get('/graph/organisation/enschede', { Accept: 'application/ld+json' })).text());
+    const fromJsonLd = await parseJsonLd(
+      await (await get('/graph/organisation/enschede', { Accept: 'application/ld+json' })).text(),
+    );
     expect(isomorphic(fromJsonLd, expected)).toBe(true);
     const html = await get('/graph/organisation/enschede', { Accept: 'text/html' });
     expect(html.status).toBe(200);
@@ -371,7 +452,15 @@ describe('dereferencing', () => {
   });
 
   it('answers unknown paths with 404', async () => {
-    for (const p of ['/project/no-such-project', '/no-such-thing', '/project/', '/nope.ttl', '/organisation/enschede/extra', '/graph/', '/graph/nope']) {
+    for (const p of [
+      '/project/no-such-project',
+      '/no-such-thing',
+      '/project/',
+      '/nope.ttl',
+      '/organisation/enschede/extra',
+      '/graph/',
+      '/graph/nope',
+    ]) {
       expect((await get(p, { Accept: 'text/turtle' })).status, p).toBe(404);
     }
   });

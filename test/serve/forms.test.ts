@@ -21,7 +21,8 @@ interface Case {
 }
 
 const cases: Case[] = [];
-const add = (form: Case['form'], modifier: string, query: string, exact = true) => cases.push({ form, modifier, query: P + query, exact });
+const add = (form: Case['form'], modifier: string, query: string, exact = true) =>
+  cases.push({ form, modifier, query: P + query, exact });
 for (const [modifier, tail, exact] of [
   ['none', '', true],
   ['ORDER BY', 'ORDER BY DESC(?name)', true],
@@ -36,13 +37,26 @@ for (const [modifier, tail, exact] of [
 }
 add('select', 'DISTINCT', 'SELECT DISTINCT ?type WHERE { ?s a ?type }');
 add('select', 'REDUCED', 'SELECT REDUCED ?type WHERE { ?s a ?type } ORDER BY ?type LIMIT 3');
-add('select', 'GROUP BY HAVING', 'SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type HAVING (COUNT(?s) > 1) ORDER BY ?type');
+add(
+  'select',
+  'GROUP BY HAVING',
+  'SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type HAVING (COUNT(?s) > 1) ORDER BY ?type',
+);
 add('select', 'SELECT * (query order)', `SELECT * WHERE { ${ORGS} . BIND(STRLEN(?name) AS ?len) }`);
-add('select', 'a literal with CR LF, tab, quotes and a comma', 'SELECT ?x ?y WHERE { BIND("a\\r\\nb\\t\\"c\\", d" AS ?x) BIND(STRLANG("e", "en-GB") AS ?y) }');
+add(
+  'select',
+  'a literal with CR LF, tab, quotes and a comma',
+  'SELECT ?x ?y WHERE { BIND("a\\r\\nb\\t\\"c\\", d" AS ?x) BIND(STRLANG("e", "en-GB") AS ?y) }',
+);
 add('ask', 'OFFSET past the end', `ASK { ${ORGS} } OFFSET 100`);
 add('construct', 'DISTINCT-like template', `CONSTRUCT WHERE { ${ORGS} } ORDER BY ?name LIMIT 3`);
 
-const TABLE = ['application/sparql-results+json', 'application/sparql-results+xml', 'text/csv', 'text/tab-separated-values'];
+const TABLE = [
+  'application/sparql-results+json',
+  'application/sparql-results+xml',
+  'text/csv',
+  'text/tab-separated-values',
+];
 const GRAPH = ['text/turtle', 'application/n-triples', 'application/ld+json', 'application/rdf+xml'];
 /** Accept header (undefined: none sent) → the type a table answer and a graph answer come in (undefined: 406). */
 const ACCEPTS: [string | undefined, string | undefined, string | undefined][] = [
@@ -54,7 +68,11 @@ const ACCEPTS: [string | undefined, string | undefined, string | undefined][] = 
   ['application/sparql-results+json,*/*;q=0.9', TABLE[0]!, GRAPH[0]!],
   ['application/n-triples,*/*;q=0.9', TABLE[0]!, GRAPH[1]!],
   // SPARQLWrapper's for JSON, N3 and CSV.
-  ['application/sparql-results+json,application/json,text/javascript,application/javascript', TABLE[0]!, 'application/ld+json'],
+  [
+    'application/sparql-results+json,application/json,text/javascript,application/javascript',
+    TABLE[0]!,
+    'application/ld+json',
+  ],
   ['application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3', undefined, 'text/turtle'],
   ...TABLE.map((t): [string, string, undefined] => [t, t, undefined]),
   ...GRAPH.map((t): [string, undefined, string] => [t, undefined, t]),
@@ -74,14 +92,19 @@ afterAll(async () => {
 });
 
 async function ask(query: string, accept: string | undefined): Promise<Response> {
-  return fetch(`${server.sparqlUrl}?query=${encodeURIComponent(query)}`, accept === undefined ? {} : { headers: { Accept: accept } });
+  return fetch(
+    `${server.sparqlUrl}?query=${encodeURIComponent(query)}`,
+    accept === undefined ? {} : { headers: { Accept: accept } },
+  );
 }
 
 function oxigraphAnswer(c: Case): Answer {
   const result = reference.query(c.query) as boolean | Map<string, Term>[] | Quad[];
   if (typeof result === 'boolean') return { kind: 'boolean', value: result };
   if (c.form === 'construct' || c.form === 'describe') return { kind: 'quads', quads: result as Quad[] };
-  const rows = (result as Map<string, Term>[]).map((m) => Object.fromEntries([...m].map(([k, v]) => [k, termString(v)])));
+  const rows = (result as Map<string, Term>[]).map((m) =>
+    Object.fromEntries([...m].map(([k, v]) => [k, termString(v)])),
+  );
   return { kind: 'bindings', vars: [], rows };
 }
 
@@ -133,7 +156,9 @@ describe('every form × modifier × result format', () => {
       const res = await ask(c.query, 'image/png');
       expect(res.status, c.form).toBe(406);
       expect(res.headers.get('vary'), c.form).toMatch(/Accept/);
-      expect(await res.text(), c.form).toMatch(c.form === 'select' || c.form === 'ask' ? /sparql-results\+json/ : /rdf\+xml/);
+      expect(await res.text(), c.form).toMatch(
+        c.form === 'select' || c.form === 'ask' ? /sparql-results\+json/ : /rdf\+xml/,
+      );
     }
   });
 });

@@ -91,8 +91,11 @@ describe('content coding', () => {
       tags.add(String(a.headers.etag));
     }
     expect(tags.size).toBe(3);
-    for (const p of [PROJECT, '/', '/sparql?query=' + encodeURIComponent('SELECT * WHERE { ?s ?p ?o } LIMIT 40')]) {
-      const a = await request(p, { 'Accept-Encoding': 'gzip', Accept: p.startsWith('/sparql') ? 'application/sparql-results+json' : 'text/html' });
+    for (const p of [PROJECT, '/', `/sparql?query=${encodeURIComponent('SELECT * WHERE { ?s ?p ?o } LIMIT 40')}`]) {
+      const a = await request(p, {
+        'Accept-Encoding': 'gzip',
+        Accept: p.startsWith('/sparql') ? 'application/sparql-results+json' : 'text/html',
+      });
       expect(a.headers['content-encoding'], p).toBe('gzip');
       expect(decode(a).length, p).toBeGreaterThan(a.raw.length);
     }
@@ -113,7 +116,12 @@ describe('content coding', () => {
   it('negotiates any Accept-Encoding it is sent without failing (property-based)', async () => {
     const token = fc.constantFrom('br', 'gzip', 'identity', '*', 'deflate', 'zstd', 'x-gzip', 'BR');
     const q = fc.option(fc.constantFrom('0', '0.1', '0.5', '1', '1.0', '0.001'), { nil: undefined });
-    const header = fc.array(fc.tuple(token, q).map(([t, v]) => (v === undefined ? t : `${t};q=${v}`)), { maxLength: 4 }).map((l) => l.join(', '));
+    const header = fc
+      .array(
+        fc.tuple(token, q).map(([t, v]) => (v === undefined ? t : `${t};q=${v}`)),
+        { maxLength: 4 },
+      )
+      .map((l) => l.join(', '));
     await fc.assert(
       fc.asyncProperty(header, async (h) => {
         const a = await request('/dataset.nt', { 'Accept-Encoding': h });
@@ -154,7 +162,10 @@ describe('conditional and range requests, HEAD', () => {
       expect(byTag.status, p).toBe(304);
       expect(byTag.raw.length, p).toBe(0);
       // The tag of another coding is another representation.
-      expect((await request(p, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(first.headers.etag) })).status, p).toBe(200);
+      expect(
+        (await request(p, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(first.headers.etag) })).status,
+        p,
+      ).toBe(200);
       const byDate = await request(p, { 'If-Modified-Since': String(first.headers['last-modified']) });
       expect(byDate.status, p).toBe(304);
       const older = new Date(Date.parse(String(first.headers['last-modified'])) - 1000).toUTCString();
@@ -163,7 +174,15 @@ describe('conditional and range requests, HEAD', () => {
   });
 
   it('answers HEAD wherever GET works, with the same headers and no body', async () => {
-    for (const p of [PROJECT, `${PROJECT}.nt`, `${PROJECT}.rdf`, '/dataset.ttl', '/', '/sparql', '/graph/organisation/enschede']) {
+    for (const p of [
+      PROJECT,
+      `${PROJECT}.nt`,
+      `${PROJECT}.rdf`,
+      '/dataset.ttl',
+      '/',
+      '/sparql',
+      '/graph/organisation/enschede',
+    ]) {
       for (const coding of ['br', 'identity']) {
         const get = await request(p, { 'Accept-Encoding': coding });
         const head = await request(p, { 'Accept-Encoding': coding }, 'HEAD');
@@ -202,7 +221,12 @@ describe('resources', () => {
   it('gives every RDF form by extension and by Accept, all isomorphic, with Link headers to the others', async () => {
     const fromTtl = parse(decode(await request(`${PROJECT}.ttl`)), 'Turtle');
     expect(fromTtl.length).toBeGreaterThan(20);
-    for (const [ext, type] of [['.nt', 'application/n-triples'], ['.rdf', 'application/rdf+xml'], ['.ttl', 'text/turtle'], ['.jsonld', 'application/ld+json']] as const) {
+    for (const [ext, type] of [
+      ['.nt', 'application/n-triples'],
+      ['.rdf', 'application/rdf+xml'],
+      ['.ttl', 'text/turtle'],
+      ['.jsonld', 'application/ld+json'],
+    ] as const) {
       const byExt = await request(`${PROJECT}${ext}`);
       expect(byExt.status, ext).toBe(200);
       expect(byExt.headers['content-type'], ext).toBe(`${type}; charset=utf-8`);
@@ -213,13 +237,21 @@ describe('resources', () => {
       expect(byAccept.headers['content-location'], type).toBe(`${PROJECT}${ext}`);
       const text = decode(byAccept);
       if (type === 'application/ld+json') continue;
-      const quads = type === 'application/rdf+xml' ? await parseRdfXml(text) : parse(text, type === 'text/turtle' ? 'Turtle' : 'N-Triples');
+      const quads =
+        type === 'application/rdf+xml'
+          ? await parseRdfXml(text)
+          : parse(text, type === 'text/turtle' ? 'Turtle' : 'N-Triples');
       expect(isomorphic(quads, fromTtl), type).toBe(true);
       expect(decode(byExt), ext).toBe(text);
     }
     const page = await request(PROJECT, { Accept: 'text/html' });
     const link = String(page.headers.link);
-    for (const [ext, type] of [['.ttl', 'text/turtle'], ['.jsonld', 'application/ld+json'], ['.nt', 'application/n-triples'], ['.rdf', 'application/rdf+xml']]) {
+    for (const [ext, type] of [
+      ['.ttl', 'text/turtle'],
+      ['.jsonld', 'application/ld+json'],
+      ['.nt', 'application/n-triples'],
+      ['.rdf', 'application/rdf+xml'],
+    ]) {
       expect(link).toContain(`<${PROJECT}${ext}>; rel="alternate"; type="${type}"`);
     }
     expect(link).toContain(`<${PROJECT}.ttl>; rel="describedby"; type="text/turtle"`);
@@ -227,12 +259,16 @@ describe('resources', () => {
     const home = String((await request('/')).headers.link);
     expect(home).toContain('</.well-known/void>; rel="describedby"');
     expect(home).toContain('</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint"');
-    expect(String((await request('/dataset', { Accept: 'text/turtle' })).headers.link)).toContain('</catalog>; rel="http://www.w3.org/ns/dcat#catalog"');
+    expect(String((await request('/dataset', { Accept: 'text/turtle' })).headers.link)).toContain(
+      '</catalog>; rel="http://www.w3.org/ns/dcat#catalog"',
+    );
   });
 
   it('writes RDF/XML that parses back to the same graph for every resource with a Turtle file', async () => {
     const { readdir } = await import('node:fs/promises');
-    const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.ttl') && !/^(dataset|catalog|void|def)\.ttl$/.test(f));
+    const files = (await readdir(outDir, { recursive: true })).filter(
+      (f) => f.endsWith('.ttl') && !/^(dataset|catalog|void|def)\.ttl$/.test(f),
+    );
     expect(files.length).toBeGreaterThan(30);
     for (const f of files) {
       const p = `/${f.slice(0, -4)}`;
@@ -259,7 +295,10 @@ describe('resources', () => {
       expect(a.status, from).toBe(301);
       expect(a.headers.location, from).toBe(`${to}?a=1&b=%20`);
     }
-    const post = await rawRequest(port, 'POST /sparql/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const post = await rawRequest(
+      port,
+      'POST /sparql/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    );
     expect(post).toMatch(/^HTTP\/1\.1 308/);
     for (const p of ['/project/', '/no-such/', '//no-such', '//etc/passwd', '/project/nope/']) {
       expect((await request(p)).status, p).toBe(404);
@@ -308,7 +347,7 @@ describe('errors', () => {
       const body = decode(page);
       expect(body, p).toContain('<html lang="nl">');
       expect(body, p).toContain('<link rel="stylesheet" href="/style.css">');
-      expect(body, p).toContain("Projecten en programma&#39;s van het stedelijk beleid");
+      expect(body, p).toContain('Projecten en programma&#39;s van het stedelijk beleid');
       expect(body, p).toContain(`HTTP ${status}`);
       expect(body, p).not.toContain('<script>');
       const plain = await request(p, {}, method);

@@ -15,7 +15,16 @@ const ask = (s: TestServer, q: string) => fetch(`${s.sparqlUrl}?query=${encodeUR
 beforeAll(async () => {
   outDir = await buildTempOutput();
   // No result cache: every query here must reach a worker; and a client share above the pool, so the pool's own limit shows.
-  server = await startTestServer({ outDir, cacheBytes: 0, timeoutSeconds: LIMIT_MS / 1000, workers: 2, queueLimit: 0, queriesPerClient: 3, headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+  server = await startTestServer({
+    outDir,
+    cacheBytes: 0,
+    timeoutSeconds: LIMIT_MS / 1000,
+    workers: 2,
+    queueLimit: 0,
+    queriesPerClient: 3,
+    headersTimeoutMs: 1000,
+    requestTimeoutMs: 2000,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -34,7 +43,9 @@ describe('time limit', () => {
     for (const r of await Promise.all(slow)) expect(r.status).toBe(503);
   });
 
-  it('stops a runaway query at the limit, frees its CPU, and the next query is fast', { timeout: 180_000 }, async () => {
+  it('stops a runaway query at the limit, frees its CPU, and the next query is fast', {
+    timeout: 180_000,
+  }, async () => {
     // Both workers ready: one takes the runaway query, the other stays free for the next one.
     await until(() => server.pool.readyWorkers === 2, 90_000);
     const timeoutsBefore = server.pool.timeouts;
@@ -101,7 +112,9 @@ describe('slow clients', () => {
 });
 
 describe('faults', () => {
-  it('answers a query that outgrows its worker heap with a 500 saying so, and keeps serving', { timeout: 180_000 }, async () => {
+  it('answers a query that outgrows its worker heap with a 500 saying so, and keeps serving', {
+    timeout: 180_000,
+  }, async () => {
     const limited = await startTestServer({ outDir, timeoutSeconds: 30, workers: 1, workerMemoryMb: 64 });
     try {
       // Sorting 168^3 rows needs far more than 64 MB: the worker runs out of memory mid-query.

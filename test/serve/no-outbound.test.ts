@@ -71,7 +71,10 @@ describe('no outbound connections', () => {
     const describe = await ask(`DESCRIBE <${trapUrl}/thing>`, '');
     expect(describe.status).toBe(200);
     expect((await describe.text()).trim()).toBe('');
-    const viaProtocol = await ask('ASK { ?s ?p ?o }', `&default-graph-uri=${encodeURIComponent(`${trapUrl}/g.ttl`)}&named-graph-uri=${encodeURIComponent(`${trapUrl}/h.ttl`)}`);
+    const viaProtocol = await ask(
+      'ASK { ?s ?p ?o }',
+      `&default-graph-uri=${encodeURIComponent(`${trapUrl}/g.ttl`)}&named-graph-uri=${encodeURIComponent(`${trapUrl}/h.ttl`)}`,
+    );
     expect(await viaProtocol.json()).toMatchObject({ boolean: false });
     await settle();
     expect(connections).toBe(0);
@@ -100,7 +103,12 @@ describe('no outbound connections', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ boolean: false });
     const load = algebraOf(`LOAD <${trapUrl}/data.ttl>`);
     await expect(
-      executeQuery(engine, { query: { form: 'ask', withDataset: () => load }, baseIri: 'http://localhost/sparql', mediaType: 'application/sparql-results+json', maxRows: 10 }),
+      executeQuery(engine, {
+        query: { form: 'ask', withDataset: () => load },
+        baseIri: 'http://localhost/sparql',
+        mediaType: 'application/sparql-results+json',
+        maxRows: 10,
+      }),
     ).rejects.toThrow();
     await settle();
     expect(connections).toBe(0);

@@ -73,7 +73,8 @@ function readTests(store: Store): ProtocolTest[] {
       if (bodyNode) {
         const chars = one(store, bodyNode, `${NS.cnt}chars`)!.value;
         const encoding = one(store, bodyNode, `${NS.cnt}characterEncoding`)?.value ?? 'UTF-8';
-        body = encoding.toUpperCase() === 'UTF-16' ? Buffer.from(`\ufeff${chars}`, 'utf16le') : Buffer.from(chars, 'utf8');
+        body =
+          encoding.toUpperCase() === 'UTF-16' ? Buffer.from(`\ufeff${chars}`, 'utf16le') : Buffer.from(chars, 'utf8');
       }
       const resp = one(store, req, `${NS.ht}resp`)!;
       const bool = one(store, resp, `${NS.mf}expectedBoolean`);
@@ -83,8 +84,12 @@ function readTests(store: Store): ProtocolTest[] {
         method: one(store, req, `${NS.ht}methodName`)!.value,
         headers,
         ...(body ? { body } : {}),
-        expectedStatus: store.getObjects(resp, namedNode(`${NS.mf}expectedStatus`), null).map((t) => t.value.slice(NS.hts.length)),
-        ...(one(store, resp, `${NS.mf}expectedFormat`) ? { expectedFormat: one(store, resp, `${NS.mf}expectedFormat`)!.value } : {}),
+        expectedStatus: store
+          .getObjects(resp, namedNode(`${NS.mf}expectedStatus`), null)
+          .map((t) => t.value.slice(NS.hts.length)),
+        ...(one(store, resp, `${NS.mf}expectedFormat`)
+          ? { expectedFormat: one(store, resp, `${NS.mf}expectedFormat`)!.value }
+          : {}),
         ...(bool ? { expectedBoolean: bool.value === 'true' } : {}),
       };
     });
@@ -148,7 +153,12 @@ async function checkFormat(res: Response, format: string, expectedBoolean: boole
     expect(answer.kind).toBe('boolean');
     if (expectedBoolean !== undefined) expect(answer).toEqual({ kind: 'boolean', value: expectedBoolean });
   } else if (format === 'tabular') {
-    expect(['application/sparql-results+json', 'application/sparql-results+xml', 'text/csv', 'text/tab-separated-values']).toContain(type);
+    expect([
+      'application/sparql-results+json',
+      'application/sparql-results+xml',
+      'text/csv',
+      'text/tab-separated-values',
+    ]).toContain(type);
     expect(answer.kind).toBe('bindings');
   } else if (format === 'RDF') {
     expect(['text/turtle', 'application/n-triples', 'application/ld+json', 'application/rdf+xml']).toContain(type);
@@ -178,8 +188,12 @@ describe('W3C SPARQL 1.1 Protocol tests', () => {
   }
 
   const count = async () => {
-    const res = await fetch(`${server.sparqlUrl}?query=${encodeURIComponent('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }')}`);
-    return Number(((await res.json()) as { results: { bindings: { n: { value: string } }[] } }).results.bindings[0]!.n.value);
+    const res = await fetch(
+      `${server.sparqlUrl}?query=${encodeURIComponent('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }')}`,
+    );
+    return Number(
+      ((await res.json()) as { results: { bindings: { n: { value: string } }[] } }).results.bindings[0]!.n.value,
+    );
   };
   for (const test of UPDATES) {
     it(`${test.id}: refused as a read-only endpoint must, and nothing changes`, async () => {
@@ -226,7 +240,10 @@ describe('W3C SPARQL 1.1 Service Description tests', () => {
   });
 
   it('lists the named graphs of the dataset', () => {
-    const names = sd.filter((q) => q.predicate.value === `${NS.sd}name`).map((q) => q.object.value).sort();
+    const names = sd
+      .filter((q) => q.predicate.value === `${NS.sd}name`)
+      .map((q) => q.object.value)
+      .sort();
     expect(names).toEqual(['1', '2', '3'].map((n) => `http://kasei.us/2009/09/sparql/data/data${n}.rdf`));
   });
 
@@ -236,18 +253,24 @@ describe('W3C SPARQL 1.1 Service Description tests', () => {
     const data = new Store(sd);
     const superClasses = (c: string): Set<string> => {
       const out = new Set([c]);
-      for (const s of out) for (const p of vocab.getObjects(namedNode(s), namedNode(`${NS.rdfs}subClassOf`), null)) out.add(p.value);
+      for (const s of out)
+        for (const p of vocab.getObjects(namedNode(s), namedNode(`${NS.rdfs}subClassOf`), null)) out.add(p.value);
       return out;
     };
     const typesOf = (t: Term): Set<string> => {
       const out = new Set<string>();
-      for (const c of [...data.getObjects(t, namedNode(`${NS.rdf}type`), null), ...vocab.getObjects(t, namedNode(`${NS.rdf}type`), null)]) {
+      for (const c of [
+        ...data.getObjects(t, namedNode(`${NS.rdf}type`), null),
+        ...vocab.getObjects(t, namedNode(`${NS.rdf}type`), null),
+      ]) {
         for (const s of superClasses(c.value)) out.add(s);
       }
       return out;
     };
     const defined = new Set(vocab.getSubjects(null, null, null).map((t) => t.value));
-    const knownFormats = new Set(formats.getQuads(null, null, null, null).flatMap((q) => [q.subject.value, q.object.value]));
+    const knownFormats = new Set(
+      formats.getQuads(null, null, null, null).flatMap((q) => [q.subject.value, q.object.value]),
+    );
     for (const q of sd) {
       for (const term of [q.predicate, q.object]) {
         if (term.termType !== 'NamedNode') continue;

@@ -21,17 +21,21 @@ function parse(xml: string): Promise<Quad[]> {
   });
 }
 
-const iriOf = (local: fc.Arbitrary<string>) => fc
-  .tuple(
-    fc.constantFrom('http://schema.org/', 'https://projectgraph.example/project/', 'http://ex.org/p#', 'urn:x:'),
-    local,
-  )
-  .map(([ns, name]) => namedNode(ns + name));
+const iriOf = (local: fc.Arbitrary<string>) =>
+  fc
+    .tuple(
+      fc.constantFrom('http://schema.org/', 'https://projectgraph.example/project/', 'http://ex.org/p#', 'urn:x:'),
+      local,
+    )
+    .map(([ns, name]) => namedNode(ns + name));
 // (Not "." or "..": readers resolve rdf:about and remove dot segments, as RFC 3986 says.)
 const iri = iriOf(fc.stringMatching(/^[A-Za-z0-9_.~-]{0,8}$/).filter((s) => s !== '.' && s !== '..'));
 // RDF/XML writes a predicate as an XML name: its IRI must end in one.
 const predicate = iriOf(fc.stringMatching(/^[A-Za-z0-9_.~-]{0,8}[A-Za-z_]$/));
-const text = fc.oneof(fc.constantFrom('a\r\nb', ' \t ', ']]>', '&amp;'), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const text = fc.oneof(
+  fc.constantFrom('a\r\nb', ' \t ', ']]>', '&amp;'),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 const object = fc.oneof(
   iri,
   fc.integer({ min: 0, max: 3 }).map((i) => blankNode(`b${i}`)),
@@ -40,7 +44,10 @@ const object = fc.oneof(
   fc.integer().map((i) => literal(String(i), namedNode(`${XSD}integer`))),
   fc.constantFrom('2008', '1999').map((y) => literal(y, namedNode(`${XSD}gYear`))),
 );
-const subject = fc.oneof(iri, fc.integer({ min: 0, max: 3 }).map((i) => blankNode(`b${i}`)));
+const subject = fc.oneof(
+  iri,
+  fc.integer({ min: 0, max: 3 }).map((i) => blankNode(`b${i}`)),
+);
 
 describe('RDF/XML writer', () => {
   it('writes graphs that read back isomorphic, for any IRIs, literals and blank nodes', async () => {
@@ -62,9 +69,12 @@ describe('RDF/XML writer', () => {
   });
 
   it('uses the prefixes it is given as XML namespaces', async () => {
-    const xml = await toRdfXml([quad(namedNode('http://ex.org/a'), namedNode('http://schema.org/name'), literal('A'))], {
-      schema: 'http://schema.org/',
-    });
+    const xml = await toRdfXml(
+      [quad(namedNode('http://ex.org/a'), namedNode('http://schema.org/name'), literal('A'))],
+      {
+        schema: 'http://schema.org/',
+      },
+    );
     expect(xml).toMatch(/xmlns:schema="http:\/\/schema\.org\/"/);
     expect(xml).toContain('<schema:name>A</schema:name>');
   });

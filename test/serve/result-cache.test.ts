@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { ResultCache } from '../../src/serve/result-cache.ts';
 
-const answer = (body: string) => ({ body: Buffer.from(body), etag: '"e"', mediaType: 'text/csv', truncated: false, rows: 1 });
+const answer = (body: string) => ({
+  body: Buffer.from(body),
+  etag: '"e"',
+  mediaType: 'text/csv',
+  truncated: false,
+  rows: 1,
+});
 
 describe('ResultCache', () => {
   it('evicts the least recently used entries beyond its budget', () => {

@@ -49,7 +49,11 @@ function readXml(text: string): Answer {
     else if (tag.local === 'result') row = {};
     else if (tag.local === 'binding') binding = attr('name') ?? '';
     else if (['uri', 'literal', 'bnode', 'boolean'].includes(tag.local)) {
-      element = { name: tag.local, ...(attr('xml:lang') ? { lang: attr('xml:lang') } : {}), ...(attr('datatype') ? { datatype: attr('datatype') } : {}) };
+      element = {
+        name: tag.local,
+        ...(attr('xml:lang') ? { lang: attr('xml:lang') } : {}),
+        ...(attr('datatype') ? { datatype: attr('datatype') } : {}),
+      };
       chars = '';
     }
   });
@@ -58,7 +62,12 @@ function readXml(text: string): Answer {
     if (tag.local === 'boolean') boolean = chars.trim() === 'true';
     else if (element && tag.local === element.name && row) {
       const type = element.name === 'literal' ? 'literal' : element.name;
-      row[binding] = jsonTerm({ type, value: chars, ...(element.lang ? { 'xml:lang': element.lang } : {}), ...(element.datatype ? { datatype: element.datatype } : {}) });
+      row[binding] = jsonTerm({
+        type,
+        value: chars,
+        ...(element.lang ? { 'xml:lang': element.lang } : {}),
+        ...(element.datatype ? { datatype: element.datatype } : {}),
+      });
       element = undefined;
     } else if (tag.local === 'result' && row) {
       rows.push(row);
@@ -116,19 +125,34 @@ function quadsOf(text: string, format: string): Promise<Quad[]> {
 export async function readAnswer(mediaType: string, text: string): Promise<Answer> {
   switch (mediaType) {
     case 'application/sparql-results+json': {
-      const json = JSON.parse(text) as { head: { vars?: string[] }; boolean?: boolean; results?: { bindings: Record<string, never>[] } };
+      const json = JSON.parse(text) as {
+        head: { vars?: string[] };
+        boolean?: boolean;
+        results?: { bindings: Record<string, never>[] };
+      };
       // SPARQL 1.1 JSON results have exactly these members (a "link" member is allowed, and not written here).
       const members = Object.keys(json).sort().join(',');
-      if (members !== 'boolean,head' && members !== 'head,results') throw new Error(`SPARQL JSON with members ${members}`);
+      if (members !== 'boolean,head' && members !== 'head,results')
+        throw new Error(`SPARQL JSON with members ${members}`);
       if (typeof json.boolean === 'boolean') return { kind: 'boolean', value: json.boolean };
-      return { kind: 'bindings', vars: json.head.vars ?? [], rows: json.results!.bindings.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, jsonTerm(v)]))) };
+      return {
+        kind: 'bindings',
+        vars: json.head.vars ?? [],
+        rows: json.results!.bindings.map((b) =>
+          Object.fromEntries(Object.entries(b).map(([k, v]) => [k, jsonTerm(v)])),
+        ),
+      };
     }
     case 'application/sparql-results+xml':
       return readXml(text);
     case 'text/csv': {
       const [head, ...records] = readCsv(text);
       if (head?.[0] === '_askResult') return { kind: 'boolean', value: records[0]?.[0] === 'true' };
-      return { kind: 'bindings', vars: head ?? [], rows: records.map((r) => Object.fromEntries(r.flatMap((v, i) => (v === '' ? [] : [[head![i]!, v]])))) };
+      return {
+        kind: 'bindings',
+        vars: head ?? [],
+        rows: records.map((r) => Object.fromEntries(r.flatMap((v, i) => (v === '' ? [] : [[head![i]!, v]])))),
+      };
     }
     case 'text/tab-separated-values': {
       const lines = text.split('\n');
@@ -137,7 +161,13 @@ export async function readAnswer(mediaType: string, text: string): Promise<Answe
       if (head[0] === '?_askResult') return { kind: 'boolean', value: lines[0] === 'true' };
       if (!head.every((v) => v.startsWith('?'))) throw new Error('TSV variables start with ?');
       const vars = head.map((v) => v.slice(1));
-      return { kind: 'bindings', vars, rows: lines.map((l) => Object.fromEntries(l.split('\t').flatMap((v, i) => (v === '' ? [] : [[vars[i]!, tsvTerm(v)]])))) };
+      return {
+        kind: 'bindings',
+        vars,
+        rows: lines.map((l) =>
+          Object.fromEntries(l.split('\t').flatMap((v, i) => (v === '' ? [] : [[vars[i]!, tsvTerm(v)]]))),
+        ),
+      };
     }
     case 'text/turtle':
     case 'application/n-triples':
@@ -160,6 +190,11 @@ export async function readAnswer(mediaType: string, text: string): Promise<Answe
 
 /** CSV keeps only lexical forms: the same rows with each term reduced to what CSV writes. */
 export function asCsv(rows: Record<string, string>[]): Record<string, string>[] {
-  const lexical = (t: string) => (t.startsWith('<') ? t.slice(1, -1) : t.startsWith('"') ? (JSON.parse(t.slice(0, t.lastIndexOf('"') + 1)) as string) : t);
+  const lexical = (t: string) =>
+    t.startsWith('<')
+      ? t.slice(1, -1)
+      : t.startsWith('"')
+        ? (JSON.parse(t.slice(0, t.lastIndexOf('"') + 1)) as string)
+        : t;
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, lexical(v)])));
 }

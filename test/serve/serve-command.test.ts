@@ -12,7 +12,9 @@ import { QueryPool } from '../../src/serve/worker-pool.ts';
 
 function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/projectgraph.js'), 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/projectgraph.js'), 'serve', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -49,20 +51,32 @@ describe('projectgraph serve, when it cannot', () => {
 });
 
 describe('projectgraph serve, while it starts', () => {
-  it('says what it loads and how large before loading, and "ready at URL" once that URL answers', { timeout: 180_000 }, async () => {
+  it('says what it loads and how large before loading, and "ready at URL" once that URL answers', {
+    timeout: 180_000,
+  }, async () => {
     const outDir = await buildTempOutput();
     const size = (await stat(path.join(outDir, 'dataset.nt'))).size;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/projectgraph.js'), 'serve', '--out', outDir, '--port', '0', '--workers', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/projectgraph.js'), 'serve', '--out', outDir, '--port', '0', '--workers', '1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     try {
       const deadline = Date.now() + 120_000;
-      while (!/^ready at /m.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!/^ready at /m.test(stdout) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       const [first, second] = stdout.split('\n');
-      expect(first).toBe(`loading ${path.join(outDir, 'dataset.nt')} (${Math.round(size / 1024)} kB) into 1 query worker …`);
-      const ready = /^ready at (http:\/\/127\.0\.0\.1:\d+\/): serving .* \(([\d,]+) triples, loaded in [\d.]+ s\)$/.exec(second ?? '');
+      expect(first).toBe(
+        `loading ${path.join(outDir, 'dataset.nt')} (${Math.round(size / 1024)} kB) into 1 query worker …`,
+      );
+      const ready =
+        /^ready at (http:\/\/127\.0\.0\.1:\d+\/): serving .* \(([\d,]+) triples, loaded in [\d.]+ s\)$/.exec(
+          second ?? '',
+        );
       expect(ready, stdout).not.toBeNull();
       const res = await fetch(ready![1]!);
       expect(res.status).toBe(200);
@@ -77,7 +91,13 @@ describe('projectgraph serve, while it starts', () => {
     const outDir = await buildTempOutput();
     const dataFile = path.join(outDir, 'dataset.nt');
     const seen: number[] = [];
-    const { pool } = await QueryPool.start({ dataFile, workers: 1, queueLimit: 1, timeoutMs: 10_000, onLoading: (b) => seen.push(b) });
+    const { pool } = await QueryPool.start({
+      dataFile,
+      workers: 1,
+      queueLimit: 1,
+      timeoutMs: 10_000,
+      onLoading: (b) => seen.push(b),
+    });
     await pool.close();
     expect(seen.length).toBeGreaterThan(0);
     expect(Math.max(...seen)).toBeLessThanOrEqual((await stat(dataFile)).size);

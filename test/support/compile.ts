@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { SOURCE_LOADER_VARIABLE } from '../../src/typescript-worker.ts';
 
 export default function setup(): void {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/compile.js', import.meta.url))], { stdio: 'inherit' });
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/compile.js', import.meta.url))], {
+    stdio: 'inherit',
+  });
   process.env[SOURCE_LOADER_VARIABLE] = new URL('./typescript-loader.mjs', import.meta.url).href;
 }

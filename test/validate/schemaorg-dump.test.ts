@@ -12,7 +12,9 @@ let vocabulary: SchemaOrgVocabulary;
 let dump: Quad[];
 
 beforeAll(async () => {
-  vocabulary = await loadSchemaOrgVocabulary(path.join(ROOT, 'test/conformance/schemaorg/schemaorg-current-http.ttl.gz'));
+  vocabulary = await loadSchemaOrgVocabulary(
+    path.join(ROOT, 'test/conformance/schemaorg/schemaorg-current-http.ttl.gz'),
+  );
   const ws = await workspaceWithRealData();
   expect((await runCli(['build'], ws)).code).toBe(0);
   dump = await parseTurtleFile(path.join(ws, 'output/dataset.nt'), 'application/n-triples');
@@ -32,6 +34,8 @@ describe('the build output against the schema.org vocabulary', () => {
       quad(project, SCHEMA('foundingDate'), literal('in 2008')),
     ];
     const kinds = checkSchemaOrg(wrong, vocabulary).map((f) => `${f.kind} ${f.predicate ?? ''}`);
-    expect(kinds).toEqual(expect.arrayContaining([`domain ${SCHEMA('startDate').value}`, `range ${SCHEMA('foundingDate').value}`]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([`domain ${SCHEMA('startDate').value}`, `range ${SCHEMA('foundingDate').value}`]),
+    );
   });
 });

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRecords } from '../../src/ingest/read-records.ts';
 import { mapRecords, type MappedRecord } from '../../src/map/map-records.ts';
-import { loadShapes, validateRecords, validateWholeGraph, type ShapesBundle, type ValidationOutcome } from '../../src/validate/shacl.ts';
+import {
+  loadShapes,
+  validateRecords,
+  validateWholeGraph,
+  type ShapesBundle,
+  type ValidationOutcome,
+} from '../../src/validate/shacl.ts';
 import { DEFAULT_SHAPES_DIR } from '../../src/pipeline.ts';
 import { generate } from '../../bench/generate.ts';
 import { injectErrors } from '../../bench/inject-errors.ts';
@@ -33,7 +39,9 @@ describe('SHACL in batches', () => {
     expect(messages).toMatch(/each participant is the id of an organisation record/);
     expect(messages).toMatch(/status is one of/);
     // A keyword shared by many records got a second Dutch name: only a view across records sees it.
-    expect(whole.violations.some((v) => /^keywords\[\d+\]$/.test(v.field ?? '') && /name in Dutch/.test(v.message))).toBe(true);
+    expect(
+      whole.violations.some((v) => /^keywords\[\d+\]$/.test(v.field ?? '') && /name in Dutch/.test(v.message)),
+    ).toBe(true);
   });
 
   /** Progress as validateRecords tells it: statements done only grow, and end at the total, every statement counted once. */
@@ -47,13 +55,17 @@ describe('SHACL in batches', () => {
 
   it('on this thread, in small batches, gives the same located problems', async () => {
     const seen: [number, number][] = [];
-    expect(await validateRecords(mapped, shapes, { workers: 0, batchRecords: 7, onProgress: (d, t) => seen.push([d, t]) })).toEqual(whole);
+    expect(
+      await validateRecords(mapped, shapes, { workers: 0, batchRecords: 7, onProgress: (d, t) => seen.push([d, t]) }),
+    ).toEqual(whole);
     expectProgress(seen);
   });
 
   it('in two worker threads gives the same located problems', async () => {
     const seen: [number, number][] = [];
-    expect(await validateRecords(mapped, shapes, { workers: 2, batchRecords: 40, onProgress: (d, t) => seen.push([d, t]) })).toEqual(whole);
+    expect(
+      await validateRecords(mapped, shapes, { workers: 2, batchRecords: 40, onProgress: (d, t) => seen.push([d, t]) }),
+    ).toEqual(whole);
     expectProgress(seen);
   });
 });

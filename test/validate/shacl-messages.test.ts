@@ -31,7 +31,9 @@ function inSchema(schema: JsonSchema, field: string): boolean {
   let at: JsonSchema[] = [schema];
   for (const step of steps) {
     const flat = at.flatMap((s) => [s, ...(s.anyOf ?? [])]);
-    at = step.startsWith('[') ? flat.flatMap((s) => (s.items ? [s.items] : [])) : flat.flatMap((s) => (s.properties?.[step] ? [s.properties[step]!] : []));
+    at = step.startsWith('[')
+      ? flat.flatMap((s) => (s.items ? [s.items] : []))
+      : flat.flatMap((s) => (s.properties?.[step] ? [s.properties[step]!] : []));
     if (at.length === 0) return false;
   }
   return true;
@@ -40,7 +42,8 @@ function inSchema(schema: JsonSchema, field: string): boolean {
 /** Asserts that a problem speaks the editor's language: a data file, a line, a record field, the shape's own words. */
 function expectEditorWords(p: Problem, rdfWords: Set<string>, shapeMessages: Set<string>): void {
   const printed = formatProblem(p);
-  for (const m of p.message.split('; ')) expect(shapeMessages.has(m), `${printed}: not a message of the shapes`).toBe(true);
+  for (const m of p.message.split('; '))
+    expect(shapeMessages.has(m), `${printed}: not a message of the shapes`).toBe(true);
   expect(p.location, printed).toBeDefined();
   expect(p.location!.file, printed).toMatch(/^data\//);
   expect(p.location!.line, printed).toBeGreaterThan(0);
@@ -48,7 +51,9 @@ function expectEditorWords(p: Problem, rdfWords: Set<string>, shapeMessages: Set
   expect(inSchema(schemaOf(p.location!.file), p.field!), `${printed}: field not in the record format`).toBe(true);
   const words = new Set(p.message.split(/[^A-Za-z]+/));
   for (const w of rdfWords) expect(words.has(w), `${printed}: names the RDF term ${w}`).toBe(false);
-  expect(p.message, printed).not.toMatch(/<|https?:\/\/(?!example\.org|creativecommons)|ConstraintComponent|\(record\)/);
+  expect(p.message, printed).not.toMatch(
+    /<|https?:\/\/(?!example\.org|creativecommons)|ConstraintComponent|\(record\)/,
+  );
   // A hint: what to write, after the rule.
   expect(p.message.length, printed).toBeGreaterThan(25);
 }
@@ -64,7 +69,8 @@ function propertyShapes(bundle: ShapesBundle): PropertyShape[] {
   for (const t of bundle.shapes.getQuads(null, SH('targetClass'), null, null)) {
     for (const p of bundle.shapes.getQuads(t.subject, SH('property'), null, null)) {
       for (const pathQuad of bundle.shapes.getQuads(p.object, SH('path'), null, null)) {
-        if (pathQuad.object.termType === 'NamedNode') out.push({ targetClass: t.object.value, path: pathQuad.object.value });
+        if (pathQuad.object.termType === 'NamedNode')
+          out.push({ targetClass: t.object.value, path: pathQuad.object.value });
       }
     }
   }
@@ -97,13 +103,18 @@ describe('SHACL results name the YAML field, the value and what to write', () =>
     // Local names of the properties the shapes check that are not also a field of the record format.
     const yamlKeys = new Set<string>();
     const collect = (s: JsonSchema) => {
-      for (const [k, v] of Object.entries(s.properties ?? {})) (yamlKeys.add(k), collect(v));
+      for (const [k, v] of Object.entries(s.properties ?? {})) yamlKeys.add(k), collect(v);
       if (s.items) collect(s.items);
       for (const a of s.anyOf ?? []) collect(a);
     };
-    for (const k of Object.values(RECORD_KINDS)) collect(z.toJSONSchema(k.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+    for (const k of Object.values(RECORD_KINDS))
+      collect(z.toJSONSchema(k.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
     collect(z.toJSONSchema(datasetRecord, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
-    rdfWords = new Set(propertyShapes(bundle).map((s) => s.path.replace(/^.*[#/]/, '')).filter((w) => !yamlKeys.has(w)));
+    rdfWords = new Set(
+      propertyShapes(bundle)
+        .map((s) => s.path.replace(/^.*[#/]/, ''))
+        .filter((w) => !yamlKeys.has(w)),
+    );
   });
 
   it('for every property shape, a record whose mapping breaks it (value missing, a text, a link) gets a located, plain result', async () => {
@@ -112,13 +123,22 @@ describe('SHACL results name the YAML field, the value and what to write', () =>
     const bogus = [literal('x', XSD('string')), literal('x', 'de'), namedNode('https://example.org/not-a-record')];
     for (const shape of shapes) {
       const classes = subclasses(bundle.axioms, shape.targetClass);
-      const owner = checked.mapped.find((m) => m.quads.some((q) => q.predicate.equals(RDF('type')) && classes.has(q.object.value)))!;
+      const owner = checked.mapped.find((m) =>
+        m.quads.some((q) => q.predicate.equals(RDF('type')) && classes.has(q.object.value)),
+      )!;
       expect(owner, shape.targetClass).toBeDefined();
       const focus = owner.quads.find((q) => q.predicate.equals(RDF('type')) && classes.has(q.object.value))!.subject;
       const mutations: ((mapped: MappedRecord[]) => MappedRecord[])[] = [
-        (mapped) => mapped.map((m) => ({ ...m, quads: m.quads.filter((q) => !(q.subject.equals(focus) && q.predicate.value === shape.path)) })),
-        ...bogus.map((value) => (mapped: MappedRecord[]) =>
-          mapped.map((m) => (m === owner ? { ...m, quads: [...m.quads, quad(focus, namedNode(shape.path), value)] } : m)),
+        (mapped) =>
+          mapped.map((m) => ({
+            ...m,
+            quads: m.quads.filter((q) => !(q.subject.equals(focus) && q.predicate.value === shape.path)),
+          })),
+        ...bogus.map(
+          (value) => (mapped: MappedRecord[]) =>
+            mapped.map((m) =>
+              m === owner ? { ...m, quads: [...m.quads, quad(focus, namedNode(shape.path), value)] } : m,
+            ),
         ),
       ];
       let results = 0;
@@ -137,7 +157,10 @@ describe('SHACL results name the YAML field, the value and what to write', () =>
     const ws = await workspaceWithRealData();
     const file = path.join(ws, PROJECT);
     let text = await readFile(file, 'utf8');
-    text = text.replace(/^participants:\n(  - .*\n)+/m, '').replace(/^description: >-\n(  .*\n)+/m, '').replace(/^endYear: .*\n/m, '');
+    text = text
+      .replace(/^participants:\n( {2}- .*\n)+/m, '')
+      .replace(/^description: >-\n( {2}.*\n)+/m, '')
+      .replace(/^endYear: .*\n/m, '');
     expect(text).toMatch(/^status: completed$/m);
     await writeFile(file, text);
     const r = await runCli(['validate'], ws);
@@ -154,13 +177,19 @@ describe('SHACL results name the YAML field, the value and what to write', () =>
   it('names a status outside the list by the code the record gives, not by an IRI', async () => {
     const mapped = checked.mapped.map((m) => ({
       ...m,
-      quads: m.quads.map((q) => (q.object.value.endsWith('/def/project-status/completed') && m.source.file.endsWith('cluster-governance-kks-2015.yaml')
-        ? quad(q.subject, q.predicate, namedNode(q.object.value.replace(/completed$/, 'afgerond')))
-        : q) as Quad),
+      quads: m.quads.map(
+        (q) =>
+          (q.object.value.endsWith('/def/project-status/completed') &&
+          m.source.file.endsWith('cluster-governance-kks-2015.yaml')
+            ? quad(q.subject, q.predicate, namedNode(q.object.value.replace(/completed$/, 'afgerond')))
+            : q) as Quad,
+      ),
     }));
     const { violations } = await validateRecords(mapped, bundle, { workers: 0 });
     expect(violations.map(formatProblem)).toEqual([
-      expect.stringMatching(/^data\/projects\/cluster-governance-kks-2015\.yaml:\d+:\d+: status: the status is one of planned, ongoing, completed, discontinued \(got "afgerond"\)$/),
+      expect.stringMatching(
+        /^data\/projects\/cluster-governance-kks-2015\.yaml:\d+:\d+: status: the status is one of planned, ongoing, completed, discontinued \(got "afgerond"\)$/,
+      ),
     ]);
   });
 });
@@ -174,7 +203,9 @@ describe('the shipped shapes', () => {
     const pathless = quads
       .filter((q) => q.predicate.equals(SH('targetClass')))
       .map((q) => q.subject.value)
-      .filter((s) => quads.some((q) => q.subject.value === s && (q.predicate.equals(SH('or')) || q.predicate.equals(SH('not')))));
+      .filter((s) =>
+        quads.some((q) => q.subject.value === s && (q.predicate.equals(SH('or')) || q.predicate.equals(SH('not')))),
+      );
     for (const s of [...propertyShapes, ...pathless]) expect(withMessage.has(s), s).toBe(true);
   });
 });

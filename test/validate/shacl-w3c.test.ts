@@ -27,7 +27,10 @@ function pathKey(t: Term | null, g: Store): string {
   if (t.termType === 'NamedNode') return t.value;
   const one = (p: Term) => g.getObjects(t, p, null)[0];
   // A node that is both a list and something else (the "strange path" tests) is read as a sequence, as SHACL says.
-  if (g.getObjects(t, RDF('first'), null).length > 0) return `seq(${list(t, g).map((x) => pathKey(x, g)).join('/')})`;
+  if (g.getObjects(t, RDF('first'), null).length > 0)
+    return `seq(${list(t, g)
+      .map((x) => pathKey(x, g))
+      .join('/')})`;
   const inverse = one(SH('inversePath'));
   if (inverse) return `^(${pathKey(inverse, g)})`;
   for (const op of ['zeroOrMorePath', 'oneOrMorePath', 'zeroOrOnePath']) {
@@ -35,7 +38,10 @@ function pathKey(t: Term | null, g: Store): string {
     if (inner) return `${op}(${pathKey(inner, g)})`;
   }
   const alternative = one(SH('alternativePath'));
-  if (alternative) return `alt(${list(alternative, g).map((x) => pathKey(x, g)).join('|')})`;
+  if (alternative)
+    return `alt(${list(alternative, g)
+      .map((x) => pathKey(x, g))
+      .join('|')})`;
   return '_:';
 }
 
@@ -81,20 +87,36 @@ async function runCase(c: Case): Promise<{ ok: boolean; detail: string }> {
   if (!test) throw new Error(`${c.name}: no sht:Validate test`);
   const expectedReport = g.getObjects(test, MF('result'), null)[0]!;
   const expectedConforms = g.getObjects(expectedReport, SH('conforms'), null)[0]?.value === 'true';
-  const key = (focus: Term | null, p: Term | null, value: Term | null, severity: Term | null, component: Term | null, shape: Term | null) =>
+  const key = (
+    focus: Term | null,
+    p: Term | null,
+    value: Term | null,
+    severity: Term | null,
+    component: Term | null,
+    shape: Term | null,
+  ) =>
     [termKey(focus), pathKey(p, g), termKey(value), termKey(severity), termKey(component), termKey(shape)].join(' | ');
   const expected = g
     .getObjects(expectedReport, SH('result'), null)
     .map((r) => {
       const o = (p: string) => g.getObjects(r, SH(p), null)[0] ?? null;
-      return key(o('focusNode'), o('resultPath'), o('value'), o('resultSeverity'), o('sourceConstraintComponent'), o('sourceShape'));
+      return key(
+        o('focusNode'),
+        o('resultPath'),
+        o('value'),
+        o('resultSeverity'),
+        o('sourceConstraintComponent'),
+        o('sourceShape'),
+      );
     })
     .sort();
   const action = g.getObjects(test, MF('action'), null)[0]!;
   const graphAt = async (p: string): Promise<Store> => {
     const iri = g.getObjects(action, SHT(p), null)[0]!.value;
     if (iri === base) return g;
-    const other = new Store(new Parser({ baseIRI: iri }).parse(await readFile(path.join(SUITE, iri.slice(BASE.length)), 'utf8')));
+    const other = new Store(
+      new Parser({ baseIRI: iri }).parse(await readFile(path.join(SUITE, iri.slice(BASE.length)), 'utf8')),
+    );
     // Paths in the report live in the shapes graph; keep them resolvable for pathKey.
     g.addQuads(other.getQuads(null, null, null, null));
     return other;
@@ -106,7 +128,10 @@ async function runCase(c: Case): Promise<{ ok: boolean; detail: string }> {
     .map((r) => key(r.focusNode, r.path, r.value, r.severity, r.sourceConstraintComponent, r.sourceShape))
     .sort();
   const ok = report.conforms === expectedConforms && JSON.stringify(actual) === JSON.stringify(expected);
-  return { ok, detail: `conforms ${report.conforms} (expected ${expectedConforms})\nactual:\n  ${actual.join('\n  ')}\nexpected:\n  ${expected.join('\n  ')}` };
+  return {
+    ok,
+    detail: `conforms ${report.conforms} (expected ${expectedConforms})\nactual:\n  ${actual.join('\n  ')}\nexpected:\n  ${expected.join('\n  ')}`,
+  };
 }
 
 describe('W3C SHACL Core test suite', async () => {

@@ -63,7 +63,12 @@ export async function startTestStore(auth?: { user: string; password: string }):
       if (url.pathname !== '/store') return send(404);
       const graph = url.searchParams.get('graph') ?? '';
       const text = await body(req);
-      const entry: LoggedRequest = { method: req.method ?? '', graph, status: 0, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      const entry: LoggedRequest = {
+        method: req.method ?? '',
+        graph,
+        status: 0,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      };
       log.push(entry);
       const reply = (status: number, text = '') => {
         entry.status = status;
@@ -74,7 +79,8 @@ export async function startTestStore(auth?: { user: string; password: string }):
         return reply(401);
       }
       const refused = t.refuse?.(req.method ?? '', graph);
-      if (refused !== undefined) return typeof refused === 'number' ? reply(refused) : reply(refused.status, refused.text);
+      if (refused !== undefined)
+        return typeof refused === 'number' ? reply(refused) : reply(refused.status, refused.text);
       const g = oxigraph.namedNode(graph);
       if (req.method === 'PUT') {
         const existed = store.match(null, null, null, g).length > 0;

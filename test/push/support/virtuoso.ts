@@ -90,17 +90,25 @@ export async function startVirtuoso(timeoutMs = 45_000): Promise<Virtuoso> {
   const launch = async () => {
     let output = '';
     let exited: string | undefined;
-    const child = spawn(VIRTUOSO_BINARY, ['-f', '-c', path.join(dir, 'virtuoso.ini')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(VIRTUOSO_BINARY, ['-f', '-c', path.join(dir, 'virtuoso.ini')], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (e) => (exited = `could not run ${VIRTUOSO_BINARY} (${e.message}); install Debian's virtuoso-opensource`));
+    child.on(
+      'error',
+      (e) => (exited = `could not run ${VIRTUOSO_BINARY} (${e.message}); install Debian's virtuoso-opensource`),
+    );
     child.on('exit', (code, signal) => (exited ??= `${VIRTUOSO_BINARY} exited (${signal ?? `code ${code}`})`));
     v.process = child;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (exited) break;
       try {
-        const res = await fetch(`${http}/sparql?query=${encodeURIComponent('ASK {}')}`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`${http}/sparql?query=${encodeURIComponent('ASK {}')}`, {
+          signal: AbortSignal.timeout(2000),
+        });
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -111,7 +119,9 @@ export async function startVirtuoso(timeoutMs = 45_000): Promise<Virtuoso> {
     child.kill('SIGKILL');
     await waitExit(child);
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`Virtuoso did not start: ${exited ?? `no answer on ${http}/sparql within ${timeoutMs / 1000} s`}\n${(output + log).split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `Virtuoso did not start: ${exited ?? `no answer on ${http}/sparql within ${timeoutMs / 1000} s`}\n${(output + log).split('\n').slice(-15).join('\n')}`,
+    );
   };
   const waitExit = (child: ChildProcess | undefined) =>
     new Promise<void>((resolve) => {
