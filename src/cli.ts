@@ -11,7 +11,7 @@ import {
   isFileSystemError,
   type ExitStatus,
 } from './errors.ts';
-import type { Command } from './commands/command.ts';
+import type { Command, OptionValues } from './commands/command.ts';
 /**
  * The commands, each loaded only when it runs: the server and the importer pull in large libraries
  * that a build does not need, and loading them all made every command start slowly.
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<ExitStatus> {
       process.stdout.write(`Usage: ${command.usage}\n`);
       return EXIT.ok;
     }
-    let parsed;
+    let parsed: { values: OptionValues; positionals: string[] };
     try {
       parsed = parseArgs({
         args: rest,

@@ -41,7 +41,8 @@ export function unpackTerms({ terms, lengths }: PackedTerms): Term[] {
   const out = new Array<Term>(lengths.length);
   for (let i = 0, at = 0; i < lengths.length; i++) {
     const length = lengths[i] as number;
-    out[i] = termFromId(terms.slice(at, (at += length)));
+    out[i] = termFromId(terms.slice(at, at + length));
+    at += length;
   }
   return out;
 }
@@ -54,7 +55,10 @@ export function sharingFactory(): typeof DataFactory {
   const iris = new Map<string, ReturnType<typeof DataFactory.namedNode>>();
   const namedNode = (iri: string) => {
     let term = iris.get(iri);
-    if (term === undefined) iris.set(iri, (term = DataFactory.namedNode(iri)));
+    if (term === undefined) {
+      term = DataFactory.namedNode(iri);
+      iris.set(iri, term);
+    }
     return term;
   };
   return { ...DataFactory, namedNode } as typeof DataFactory;

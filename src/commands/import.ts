@@ -1,5 +1,5 @@
 // `projectgraph import`: wiki pages (rendered text, wikitext, Special:Export XML) into YAML records under data/.
-import { importPages } from '../import/run-import.ts';
+import { importPages, type ImportResult } from '../import/run-import.ts';
 import { formatImportProblem } from '../import/problems.ts';
 import { DataError, UsageError, formatProblem } from '../errors.ts';
 import type { Command } from './command.ts';
@@ -28,7 +28,7 @@ Writes all records or none. Exit codes: 0 done (warnings are printed), 1 errors 
     if (positionals.length === 0) throw new UsageError('name at least one page file or directory to import');
     const dryRun = v['dry-run'] === true;
     const reading = progressOn().stage('reading pages', { unit: 'pages' });
-    let result;
+    let result: ImportResult;
     try {
       result = await importPages({
         inputs: positionals,

@@ -1,7 +1,7 @@
 // `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startServer } from '../serve/server.ts';
+import { startServer, type RunningServer } from '../serve/server.ts';
 import { StoreLoadError } from '../serve/worker-pool.ts';
 import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
@@ -67,7 +67,7 @@ export const serveCommand: Command = {
       process.stdout.write(`connecting to the store at ${String(v.store)} …\n`);
     }
     let furthest = 0;
-    let running;
+    let running: RunningServer;
     try {
       running = await startServer({
         outDir: String(v.out),
@@ -81,7 +81,10 @@ export const serveCommand: Command = {
           ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) }
           : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
-        onLoading: (bytes) => loading?.set((furthest = Math.max(furthest, bytes))),
+        onLoading: (bytes) => {
+          furthest = Math.max(furthest, bytes);
+          loading?.set(furthest);
+        },
       });
       loading?.end();
     } catch (e) {

@@ -1,8 +1,8 @@
 // Page text's characters: invisible controls removed and located; character references decoded as MediaWiki does.
 import { decodeHTMLStrict } from 'entities';
 
-/** Characters between which a zero-width (non-)joiner does its job: letters, marks, digits and emoji. */
-const JOINABLE = /[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u;
+/** Characters between which a zero-width (non-)joiner does its job: letters, marks (U+FE0F too), digits and emoji. */
+const JOINABLE = /[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\p{Emoji_Modifier}]/u;
 
 /**
  * Characters no record may hold: C0 controls (tab and line breaks aside), DEL and C1 controls, the

@@ -1,4 +1,5 @@
 // Finds the page files named on the command line and reads each into pages: rendered text, wikitext or a Special:Export file.
+import type { Stats } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { displayPath } from '../ingest/read-records.ts';
@@ -18,7 +19,7 @@ const WIKITEXT_EXTENSIONS = new Set(['.wiki', '.wikitext', '.mediawiki']);
 export async function expandInputs(inputs: string[], findings: Findings): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(input);
     } catch {
@@ -131,7 +132,7 @@ export async function readPageFile(
       'BINARY_FILE',
       'not UTF-8 text (a binary file, or another encoding): a page must be UTF-8',
       shown,
-      lineOfText(loose, Math.max(bad , 0)),
+      lineOfText(loose, Math.max(bad, 0)),
     );
     return;
   }

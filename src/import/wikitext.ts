@@ -258,29 +258,29 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
     if (rendered.text === '') {
       // Markup that shows no text here (an image, an empty <ref/>): nothing to import, but said so.
       const lineText = (l: number) => shown(lines.find((x) => x.line === l)?.text ?? '');
-      blockLines.forEach((l) => ledger.report(l, `nothing to import in ${excerpt(lineText(l))}`, pageTitle));
+      for (const l of blockLines) ledger.report(l, `nothing to import in ${excerpt(lineText(l))}`, pageTitle);
       continue;
     }
     if (inLead) {
       if (!page.subtitle && !page.fields.some((f) => f.field === 'subtitle') && !bullet) {
         page.subtitle = { text: rendered.text, line };
         noteLinks(rendered.footnotes, line, rendered.media);
-        blockLines.forEach((l) => ledger.mapped(l));
+        for (const l of blockLines) ledger.mapped(l);
       } else {
-        blockLines.forEach((l) =>
-          ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle),
-        );
+        for (const l of blockLines) {
+          ledger.report(l, `text above the first section is not imported: ${excerpt(rendered.text)}`, pageTitle);
+        }
       }
       continue;
     }
     if (!section) {
-      blockLines.forEach((l) =>
+      for (const l of blockLines) {
         ledger.report(
           l,
           `text under the unknown heading "${unknownHeading}" is not imported: ${excerpt(rendered.text)}`,
           pageTitle,
-        ),
-      );
+        );
+      }
       continue;
     }
     noteLinks(rendered.footnotes, line, rendered.media);
@@ -290,7 +290,7 @@ export function readWikitext(src: WikitextSource, config: ImportConfig, findings
       bullet: bullet !== null,
       ...(rendered.urls.length > 0 ? { urls: rendered.urls } : {}),
     });
-    blockLines.forEach((l) => ledger.mapped(l));
+    for (const l of blockLines) ledger.mapped(l);
   }
   ledger.finish(splitLines(shown(text), src.firstLine), pageName ?? page.title?.text);
   // Standalone wikitext names its page only in the text: the warnings about removed characters get that name too.

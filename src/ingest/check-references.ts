@@ -75,7 +75,9 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
     if (r.kind === 'project') {
       const p = r.data;
       expect(r, ['programme'], p.programme, 'programme');
-      p.participants?.forEach((id, i) => expect(r, ['participants', i], id, 'organisation'));
+      p.participants?.forEach((id, i) => {
+        expect(r, ['participants', i], id, 'organisation');
+      });
       const seen = new Set<string>();
       p.participants?.forEach((id, i) => {
         if (seen.has(id)) problem(r, ['participants', i], 'this organisation is listed twice', id, 'DUPLICATE_ID');
@@ -115,8 +117,12 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
             'INVALID_ID',
           );
       }
-      p.publications?.forEach((pub, i) => claimInline(r, ['publications', i, 'id'], pub.id, 'publication'));
-      p.about?.forEach((a, i) => claimInline(r, ['about', i, 'id'], a.id, 'subject'));
+      p.publications?.forEach((pub, i) => {
+        claimInline(r, ['publications', i, 'id'], pub.id, 'publication');
+      });
+      p.about?.forEach((a, i) => {
+        claimInline(r, ['about', i, 'id'], a.id, 'subject');
+      });
     } else if (r.kind === 'programme') {
       expect(r, ['partOf'], r.data.partOf, 'programme');
       if (r.data.partOf === r.data.id) problem(r, ['partOf'], 'a programme cannot be part of itself', r.data.partOf);

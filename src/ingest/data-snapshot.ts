@@ -1,4 +1,5 @@
 // A cheap fingerprint of data/ (paths, sizes, modification times), so a build can tell that files changed while it ran.
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError } from '../errors.ts';
@@ -7,7 +8,7 @@ export type DataSnapshot = Map<string, string>;
 
 export async function snapshotData(dataDir: string): Promise<DataSnapshot> {
   const snapshot: DataSnapshot = new Map();
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
   } catch {

@@ -1,4 +1,5 @@
 // Ingest: reads data/ (dataset.yaml and one YAML file per record) into checked records, each with its source locator.
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -6,12 +7,7 @@ import { DataError, type Problem } from '../errors.ts';
 import { readYaml } from './read-yaml.ts';
 import { checkRecord } from './check-record.ts';
 import type { Records, Sourced, SourcedRecord } from './records.ts';
-import {
-  RECORD_KINDS,
-  datasetRecord,
-  type DatasetRecord,
-  type RecordKind,
-} from './schema.ts';
+import { RECORD_KINDS, datasetRecord, type DatasetRecord, type RecordKind } from './schema.ts';
 import { checkReferences } from './check-references.ts';
 
 export type { Records, Sourced, SourcedRecord } from './records.ts';
@@ -102,7 +98,7 @@ function collect(e: unknown, problems: Problem[], file: string): void {
 }
 
 async function listYamlFiles(dir: string, problems: Problem[]): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch (e) {

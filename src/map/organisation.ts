@@ -31,7 +31,9 @@ export function mapOrganisation(o: OrganisationRecord, iris: Iris, out: Emitter)
     ]),
   );
   out.text(s, SCHEMA('name'), o.name, ['name']);
-  o.alternateNames?.forEach((n, i) => out.add(s, SCHEMA('alternateName'), literal(n, 'nl'), ['alternateNames', i]));
+  o.alternateNames?.forEach((n, i) => {
+    out.add(s, SCHEMA('alternateName'), literal(n, 'nl'), ['alternateNames', i]);
+  });
   out.text(s, SCHEMA('description'), o.description, ['description']);
   if (o.url !== undefined) out.add(s, SCHEMA('url'), namedNode(o.url), ['url']);
 }

@@ -61,7 +61,9 @@ export function mapProject(p: ProjectRecord, iris: Iris, out: Emitter): void {
     out.add(k, SKOS('inScheme'), iris.keywordSet, ['keywords', i]);
     out.add(iris.keywordSet, SCHEMA('hasDefinedTerm'), k, ['keywords', i]);
   });
-  p.participants?.forEach((id, i) => out.add(s, SCHEMA('member'), iris.organisation(id), ['participants', i]));
+  p.participants?.forEach((id, i) => {
+    out.add(s, SCHEMA('member'), iris.organisation(id), ['participants', i]);
+  });
   // Organization has no startDate/endDate; foundingDate and dissolutionDate are its valid date properties.
   if (p.startYear !== undefined) out.add(s, SCHEMA('foundingDate'), gYear(p.startYear), ['startYear']);
   if (p.endYear !== undefined) out.add(s, SCHEMA('dissolutionDate'), gYear(p.endYear), ['endYear']);
@@ -70,7 +72,9 @@ export function mapProject(p: ProjectRecord, iris: Iris, out: Emitter): void {
   out.text(s, SCHEMA('description'), p.description, ['description']);
   out.text(s, pg.outcomes, p.outcomes, ['outcomes']);
   if (p.url !== undefined) out.add(s, SCHEMA('url'), namedNode(p.url), ['url']);
-  p.publications?.forEach((pub, i) => mapPublication(pub, s, iris, out, ['publications', i]));
+  p.publications?.forEach((pub, i) => {
+    mapPublication(pub, s, iris, out, ['publications', i]);
+  });
   p.about?.forEach((a, i) => {
     const field = ['about', i];
     const subject = iris.subject(a.id);

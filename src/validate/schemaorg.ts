@@ -52,7 +52,10 @@ export function schemaOrgVocabulary(quads: Quad[]): SchemaOrgVocabulary {
   const superseded = new Map<string, string>();
   const property = (iri: string) => {
     let p = properties.get(iri);
-    if (!p) properties.set(iri, (p = { domains: [], ranges: [] }));
+    if (!p) {
+      p = { domains: [], ranges: [] };
+      properties.set(iri, p);
+    }
     return p;
   };
   for (const q of quads) {
@@ -108,7 +111,10 @@ export function checkSchemaOrg(quads: Quad[], vocabulary: SchemaOrgVocabulary): 
     if (q.predicate.value !== type) continue;
     const key = termKey(q.subject);
     let set = typesOf.get(key);
-    if (!set) typesOf.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      typesOf.set(key, set);
+    }
     set.add(q.object.value);
   }
   const closureOf = (term: Term): Set<string> => {

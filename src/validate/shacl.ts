@@ -91,7 +91,10 @@ export async function validateRecords(
   const workers =
     options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
   let done = 0;
-  const progress = (statements: number) => options.onProgress?.((done += statements), total);
+  const progress = (statements: number) => {
+    done += statements;
+    options.onProgress?.(done, total);
+  };
   const batches = cutBatches(mapped, options.batchRecords ?? 1000);
   const results =
     workers === 0

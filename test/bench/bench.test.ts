@@ -10,12 +10,27 @@ const run = (args: string[]) => runNode(['--import', 'tsx', path.join(ROOT, 'ben
 
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
+/** results.json as far as this test reads it: every figure is unknown until an assertion has checked it. */
+interface Results {
+  records: unknown;
+  triples: unknown;
+  build: { totalSec: unknown; peakRssMB: unknown; stages: Record<string, unknown> };
+  limit: { n3ParseWriteSec: unknown };
+  shacl: { oursSec: unknown; wholeGraphSec: unknown; sameResults: unknown; violations: unknown };
+  jsonld: { oursSec: unknown; jsonldJsSec: unknown };
+  sparql: Record<string, unknown> & {
+    queries: Record<string, { oursP50Ms: unknown; oxigraphP50Ms: unknown; rows: unknown; oxigraphRows: unknown }>;
+  };
+  http: { lookupReqPerSec: unknown; p99Ms: unknown };
+  targets: unknown[];
+}
+
 describe('npm run bench', () => {
   it('at 200 records writes results.json with every figure and prints the table', { timeout: 600_000 }, async () => {
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'projectgraph-bench-test-')), 'results.json');
     const r = await run(['--records', '200', '--http-seconds', '1', '--out', out]);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
-    const res = JSON.parse(await readFile(out, 'utf8')) as Record<string, any>; // any: a JSON document, checked key by key below
+    const res = JSON.parse(await readFile(out, 'utf8')) as Results;
 
     expect(res.records).toBe(200);
     expect(res.triples).toBeGreaterThan(200 * 30);
@@ -49,7 +64,7 @@ describe('npm run bench', () => {
     ];
     expect(Object.keys(res.sparql.queries).sort()).toEqual([...names].sort());
     for (const name of names) {
-      const q = res.sparql.queries[name];
+      const q = res.sparql.queries[name]!;
       expect(isNumber(q.oursP50Ms) && isNumber(q.oxigraphP50Ms), name).toBe(true);
       // Both engines answer the query the same number of rows: a wrong query cannot pass as a fast one.
       expect(q.rows, name).toBe(q.oxigraphRows);

@@ -232,7 +232,7 @@ describe('clients that never read', () => {
         outcome: `buffers held grew ${grownMb.toFixed(1)} MB (one copy per client would be ${Math.round((300 * size) / 1e6)} MB); another client's lookups worst ${Math.round(during.worst)} ms (idle ${Math.round(base.worst)} ms), once the sockets' buffers were full (${(settle / 1000).toFixed(1)} s)`,
       });
     } finally {
-      sockets.forEach((s) => s.destroy());
+      for (const s of sockets) s.destroy();
     }
   });
 });

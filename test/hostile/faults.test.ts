@@ -67,7 +67,10 @@ async function addOrganisation(ws: string, n: number): Promise<void> {
 /** A seeded generator, so the kill moments are the same on every run. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 describe('kill -9 during a build', () => {
@@ -235,11 +238,10 @@ describe('an old build that cannot be removed', () => {
     // A mount point inside build 1 (the build the next one drops) cannot be removed.
     const stuck = path.join(ws, '.output.builds/1/project');
     mountTmpfs(stuck, 64);
-    let r;
     try {
       await addOrganisation(ws, 1);
       const expected = await completedBuildHash(ws);
-      r = await runCli(['build'], ws);
+      const r = await runCli(['build'], ws);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(
         /^warning: the old build .*\.output\.builds\/1 could not be removed \(EBUSY: .*\); build 3 is published at output all the same, and the next build tries the removal again$/m,

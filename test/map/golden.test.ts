@@ -35,7 +35,9 @@ describe('mapping the Cluster Governance record', () => {
       const a = mapRecord(r, iris).quads;
       const b = mapRecord(r, iris).quads;
       expect(a.length).toBe(b.length);
-      a.forEach((q, i) => expect(q.equals(b[i]!)).toBe(true));
+      a.forEach((q, i) => {
+        expect(q.equals(b[i]!)).toBe(true);
+      });
     }
   });
 });

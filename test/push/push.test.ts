@@ -148,7 +148,13 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     const project = path.join(data, 'projects/cluster-governance-kks-2015.yaml');
     await writeFile(project, (await readFile(project, 'utf8')).replace(/^name: (.*)$/m, 'name: $1 (bewerkt)'));
     await rebuild();
-    const half = await push({ ...options, concurrency: 1, onSent: () => void (store.down = true) });
+    const half = await push({
+      ...options,
+      concurrency: 1,
+      onSent: () => {
+        store.down = true;
+      },
+    });
     expect(half.put).toHaveLength(1);
     expect(half.outOfSync).toHaveLength(3);
     expect(half.outOfSync.map((o) => o.graph)).toContain(half.put[0]);

@@ -103,7 +103,10 @@ describe('SHACL results name the YAML field, the value and what to write', () =>
     // Local names of the properties the shapes check that are not also a field of the record format.
     const yamlKeys = new Set<string>();
     const collect = (s: JsonSchema) => {
-      for (const [k, v] of Object.entries(s.properties ?? {})) yamlKeys.add(k), collect(v);
+      for (const [k, v] of Object.entries(s.properties ?? {})) {
+        yamlKeys.add(k);
+        collect(v);
+      }
       if (s.items) collect(s.items);
       for (const a of s.anyOf ?? []) collect(a);
     };
