@@ -1,10 +1,10 @@
-// A query worker thread: loads the store once, then parses, checks and runs one query at a time for the pool; terminating it stops a query outright.
-import { invariant } from '../errors.ts';
-import { parentPort, workerData } from 'node:worker_threads';
+// A query worker thread of the pool: loads the store once, then parses, checks and runs one query at a time;
+// terminating it (the time limit) stops a query outright.
+import { serveTasks } from '../workers/task-worker.ts';
 import { createEngine, executeQuery, loadStore, type QueryRequest } from './engine.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { mediaTypeForForm, type MediaChoices } from './admission.ts';
-import { toAnswer } from './answer.ts';
+import { toAnswer, type Answer } from './answer.ts';
 import { RDF, SCHEMA } from '../vocab.ts';
 
 export interface WorkerInit {
@@ -14,57 +14,51 @@ export interface WorkerInit {
 /** A query as the server hands it over: raw text (parsed here, off the server's thread) and a media type per kind. */
 export type PoolRequest = Omit<QueryRequest, 'query' | 'mediaType'> & { query: string; mediaTypes: MediaChoices };
 
-export type WorkerRequest = { id: number; request: PoolRequest };
+/** What a worker tells of the store it loaded (arrays: a Set does not cross threads as one). */
+export interface LoadedStore {
+  namedGraphs: string[];
+  size: number;
+  datasetIris: string[];
+}
 
-export type WorkerReply =
-  | { kind: 'loading'; bytes: number }
-  | { kind: 'ready'; namedGraphs: string[]; size: number; datasetIris: string[] }
-  | { kind: 'failed-to-load'; message: string }
-  | { kind: 'result'; id: number; body: Uint8Array; etag: string; mediaType: string; truncated: boolean; rows: number }
-  | { kind: 'refused'; id: number; status: number; code: PolicyError['code']; message: string }
-  | { kind: 'fault'; id: number; message: string };
+/** A query's outcome: its answer (the body arrives as a plain Uint8Array), or the policy's refusal. */
+export type QueryReply =
+  | { kind: 'answer'; answer: Omit<Answer, 'body'> & { body: Uint8Array } }
+  | { kind: 'refused'; status: number; code: PolicyError['code']; message: string };
 
-const port = parentPort;
-invariant(port, 'query-worker.ts runs only as a worker thread');
-const { dataFile } = workerData as WorkerInit;
-
-try {
-  // Bytes read so far, at most twice a second: `serve` shows the load's progress.
+/** Progress reports are bytes of the data file read so far. */
+await serveTasks<WorkerInit, PoolRequest, QueryReply, LoadedStore, number>(async ({ dataFile }, report) => {
+  // At most twice a second: `serve` shows the load's progress.
   let told = -Infinity;
   const store = await loadStore(dataFile, (bytes) => {
     const now = performance.now();
     if (now - told < 500) return;
     told = now;
-    port.postMessage({ kind: 'loading', bytes } satisfies WorkerReply);
+    report(bytes);
   });
   const engine = createEngine(store);
   // The dataset's own IRI tells the server which base its resources are minted under.
   const datasetIris = [...store.readQuads(null, RDF('type'), SCHEMA('Dataset'), null)].map((q) => q.subject.value);
-  port.postMessage({ kind: 'ready', namedGraphs: [...engine.namedGraphs], size: engine.size, datasetIris } satisfies WorkerReply);
-  port.on('message', (message: WorkerRequest) => {
-    const { id, request } = message;
-    const { mediaTypes, ...rest } = request;
-    new Promise<ReturnType<typeof toAnswer>>((resolve) => {
-      // Parsing and the policy run here: a large or pathological query costs this worker's time, never the server's.
-      const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs });
-      const mediaType = mediaTypeForForm(parsed.form, mediaTypes);
-      resolve(executeQuery(engine, { ...rest, query: parsed, mediaType }).then(toAnswer));
-    }).then(
-      (a) => {
-        // The encoded answer is handed over, not copied: the server holds the one Buffer this worker made.
-        const body = new Uint8Array(a.body.buffer, a.body.byteOffset, a.body.length);
-        const reply: WorkerReply = { kind: 'result', id, ...a, body };
-        port.postMessage(reply, a.body.byteOffset === 0 && a.body.buffer.byteLength === a.body.length ? [a.body.buffer as ArrayBuffer] : []);
-      },
-      (e: unknown) => {
-        const reply: WorkerReply =
-          e instanceof PolicyError
-            ? { kind: 'refused', id, status: e.status, code: e.code, message: e.message }
-            : { kind: 'fault', id, message: e instanceof Error ? e.message : String(e) };
-        port.postMessage(reply);
-      },
-    );
-  });
-} catch (e) {
-  port.postMessage({ kind: 'failed-to-load', message: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
-}
+  return {
+    info: { namedGraphs: [...engine.namedGraphs], size: engine.size, datasetIris },
+    run: async (request): Promise<QueryReply> => {
+      const { mediaTypes, ...rest } = request;
+      try {
+        // Parsing and the policy run here: a large or pathological query costs this worker's time, never the server's.
+        const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs });
+        const mediaType = mediaTypeForForm(parsed.form, mediaTypes);
+        return { kind: 'answer', answer: toAnswer(await executeQuery(engine, { ...rest, query: parsed, mediaType })) };
+      } catch (e) {
+        if (e instanceof PolicyError) return { kind: 'refused', status: e.status, code: e.code, message: e.message };
+        throw e;
+      }
+    },
+    // The encoded answer is handed over, not copied: the server holds the one Buffer this worker made. A small
+    // Buffer is a slice of Node's shared pool, which cannot be handed over; it is copied.
+    transfer: (reply) => {
+      if (reply.kind !== 'answer') return [];
+      const { body } = reply.answer;
+      return body.byteOffset === 0 && body.buffer.byteLength === body.length ? [body.buffer as ArrayBuffer] : [];
+    },
+  };
+});

@@ -6,7 +6,7 @@ import { typescriptWorker } from '../typescript-worker.ts';
 import type { RemoteError, TaskMessage, WorkerMessage } from './task-worker.ts';
 import { InternalError, ProjectgraphError } from '../errors.ts';
 
-export interface PoolOptions<Init> {
+export interface PoolOptions<Init, Report = never> {
   /** The worker module's TypeScript source (a sibling .js runs when compiled); it calls serveTasks. */
   module: URL;
   /** What its threads are called in error messages, e.g. "SHACL worker". */
@@ -25,6 +25,13 @@ export interface PoolOptions<Init> {
    * process's (--max-old-space-size does not reach workers), and a step moved into workers should not get less.
    */
   memoryMb?: number;
+  /** Told what a worker reports while it sets itself up (how much of its data it has read). */
+  onStarting?: (progress: Report) => void;
+}
+
+/** The heap limit a worker gets when `memoryMb` names none: this thread's own (see PoolOptions.memoryMb). */
+export function workerMemoryMb(memoryMb?: number): number {
+  return memoryMb ?? Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
 }
 
 /** Why a task or the pool failed; the pool's users map these to their own errors. */
@@ -32,7 +39,7 @@ export type PoolFailure =
   | 'start' // a worker could not set itself up (its error is in `remote`)
   | 'failed' // the task threw in the worker (its error is in `remote`); the worker goes on
   | 'timeout' // the task ran over the time limit; its worker was terminated and replaced
-  | 'memory' // the worker ran out of its heap limit during the task; it was replaced
+  | 'memory' // the worker ran out of its heap limit during the task (replaced), or while setting itself up
   | 'crash' // the worker died during the task; it was replaced
   | 'queue-full'
   | 'queue-timeout'
@@ -97,14 +104,14 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
   /** Tasks stopped by the time limit, for tests and the log. */
   timeouts = 0;
 
-  private constructor(private readonly options: PoolOptions<unknown>) {}
+  private constructor(private readonly options: PoolOptions<unknown, Report>) {}
 
   /**
    * Starts the workers and waits until every one has set itself up; if one cannot, the others are stopped and
    * this rejects with its error ('start').
    */
   static async start<Init, Task, Result, Info = undefined, Report = never>(
-    options: PoolOptions<Init>,
+    options: PoolOptions<Init, Report>,
   ): Promise<WorkerPool<Task, Result, Info, Report>> {
     const pool = new WorkerPool<Task, Result, Info, Report>(options);
     try {
@@ -119,6 +126,11 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
   /** What the first worker reported when it was ready (e.g. facts about the state it loaded). */
   get info(): Info | undefined {
     return this.slots.find((s) => s.ready)?.info;
+  }
+
+  /** Each worker's heap limit, in MB. */
+  get memoryMb(): number {
+    return workerMemoryMb(this.options.memoryMb);
   }
 
   get size(): number {
@@ -219,7 +231,7 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
   /** Starts one worker; resolves once it is set up, rejects ('start') if it cannot be. */
   private spawn(): Promise<void> {
     const { module, workerData } = this.options;
-    const memoryMb = this.options.memoryMb ?? Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
+    const memoryMb = this.memoryMb;
     const worker = typescriptWorker(module, { workerData, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
     const slot: Slot<Task, Result, Info, Report> = { worker, ready: false, gone: false };
     this.slots.push(slot);
@@ -235,6 +247,8 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
           this.giveUp(slot);
           void worker.terminate();
           reject(new WorkerPoolError('start', `a ${this.options.name} could not start: ${m.error.message}`, m.error));
+        } else if (m.kind === 'starting') {
+          this.options.onStarting?.(m.progress);
         } else if (m.kind === 'progress') {
           // Word from a task that has ended (timed out, given up) no longer counts.
           if (slot.running?.id === m.id) slot.running.pending.onProgress?.(m.progress);
@@ -246,7 +260,10 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
         if (slot.gone) return;
         const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
         const detail = memory ? `ran out of memory (limit ${memoryMb} MB)` : `crashed: ${e.message}`;
-        if (!slot.ready) reject(new WorkerPoolError('start', `a ${this.options.name} ${detail} while starting`));
+        if (!slot.ready) {
+          const message = `a ${this.options.name} ${detail} while starting`;
+          reject(new WorkerPoolError(memory ? 'memory' : 'start', message));
+        }
         this.lost(slot, memory ? 'memory' : 'crash', detail);
       });
       worker.on('exit', (code) => {

@@ -6,6 +6,10 @@ export interface TestInit {
   greeting: string;
   /** Make the set-up fail, as a worker that cannot read its data does. */
   failStart?: boolean;
+  /** Report 1, 2, … `startSteps` while setting up, as a worker loading its data does. */
+  startSteps?: number;
+  /** Run out of memory while setting up. */
+  hogAtStart?: boolean;
 }
 
 export type TestTask =
@@ -17,23 +21,40 @@ export type TestTask =
   | { kind: 'throw'; message: string }
   | { kind: 'exit'; code: number }
   | { kind: 'uncaught'; message: string }
-  | { kind: 'hog' };
+  | { kind: 'hog' }
+  /** Answers with `size` bytes, each `fill`, handed over (transferred) to the pool's thread. */
+  | { kind: 'bytes'; size: number; fill: number }
+  /** Answers with the byteLength this worker now sees of the last bytes it answered with (0 once handed over). */
+  | { kind: 'kept' };
 
 export interface TestResult {
   text: string;
   threadId: number;
   /** How many times this worker ran its set-up: once, however many tasks it ran. */
   setups: number;
+  bytes?: Uint8Array;
+}
+
+function hog(): never {
+  const kept: number[][] = [];
+  for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));
 }
 
 let setups = 0;
+let lastBytes: Uint8Array | undefined;
 
-await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>((init) => {
+await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>(async (init, report) => {
   setups += 1;
   if (init.failStart) throw new Error('cannot read /nowhere/graph.nt');
+  if (init.hogAtStart) hog();
+  for (let step = 1; step <= (init.startSteps ?? 0); step++) {
+    report(step);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
   const answer = (text: string): TestResult => ({ text: `${init.greeting} ${text}`, threadId, setups });
   return {
     info: { threadId },
+    transfer: (result) => (result.bytes ? [result.bytes.buffer as ArrayBuffer] : []),
     run: async (task, report) => {
       switch (task.kind) {
         case 'echo':
@@ -58,10 +79,13 @@ await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>((
             throw new Error(task.message);
           });
           return new Promise<TestResult>(() => {});
-        case 'hog': {
-          const kept: number[][] = [];
-          for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));
-        }
+        case 'hog':
+          return hog();
+        case 'bytes':
+          lastBytes = new Uint8Array(task.size).fill(task.fill);
+          return { ...answer('bytes'), bytes: lastBytes };
+        case 'kept':
+          return answer(String(lastBytes?.byteLength));
       }
     },
   };

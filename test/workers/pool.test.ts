@@ -11,7 +11,7 @@ const SLOW = 60_000;
 
 type TestPool = WorkerPool<TestTask, TestResult, { threadId: number }, number>;
 
-function start(options: Partial<PoolOptions<TestInit>> = {}): Promise<TestPool> {
+function start(options: Partial<PoolOptions<TestInit, number>> = {}): Promise<TestPool> {
   return WorkerPool.start<TestInit, TestTask, TestResult, { threadId: number }, number>({
     module: MODULE,
     name: 'test worker',
@@ -139,6 +139,36 @@ describe('worker pool', () => {
     } finally {
       await pool.close();
     }
+  }, SLOW);
+
+  it('hands a result’s buffer over to the pool’s thread instead of copying it', async () => {
+    const pool = await start();
+    try {
+      const result = await pool.run({ kind: 'bytes', size: 1 << 20, fill: 7 });
+      expect(result.bytes?.length).toBe(1 << 20);
+      expect(result.bytes?.every((b) => b === 7)).toBe(true);
+      // Handed over, the worker's own view of those bytes is empty: they were moved, not copied.
+      expect((await pool.run({ kind: 'kept' })).text).toBe('hello 0');
+    } finally {
+      await pool.close();
+    }
+  }, SLOW);
+
+  it('passes on what each worker reports while it sets itself up, before start resolves', async () => {
+    const seen: number[] = [];
+    const workerData = { greeting: 'hi', startSteps: 3 };
+    const pool = await start({ workers: 2, workerData, onStarting: (n) => seen.push(n) });
+    try {
+      expect([...seen].sort()).toEqual([1, 1, 2, 2, 3, 3]);
+    } finally {
+      await pool.close();
+    }
+  }, SLOW);
+
+  it('does not start when a worker runs out of memory while setting itself up, and says so', async () => {
+    const { reason, error } = await failure(start({ memoryMb: 32, workerData: { greeting: 'hi', hogAtStart: true } }));
+    expect(reason).toBe('memory');
+    expect(error.message).toMatch(/test worker ran out of memory \(limit 32 MB\) while starting/);
   }, SLOW);
 
   it('does not start when a worker cannot set itself up, and names the cause', async () => {
