@@ -44,5 +44,11 @@ export function writeShared(res: http.ServerResponse, body: Buffer): void {
 /** The answer of an engine's (string) result: encoded and hashed once, by whoever made it. */
 export function toAnswer(response: QueryResponse): Answer {
   const body = Buffer.from(response.body);
-  return { body, etag: strongEtag(body), mediaType: response.mediaType, truncated: response.truncated, rows: response.rows };
+  return {
+    body,
+    etag: strongEtag(body),
+    mediaType: response.mediaType,
+    truncated: response.truncated,
+    rows: response.rows,
+  };
 }

@@ -10,9 +10,9 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
  */
 export function canonicalPath(rawPath: string): string {
   let p = rawPath.replace(/\/{2,}/g, '/');
-  p = p.replace(/%[0-9A-Fa-f]{2}/g, (escape) => {
-    const c = String.fromCharCode(parseInt(escape.slice(1), 16));
-    return UNRESERVED.test(c) ? c : escape.toUpperCase();
+  p = p.replace(/%[0-9A-Fa-f]{2}/g, (encoded) => {
+    const c = String.fromCharCode(parseInt(encoded.slice(1), 16));
+    return UNRESERVED.test(c) ? c : encoded.toUpperCase();
   });
   if (p.length > 1 && p.endsWith('/')) p = p.replace(/\/+$/, '') || '/';
   if (p === '/index' || p === '/index.html') p = '/';

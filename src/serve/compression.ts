@@ -53,8 +53,16 @@ export function compressibleType(mediaType: string): boolean {
     type.startsWith('text/') ||
     type.endsWith('+json') ||
     type.endsWith('+xml') ||
-    ['application/json', 'application/xml', 'application/javascript', 'application/n-triples', 'application/n-quads',
-      'application/trig', 'image/svg+xml', 'application/sparql-query'].includes(type)
+    [
+      'application/json',
+      'application/xml',
+      'application/javascript',
+      'application/n-triples',
+      'application/n-quads',
+      'application/trig',
+      'image/svg+xml',
+      'application/sparql-query',
+    ].includes(type)
   );
 }
 
@@ -77,9 +85,7 @@ export async function compress(body: Buffer, encoding: Encoding): Promise<Buffer
 
 /** A compressing stream for streamed files; piped with pipeline(), it keeps the reader's backpressure. */
 export function compressStream(encoding: Exclude<Encoding, 'identity'>, size: number): Transform {
-  return encoding === 'br'
-    ? zlib.createBrotliCompress(brotliOptions(size))
-    : zlib.createGzip();
+  return encoding === 'br' ? zlib.createBrotliCompress(brotliOptions(size)) : zlib.createGzip();
 }
 
 /**

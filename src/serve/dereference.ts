@@ -9,7 +9,13 @@ import { jsonldContext } from '../publish/context.ts';
 import { DCAT, prefixes, SD, VOID } from '../vocab.ts';
 import { toRdfXml } from './rdfxml.ts';
 
-export const RESOURCE_MEDIA_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/rdf+xml'] as const;
+export const RESOURCE_MEDIA_TYPES = [
+  'text/html',
+  'text/turtle',
+  'application/ld+json',
+  'application/n-triples',
+  'application/rdf+xml',
+] as const;
 export type ResourceMediaType = (typeof RESOURCE_MEDIA_TYPES)[number];
 export type RdfMediaType = Exclude<ResourceMediaType, 'text/html'>;
 
@@ -35,7 +41,9 @@ const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/')
  */
 export function resourceLinks(path: string, served: ResourceMediaType): string[] {
   const p = encodePath(path);
-  const links = RESOURCE_MEDIA_TYPES.filter((t) => t !== served).map((t) => `<${p}${RESOURCE_EXTENSIONS[t]}>; rel="alternate"; type="${t}"`);
+  const links = RESOURCE_MEDIA_TYPES.filter((t) => t !== served).map(
+    (t) => `<${p}${RESOURCE_EXTENSIONS[t]}>; rel="alternate"; type="${t}"`,
+  );
   if (served === 'text/html') links.push(`<${p}.ttl>; rel="describedby"; type="text/turtle"`);
   if (path !== '/dataset') links.push(`</dataset>; rel="${VOID('inDataset').value}"`);
   return links;
@@ -58,13 +66,22 @@ export interface Resource {
 }
 
 /** The published files that stand for the resource at a request path: `<path>.html`, `.ttl`, `.jsonld`, or index files. */
-export async function findResource(outDir: string, base: string | undefined, rawPath: string, segments: string[]): Promise<Resource | undefined> {
+export async function findResource(
+  outDir: string,
+  base: string | undefined,
+  rawPath: string,
+  segments: string[],
+): Promise<Resource | undefined> {
   if (!IRI_PATH.test(rawPath)) return undefined;
   const rel = segments.join('/');
   const stems = rel === '' ? ['index'] : rel.endsWith('/') ? [`${rel}index`, rel.slice(0, -1)] : [rel];
   const files: Resource['files'] = {};
   for (const stem of stems) {
-    for (const [type, ext] of [['text/html', '.html'], ['text/turtle', '.ttl'], ['application/ld+json', '.jsonld']] as const) {
+    for (const [type, ext] of [
+      ['text/html', '.html'],
+      ['text/turtle', '.ttl'],
+      ['application/ld+json', '.jsonld'],
+    ] as const) {
       if (files[type]) continue;
       const info = await fileInside(outDir, stem + ext);
       if (info) files[type] = info;
@@ -106,14 +123,22 @@ const escapeHtml = (s: string): string =>
 export function fallbackHtml(iri: string, quads: Quad[], jsonLd: string, base: string | undefined): string {
   const link = (value: string) => {
     const local = base && value.startsWith(base) ? `/${value.slice(base.length)}` : value;
-    return /^https?:\/\//.test(local) || local.startsWith('/') ? `<a href="${escapeHtml(local)}">${escapeHtml(value)}</a>` : escapeHtml(value);
+    return /^https?:\/\//.test(local) || local.startsWith('/')
+      ? `<a href="${escapeHtml(local)}">${escapeHtml(value)}</a>`
+      : escapeHtml(value);
   };
   const rows = quads
     .map((q) => {
       const o = q.object.termType === 'NamedNode' ? link(q.object.value) : escapeHtml(q.object.value);
-      const lang = q.object.termType === 'Literal' && q.object.language ? ` <small>@${escapeHtml(q.object.language)}</small>` : '';
+      const lang =
+        q.object.termType === 'Literal' && q.object.language ? ` <small>@${escapeHtml(q.object.language)}</small>` : '';
       // Fragment IRIs of the resource are shown by their fragment; other subjects (a named graph holds several) in full.
-      const subject = q.subject.value === iri ? '' : q.subject.value.startsWith(`${iri}#`) ? `${escapeHtml(q.subject.value.slice(iri.length))} ` : `${link(q.subject.value)} `;
+      const subject =
+        q.subject.value === iri
+          ? ''
+          : q.subject.value.startsWith(`${iri}#`)
+            ? `${escapeHtml(q.subject.value.slice(iri.length))} `
+            : `${link(q.subject.value)} `;
       return `<tr><th scope="row">${subject}${link(q.predicate.value)}</th><td>${o}${lang}</td></tr>`;
     })
     .join('\n');

@@ -46,13 +46,22 @@ const refuseFetch = async (input: unknown): Promise<never> => {
 export async function loadStore(file: string, onBytes?: (bytes: number) => void): Promise<RdfStore> {
   const store = RdfStore.createDefault();
   const format = /\.(nq|trig)$/i.test(file)
-    ? file.toLowerCase().endsWith('.nq') ? 'application/n-quads' : 'application/trig'
-    : file.toLowerCase().endsWith('.nt') ? 'application/n-triples' : 'text/turtle';
+    ? file.toLowerCase().endsWith('.nq')
+      ? 'application/n-quads'
+      : 'application/trig'
+    : file.toLowerCase().endsWith('.nt')
+      ? 'application/n-triples'
+      : 'text/turtle';
   await new Promise<void>((resolve, reject) => {
     const parser = new StreamParser({ format });
     let bytes = 0;
     const input = createReadStream(file).on('error', reject);
-    if (onBytes) input.on('data', (chunk) => onBytes((bytes += chunk.length)));
+    if (onBytes) {
+      input.on('data', (chunk) => {
+        bytes += chunk.length;
+        onBytes(bytes);
+      });
+    }
     input.pipe(parser);
     parser.on('data', (q: RDF.Quad) => store.addQuad(q));
     parser.on('error', reject);
@@ -81,7 +90,12 @@ export function createEngine(store: EngineStore): Engine {
     match: (s, p, o, g) => store.match(s, p, o, g),
     countQuads: (s, p, o, g) => store.countQuads(s, p, o, g),
   };
-  return { comunica: withoutMetadata(new QueryEngine()), source, namedGraphs, size: store.countQuads(null, null, null, null) };
+  return {
+    comunica: withoutMetadata(new QueryEngine()),
+    source,
+    namedGraphs,
+    size: store.countQuads(null, null, null, null),
+  };
 }
 
 /**
@@ -90,8 +104,9 @@ export function createEngine(store: EngineStore): Engine {
  */
 export function withoutMetadata(engine: QueryEngine): QueryEngine {
   // The actor graph is Comunica's internal wiring, untyped from here; only the one documented option is touched.
-  const init = (engine as unknown as { actorInitQuery: { mediatorQueryResultSerialize: { bus: { actors: unknown[] } } } })
-    .actorInitQuery;
+  const init = (
+    engine as unknown as { actorInitQuery: { mediatorQueryResultSerialize: { bus: { actors: unknown[] } } } }
+  ).actorInitQuery;
   const actors = init.mediatorQueryResultSerialize.bus.actors as { name: string; emitMetadata?: boolean }[];
   const json = actors.find((a) => a.name === 'urn:comunica:default:query-result-serialize/actors#sparql-json');
   invariant(json && json.emitMetadata !== undefined, "Comunica's SPARQL JSON writer was not found to configure");
@@ -147,7 +162,8 @@ function clientFault(e: unknown): PolicyError | undefined {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new PolicyError('the query is too complex to evaluate here: it nests too deeply');
   }
-  if (e instanceof SyntaxError && /^Invalid regular expression/.test(e.message)) return new PolicyError(`invalid query: ${e.message}`);
+  if (e instanceof SyntaxError && /^Invalid regular expression/.test(e.message))
+    return new PolicyError(`invalid query: ${e.message}`);
   if (e instanceof Error && /^(Invalid flags|Duplicate flag)/.test(e.message)) {
     return new PolicyError(`invalid query: REGEX or REPLACE flags: ${e.message}`);
   }
@@ -164,7 +180,8 @@ const NOT_IN_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
 function checkIris(items: unknown[], kind: 'bindings' | 'quads'): void {
   const check = (t: RDF.Term) => {
     const iri = t.termType === 'NamedNode' ? t.value : t.termType === 'Literal' ? t.datatype.value : '';
-    if (NOT_IN_IRI.test(iri)) throw new PolicyError(`the query made an IRI that is not valid: ${JSON.stringify(iri.slice(0, 200))}`);
+    if (NOT_IN_IRI.test(iri))
+      throw new PolicyError(`the query made an IRI that is not valid: ${JSON.stringify(iri.slice(0, 200))}`);
     if (t.termType === 'Quad') for (const part of [t.subject, t.predicate, t.object]) check(part);
   };
   for (const item of items) {
@@ -216,9 +233,15 @@ async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryRes
       const body = await toRdfXml(kept as RDF.Quad[], xmlPrefixes(request.jsonLdContext));
       return { body, mediaType: request.mediaType, truncated, rows };
     }
-    counted = { ...result, execute: async () => new ArrayIterator(kept, { autoStart: false }) } as unknown as typeof result;
+    counted = {
+      ...result,
+      execute: async () => new ArrayIterator(kept, { autoStart: false }),
+    } as unknown as typeof result;
   }
-  if (result.resultType === 'boolean' && (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')) {
+  if (
+    result.resultType === 'boolean' &&
+    (request.mediaType === 'text/csv' || request.mediaType === 'text/tab-separated-values')
+  ) {
     // SPARQL's CSV/TSV formats define only tables; an ASK answer is written as a one-cell table, as Jena does.
     const answer = String(await result.execute());
     const body = request.mediaType === 'text/csv' ? `_askResult\r\n${answer}\r\n` : `?_askResult\n${answer}\n`;

@@ -19,7 +19,11 @@ export function chooseMediaType(
 
 /** The media type written in a Content-Type header, with the charset text formats need. */
 export function contentType(mediaType: string): string {
-  return mediaType.startsWith('text/') || mediaType.endsWith('+json') || mediaType.endsWith('+xml') || mediaType === 'application/n-triples' || mediaType === 'application/ld+json'
+  return mediaType.startsWith('text/') ||
+    mediaType.endsWith('+json') ||
+    mediaType.endsWith('+xml') ||
+    mediaType === 'application/n-triples' ||
+    mediaType === 'application/ld+json'
     ? `${mediaType}; charset=utf-8`
     : mediaType;
 }

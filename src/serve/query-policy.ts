@@ -72,8 +72,20 @@ export interface PolicyOptions {
  * only when evaluated, as a fault of ours instead of the client's.
  */
 const XSD_CASTS = new Set(
-  ['string', 'boolean', 'integer', 'decimal', 'float', 'double', 'dateTime', 'date', 'time', 'duration',
-    'dayTimeDuration', 'yearMonthDuration'].map((name) => `${XSD.iri}${name}`),
+  [
+    'string',
+    'boolean',
+    'integer',
+    'decimal',
+    'float',
+    'double',
+    'dateTime',
+    'date',
+    'time',
+    'duration',
+    'dayTimeDuration',
+    'yearMonthDuration',
+  ].map((name) => `${XSD.iri}${name}`),
 );
 
 /**
@@ -94,7 +106,8 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   }
   if (ast.type === 'update') {
     // The grammar reads a text with no operation at all (empty, only comments or PREFIXes) as an empty update.
-    if (!ast.updates?.some((u) => u.operation)) throw new PolicyError('the query is empty: send a SELECT, ASK, CONSTRUCT or DESCRIBE query');
+    if (!ast.updates?.some((u) => u.operation))
+      throw new PolicyError('the query is empty: send a SELECT, ASK, CONSTRUCT or DESCRIBE query');
     throw new PolicyError('SPARQL Update is not allowed: this endpoint is read-only');
   }
   let algebra: AlgebraNode;
@@ -111,10 +124,12 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
     if (refusal) throw new PolicyError(refusal);
     if (node.type === 'from') checkGraphs(node, options.knownGraphs);
     // Functions named by IRI: only the XSD casts are built in; anything else is unknown here, and never looked up.
-    if (node.type === 'expression' && node['subType'] === 'named') {
-      const name = (node['name'] as { value?: string } | undefined)?.value ?? '';
+    if (node.type === 'expression' && node.subType === 'named') {
+      const name = (node.name as { value?: string } | undefined)?.value ?? '';
       if (!XSD_CASTS.has(name)) {
-        throw new PolicyError(`unknown function <${name}>: only SPARQL's built-in functions and the XSD casts are available`);
+        throw new PolicyError(
+          `unknown function <${name}>: only SPARQL's built-in functions and the XSD casts are available`,
+        );
       }
     }
   });
@@ -122,7 +137,7 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   const form = (['ask', 'construct', 'describe'] as const).find((f) => f === ast.subType) ?? 'select';
   if (form === 'select' && isWildcard(ast)) orderWildcard(algebra, ast);
   else if (form !== 'select') algebra = sliceSolutions(algebra);
-  const body = algebra.type === 'from' ? (algebra['input'] as AlgebraNode) : algebra;
+  const body = algebra.type === 'from' ? (algebra.input as AlgebraNode) : algebra;
   return {
     form,
     withDataset(defaultGraphs, namedGraphs) {
@@ -144,10 +159,10 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
  * answered true with OFFSET 100). The slice is moved under the form, where ORDER BY already is.
  */
 function sliceSolutions(algebra: AlgebraNode): AlgebraNode {
-  if (algebra.type === 'from') return { ...algebra, input: sliceSolutions(algebra['input'] as AlgebraNode) };
-  const form = algebra['input'] as AlgebraNode | undefined;
+  if (algebra.type === 'from') return { ...algebra, input: sliceSolutions(algebra.input as AlgebraNode) };
+  const form = algebra.input as AlgebraNode | undefined;
   if (algebra.type !== 'slice' || !form || !['ask', 'construct', 'describe'].includes(form.type)) return algebra;
-  return { ...form, input: { ...algebra, input: form['input'] } };
+  return { ...form, input: { ...algebra, input: form.input } };
 }
 
 function tooDeep(): PolicyError {
@@ -166,13 +181,13 @@ function isWildcard(ast: unknown): boolean {
 function orderWildcard(algebra: AlgebraNode, ast: unknown): void {
   let node: AlgebraNode | undefined = algebra;
   // The projection sits under the solution modifiers and the dataset.
-  while (node && node.type !== 'project') node = node['input'] as AlgebraNode | undefined;
-  const variables = node?.['variables'] as { value: string }[] | undefined;
+  while (node && node.type !== 'project') node = node.input as AlgebraNode | undefined;
+  const variables = node?.variables as { value: string }[] | undefined;
   if (!variables) return;
   const order = new Map<string, number>();
   visit((ast as { where?: unknown }).where, (n) => {
-    if (n.type === 'term' && n['subType'] === 'variable' && typeof n['value'] === 'string' && !order.has(n['value'])) {
-      order.set(n['value'], order.size);
+    if (n.type === 'term' && n.subType === 'variable' && typeof n.value === 'string' && !order.has(n.value)) {
+      order.set(n.value, order.size);
     }
   });
   const rank = (name: string) => order.get(name) ?? Number.MAX_SAFE_INTEGER;

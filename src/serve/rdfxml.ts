@@ -52,7 +52,8 @@ export function toRdfXml(quads: Iterable<RDF.Quad>, prefixes: Record<string, str
 }
 
 /** Characters outside XML 1.0's Char production (control characters, U+FFFE/U+FFFF, lone surrogates). */
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A predicate whose IRI ends in no XML name (e.g. in "/") has no RDF/XML form at all: the client's choice of format. */
 function refusal(e: unknown): unknown {
@@ -62,4 +63,8 @@ function refusal(e: unknown): unknown {
   return e;
 }
 
-const defaultGraph: RDF.DefaultGraph = { termType: 'DefaultGraph', value: '', equals: (o) => o?.termType === 'DefaultGraph' };
+const defaultGraph: RDF.DefaultGraph = {
+  termType: 'DefaultGraph',
+  value: '',
+  equals: (o) => o?.termType === 'DefaultGraph',
+};

@@ -75,8 +75,10 @@ export class RemoteQueryPool {
     let datasetIris: string[];
     let counts: Map<string, number>;
     try {
-      const datasets = await pool.select(`SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <${SCHEMA('Dataset').value}> } } LIMIT 10`);
-      datasetIris = datasets.map((r) => r['d']?.value).filter((v): v is string => v !== undefined);
+      const datasets = await pool.select(
+        `SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <${SCHEMA('Dataset').value}> } } LIMIT 10`,
+      );
+      datasetIris = datasets.map((r) => r.d?.value).filter((v): v is string => v !== undefined);
       const base = datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
       if (base === undefined) {
         const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
@@ -87,7 +89,10 @@ export class RemoteQueryPool {
     } catch (e) {
       if (e instanceof StoreLoadError) throw e;
       // A QueryFaultError keeps its detail apart from its (client-facing) message; here the operator should see it.
-      throw new StoreLoadError(where, e instanceof QueryFaultError ? e.detail : e instanceof Error ? e.message : String(e));
+      throw new StoreLoadError(
+        where,
+        e instanceof QueryFaultError ? e.detail : e instanceof Error ? e.message : String(e),
+      );
     }
     for (const g of counts.keys()) pool.namedGraphs.add(g);
     const size = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -101,7 +106,8 @@ export class RemoteQueryPool {
     const request: RemoteRequest = { ...rest, mediaType: mediaTypeForForm(parsed.form, mediaTypes) };
     await this.slot();
     try {
-      if (parsed.form === 'select' || parsed.form === 'ask') return toAnswer(await this.bindingsQuery(request, parsed.form));
+      if (parsed.form === 'select' || parsed.form === 'ask')
+        return toAnswer(await this.bindingsQuery(request, parsed.form));
       return toAnswer(await this.quadsQuery(request));
     } finally {
       this.release();
@@ -119,14 +125,18 @@ export class RemoteQueryPool {
       this.running++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.options.queueLimit) return Promise.reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
+    if (this.waiting.length >= this.options.queueLimit)
+      return Promise.reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const at = this.waiting.indexOf(wake);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
-        // As in the worker pool: a short wait for a free slot, not a whole time limit.
-      }, Math.min(1000, this.options.timeoutMs));
+      const timer = setTimeout(
+        () => {
+          const at = this.waiting.indexOf(wake);
+          if (at >= 0) this.waiting.splice(at, 1);
+          reject(new BusyError(Math.max(1, Math.ceil(this.options.timeoutMs / 1000))));
+          // As in the worker pool: a short wait for a free slot, not a whole time limit.
+        },
+        Math.min(1000, this.options.timeoutMs),
+      );
       const wake = () => {
         clearTimeout(timer);
         if (this.closed) return reject(new BusyError(5));
@@ -165,14 +175,21 @@ export class RemoteQueryPool {
     }
     const text = await res.text();
     if (res.ok) return text;
-    const detail = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+    const detail = text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 300);
     // The store refusing a query our parser accepted is the query's fault (400); anything else is the store's (500).
     if (res.status >= 400 && res.status < 500) throw new PolicyError(`the store refused the query: ${detail}`, 400);
     throw new QueryFaultError(`the store answered HTTP ${res.status}: ${detail}`);
   }
 
   private async select(query: string): Promise<Record<string, JsonTerm>[]> {
-    const text = await this.send({ query, baseIri: this.endpoint.toString(), mediaType: 'application/sparql-results+json', maxRows: 0 }, 'application/sparql-results+json');
+    const text = await this.send(
+      { query, baseIri: this.endpoint.toString(), mediaType: 'application/sparql-results+json', maxRows: 0 },
+      'application/sparql-results+json',
+    );
     return (JSON.parse(text) as { results: { bindings: Record<string, JsonTerm>[] } }).results.bindings;
   }
 
@@ -190,7 +207,9 @@ export class RemoteQueryPool {
     const kept = truncated ? rows.slice(0, request.maxRows) : rows;
     const vars = json.head?.vars ?? [];
     const bindings = kept.map((row) =>
-      this.bindings.bindings(Object.entries(row).map(([name, t]) => [DataFactory.variable(name), term(t)] as [RDF.Variable, RDF.Term])),
+      this.bindings.bindings(
+        Object.entries(row).map(([name, t]) => [DataFactory.variable(name), term(t)] as [RDF.Variable, RDF.Term]),
+      ),
     );
     const result = {
       resultType: 'bindings',
@@ -222,7 +241,9 @@ export class RemoteQueryPool {
     else {
       const writer = new Writer({ format: request.mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle' });
       writer.addQuads(kept);
-      body = await new Promise<string>((resolve, reject) => writer.end((e, out: string) => (e ? reject(e) : resolve(out))));
+      body = await new Promise<string>((resolve, reject) =>
+        writer.end((e, out: string) => (e ? reject(e) : resolve(out))),
+      );
     }
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }

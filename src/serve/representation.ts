@@ -9,8 +9,13 @@ import parseRange from 'range-parser';
 import { HttpError } from './http-error.ts';
 import { contentType } from './negotiate.ts';
 import {
-  acceptedEncodings, CompressedCache, compressStream, encodingFor, etagForEncoding,
-  type AcceptedEncodings, type Encoding,
+  acceptedEncodings,
+  CompressedCache,
+  compressStream,
+  encodingFor,
+  etagForEncoding,
+  type AcceptedEncodings,
+  type Encoding,
 } from './compression.ts';
 import { readSmall, SMALL_FILE, strongEtag, weakEtag, type FileInfo } from './static-files.ts';
 

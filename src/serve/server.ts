@@ -10,20 +10,44 @@ import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
 import { PolicyError } from './query-policy.ts';
 import { readProtocolRequest } from './sparql-protocol.ts';
-import { BusyError, QueryFaultError, QueryMemoryError, QueryPool, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
+import {
+  BusyError,
+  QueryFaultError,
+  QueryMemoryError,
+  QueryPool,
+  QueryTimeoutError,
+  type StoreInfo,
+} from './worker-pool.ts';
 import type { Answer } from './answer.ts';
 import { checkQuerySize, DEFAULT_MAX_QUERY_BYTES, type MediaChoices } from './admission.ts';
 import { defaultWorkerMemoryMb } from './worker-memory.ts';
 import { RemoteQueryPool } from './remote-store.ts';
 import { SERVICE_DESCRIPTION_MEDIA_TYPES, serviceDescription } from './service-description.ts';
-import { QUERY_PAGE_ASSETS, QUERY_PAGE_CSP, QUERY_PAGE_SCRIPT, ASSET_PREFIX, PREFIXES_PATH, queryPageHtml } from './query-page.ts';
+import {
+  QUERY_PAGE_ASSETS,
+  QUERY_PAGE_CSP,
+  QUERY_PAGE_SCRIPT,
+  ASSET_PREFIX,
+  PREFIXES_PATH,
+  queryPageHtml,
+} from './query-page.ts';
 import { prefixes } from '../vocab.ts';
 import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, safeSegments, type FileInfo } from './static-files.ts';
 import { GraphDocuments } from './graph-documents.ts';
 import {
-  DATASET_LINKS, describeFromStore, fallbackHtml, findResource, formOfExtension, quadsFromTurtleFile, RESOURCE_EXTENSIONS,
-  RESOURCE_MEDIA_TYPES, resourceLinks, writeRdf, type Resource, type ResourceMediaType,
+  DATASET_LINKS,
+  describeFromStore,
+  fallbackHtml,
+  findResource,
+  formOfExtension,
+  quadsFromTurtleFile,
+  RESOURCE_EXTENSIONS,
+  RESOURCE_MEDIA_TYPES,
+  resourceLinks,
+  writeRdf,
+  type Resource,
+  type ResourceMediaType,
 } from './dereference.ts';
 import { canonicalPath, redirect } from './canonical.ts';
 import { errorBody, siteForErrors } from './error-page.ts';
@@ -89,7 +113,8 @@ const SPARQL_PATH = '/sparql';
  * Published pages need no script (their JSON-LD blocks are data, not run) and only their own stylesheet; this policy
  * keeps any markup that slipped into a page from running or loading anything.
  */
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers':
@@ -111,7 +136,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
   const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   const inFlight = new Map<string, Promise<Answer>>();
-  const clientLimit = ClientLimit.forWorkers(options.workers ?? 2, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
+  const clientLimit = ClientLimit.forWorkers(
+    options.workers ?? 2,
+    Math.max(1, Math.ceil(timeoutSeconds)),
+    options.queriesPerClient,
+  );
   // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
   let pool!: QueryPool;
   let info!: StoreInfo;
@@ -125,16 +154,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const startPool = async () => {
     // RemoteQueryPool offers what the server uses of QueryPool (run, close and its counters); hence the cast.
     ({ pool, info } = options.store
-      ? ((await RemoteQueryPool.start({ endpoint: options.store, concurrency: options.workers ?? 2, queueLimit: options.queueLimit ?? 8, timeoutMs: timeoutSeconds * 1000 })) as unknown as { pool: QueryPool; info: StoreInfo })
+      ? ((await RemoteQueryPool.start({
+          endpoint: options.store,
+          concurrency: options.workers ?? 2,
+          queueLimit: options.queueLimit ?? 8,
+          timeoutMs: timeoutSeconds * 1000,
+        })) as unknown as { pool: QueryPool; info: StoreInfo })
       : await QueryPool.start({
-      dataFile,
-      workers: options.workers ?? 2,
-      queueLimit: options.queueLimit ?? 8,
-      timeoutMs: timeoutSeconds * 1000,
-      ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
-      memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
-      ...(options.onLoading ? { onLoading: options.onLoading } : {}),
-    }));
+          dataFile,
+          workers: options.workers ?? 2,
+          queueLimit: options.queueLimit ?? 8,
+          timeoutMs: timeoutSeconds * 1000,
+          ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
+          memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
+          ...(options.onLoading ? { onLoading: options.onLoading } : {}),
+        }));
     baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
     jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
     pageHtml = queryPageHtml(exampleQueries(baseIri ?? 'http://localhost/'), { timeoutSeconds, maxRows });
@@ -162,7 +196,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': allowed,
-        'Access-Control-Allow-Headers': 'Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range',
+        'Access-Control-Allow-Headers':
+          'Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range',
         'Access-Control-Max-Age': '86400',
         Allow: allowed,
       });
@@ -196,11 +231,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const form = formOfExtension(ext);
       const stemPath = rawPath.slice(0, rawPath.length - ext.length);
       if (file) {
-        const links = form && stemPath !== '/index' ? [...resourceLinks(stemPath, form), `<${stemPath}>; rel="canonical"`] : [];
+        const links =
+          form && stemPath !== '/index' ? [...resourceLinks(stemPath, form), `<${stemPath}>; rel="canonical"`] : [];
         return sendFile(req, res, file, mediaTypeOf(file.file), links.length > 0 ? { Link: links.join(', ') } : {});
       }
       if (form && form !== 'text/html') {
-        const resource = await findResource(outDir, baseIri, stemPath, segments.slice(0, -1).concat(last.slice(0, -ext.length)));
+        const resource = await findResource(
+          outDir,
+          baseIri,
+          stemPath,
+          segments.slice(0, -1).concat(last.slice(0, -ext.length)),
+        );
         if (resource) return serveResource(req, res, resource, stemPath, form);
       }
       if (rawPath === '/favicon.ico') return noFavicon(res);
@@ -233,7 +274,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handleSparql(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-      throw new HttpError(405, `${method} is not allowed on ${SPARQL_PATH}; use GET or POST`, { Allow: SPARQL_METHODS });
+      throw new HttpError(405, `${method} is not allowed on ${SPARQL_PATH}; use GET or POST`, {
+        Allow: SPARQL_METHODS,
+      });
     }
     const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -244,9 +287,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const chosen = chooseMediaType(req, offers);
       if (!chosen) throw notAcceptable(offers);
       if (chosen === 'text/html') {
-        return send(req, res, 200, pageHtml, 'text/html', { 'Content-Security-Policy': QUERY_PAGE_CSP, Vary: 'Accept' });
+        return send(req, res, 200, pageHtml, 'text/html', {
+          'Content-Security-Policy': QUERY_PAGE_CSP,
+          Vary: 'Accept',
+        });
       }
-      const sd = await serviceDescription({ endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows }, chosen);
+      const sd = await serviceDescription(
+        { endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows },
+        chosen,
+      );
       return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
     }
     // Bounded before anything parses it; the parsing and the policy then run in the worker, never on this thread.
@@ -285,14 +334,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       result = await evaluation;
       cache?.set(key, result);
     }
-    const headers: Record<string, string> = { Vary: 'Accept', 'Cache-Control': 'no-cache', 'X-Result-Limit': String(maxRows) };
+    const headers: Record<string, string> = {
+      Vary: 'Accept',
+      'Cache-Control': 'no-cache',
+      'X-Result-Limit': String(maxRows),
+    };
     if (result.truncated) headers['X-Result-Truncated'] = 'true';
     return sendAnswer(req, res, result, headers);
   }
 
   async function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
-    if (rawPath === `${ASSET_PREFIX}query-page.js`) return send(req, res, 200, QUERY_PAGE_SCRIPT, 'text/javascript', {});
-    if (rawPath === PREFIXES_PATH) return send(req, res, 200, JSON.stringify(prefixes(baseIri ?? 'http://localhost/')), 'application/json', {});
+    if (rawPath === `${ASSET_PREFIX}query-page.js`)
+      return send(req, res, 200, QUERY_PAGE_SCRIPT, 'text/javascript', {});
+    if (rawPath === PREFIXES_PATH)
+      return send(req, res, 200, JSON.stringify(prefixes(baseIri ?? 'http://localhost/')), 'application/json', {});
     const asset = QUERY_PAGE_ASSETS[rawPath];
     if (!asset) throw new HttpError(404, 'not found');
     const body = await readFile(asset[0]);
@@ -311,7 +366,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
     const type = chosen as ResourceMediaType;
     const home = resourcePath === '/';
-    const links = home ? DATASET_LINKS : [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
+    const links = home
+      ? DATASET_LINKS
+      : [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
     const headers: Record<string, string> = { Link: links.join(', ') };
     if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
     else headers.Vary = 'Accept';
@@ -319,7 +376,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (file) {
       // The published file this representation is, so clients can link to one form directly.
       if (!home) {
-        const relative = path.relative(await realpath(outDir), file.file).split(path.sep).map(encodeURIComponent).join('/');
+        const relative = path
+          .relative(await realpath(outDir), file.file)
+          .split(path.sep)
+          .map(encodeURIComponent)
+          .join('/');
         headers['Content-Location'] = `/${relative}`;
       }
       return sendFile(req, res, file, chosen, headers);
@@ -372,7 +433,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // here, so they get their status and their access-log line too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const status =
-      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT' ? 408 : 400;
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+          ? 408
+          : 400;
     if (err.code !== 'ECONNRESET') log(`${new Date().toISOString()} - - ${status} (${err.code ?? 'client error'})`);
     if (err.code !== 'ECONNRESET' && socket.writable) {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -430,14 +495,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 function notAcceptable(offers: readonly string[]): HttpError {
   // The answer depends on Accept, so caches must key on it too.
-  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`, { Vary: 'Accept' });
+  return new HttpError(406, `none of the media types in Accept can be served here; available: ${offers.join(', ')}`, {
+    Vary: 'Accept',
+  });
 }
 
 /** Reads a request body up to `limit` bytes; larger bodies are refused with 413 without reading them whole. */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new HttpError(413, `the request body is larger than ${limit} bytes`, { Connection: 'close' }));
+    return Promise.reject(
+      new HttpError(413, `the request body is larger than ${limit} bytes`, { Connection: 'close' }),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -459,7 +528,12 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** A query answer: its one shared Buffer, with the ETag made with it, written by slices as the client reads. */
-function sendAnswer(req: http.IncomingMessage, res: http.ServerResponse, answer: Answer, headers: Record<string, string>) {
+function sendAnswer(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  answer: Answer,
+  headers: Record<string, string>,
+) {
   return sendBody(req, res, 200, answer.body, { mediaType: answer.mediaType, headers, etag: answer.etag });
 }
 
@@ -480,7 +554,8 @@ function send(
   mediaType: string,
   headers: Record<string, string>,
 ): Promise<void> {
-  if (mediaType === 'text/html' && !headers['Content-Security-Policy']) headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
+  if (mediaType === 'text/html' && !headers['Content-Security-Policy'])
+    headers = { ...headers, 'Content-Security-Policy': PAGE_CSP };
   return sendBody(req, res, status, body, { mediaType, headers });
 }
 

@@ -14,7 +14,12 @@ export interface ServiceFacts {
   maxRows: number;
 }
 
-export const SERVICE_DESCRIPTION_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/ld+json', RDF_XML] as const;
+export const SERVICE_DESCRIPTION_MEDIA_TYPES = [
+  'text/turtle',
+  'application/n-triples',
+  'application/ld+json',
+  RDF_XML,
+] as const;
 
 export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
   const service = blankNode('service');
@@ -24,9 +29,16 @@ export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
     quad(service, RDF('type'), SD('Service')),
     quad(service, SD('endpoint'), namedNode(facts.endpointUrl)),
     quad(service, SD('supportedLanguage'), SD('SPARQL11Query')),
-    ...['SPARQL_Results_JSON', 'SPARQL_Results_XML', 'SPARQL_Results_CSV', 'SPARQL_Results_TSV', 'Turtle', 'N-Triples', 'JSON-LD', 'RDF_XML'].map(
-      (f) => quad(service, SD('resultFormat'), FORMATS(f)),
-    ),
+    ...[
+      'SPARQL_Results_JSON',
+      'SPARQL_Results_XML',
+      'SPARQL_Results_CSV',
+      'SPARQL_Results_TSV',
+      'Turtle',
+      'N-Triples',
+      'JSON-LD',
+      'RDF_XML',
+    ].map((f) => quad(service, SD('resultFormat'), FORMATS(f))),
     quad(
       service,
       RDFS('comment'),
@@ -42,7 +54,11 @@ export function serviceDescriptionQuads(facts: ServiceFacts): Quad[] {
   ];
   for (const [i, name] of [...facts.namedGraphs].sort().entries()) {
     const ng = blankNode(`namedGraph${i}`);
-    quads.push(quad(dataset, SD('namedGraph'), ng), quad(ng, RDF('type'), SD('NamedGraph')), quad(ng, SD('name'), namedNode(name)));
+    quads.push(
+      quad(dataset, SD('namedGraph'), ng),
+      quad(ng, RDF('type'), SD('NamedGraph')),
+      quad(ng, SD('name'), namedNode(name)),
+    );
   }
   return quads;
 }
@@ -54,7 +70,10 @@ export async function serviceDescription(facts: ServiceFacts, mediaType: string)
   }
   if (mediaType === RDF_XML) return toRdfXml(quads, { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri });
   const format = mediaType === 'application/n-triples' ? 'N-Triples' : 'Turtle';
-  const writer = new Writer({ format, prefixes: format === 'Turtle' ? { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri } : {} });
+  const writer = new Writer({
+    format,
+    prefixes: format === 'Turtle' ? { sd: SD.iri, formats: FORMATS.iri, rdfs: RDFS.iri } : {},
+  });
   writer.addQuads(quads);
   return new Promise((resolve, reject) => writer.end((e, out: string) => (e ? reject(e) : resolve(out))));
 }

@@ -53,14 +53,18 @@ export function readProtocolRequest(
   const contentType = parseContentType(contentTypeHeader);
   if (!contentType) {
     if (!body || body.length === 0) return fromParams(fromUrl, fromUrl);
-    throw new HttpError(415, 'a POST body needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query');
+    throw new HttpError(
+      415,
+      'a POST body needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query',
+    );
   }
   if (contentType.type === 'application/sparql-update') throw new HttpError(400, READ_ONLY);
   if (contentType.type === 'application/x-www-form-urlencoded') {
     checkCharset(contentType.charset);
     const form = new URLSearchParams(decodeBody(body ?? Buffer.alloc(0)));
     if (form.has('update') || fromUrl.has('update')) throw new HttpError(400, READ_ONLY);
-    if (fromUrl.has('query') && form.has('query')) throw new HttpError(400, 'give the query once, not in both the URL and the body');
+    if (fromUrl.has('query') && form.has('query'))
+      throw new HttpError(400, 'give the query once, not in both the URL and the body');
     return fromParams(form.has('query') ? form : fromUrl, mergeParams(fromUrl, form));
   }
   if (contentType.type === 'application/sparql-query') {
@@ -94,9 +98,13 @@ function graphs(params: URLSearchParams): { defaultGraphs: string[]; namedGraphs
   const check = (iris: string[]) => {
     for (const iri of iris) {
       // Graph names become IRIs in the algebra; anything that is not an absolute IRI is a client mistake.
-      if (!/^[a-z][a-z0-9+.-]*:[^\s<>"{}|\\^`]*$/i.test(iri)) throw new HttpError(400, `not an absolute IRI: ${JSON.stringify(iri.slice(0, 200))}`);
+      if (!/^[a-z][a-z0-9+.-]*:[^\s<>"{}|\\^`]*$/i.test(iri))
+        throw new HttpError(400, `not an absolute IRI: ${JSON.stringify(iri.slice(0, 200))}`);
     }
     return iris;
   };
-  return { defaultGraphs: check(params.getAll('default-graph-uri')), namedGraphs: check(params.getAll('named-graph-uri')) };
+  return {
+    defaultGraphs: check(params.getAll('default-graph-uri')),
+    namedGraphs: check(params.getAll('named-graph-uri')),
+  };
 }

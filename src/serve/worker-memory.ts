@@ -12,7 +12,12 @@ const QUERY_ROOM_MB = 512;
  * for queries, capped at an equal share of 80 % of the machine's memory, but never below the store plus 256 MB —
  * a worker that cannot even hold the store would fail to start.
  */
-export function defaultWorkerMemoryMb(dataFile: string, dataFileBytes: number, workers: number, machineBytes = totalmem()): number {
+export function defaultWorkerMemoryMb(
+  dataFile: string,
+  dataFileBytes: number,
+  workers: number,
+  machineBytes = totalmem(),
+): number {
   const perByte = /\.(ttl|trig)$/i.test(dataFile) ? HEAP_PER_BYTE.turtle : HEAP_PER_BYTE.lines;
   const storeMb = (dataFileBytes * perByte) / MB;
   const wanted = storeMb + Math.max(QUERY_ROOM_MB, storeMb / 2);

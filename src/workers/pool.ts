@@ -153,7 +153,12 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
       if (this.slots.length === 0 && this.lastStartError) return reject(this.lastStartError);
       const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
       const pending: Pending<Task, Result, Report> = {
-        task, transfer: options.transfer ?? [], timeoutMs, onProgress: options.onProgress, resolve, reject,
+        task,
+        transfer: options.transfer ?? [],
+        timeoutMs,
+        onProgress: options.onProgress,
+        resolve,
+        reject,
       };
       const free = this.slots.find((s) => s.ready && !s.running);
       if (free) return this.dispatch(free, pending);

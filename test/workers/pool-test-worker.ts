@@ -69,11 +69,12 @@ await serveTasks<TestInit, TestTask, TestResult, { threadId: number }, number>(a
           }
           return answer(task.value);
         case 'spin':
+          // Never returns: the pool's time limit has to stop it.
           for (;;);
         case 'throw':
           throw Object.assign(new RangeError(task.message), { status: 418 });
         case 'exit':
-          process.exit(task.code);
+          return process.exit(task.code);
         case 'uncaught':
           setTimeout(() => {
             throw new Error(task.message);
