@@ -13,7 +13,7 @@ import type {
 import { Algebra, algebraUtils } from '@comunica/utils-algebra';
 import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { MetadataValidationState } from '@comunica/utils-metadata';
-import { ArrayIterator, wrap, type AsyncIterator } from 'asynciterator';
+import { ArrayIterator, TransformIterator, type AsyncIterator } from 'asynciterator';
 import { DataFactory } from 'n3';
 import type { EmbeddedStore } from './embedded.ts';
 
@@ -56,8 +56,9 @@ export class OxigraphQuerySource implements IQuerySource {
 
   queryBindings(operation: Algebra.Operation, _context: IActionContext, options?: IQueryBindingsOptions): BindingsStream {
     const variables = algebraUtils.inScopeVariables(operation);
-    const stream = wrap(
-      (async () => {
+    // A TransformIterator emits its source's failure as the stream's error, where Comunica listens for it.
+    const stream = new TransformIterator(
+      async () => {
         if (options?.joinBindings || options?.filterBindings) {
           throw new Error('the embedded store takes whole operations, not bound joins');
         }
@@ -68,7 +69,7 @@ export class OxigraphQuerySource implements IQuerySource {
           rows.push(this.bindingsFactory.bindings([...row].map(([name, term]) => [DataFactory.variable(name), term])));
         }
         return new ArrayIterator(rows, { autoStart: false });
-      })(),
+      },
       { autoStart: false },
     ) as unknown as BindingsStream;
     (stream as unknown as AsyncIterator<unknown>).setProperty('metadata', {
@@ -80,14 +81,14 @@ export class OxigraphQuerySource implements IQuerySource {
   }
 
   queryQuads(operation: Algebra.Operation): ReturnType<IQuerySource['queryQuads']> {
-    const stream = wrap(
-      (async () => {
+    const stream = new TransformIterator(
+      async () => {
         const result = this.store.evaluate(operation as never);
         if (result.type !== 'quads') throw new Error(`expected quads from the store, got ${result.type}`);
         const quads: RDF.Quad[] = [];
         for await (const q of result.quads) quads.push(q);
         return new ArrayIterator(quads, { autoStart: false });
-      })(),
+      },
       { autoStart: false },
     );
     stream.setProperty('metadata', {
