@@ -83,10 +83,14 @@ export class OxigraphQuerySource implements IQuerySource {
   queryQuads(operation: Algebra.Operation): ReturnType<IQuerySource['queryQuads']> {
     const stream = new TransformIterator(
       async () => {
-        const result = this.store.evaluate(operation as never);
-        if (result.type !== 'quads') throw new Error(`expected quads from the store, got ${result.type}`);
+        // Comunica rewrites DESCRIBE into a union of CONSTRUCTs, one per resource, which is not SPARQL text.
+        const parts = operation.type === Algebra.Types.UNION ? (operation as Algebra.Union).input : [operation];
         const quads: RDF.Quad[] = [];
-        for await (const q of result.quads) quads.push(q);
+        for (const part of parts) {
+          const result = this.store.evaluate(part as never);
+          if (result.type !== 'quads') throw new Error(`expected quads from the store, got ${result.type}`);
+          for await (const q of result.quads) quads.push(q);
+        }
         return new ArrayIterator(quads, { autoStart: false });
       },
       { autoStart: false },
