@@ -78,7 +78,8 @@ function visit(value: unknown, onNode: (node: AlgebraNode) => void): void {
   if (value === null || typeof value !== 'object') return;
   if ('termType' in value && !('type' in value)) return;
   if ('type' in value && typeof value.type === 'string') onNode(value as AlgebraNode);
-  for (const child of Object.values(value)) visit(child, onNode);
+  // Comunica's `metadata` of an operation points at the source it is assigned to, and from there at this store.
+  for (const [key, child] of Object.entries(value)) if (key !== 'metadata') visit(child, onNode);
 }
 
 /** Refuses SERVICE to anything not allow-listed and tells whether the query names its own dataset. */
