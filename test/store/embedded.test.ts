@@ -10,7 +10,7 @@ import { DataFactory } from 'n3';
 import type * as RDF from '@rdfjs/types';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { build } from '../../src/pipeline.ts';
-import { EmbeddedStore, fromOxigraph } from '../../src/store/embedded.ts';
+import { EmbeddedStore, fromOxigraph, inspect, toOperation } from '../../src/store/embedded.ts';
 import { storeContext } from '../../src/store/comunica-source.ts';
 import { readChangeSet } from '../../src/store/change-set.ts';
 import { ServiceRefusedError, StoreStateError, type QueryResult } from '../../src/store/store.ts';
@@ -91,6 +91,34 @@ describe('named graphs', () => {
     if (result.resultType !== 'bindings') throw new Error('bindings expected');
     const got = await (await result.execute()).toArray();
     expect(got.map((b) => [b.get('g')?.value, Number(b.get('n')?.value)])).toEqual([[DATASET_GRAPH, manifest.graphs[DATASET_GRAPH]!.triples]]);
+  });
+});
+
+describe('Comunica in front of the store', () => {
+  it('answers DESCRIBE (which Comunica turns into a union of CONSTRUCTs) with the resource\'s statements', async () => {
+    const engine = new QueryEngine();
+    const result = await engine.query(`DESCRIBE <${ENSCHEDE}>`, { ...storeContext(store) } as never);
+    if (result.resultType !== 'quads') throw new Error('quads expected');
+    const got = await (await result.execute()).toArray();
+    const own = await store.query(`CONSTRUCT { <${ENSCHEDE}> ?p ?o } WHERE { <${ENSCHEDE}> ?p ?o }`);
+    if (own.type !== 'quads') throw new Error('quads expected');
+    const expected: RDF.Quad[] = [];
+    for await (const q of own.quads) expected.push(q);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(isomorphic(got, expected)).toBe(true);
+  });
+
+  it("does not walk into an operation's metadata, where Comunica links the source and through it the whole store", () => {
+    const operation = toOperation('SELECT * WHERE { ?s ?p ?o }') as { type: string; [key: string]: unknown };
+    let touched = false;
+    const source = {
+      get store() {
+        touched = true;
+        return {};
+      },
+    };
+    expect(inspect({ ...operation, metadata: { scopedSource: source } }, new Set()).hasDataset).toBe(false);
+    expect(touched).toBe(false);
   });
 });
 
