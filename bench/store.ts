@@ -107,8 +107,14 @@ const setups: Record<string, (q: BenchQuery) => Promise<number>> = {
     return body.length;
   },
   todaysEngine: async (q) =>
-    (await executeQuery(today, { query: q.sparql, baseIri: endpoint, mediaType: 'application/sparql-results+json', maxRows: 1e6 }))
-      .rows,
+    (
+      await executeQuery(today, {
+        query: q.sparql,
+        baseIri: endpoint,
+        mediaType: 'application/sparql-results+json',
+        maxRows: 1e6,
+      })
+    ).rows,
 };
 
 const figures: Record<string, Record<string, { p50Ms: number; rows: number }>> = {};
@@ -116,7 +122,9 @@ for (const q of queries) {
   figures[q.name] = {};
   for (const [name, run] of Object.entries(setups)) figures[q.name]![name] = await p50(() => run(q));
 }
-const lines = [`store load ${storeLoadSec.toFixed(2)} s, today's load ${todayLoadSec.toFixed(2)} s, ${await store.size()} triples`];
+const lines = [
+  `store load ${storeLoadSec.toFixed(2)} s, today's load ${todayLoadSec.toFixed(2)} s, ${await store.size()} triples`,
+];
 lines.push(['query', ...Object.keys(setups), 'comunica/oxigraph'].join('\t'));
 for (const [name, f] of Object.entries(figures)) {
   const ratio = f['comunicaOverStore']!.p50Ms / f['oxigraph']!.p50Ms;

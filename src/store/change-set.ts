@@ -3,13 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Parser } from 'n3';
-import {
-  INDEX_FILE,
-  MANIFEST_FILE,
-  parseManifest,
-  readGraphLines,
-  type ChangeIndex,
-} from '../publish/change-sets.ts';
+import { INDEX_FILE, MANIFEST_FILE, parseManifest, readGraphLines, type ChangeIndex } from '../publish/change-sets.ts';
 import type { ChangeSet } from './store.ts';
 
 /**
@@ -37,7 +31,11 @@ export async function readChangeSet(outDir: string, fromState: string): Promise<
   const graphs = names.map((name) => {
     const content = lines.get(name);
     if (content === undefined) return { name };
-    return { name, hash: manifest.graphs[name]!.hash, quads: new Parser({ format: 'N-Triples' }).parse(content.join('')) };
+    return {
+      name,
+      hash: manifest.graphs[name]!.hash,
+      quads: new Parser({ format: 'N-Triples' }).parse(content.join('')),
+    };
   });
   return { from: fromState, to: manifest.state, sequence: manifest.sequence, graphs };
 }

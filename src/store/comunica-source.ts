@@ -54,7 +54,11 @@ export class OxigraphQuerySource implements IQuerySource {
     return WHOLE_OPERATIONS;
   }
 
-  queryBindings(operation: Algebra.Operation, _context: IActionContext, options?: IQueryBindingsOptions): BindingsStream {
+  queryBindings(
+    operation: Algebra.Operation,
+    _context: IActionContext,
+    options?: IQueryBindingsOptions,
+  ): BindingsStream {
     const variables = algebraUtils.inScopeVariables(operation);
     // A TransformIterator emits its source's failure as the stream's error, where Comunica listens for it.
     const stream = new TransformIterator(

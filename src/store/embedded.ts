@@ -26,7 +26,9 @@ import {
 
 /** Pieces dataset.nq is read in: Oxigraph parses an iterable of byte chunks as one stream, lines may span them. */
 const CHUNK_BYTES = 8 << 20;
-const LABELS = new Set([SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value));
+const LABELS = new Set(
+  [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value),
+);
 const TYPE = RDF_NS('type').value;
 
 export interface LoadProgress {
@@ -60,8 +62,12 @@ interface Prepared {
 /** Parses text into algebra with the parser Comunica uses. */
 export function toOperation(text: string, baseIri?: string): AlgebraNode {
   const ast = parser.parse(text, baseIri === undefined ? {} : { baseIRI: baseIri });
-  if ((ast as { type: string }).type === 'update') throw new Error('SPARQL Update is not allowed: the store is read-only');
-  return toAlgebra(ast as never, { quads: true, ...(baseIri === undefined ? {} : { baseIRI: baseIri }) }) as AlgebraNode;
+  if ((ast as { type: string }).type === 'update')
+    throw new Error('SPARQL Update is not allowed: the store is read-only');
+  return toAlgebra(ast as never, {
+    quads: true,
+    ...(baseIri === undefined ? {} : { baseIRI: baseIri }),
+  }) as AlgebraNode;
 }
 
 /** Algebra back to SPARQL text, as Comunica's own SPARQL serialiser does it. */
@@ -208,7 +214,11 @@ export class EmbeddedStore implements Store {
         for (const [name, term] of row) out.set(name, fromOxigraph(term));
         return out;
       });
-      return { type: 'bindings', variables: [...new Set(rows.flatMap((r) => [...r.keys()]))], bindings: syncIterable(rows) };
+      return {
+        type: 'bindings',
+        variables: [...new Set(rows.flatMap((r) => [...r.keys()]))],
+        bindings: syncIterable(rows),
+      };
     }
     if (prepared.isSelect) return { type: 'bindings', variables: [], bindings: syncIterable([]) };
     return { type: 'quads', quads: syncIterable((result as Ox.Quad[]).map(fromOxigraphQuad)) };
@@ -253,7 +263,8 @@ export class EmbeddedStore implements Store {
     const reverse = incoming.filter((q) => !inside.has(q.subject.value));
     if (own.length === 0 && reverse.length === 0) return undefined;
     const linked = new Set<string>();
-    for (const q of own) if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
+    for (const q of own)
+      if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
     for (const q of reverse) linked.add(q.subject.value);
     const context: RDF.Quad[] = [];
     for (const l of linked) {
@@ -266,10 +277,9 @@ export class EmbeddedStore implements Store {
   }
 
   async graphs(): Promise<GraphInfo[]> {
-    const rows = this.oxigraph.query('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g') as Map<
-      string,
-      Ox.Term
-    >[];
+    const rows = this.oxigraph.query(
+      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g',
+    ) as Map<string, Ox.Term>[];
     return rows.map((r) => {
       const name = r.get('g')!.value;
       const hash = this.manifest?.graphs[name]?.hash;
@@ -278,10 +288,9 @@ export class EmbeddedStore implements Store {
   }
 
   async size(): Promise<number> {
-    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', { use_default_graph_as_union: true }) as Map<
-      string,
-      Ox.Term
-    >[];
+    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', {
+      use_default_graph_as_union: true,
+    }) as Map<string, Ox.Term>[];
     return Number(rows[0]!.get('n')!.value);
   }
 

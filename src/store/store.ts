@@ -53,7 +53,7 @@ export interface GraphInfo {
   /** The graph's IRI. */
   name: string;
   triples: number;
-  /** sha256 (hex) of the graph's sorted N-Triples lines, as graphs.json states it, when the store was loaded from a build. */
+  /** sha256 (hex) of the graph's sorted N-Triples lines, as graphs.json states it (for a store loaded from a build). */
   hash?: string;
 }
 
@@ -94,7 +94,9 @@ export class StoreStateError extends Error {
 /** The query used SERVICE with an endpoint that is not allow-listed; nothing was sent anywhere. */
 export class ServiceRefusedError extends Error {
   constructor(readonly endpoint: string) {
-    super(`SERVICE <${endpoint}> is not allowed: this endpoint only sends queries to the endpoints its operator allow-listed`);
+    super(
+      `SERVICE <${endpoint}> is not allowed: this endpoint only queries the endpoints its operator allow-listed`,
+    );
     this.name = 'ServiceRefusedError';
   }
 }

@@ -39,9 +39,16 @@ try {
       }
       port.postMessage({ kind: 'result', id, type: result.type, rows } satisfies StoreWorkerReply);
     } catch (e) {
-      port.postMessage({ kind: 'error', id, message: e instanceof Error ? e.message : String(e) } satisfies StoreWorkerReply);
+      port.postMessage({
+        kind: 'error',
+        id,
+        message: e instanceof Error ? e.message : String(e),
+      } satisfies StoreWorkerReply);
     }
   });
 } catch (e) {
-  port.postMessage({ kind: 'failed-to-load', message: e instanceof Error ? e.message : String(e) } satisfies StoreWorkerReply);
+  port.postMessage({
+    kind: 'failed-to-load',
+    message: e instanceof Error ? e.message : String(e),
+  } satisfies StoreWorkerReply);
 }

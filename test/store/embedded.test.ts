@@ -34,7 +34,8 @@ async function rows(result: QueryResult): Promise<ReadonlyMap<string, RDF.Term>[
   return all;
 }
 
-const count = async (query: string, options = {}) => Number((await rows(await store.query(query, options)))[0]!.get('n')!.value);
+const count = async (query: string, options = {}) =>
+  Number((await rows(await store.query(query, options)))[0]!.get('n')!.value);
 
 /** Every quad of the Oxigraph store, graph names included, as RDF/JS quads. */
 function allQuads(s: EmbeddedStore): RDF.Quad[] {
@@ -68,8 +69,12 @@ describe('named graphs', () => {
   });
 
   it('FROM and FROM NAMED select published graphs', async () => {
-    expect(await count(`SELECT (COUNT(*) AS ?n) FROM <${DATASET_GRAPH}> WHERE { ?s ?p ?o }`)).toBe(manifest.graphs[DATASET_GRAPH]!.triples);
-    const named = await rows(await store.query(`SELECT DISTINCT ?g FROM NAMED <${DATASET_GRAPH}> WHERE { GRAPH ?g { ?s ?p ?o } }`));
+    expect(await count(`SELECT (COUNT(*) AS ?n) FROM <${DATASET_GRAPH}> WHERE { ?s ?p ?o }`)).toBe(
+      manifest.graphs[DATASET_GRAPH]!.triples,
+    );
+    const named = await rows(
+      await store.query(`SELECT DISTINCT ?g FROM NAMED <${DATASET_GRAPH}> WHERE { GRAPH ?g { ?s ?p ?o } }`),
+    );
     expect(named.map((r) => r.get('g')!.value)).toEqual([DATASET_GRAPH]);
     // FROM NAMED alone leaves the default graph empty, as SPARQL defines it.
     expect(await count(`SELECT (COUNT(*) AS ?n) FROM NAMED <${DATASET_GRAPH}> WHERE { ?s ?p ?o }`)).toBe(0);
@@ -79,23 +84,30 @@ describe('named graphs', () => {
     const enschedeGraph = `${BASE}graph/organisation/enschede`;
     const query = `SELECT (COUNT(*) AS ?n) FROM <${enschedeGraph}> WHERE { ?s ?p ?o }`;
     expect(await count(query, { defaultGraphs: [DATASET_GRAPH] })).toBe(manifest.graphs[DATASET_GRAPH]!.triples);
-    const named = await rows(await store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', { namedGraphs: [enschedeGraph] }));
+    const named = await rows(
+      await store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', { namedGraphs: [enschedeGraph] }),
+    );
     expect(named.map((r) => r.get('g')!.value)).toEqual([enschedeGraph]);
   });
 
   it('answers the same through Comunica in front of the store', async () => {
     const engine = new QueryEngine();
-    const result = await engine.query(`SELECT ?g (COUNT(*) AS ?n) FROM NAMED <${DATASET_GRAPH}> WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g`, {
-      ...storeContext(store),
-    } as never);
+    const result = await engine.query(
+      `SELECT ?g (COUNT(*) AS ?n) FROM NAMED <${DATASET_GRAPH}> WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g`,
+      {
+        ...storeContext(store),
+      } as never,
+    );
     if (result.resultType !== 'bindings') throw new Error('bindings expected');
     const got = await (await result.execute()).toArray();
-    expect(got.map((b) => [b.get('g')?.value, Number(b.get('n')?.value)])).toEqual([[DATASET_GRAPH, manifest.graphs[DATASET_GRAPH]!.triples]]);
+    expect(got.map((b) => [b.get('g')?.value, Number(b.get('n')?.value)])).toEqual([
+      [DATASET_GRAPH, manifest.graphs[DATASET_GRAPH]!.triples],
+    ]);
   });
 });
 
 describe('Comunica in front of the store', () => {
-  it('answers DESCRIBE (which Comunica turns into a union of CONSTRUCTs) with the resource\'s statements', async () => {
+  it("answers DESCRIBE (which Comunica turns into a union of CONSTRUCTs) with the resource's statements", async () => {
     const engine = new QueryEngine();
     const result = await engine.query(`DESCRIBE <${ENSCHEDE}>`, { ...storeContext(store) } as never);
     if (result.resultType !== 'quads') throw new Error('quads expected');
@@ -108,7 +120,7 @@ describe('Comunica in front of the store', () => {
     expect(isomorphic(got, expected)).toBe(true);
   });
 
-  it("does not walk into an operation's metadata, where Comunica links the source and through it the whole store", () => {
+  it("does not walk into an operation's metadata, which links the source and through it the whole store", () => {
     const operation = toOperation('SELECT * WHERE { ?s ?p ?o }') as { type: string; [key: string]: unknown };
     let touched = false;
     const source = {
@@ -144,22 +156,34 @@ describe('the default graph', () => {
 });
 
 describe('describe', () => {
-  it("gives a resource's own statements, its fragments', the links to it and the labels of what it links to", async () => {
+  it("gives its and its fragments' statements, the links to it and the labels of what it links to", async () => {
     const project = `${BASE}project/cluster-governance-kks-2015`;
     const d = await store.describe(project);
     if (!d) throw new Error('no description');
     const nt = await parseTurtleFile(path.join(out, 'dataset.nt'), 'application/n-triples');
     const inside = (iri: string) => iri === project || iri.startsWith(`${project}#`);
-    expect(isomorphic(d.own, nt.filter((q) => inside(q.subject.value)))).toBe(true);
-    expect(isomorphic(d.incoming, nt.filter((q) => q.object.termType === 'NamedNode' && inside(q.object.value) && !inside(q.subject.value)))).toBe(true);
+    expect(
+      isomorphic(
+        d.own,
+        nt.filter((q) => inside(q.subject.value)),
+      ),
+    ).toBe(true);
+    expect(
+      isomorphic(
+        d.incoming,
+        nt.filter((q) => q.object.termType === 'NamedNode' && inside(q.object.value) && !inside(q.subject.value)),
+      ),
+    ).toBe(true);
     const member = d.own.find((q) => q.predicate.value === 'http://schema.org/member')!.object.value;
-    expect(d.context.some((q) => q.subject.value === member && q.predicate.value === 'http://schema.org/name')).toBe(true);
+    expect(d.context.some((q) => q.subject.value === member && q.predicate.value === 'http://schema.org/name')).toBe(
+      true,
+    );
     expect(await store.describe(`${BASE}project/no-such-project`)).toBeUndefined();
   });
 });
 
 describe('apply(changeSet)', () => {
-  it('after an edit and a removal equals a fresh load of the new build, and refuses a change set for another state', async () => {
+  it('after an edit and a removal equals a fresh load of the new build; refuses one for another state', async () => {
     const moving = await EmbeddedStore.load(out);
     const before = moving.state!;
     const file = path.join(ws, 'data/organisations/enschede.yaml');
@@ -183,7 +207,9 @@ describe('apply(changeSet)', () => {
 
 describe('limits', () => {
   it('stops a query that runs too long by terminating the worker holding the store', async () => {
-    const worker = typescriptWorker(new URL('../../src/store/worker.ts', import.meta.url), { workerData: { outDir: out } });
+    const worker = typescriptWorker(new URL('../../src/store/worker.ts', import.meta.url), {
+      workerData: { outDir: out },
+    });
     const ready = await new Promise<StoreWorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -203,7 +229,7 @@ describe('limits', () => {
     expect(stoppedAfter).toBeLessThan(1000);
   });
 
-  it('never fetches: SERVICE is refused by the store and through Comunica, and a listening trap sees no connection', async () => {
+  it('never fetches: SERVICE is refused by the store and through Comunica; a trap sees no connection', async () => {
     let connections = 0;
     const trap = net.createServer((socket) => {
       connections += 1;
