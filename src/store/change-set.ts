@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Parser } from 'n3';
 import { INDEX_FILE, MANIFEST_FILE, parseManifest, readGraphLines, type ChangeIndex } from '../publish/change-sets.ts';
-import type { ChangeSet } from './store.ts';
+import { damagedManifest, type ChangeSet } from './store.ts';
 
 /**
  * The change from `fromState` to the build in `outDir`, or undefined when the kept change sets do not lead from
@@ -12,7 +12,7 @@ import type { ChangeSet } from './store.ts';
  */
 export async function readChangeSet(outDir: string, fromState: string): Promise<ChangeSet | undefined> {
   const manifest = parseManifest(await readFile(path.join(outDir, MANIFEST_FILE), 'utf8'));
-  if (typeof manifest === 'string') throw new Error(`${path.join(outDir, MANIFEST_FILE)} ${manifest}`);
+  if (typeof manifest === 'string') throw damagedManifest(path.join(outDir, MANIFEST_FILE), manifest);
   if (manifest.state === fromState) return { from: fromState, to: fromState, sequence: manifest.sequence, graphs: [] };
   let index: ChangeIndex;
   try {

@@ -15,7 +15,9 @@ import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { MetadataValidationState } from '@comunica/utils-metadata';
 import { ArrayIterator, TransformIterator, type AsyncIterator } from 'asynciterator';
 import { DataFactory } from 'n3';
+import { InternalError } from '../errors.ts';
 import type { EmbeddedStore } from './embedded.ts';
+import { UpdateRefusedError } from './store.ts';
 
 /** Everything but DISTINCT over CONSTRUCT (not SPARQL 1.1), as the SPARQL-endpoint source declares it. */
 const WHOLE_OPERATIONS: FragmentSelectorShape = {
@@ -64,10 +66,11 @@ export class OxigraphQuerySource implements IQuerySource {
     const stream = new TransformIterator(
       async () => {
         if (options?.joinBindings || options?.filterBindings) {
-          throw new Error('the embedded store takes whole operations, not bound joins');
+          // The selector shape offers no bound joins, so Comunica asking for one is a bug of ours.
+          throw new InternalError('the embedded store takes whole operations, not bound joins');
         }
         const result = this.store.evaluate(operation as never);
-        if (result.type !== 'bindings') throw new Error(`expected bindings from the store, got ${result.type}`);
+        if (result.type !== 'bindings') throw new InternalError(`expected bindings from the store, got ${result.type}`);
         const rows: RDF.Bindings[] = [];
         for await (const row of result.bindings) {
           rows.push(this.bindingsFactory.bindings([...row].map(([name, term]) => [DataFactory.variable(name), term])));
@@ -92,7 +95,7 @@ export class OxigraphQuerySource implements IQuerySource {
         const quads: RDF.Quad[] = [];
         for (const part of parts) {
           const result = this.store.evaluate(part as never);
-          if (result.type !== 'quads') throw new Error(`expected quads from the store, got ${result.type}`);
+          if (result.type !== 'quads') throw new InternalError(`expected quads from the store, got ${result.type}`);
           for await (const q of result.quads) quads.push(q);
         }
         return new ArrayIterator(quads, { autoStart: false });
@@ -109,12 +112,12 @@ export class OxigraphQuerySource implements IQuerySource {
 
   async queryBoolean(operation: Algebra.Ask): Promise<boolean> {
     const result = this.store.evaluate(operation as never);
-    if (result.type !== 'boolean') throw new Error(`expected a boolean from the store, got ${result.type}`);
+    if (result.type !== 'boolean') throw new InternalError(`expected a boolean from the store, got ${result.type}`);
     return result.value;
   }
 
   async queryVoid(): Promise<void> {
-    throw new Error('SPARQL Update is not allowed: the store is read-only');
+    throw new UpdateRefusedError();
   }
 
   toString(): string {

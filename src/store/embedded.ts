@@ -1,5 +1,6 @@
 // The embedded store: Oxigraph in process holding the named graphs of a build's dataset.nq, queried with the default
-// graph as their union; moved to the next build by dropping and reloading only the graphs that changed.
+// graph as their union; moved to the next build by dropping and reloading only the graphs that changed. Not wired
+// into `serve` yet (later work): the bench and test/store use it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +12,14 @@ import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra, toAst } from '@traqula/algebra-sparql-1-2';
 import { Generator as SparqlGenerator } from '@traqula/generator-sparql-1-2';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../publish/change-sets.ts';
+import { InternalError } from '../errors.ts';
 import { DCT, FOAF, RDF as RDF_NS, RDFS, SCHEMA, SKOS, VCARD } from '../vocab.ts';
 import {
   ServiceRefusedError,
+  StoreLoadFailure,
   StoreStateError,
+  UpdateRefusedError,
+  damagedManifest,
   type ChangeSet,
   type Description,
   type GraphInfo,
@@ -62,8 +67,7 @@ interface Prepared {
 /** Parses text into algebra with the parser Comunica uses. */
 export function toOperation(text: string, baseIri?: string): AlgebraNode {
   const ast = parser.parse(text, baseIri === undefined ? {} : { baseIRI: baseIri });
-  if ((ast as { type: string }).type === 'update')
-    throw new Error('SPARQL Update is not allowed: the store is read-only');
+  if ((ast as { type: string }).type === 'update') throw new UpdateRefusedError();
   return toAlgebra(ast as never, {
     quads: true,
     ...(baseIri === undefined ? {} : { baseIRI: baseIri }),
@@ -179,11 +183,16 @@ export class EmbeddedStore implements Store {
   static async load(outDir: string, options: LoadOptions & EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     const store = new EmbeddedStore(new oxigraph.Store(), options);
     store.manifest = await readManifest(outDir);
-    store.oxigraph.load(fileChunks(path.join(outDir, 'dataset.nq'), options.onProgress), {
-      format: 'application/n-quads',
-      // The store is new and thrown away if the load fails, so the transaction would only cost memory.
-      no_transaction: true,
-    });
+    const file = path.join(outDir, 'dataset.nq');
+    try {
+      store.oxigraph.load(fileChunks(file, options.onProgress), {
+        format: 'application/n-quads',
+        // The store is new and thrown away if the load fails, so the transaction would only cost memory.
+        no_transaction: true,
+      });
+    } catch (e) {
+      throw new StoreLoadFailure(file, e instanceof Error ? e.message : String(e), e);
+    }
     return store;
   }
 
@@ -207,7 +216,9 @@ export class EmbeddedStore implements Store {
     }
     const result = this.oxigraph.query(prepared.text, oxOptions);
     if (typeof result === 'boolean') return { type: 'boolean', value: result };
-    if (typeof result === 'string') throw new Error('Oxigraph returned serialised results where terms were asked for');
+    if (typeof result === 'string') {
+      throw new InternalError('Oxigraph returned serialised results where terms were asked for');
+    }
     if (result.length > 0 && result[0] instanceof Map) {
       const rows = (result as Map<string, Ox.Term>[]).map((row) => {
         const out = new Map<string, RDF.Term>();
@@ -375,6 +386,6 @@ async function readManifest(outDir: string): Promise<Manifest | undefined> {
     throw e;
   }
   const manifest = parseManifest(text);
-  if (typeof manifest === 'string') throw new Error(`${path.join(outDir, MANIFEST_FILE)} ${manifest}`);
+  if (typeof manifest === 'string') throw damagedManifest(path.join(outDir, MANIFEST_FILE), manifest);
   return manifest;
 }

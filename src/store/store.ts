@@ -1,6 +1,7 @@
-// The store interface serve depends on: SPARQL over the published named graphs, one resource's description, the list of
-// graphs, and moving to a new build by a change set; implemented by the embedded Oxigraph store (and a remote store).
+// The store interface serve is to depend on (not wired into `serve` yet: that is later work): SPARQL over the published
+// named graphs, one resource's description, the list of graphs, moving to a new build by a change set.
 import type * as RDF from '@rdfjs/types';
+import { ProjectgraphError } from '../errors.ts';
 
 /** A SPARQL query as text, or as algebra (the traqula / Comunica algebra the query policy produces). */
 export type StoreOperation = string | { type: string; [key: string]: unknown };
@@ -81,22 +82,55 @@ export interface Store {
 }
 
 /** A change set for another state than the store's: the caller reloads from the dump instead. */
-export class StoreStateError extends Error {
+export class StoreStateError extends ProjectgraphError {
+  declare readonly code: 'STORE_LOAD';
   constructor(
     readonly expected: string,
     readonly actual: string | undefined,
   ) {
-    super(`the change set applies to state ${expected}, but the store holds ${actual ?? 'an unknown state'}`);
+    super(
+      'STORE_LOAD',
+      `the change set applies to state ${expected}, but the store holds ${actual ?? 'an unknown state'}`,
+    );
     this.name = 'StoreStateError';
   }
 }
 
 /** The query used SERVICE with an endpoint that is not allow-listed; nothing was sent anywhere. */
-export class ServiceRefusedError extends Error {
+export class ServiceRefusedError extends ProjectgraphError {
+  declare readonly code: 'QUERY_REFUSED';
   constructor(readonly endpoint: string) {
     super(
+      'QUERY_REFUSED',
       `SERVICE <${endpoint}> is not allowed: this endpoint only queries the endpoints its operator allow-listed`,
     );
     this.name = 'ServiceRefusedError';
   }
+}
+
+/** An update reached the store, which serves published builds and changes only by apply(). */
+export class UpdateRefusedError extends ProjectgraphError {
+  declare readonly code: 'QUERY_REFUSED';
+  constructor() {
+    super('QUERY_REFUSED', 'SPARQL Update is not allowed: the store is read-only');
+    this.name = 'UpdateRefusedError';
+  }
+}
+
+/** A build the store cannot load (dataset.nq missing, unreadable or not N-Quads): nothing is served from it. */
+export class StoreLoadFailure extends ProjectgraphError {
+  declare readonly code: 'STORE_LOAD';
+  constructor(
+    readonly file: string,
+    detail: string,
+    cause?: unknown,
+  ) {
+    super('STORE_LOAD', `cannot load ${file}: ${detail.replace(/\.$/, '')}`, { cause });
+    this.name = 'StoreLoadFailure';
+  }
+}
+
+/** A build's graphs.json that cannot be read: the build on disk is damaged. */
+export function damagedManifest(file: string, problem: string): ProjectgraphError {
+  return new ProjectgraphError('BUILD_DAMAGED', `${file} ${problem}: run "projectgraph build" again`);
 }

@@ -2,6 +2,7 @@
 // terminating the thread that runs it; the owner then starts a fresh worker, which loads the store again.
 import { parentPort, workerData } from 'node:worker_threads';
 import { EmbeddedStore } from './embedded.ts';
+import { InternalError, codeOf, type ErrorCode } from '../errors.ts';
 import type { QueryOptions } from './store.ts';
 
 export interface StoreWorkerInit {
@@ -12,12 +13,12 @@ export type StoreWorkerRequest = { id: number; query: string; options?: Omit<Que
 
 export type StoreWorkerReply =
   | { kind: 'ready'; state: string | undefined; size: number }
-  | { kind: 'failed-to-load'; message: string }
+  | { kind: 'failed-to-load'; code: ErrorCode; message: string }
   | { kind: 'result'; id: number; type: 'bindings' | 'quads' | 'boolean'; rows: number }
-  | { kind: 'error'; id: number; message: string };
+  | { kind: 'error'; id: number; code: ErrorCode; message: string };
 
 const port = parentPort;
-if (!port) throw new Error('store/worker.ts runs only as a worker thread');
+if (!port) throw new InternalError('store/worker.ts runs only as a worker thread');
 const { outDir } = workerData as StoreWorkerInit;
 
 try {
@@ -42,6 +43,7 @@ try {
       port.postMessage({
         kind: 'error',
         id,
+        code: codeOf(e),
         message: e instanceof Error ? e.message : String(e),
       } satisfies StoreWorkerReply);
     }
@@ -49,6 +51,7 @@ try {
 } catch (e) {
   port.postMessage({
     kind: 'failed-to-load',
+    code: codeOf(e),
     message: e instanceof Error ? e.message : String(e),
   } satisfies StoreWorkerReply);
 }

@@ -20,9 +20,13 @@ describe('the five dumps', () => {
   it('hold the same statements for the real data, our vocabulary included', async () => {
     const nt = await expectDumpsAgree(await built(DATA));
     // The definitions of our own terms are data like the records: queryable wherever the dump is loaded.
-    const defined = (iri: string) => nt.some((q) => q.subject.value === iri && q.predicate.value.endsWith('#isDefinedBy'));
-    for (const term of ['background', 'outcomes', 'status', 'Programme']) expect(defined(`${BASE}def/${term}`), term).toBe(true);
-    expect(nt.some((q) => q.subject.value === `${BASE}def` && q.object.value === 'http://www.w3.org/2002/07/owl#Ontology')).toBe(true);
+    const defined = (iri: string) =>
+      nt.some((q) => q.subject.value === iri && q.predicate.value.endsWith('#isDefinedBy'));
+    for (const term of ['background', 'outcomes', 'status', 'Programme'])
+      expect(defined(`${BASE}def/${term}`), term).toBe(true);
+    expect(
+      nt.some((q) => q.subject.value === `${BASE}def` && q.object.value === 'http://www.w3.org/2002/07/owl#Ontology'),
+    ).toBe(true);
   }, 60_000);
 
   it('hold the same statements for 120 generated records', async () => {

@@ -1,6 +1,7 @@
 // The embedded store over a real build: named graphs queryable as published, the union as default graph, change sets
 // applied equal to a fresh load, descriptions, size, a time limit by terminating its worker, and no outbound request.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { EmbeddedStore, fromOxigraph, inspect, toOperation } from '../../src/sto
 import { storeContext } from '../../src/store/comunica-source.ts';
 import { readChangeSet } from '../../src/store/change-set.ts';
 import { ServiceRefusedError, StoreStateError, type QueryResult } from '../../src/store/store.ts';
+import { ProjectgraphError } from '../../src/errors.ts';
 import { typescriptWorker } from '../../src/typescript-worker.ts';
 import type { StoreWorkerReply } from '../../src/store/worker.ts';
 import { parseTurtleFile, workspaceWithRealData } from '../support/project.ts';
@@ -251,6 +253,65 @@ describe('limits', () => {
     }
   });
 });
+describe('errors', () => {
+  /** What a failure says and which code it carries, for comparing with what the store throws. */
+  const coded = async (promise: Promise<unknown>) => {
+    const e = await promise.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(ProjectgraphError);
+    return { code: (e as ProjectgraphError).code, message: (e as ProjectgraphError).message };
+  };
+
+  it('refuse updates and SERVICE with QUERY_REFUSED, and a change set for another state with STORE_LOAD', async () => {
+    const update = await coded(store.query(`INSERT DATA { <${ENSCHEDE}> <${BASE}p> "x" }`));
+    expect(update).toEqual({ code: 'QUERY_REFUSED', message: expect.stringMatching(/read-only/) });
+    const service = await coded(store.query('SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }'));
+    expect(service.code).toBe('QUERY_REFUSED');
+    const change = { from: 'not-this-state', to: 'x', sequence: 9, graphs: [] };
+    expect((await coded(store.apply(change))).code).toBe('STORE_LOAD');
+  });
+
+  it('name the file of a damaged build: graphs.json (BUILD_DAMAGED) or dataset.nq (STORE_LOAD)', async () => {
+    const copy = path.join(await mkdtemp(path.join(tmpdir(), 'projectgraph-store-damaged-')), 'output');
+    try {
+      await cp(out, copy, { recursive: true, dereference: true });
+      await writeFile(path.join(copy, 'graphs.json'), '{ "format": ');
+      const manifest = await coded(EmbeddedStore.load(copy));
+      expect(manifest.code).toBe('BUILD_DAMAGED');
+      expect(manifest.message).toContain(path.join(copy, 'graphs.json'));
+      expect((await coded(readChangeSet(copy, 'some-state'))).code).toBe('BUILD_DAMAGED');
+      await rm(path.join(copy, 'graphs.json'));
+      await writeFile(path.join(copy, 'dataset.nq'), '<a> <b> .\n');
+      const dump = await coded(EmbeddedStore.load(copy));
+      expect(dump.code).toBe('STORE_LOAD');
+      expect(dump.message).toContain(path.join(copy, 'dataset.nq'));
+    } finally {
+      await rm(path.dirname(copy), { recursive: true, force: true });
+    }
+  });
+
+  it('reach the owner of a store worker with their code', async () => {
+    const worker = typescriptWorker(new URL('../../src/store/worker.ts', import.meta.url), {
+      workerData: { outDir: out },
+    });
+    try {
+      const next = () =>
+        new Promise<StoreWorkerReply>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+      expect((await next()).kind).toBe('ready');
+      const replied = next();
+      worker.postMessage({ id: 7, query: `DELETE WHERE { ?s ?p ?o }` });
+      expect(await replied).toEqual({ kind: 'error', id: 7, code: 'QUERY_REFUSED', message: expect.any(String) });
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
 afterAll(async () => {
   await rm(ws, { recursive: true, force: true });
 });
