@@ -139,7 +139,10 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const iris = datasetIris(base);
   const dataset = records.dataset.data;
   stage('publish');
-  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph(mapped.flatMap((m) => m.quads));
+  // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds them,
+  // so the default-graph dumps, the union of the named graphs, hold them too.
+  const definitions = vocabularyQuads(base, STATUSES);
+  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph([...mapped.flatMap((m) => m.quads), ...definitions]);
   const quads = graph.quads;
   const triples = quads.length;
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
@@ -181,8 +184,9 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     // One named graph per record, in dataset.nq and dataset.trig; the catalogue's modified date is the last
     // build that changed them (change-sets.ts). Written before the catalogue, which gives their sizes.
     stage('named-graphs');
+    // The vocabulary document (def.ttl, and the dataset graph) also holds the status concepts the mapping makes.
     const inVocabulary = quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
-    const vocabulary = [...vocabularyQuads(base, STATUSES), ...inVocabulary];
+    const vocabulary = [...definitions, ...inVocabulary];
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
     const dates = await changeDates(previousDir, named, date);
@@ -224,7 +228,8 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     stage('pages');
     const downloads = allDumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
     const site: SiteJob = { base, dataset, downloads, date };
-    const shownAfter = [...vocabulary, ...catalog, ...description];
+    // The vocabulary is in the dump already; the catalogue and VoID describe the dumps, so they come after them.
+    const shownAfter = [...catalog, ...description];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = workers > 1 ? workers : 1;
     const input = { ...site, quads: [...quads, ...shownAfter] };

@@ -2,7 +2,7 @@
 import { DataFactory } from 'n3';
 import type { Literal, NamedNode, Quad } from '@rdfjs/types';
 import { datasetIris } from '../dataset-iris.ts';
-import { DCT, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, ownVocabulary } from '../vocab.ts';
+import { DCT, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD, ownVocabulary } from '../vocab.ts';
 
 const { literal, namedNode, quad } = DataFactory;
 
@@ -64,7 +64,9 @@ export function voidQuads(input: VoidInput): Quad[] {
   for (const d of input.dumps) add(dataset, VOID('dataDump'), iris.file(d));
   add(dataset, VOID('uriSpace'), literal(base));
   if (input.example !== undefined) add(dataset, VOID('exampleResource'), namedNode(input.example));
-  for (const v of [SCHEMA.iri, SKOS.iri, PROV.iri, ownVocabulary(base).iri]) add(dataset, VOID('vocabulary'), namedNode(v));
+  // The vocabulary's own definitions (def.ttl's statements, in the dump) use OWL, RDF(S) and Dublin Core terms.
+  const vocabularies = [SCHEMA.iri, SKOS.iri, PROV.iri, ownVocabulary(base).iri, OWL.iri, RDF.iri, RDFS.iri, DCT.iri];
+  for (const v of vocabularies) add(dataset, VOID('vocabulary'), namedNode(v));
 
   // Partitions get fragment IRIs numbered in sorted order, so the description is the same for the same dump.
   // Numbers are zero-padded to one width, so the sorted output lists the partitions in order.
@@ -88,7 +90,10 @@ export function voidQuads(input: VoidInput): Quad[] {
 
 /** A class or property as a prefixed name where we have a prefix for it, for labels. */
 function shortIri(iri: string, base: string): string {
-  const known: [string, string][] = [['schema', SCHEMA.iri], ['skos', SKOS.iri], ['prov', PROV.iri], ['rdfs', RDFS.iri], ['pg', ownVocabulary(base).iri], ['rdf', RDF.iri]];
+  const known: [string, string][] = [
+    ['schema', SCHEMA.iri], ['skos', SKOS.iri], ['prov', PROV.iri], ['rdfs', RDFS.iri], ['pg', ownVocabulary(base).iri],
+    ['rdf', RDF.iri], ['owl', OWL.iri], ['dct', DCT.iri],
+  ];
   for (const [prefix, ns] of known) if (iri.startsWith(ns)) return `${prefix}:${iri.slice(ns.length)}`;
   return iri;
 }

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import jsonld from 'jsonld';
 import { Parser } from 'n3';
 import type { Quad, Term } from '@rdfjs/types';
-import { RDF, RDFS, SCHEMA, SCHEMA_HTTPS, SCHEMA_ORG_CONTEXT_URL, XSD } from '../vocab.ts';
+import { OWL, RDF, RDFS, SCHEMA, SCHEMA_HTTPS, SCHEMA_ORG_CONTEXT_URL, XSD } from '../vocab.ts';
 import { InternalError } from '../errors.ts';
 
 /** The parts of the vocabulary the check needs, indexed once. */
@@ -14,6 +14,11 @@ export interface SchemaOrgVocabulary {
   /** Each class with all its superclasses, itself included. */
   ancestors: Map<string, Set<string>>;
   superseded: Map<string, string>;
+  /**
+   * RDF's own classes with the schema.org class each is equivalent to (rdf:Property → schema:Property, rdfs:Class
+   * → schema:Class), as the vocabulary says: what a vocabulary's definitions are typed by in RDF terms.
+   */
+  equivalents: Map<string, string>;
 }
 
 export type FindingKind =
@@ -46,6 +51,8 @@ export function schemaOrgVocabulary(quads: Quad[]): SchemaOrgVocabulary {
   const domain = SCHEMA('domainIncludes').value;
   const range = SCHEMA('rangeIncludes').value;
   const supersededBy = SCHEMA('supersededBy').value;
+  const equivalentClass = OWL('equivalentClass').value;
+  const equivalents = new Map<string, string>();
   const classes = new Set<string>();
   const properties = new Map<string, { domains: string[]; ranges: string[] }>();
   const parents = new Map<string, string[]>();
@@ -68,6 +75,7 @@ export function schemaOrgVocabulary(quads: Quad[]): SchemaOrgVocabulary {
     else if (p === domain) property(s).domains.push(o);
     else if (p === range) property(s).ranges.push(o);
     else if (p === supersededBy) superseded.set(s, o);
+    else if (p === equivalentClass && s.startsWith(SCHEMA.iri) && !o.startsWith(SCHEMA.iri)) equivalents.set(o, s);
   }
   const ancestors = new Map<string, Set<string>>();
   const closure = (c: string): Set<string> => {
@@ -79,7 +87,7 @@ export function schemaOrgVocabulary(quads: Quad[]): SchemaOrgVocabulary {
     return all;
   };
   for (const c of classes) closure(c);
-  return { classes, properties, ancestors, superseded };
+  return { classes, properties, ancestors, superseded, equivalents };
 }
 
 /** The schema.org data types a literal of each XSD datatype stands for. */
@@ -102,21 +110,26 @@ const LITERAL_TYPES: Record<string, string[]> = {
 
 /**
  * Every schema.org statement in `quads` checked against the vocabulary. Types of IRI objects are read
- * from the same quads (rdf:type), so the quads must carry the types of what they link to.
+ * from the same quads (rdf:type), so the quads must carry the types of what they link to; schema.org's own
+ * classes and properties have the types the vocabulary gives them (a definition's `schema:domainIncludes
+ * schema:ResearchProject` links to a class).
  */
 export function checkSchemaOrg(quads: Quad[], vocabulary: SchemaOrgVocabulary): Finding[] {
   const type = RDF('type').value;
   const typesOf = new Map<string, Set<string>>();
-  for (const q of quads) {
-    if (q.predicate.value !== type) continue;
-    const key = termKey(q.subject);
+  const addType = (key: string, t: string) => {
     let set = typesOf.get(key);
     if (!set) {
       set = new Set();
       typesOf.set(key, set);
     }
-    set.add(q.object.value);
-  }
+    set.add(t);
+    const equivalent = vocabulary.equivalents.get(t);
+    if (equivalent !== undefined) set.add(equivalent);
+  };
+  for (const c of vocabulary.classes) addType(c, RDFS('Class').value);
+  for (const p of vocabulary.properties.keys()) addType(p, RDF('Property').value);
+  for (const q of quads) if (q.predicate.value === type) addType(termKey(q.subject), q.object.value);
   const closureOf = (term: Term): Set<string> => {
     const all = new Set<string>();
     for (const t of typesOf.get(termKey(term)) ?? []) for (const a of vocabulary.ancestors.get(t) ?? [t]) all.add(a);

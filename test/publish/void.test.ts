@@ -64,6 +64,15 @@ describe('the VoID description', () => {
     expect(description.getObjects(DATASET, VOID('vocabulary'), null).map((o) => o.value)).toContain('http://schema.org/');
   });
 
+  it('lists every vocabulary whose properties or classes the dump uses, and names their terms with prefixes', () => {
+    const listed = new Set(description.getObjects(DATASET, VOID('vocabulary'), null).map((o) => o.value));
+    const namespace = (iri: string) => iri.slice(0, Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1);
+    const used = new Set(dump.flatMap((q) => (q.predicate.equals(RDF('type')) ? [q.predicate, q.object] : [q.predicate])));
+    for (const term of used) expect(listed.has(namespace(term.value)), term.value).toBe(true);
+    const labels = description.getQuads(null, 'http://www.w3.org/2000/01/rdf-schema#label', null, null);
+    for (const l of labels) expect(l.object.value, 'a partition label spells out a known IRI').not.toMatch(/ http/);
+  });
+
   it('is served the same at /.well-known/void', async () => {
     expect(await readFile(path.join(built.out, '.well-known', 'void'), 'utf8')).toBe(await readFile(path.join(built.out, 'void.ttl'), 'utf8'));
   });

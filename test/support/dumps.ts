@@ -1,7 +1,7 @@
 // Reads a build's five dumps with two independent parsers (n3, and Oxigraph's own); checks they hold the same graphs.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DataFactory, Parser } from 'n3';
+import { DataFactory, Parser, Writer } from 'n3';
 import jsonld from 'jsonld';
 import oxigraph from 'oxigraph';
 import { isomorphic } from 'rdf-isomorphic';
@@ -55,10 +55,21 @@ function withOxigraph(text: string, format: string): Quad[] {
   );
 }
 
+/** The union of a dataset's named graphs as one graph: each statement once, whichever graphs hold it. */
+export function unionOfGraphs(quads: readonly Quad[]): Quad[] {
+  const union = new Map<string, Quad>();
+  for (const q of quads) {
+    const triple = DataFactory.quad(q.subject, q.predicate, q.object);
+    union.set(new Writer({ format: 'N-Triples' }).quadToString(triple.subject, triple.predicate, triple.object), triple);
+  }
+  return [...union.values()];
+}
+
 /**
  * Every dump under `out` parses in both parsers, each parser reads the same graph from it, the three
- * default-graph dumps (nt, ttl, jsonld) hold one graph and the two named-graph dumps (nq, trig) one dataset.
- * Returns the N-Triples graph.
+ * default-graph dumps (nt, ttl, jsonld) hold one graph and the two named-graph dumps (nq, trig) one dataset,
+ * every statement of it in a named graph, and the union of those graphs is the graph of the other three: every
+ * dump holds everything any dump holds. Returns the N-Triples graph.
  */
 export async function expectDumpsAgree(out: string): Promise<Quad[]> {
   const read = new Map<string, Quad[]>();
@@ -85,7 +96,12 @@ export async function expectDumpsAgree(out: string): Promise<Quad[]> {
   for (const file of ['dataset.ttl', 'dataset.jsonld']) {
     expect(isomorphic(read.get(file) ?? [], nt), `${file} holds the graph of dataset.nt`).toBe(true);
   }
+  const nq = read.get('dataset.nq') ?? [];
   const trig = read.get('dataset.trig') ?? [];
-  expect(isomorphic(trig, read.get('dataset.nq') ?? []), 'dataset.trig holds the dataset of dataset.nq').toBe(true);
+  expect(isomorphic(trig, nq), 'dataset.trig holds the dataset of dataset.nq').toBe(true);
+  expect(nq.filter((q) => q.graph.termType !== 'NamedNode'), 'dataset.nq has every statement in a named graph').toEqual([]);
+  const union = unionOfGraphs(nq);
+  expect(union.length, 'the named graphs of dataset.nq hold as many statements as dataset.nt').toBe(nt.length);
+  expect(isomorphic(union, nt), 'the union of the named graphs of dataset.nq is the graph of dataset.nt').toBe(true);
   return nt;
 }

@@ -1,0 +1,391 @@
+// The embedded store: Oxigraph in process holding the named graphs of a build's dataset.nq, queried with the default
+// graph as their union; moved to the next build by dropping and reloading only the graphs that changed. Not wired
+// into `serve` yet (later work): the bench and test/store use it.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import oxigraph from 'oxigraph';
+import type * as Ox from 'oxigraph';
+import { DataFactory } from 'n3';
+import type * as RDF from '@rdfjs/types';
+import { Parser } from '@traqula/parser-sparql-1-2';
+import { toAlgebra, toAst } from '@traqula/algebra-sparql-1-2';
+import { Generator as SparqlGenerator } from '@traqula/generator-sparql-1-2';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../publish/change-sets.ts';
+import { InternalError } from '../errors.ts';
+import { DCT, FOAF, RDF as RDF_NS, RDFS, SCHEMA, SKOS, VCARD } from '../vocab.ts';
+import {
+  ServiceRefusedError,
+  StoreLoadFailure,
+  StoreStateError,
+  UpdateRefusedError,
+  damagedManifest,
+  type ChangeSet,
+  type Description,
+  type GraphInfo,
+  type QueryOptions,
+  type QueryResult,
+  type Store,
+  type StoreOperation,
+} from './store.ts';
+
+/** Pieces dataset.nq is read in: Oxigraph parses an iterable of byte chunks as one stream, lines may span them. */
+const CHUNK_BYTES = 8 << 20;
+const LABELS = new Set(
+  [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value),
+);
+const TYPE = RDF_NS('type').value;
+
+export interface LoadProgress {
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface LoadOptions {
+  /** Called after each chunk of the dump is read. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** An algebra node as far as this module needs to see it. */
+interface AlgebraNode {
+  type: string;
+  [key: string]: unknown;
+}
+
+const parser = new Parser();
+// A parameter of EmbeddedStore's constructor shadows the module's name.
+const newOxigraphStore = (): Ox.Store => new oxigraph.Store();
+const generator = new SparqlGenerator();
+
+/** The query as text and what the store needs to know about it before handing it to Oxigraph. */
+interface Prepared {
+  text: string;
+  /** The query names its own dataset (FROM / FROM NAMED). */
+  hasDataset: boolean;
+}
+
+/** Parses text into algebra with the parser Comunica uses. */
+export function toOperation(text: string, baseIri?: string): AlgebraNode {
+  const ast = parser.parse(text, baseIri === undefined ? {} : { baseIRI: baseIri });
+  if ((ast as { type: string }).type === 'update') throw new UpdateRefusedError();
+  return toAlgebra(ast as never, {
+    quads: true,
+    ...(baseIri === undefined ? {} : { baseIRI: baseIri }),
+  }) as AlgebraNode;
+}
+
+/** Algebra back to SPARQL text, as Comunica's own SPARQL serialiser does it. */
+export function toSparql(operation: AlgebraNode): string {
+  return generator.generate(toAst(operation as never) as never).trim();
+}
+
+/** Every node of the algebra, expressions included (FILTER EXISTS holds patterns too). */
+function visit(value: unknown, onNode: (node: AlgebraNode) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) visit(item, onNode);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if ('termType' in value && !('type' in value)) return;
+  if ('type' in value && typeof value.type === 'string') onNode(value as AlgebraNode);
+  // Comunica's `metadata` of an operation points at the source it is assigned to, and from there at this store.
+  for (const [key, child] of Object.entries(value)) if (key !== 'metadata') visit(child, onNode);
+}
+
+/** Refuses SERVICE to anything not allow-listed and tells whether the query names its own dataset. */
+export function inspect(operation: AlgebraNode, allowService: ReadonlySet<string>): { hasDataset: boolean } {
+  let hasDataset = false;
+  visit(operation, (node) => {
+    if (node.type === 'from') hasDataset = true;
+    if (node.type === 'service') {
+      const name = node['name'] as RDF.Term;
+      if (name.termType !== 'NamedNode' || !allowService.has(name.value)) throw new ServiceRefusedError(name.value);
+    }
+  });
+  return { hasDataset };
+}
+
+/** Oxigraph's terms live in WebAssembly memory and read each field through it: results are copied out once. */
+export function fromOxigraph(term: Ox.Term): RDF.Term {
+  switch (term.termType) {
+    case 'NamedNode':
+      return DataFactory.namedNode(term.value);
+    case 'BlankNode':
+      return DataFactory.blankNode(term.value);
+    case 'Literal':
+      return term.language
+        ? DataFactory.literal(term.value, term.language)
+        : DataFactory.literal(term.value, DataFactory.namedNode(term.datatype.value));
+    case 'DefaultGraph':
+      return DataFactory.defaultGraph();
+    case 'Variable':
+      return DataFactory.variable(term.value);
+    default:
+      return fromOxigraphQuad(term as Ox.Quad);
+  }
+}
+
+function fromOxigraphQuad(q: Ox.Quad): RDF.Quad {
+  return DataFactory.quad(
+    fromOxigraph(q.subject) as RDF.Quad_Subject,
+    fromOxigraph(q.predicate) as RDF.Quad_Predicate,
+    fromOxigraph(q.object) as RDF.Quad_Object,
+    fromOxigraph(q.graph) as RDF.Quad_Graph,
+  );
+}
+
+/** The Oxigraph term for an RDF/JS term of any factory. */
+function toOxigraph(term: RDF.Term): Ox.Term {
+  return oxigraph.fromTerm(term) as Ox.Term;
+}
+
+/** Yields a file's bytes in chunks, reading synchronously: Oxigraph's load takes a synchronous iterable. */
+function* fileChunks(file: string, onProgress?: (p: LoadProgress) => void): Generator<Uint8Array> {
+  const fd = openSync(file, 'r');
+  try {
+    const totalBytes = fstatSync(fd).size;
+    let bytes = 0;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (n === 0) break;
+      bytes += n;
+      yield buffer.subarray(0, n);
+      onProgress?.({ bytes, totalBytes });
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface EmbeddedStoreOptions {
+  /** SPARQL endpoints SERVICE may name (Comunica plans those; the store itself never fetches). */
+  allowService?: Iterable<string>;
+}
+
+export class EmbeddedStore implements Store {
+  private manifest: Manifest | undefined;
+  private readonly allowService: ReadonlySet<string>;
+
+  constructor(
+    /** The Oxigraph store itself, for callers that measure it or need its own API. */
+    readonly oxigraph: Ox.Store = newOxigraphStore(),
+    options: EmbeddedStoreOptions = {},
+  ) {
+    this.allowService = new Set(options.allowService ?? []);
+  }
+
+  /**
+   * Loads a build's output directory: dataset.nq streamed into Oxigraph, and graphs.json (when present) for the
+   * state and the graphs' hashes. Blocks the thread for the load, as Oxigraph's load is synchronous WebAssembly:
+   * the store is meant to live in a worker thread (worker.ts).
+   */
+  static async load(outDir: string, options: LoadOptions & EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+    const store = new EmbeddedStore(new oxigraph.Store(), options);
+    store.manifest = await readManifest(outDir);
+    const file = path.join(outDir, 'dataset.nq');
+    try {
+      store.oxigraph.load(fileChunks(file, options.onProgress), {
+        format: 'application/n-quads',
+        // The store is new and thrown away if the load fails, so the transaction would only cost memory.
+        no_transaction: true,
+      });
+    } catch (e) {
+      throw new StoreLoadFailure(file, e instanceof Error ? e.message : String(e), e);
+    }
+    return store;
+  }
+
+  get state(): string | undefined {
+    return this.manifest?.state;
+  }
+
+  /** Evaluates synchronously; query() wraps this for the interface. */
+  evaluate(operation: StoreOperation, options: QueryOptions = {}): QueryResult {
+    const prepared = this.prepare(operation, options.baseIri);
+    const protocol = options.defaultGraphs !== undefined || options.namedGraphs !== undefined;
+    const oxOptions: Parameters<Ox.Store['query']>[1] = {};
+    if (options.baseIri !== undefined) oxOptions.base_iri = options.baseIri;
+    if (protocol) {
+      // The protocol's dataset replaces the query's; Oxigraph's options take precedence over FROM in the text.
+      oxOptions.default_graph = (options.defaultGraphs ?? []).map((g) => oxigraph.namedNode(g));
+      oxOptions.named_graphs = (options.namedGraphs ?? []).map((g) => oxigraph.namedNode(g));
+    } else if (!prepared.hasDataset) {
+      // Oxigraph ignores FROM when this is set, so it is set only for queries without a dataset of their own.
+      oxOptions.use_default_graph_as_union = true;
+    }
+    const result = this.oxigraph.query(prepared.text, oxOptions);
+    if (typeof result === 'boolean') return { type: 'boolean', value: result };
+    if (typeof result === 'string') {
+      throw new InternalError('Oxigraph returned serialised results where terms were asked for');
+    }
+    if (result.length > 0 && result[0] instanceof Map) {
+      const rows = (result as Map<string, Ox.Term>[]).map((row) => {
+        const out = new Map<string, RDF.Term>();
+        for (const [name, term] of row) out.set(name, fromOxigraph(term));
+        return out;
+      });
+      return {
+        type: 'bindings',
+        variables: [...new Set(rows.flatMap((r) => [...r.keys()]))],
+        bindings: syncIterable(rows),
+      };
+    }
+    if (prepared.isSelect) return { type: 'bindings', variables: [], bindings: syncIterable([]) };
+    return { type: 'quads', quads: syncIterable((result as Ox.Quad[]).map(fromOxigraphQuad)) };
+  }
+
+  async query(operation: StoreOperation, options: QueryOptions = {}): Promise<QueryResult> {
+    options.signal?.throwIfAborted();
+    return this.evaluate(operation, options);
+  }
+
+  private prepare(operation: StoreOperation, baseIri?: string): Prepared & { isSelect: boolean } {
+    const algebra = typeof operation === 'string' ? toOperation(operation, baseIri) : (operation as AlgebraNode);
+    const { hasDataset } = inspect(algebra, this.allowService);
+    const isSelect = formOf(algebra) === 'select';
+    return { text: typeof operation === 'string' ? operation : toSparql(algebra), hasDataset, isSelect };
+  }
+
+  async describe(iri: string): Promise<Description | undefined> {
+    const triples = (s: RDF.Term | null, p: RDF.Term | null, o: RDF.Term | null): RDF.Quad[] =>
+      dedupe(this.oxigraph.match(s && toOxigraph(s), p && toOxigraph(p), o && toOxigraph(o), null));
+    // The resource and its fragments (`<r>#record`), which share its page: found by following its own links.
+    const inside = new Set([iri]);
+    const own: RDF.Quad[] = [];
+    const pending = [iri];
+    while (pending.length > 0) {
+      const s = pending.pop()!;
+      for (const q of triples(DataFactory.namedNode(s), null, null)) {
+        own.push(q);
+        if (q.object.termType === 'NamedNode' && isFragmentOf(q.object.value, iri) && !inside.has(q.object.value)) {
+          inside.add(q.object.value);
+          pending.push(q.object.value);
+        }
+      }
+    }
+    const incoming = [...inside].flatMap((m) => triples(null, null, DataFactory.namedNode(m)));
+    for (const q of incoming) {
+      if (isFragmentOf(q.subject.value, iri) && !inside.has(q.subject.value)) {
+        inside.add(q.subject.value);
+        own.push(...triples(q.subject, null, null));
+      }
+    }
+    const reverse = incoming.filter((q) => !inside.has(q.subject.value));
+    if (own.length === 0 && reverse.length === 0) return undefined;
+    const linked = new Set<string>();
+    for (const q of own)
+      if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
+    for (const q of reverse) linked.add(q.subject.value);
+    const context: RDF.Quad[] = [];
+    for (const l of linked) {
+      if (inside.has(l)) continue;
+      for (const q of triples(DataFactory.namedNode(l), null, null)) {
+        if (q.predicate.value === TYPE || LABELS.has(q.predicate.value)) context.push(q);
+      }
+    }
+    return { own: dedupe(own), incoming: reverse, context };
+  }
+
+  async graphs(): Promise<GraphInfo[]> {
+    const rows = this.oxigraph.query(
+      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g',
+    ) as Map<string, Ox.Term>[];
+    return rows.map((r) => {
+      const name = r.get('g')!.value;
+      const hash = this.manifest?.graphs[name]?.hash;
+      return { name, triples: Number(r.get('n')!.value), ...(hash !== undefined ? { hash } : {}) };
+    });
+  }
+
+  async size(): Promise<number> {
+    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', {
+      use_default_graph_as_union: true,
+    }) as Map<string, Ox.Term>[];
+    return Number(rows[0]!.get('n')!.value);
+  }
+
+  /**
+   * Drops every graph the change set names and loads its new content, in one synchronous step: no query of this
+   * thread runs in between, so none sees a mix of two builds.
+   */
+  async apply(changeSet: ChangeSet): Promise<void> {
+    if (this.manifest === undefined || this.manifest.state !== changeSet.from) {
+      throw new StoreStateError(changeSet.from, this.manifest?.state);
+    }
+    const graphs = { ...this.manifest.graphs };
+    for (const g of changeSet.graphs) {
+      this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
+      if (g.quads === undefined) {
+        delete graphs[g.name];
+        continue;
+      }
+      const name = oxigraph.namedNode(g.name);
+      for (const q of g.quads) {
+        const [s, p, o] = [q.subject, q.predicate, q.object].map(toOxigraph) as [never, never, never];
+        this.oxigraph.add(oxigraph.quad(s, p, o, name));
+      }
+      graphs[g.name] = { hash: g.hash ?? '', triples: g.quads.length, offset: 0, length: 0 };
+    }
+    this.manifest = { ...this.manifest, state: changeSet.to, sequence: changeSet.sequence, graphs };
+  }
+}
+
+/** The query form, found from the top: modifiers (slice, distinct, from) wrap it. */
+function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'describe' {
+  const queue: unknown[] = [operation];
+  while (queue.length > 0) {
+    const node = queue.shift() as AlgebraNode;
+    if (node.type === 'ask' || node.type === 'construct' || node.type === 'describe') return node.type;
+    if (node.type === 'project') return 'select';
+    const input = node['input'];
+    if (Array.isArray(input)) queue.push(...input);
+    else if (input && typeof input === 'object') queue.push(input);
+  }
+  return 'select';
+}
+
+function isFragmentOf(candidate: string, iri: string): boolean {
+  return candidate.startsWith(`${iri}#`);
+}
+
+/** The same triple sits in several graphs (a keyword's label in each project naming it): once in the union. */
+function dedupe(quads: Ox.Quad[] | RDF.Quad[]): RDF.Quad[] {
+  const seen = new Map<string, RDF.Quad>();
+  for (const q of quads) {
+    const t = DataFactory.quad(
+      fromOxigraph(q.subject as Ox.Term) as RDF.Quad_Subject,
+      fromOxigraph(q.predicate as Ox.Term) as RDF.Quad_Predicate,
+      fromOxigraph(q.object as Ox.Term) as RDF.Quad_Object,
+    );
+    const key = `${termKey(t.subject)} ${termKey(t.predicate)} ${termKey(t.object)}`;
+    if (!seen.has(key)) seen.set(key, t);
+  }
+  return [...seen.values()];
+}
+
+function termKey(t: RDF.Term): string {
+  if (t.termType === 'Literal') return `"${t.value}"@${t.language}^^${t.datatype.value}`;
+  return `${t.termType}:${t.value}`;
+}
+
+function syncIterable<T>(items: readonly T[]): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield* items;
+    },
+  };
+}
+
+async function readManifest(outDir: string): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(outDir, MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const manifest = parseManifest(text);
+  if (typeof manifest === 'string') throw damagedManifest(path.join(outDir, MANIFEST_FILE), manifest);
+  return manifest;
+}
