@@ -127,7 +127,7 @@ const lines = [
 ];
 lines.push(['query', ...Object.keys(setups), 'comunica/oxigraph'].join('\t'));
 for (const [name, f] of Object.entries(figures)) {
-  const ratio = f['comunicaOverStore']!.p50Ms / f['oxigraph']!.p50Ms;
+  const ratio = f.comunicaOverStore!.p50Ms / f.oxigraph!.p50Ms;
   lines.push([name, ...Object.values(f).map((x) => `${x.p50Ms.toFixed(2)} (${x.rows})`), ratio.toFixed(2)].join('\t'));
 }
 process.stdout.write(`${lines.join('\n')}\nRESULT ${JSON.stringify({ storeLoadSec, todayLoadSec, figures })}\n`);

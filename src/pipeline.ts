@@ -142,7 +142,10 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds them,
   // so the default-graph dumps, the union of the named graphs, hold them too.
   const definitions = vocabularyQuads(base, STATUSES);
-  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph([...mapped.flatMap((m) => m.quads), ...definitions]);
+  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph([
+    ...mapped.flatMap((m) => m.quads),
+    ...definitions,
+  ]);
   const quads = graph.quads;
   const triples = quads.length;
   /** Threads that wrote the pages (BuildSummary.pageThreads). */
@@ -164,7 +167,10 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   };
   {
     // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
-    const streamDump = async (format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS], pieces: Iterable<string> | AsyncIterable<string>) => {
+    const streamDump = async (
+      format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS],
+      pieces: Iterable<string> | AsyncIterable<string>,
+    ) => {
       stage(format.file);
       const writing = progress.stage(`writing ${format.file}`, { bytes: true });
       const seen = counted(pieces, (piece) => writing.add(Buffer.byteLength(piece)));
@@ -192,7 +198,13 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     const dates = await changeDates(previousDir, named, date);
     const quadDumps = new Map<string, Written>();
     await publishNamedGraphs({
-      graphs: named, previousDir, base, graphPrefix: iris.graphs.prefix, prefixes: sitePrefixes(base), dates, write,
+      graphs: named,
+      previousDir,
+      base,
+      graphPrefix: iris.graphs.prefix,
+      prefixes: sitePrefixes(base),
+      dates,
+      write,
       writeLarge: async (name, pieces) => {
         quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
         files.push(name);
@@ -208,7 +220,14 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID (of the default-graph dumps).
     stage('catalog');
     const allDumps = [...dumps, ...withNamedGraphs];
-    const catalog = catalogQuads({ base, dataset, ...recordFacts(records.records), dumps: allDumps, ...(dates.modified ? { date: dates.modified } : {}), ...(dates.issued ? { issued: dates.issued } : {}) });
+    const catalog = catalogQuads({
+      base,
+      dataset,
+      ...recordFacts(records.records),
+      dumps: allDumps,
+      ...(dates.modified ? { date: dates.modified } : {}),
+      ...(dates.issued ? { issued: dates.issued } : {}),
+    });
     const firstProject = records.records.find((r) => r.kind === 'project');
     records = undefined;
     const description = voidQuads({
@@ -226,19 +245,25 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
     stage('pages');
-    const downloads = allDumps.map((d) => ({ file: d.file, title: d.title.nl, mediaType: d.mediaType, bytes: d.bytes }));
+    const downloads = allDumps.map((d) => ({
+      file: d.file,
+      title: d.title.nl,
+      mediaType: d.mediaType,
+      bytes: d.bytes,
+    }));
     const site: SiteJob = { base, dataset, downloads, date };
     // The vocabulary is in the dump already; the catalogue and VoID describe the dumps, so they come after them.
     const shownAfter = [...catalog, ...description];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
-    pageThreads = workers > 1 ? workers : 1;
+    pageThreads = Math.max(workers, 1);
     const input = { ...site, quads: [...quads, ...shownAfter] };
     const writingPages = progress.stage('writing pages', { unit: 'files' });
     const onFiles = (n: number) => writingPages.add(n);
     // The threads read the graph back from dataset.nt (the same quads, in the same order).
-    const pages = workers > 1
-      ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles)
-      : await writeSiteHere(input, out.dir, onFiles);
+    const pages =
+      workers > 1
+        ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles)
+        : await writeSiteHere(input, out.dir, onFiles);
     writingPages.end();
     // Not push(...pages): a large site has more files than a call may take arguments.
     for (const name of pages) files.push(name);

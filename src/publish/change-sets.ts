@@ -6,7 +6,15 @@ import path from 'node:path';
 import { Parser } from 'n3';
 import type { NamedNode, Quad } from '@rdfjs/types';
 import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
-import { compare, nquadsLayout, nquadsPieces, toTriG, trigPieces, type NamedGraph, type NQuadsLayout } from './named-graphs.ts';
+import {
+  compare,
+  nquadsLayout,
+  nquadsPieces,
+  toTriG,
+  trigPieces,
+  type NamedGraph,
+  type NQuadsLayout,
+} from './named-graphs.ts';
 
 export const MANIFEST_FILE = 'graphs.json';
 export const CHANGES_DIR = DATASET_PATHS.changes;
@@ -98,7 +106,10 @@ export async function changeSets(options: {
   }
   const state = stateHash(entries);
   const fresh = (restarted?: string): ChangeSetResult => {
-    const manifest = withDates({ format: 'projectgraph-graphs/1', sequence: 1, state, graphPrefix, dump: 'dataset.nq', graphs: entries }, options.dates);
+    const manifest = withDates(
+      { format: 'projectgraph-graphs/1', sequence: 1, state, graphPrefix, dump: 'dataset.nq', graphs: entries },
+      options.dates,
+    );
     const index: ChangeIndex = { format: 'projectgraph-changes/1', latest: 1, state, changes: [] };
     return { manifest, files: files(manifest, index, new Map()), ...(restarted ? { restarted } : {}) };
   };
@@ -112,7 +123,17 @@ export async function changeSets(options: {
 
   if (old.state === state && old.graphPrefix === graphPrefix) {
     // Nothing changed: the same sequence, dates and change sets as before.
-    const manifest = withDates({ format: 'projectgraph-graphs/1', sequence: old.sequence, state, graphPrefix, dump: 'dataset.nq', graphs: entries }, old);
+    const manifest = withDates(
+      {
+        format: 'projectgraph-graphs/1',
+        sequence: old.sequence,
+        state,
+        graphPrefix,
+        dump: 'dataset.nq',
+        graphs: entries,
+      },
+      old,
+    );
     return { manifest, files: files(manifest, oldIndex, kept) };
   }
 
@@ -121,14 +142,22 @@ export async function changeSets(options: {
   const changed = names.filter((n) => old.graphs[n]?.hash !== entries[n]?.hash);
   let oldLines: Map<string, string[]>;
   try {
-    oldLines = await readGraphLines(path.join(options.previousDir, old.dump), old, changed.filter((n) => old.graphs[n]));
+    oldLines = await readGraphLines(
+      path.join(options.previousDir, old.dump),
+      old,
+      changed.filter((n) => old.graphs[n]),
+    );
   } catch (e) {
     return fresh(`the previous ${old.dump} does not match its ${MANIFEST_FILE} (${(e as Error).message})`);
   }
   const newByName = new Map(graphs.map((g) => [g.name.value, g]));
   const iris = datasetIris(options.base);
   const changeIri = (kind: 'added' | 'removed', graph: string) =>
-    iris.change(sequence, kind, graph.startsWith(graphPrefix) ? graph.slice(graphPrefix.length) : encodeURIComponent(graph));
+    iris.change(
+      sequence,
+      kind,
+      graph.startsWith(graphPrefix) ? graph.slice(graphPrefix.length) : encodeURIComponent(graph),
+    );
 
   const trigGraphs: { name: NamedNode; quads: Quad[] }[] = [];
   const entry: ChangeSetEntry = { sequence, file: `${sequence}.trig`, from: old.state, to: state, graphs: [] };
@@ -142,7 +171,12 @@ export async function changeSets(options: {
     const added = after.filter((l) => !beforeSet.has(l));
     const item: ChangeSetEntry['graphs'][number] = {
       graph: name,
-      change: before.length === 0 && !old.graphs[name] ? 'added' : after.length === 0 && !entries[name] ? 'removed' : 'updated',
+      change:
+        before.length === 0 && !old.graphs[name]
+          ? 'added'
+          : after.length === 0 && !entries[name]
+            ? 'removed'
+            : 'updated',
     };
     if (added.length > 0) {
       const g = changeIri('added', name);
@@ -160,7 +194,11 @@ export async function changeSets(options: {
     `# projectgraph change set ${sequence}: from state ${old.state} to ${state}.\n` +
     `# For each changed graph G, ${iris.change(sequence, 'added', '…').value} and …/removed/… hold the statements to insert into and delete from G;\n` +
     `# ${INDEX_FILE} names G for each of them.\n`;
-  const trig = await toTriG(trigGraphs.sort((a, b) => compare(a.name.value, b.name.value)), options.prefixes, header);
+  const trig = await toTriG(
+    trigGraphs.sort((a, b) => compare(a.name.value, b.name.value)),
+    options.prefixes,
+    header,
+  );
 
   const index: ChangeIndex = {
     format: 'projectgraph-changes/1',
@@ -187,7 +225,12 @@ export interface Dates {
 
 function withDates(m: Manifest, { issued, modified }: Dates): Manifest {
   const { issued: _i, modified: _m, graphs, ...rest } = m;
-  return { ...rest, ...(issued !== undefined ? { issued } : {}), ...(modified !== undefined ? { modified } : {}), graphs };
+  return {
+    ...rest,
+    ...(issued !== undefined ? { issued } : {}),
+    ...(modified !== undefined ? { modified } : {}),
+    graphs,
+  };
 }
 
 /**
@@ -195,7 +238,11 @@ function withDates(m: Manifest, { issued, modified }: Dates): Manifest {
  * changed and `issued` that of the first build of the sequence line; both carry over unchanged while the
  * data stays the same, so a rebuild with a later SOURCE_DATE_EPOCH or commit date changes nothing.
  */
-export async function changeDates(previousDir: string, graphs: readonly NamedGraph[], date: string | undefined): Promise<Dates> {
+export async function changeDates(
+  previousDir: string,
+  graphs: readonly NamedGraph[],
+  date: string | undefined,
+): Promise<Dates> {
   const now: Dates = date === undefined ? {} : { issued: date, modified: date };
   let text: string;
   try {
@@ -205,9 +252,14 @@ export async function changeDates(previousDir: string, graphs: readonly NamedGra
   }
   const old = parseManifest(text);
   if (typeof old === 'string') return now;
-  const same = Object.keys(old.graphs).length === graphs.length && graphs.every((g) => old.graphs[g.name.value]?.hash === g.hash);
+  const same =
+    Object.keys(old.graphs).length === graphs.length && graphs.every((g) => old.graphs[g.name.value]?.hash === g.hash);
   const issued = old.issued ?? date;
-  if (same) return { ...(old.issued !== undefined ? { issued: old.issued } : {}), ...(old.modified !== undefined ? { modified: old.modified } : {}) };
+  if (same)
+    return {
+      ...(old.issued !== undefined ? { issued: old.issued } : {}),
+      ...(old.modified !== undefined ? { modified: old.modified } : {}),
+    };
   return { ...(issued !== undefined ? { issued } : {}), ...(date !== undefined ? { modified: date } : {}) };
 }
 
@@ -216,7 +268,8 @@ function files(manifest: Manifest, index: ChangeIndex, changeFiles: Map<string, 
     [MANIFEST_FILE, json(manifest)],
     [INDEX_FILE, json(index)],
   ]);
-  for (const [file, content] of [...changeFiles].sort((a, b) => compare(a[0], b[0]))) out.set(`${CHANGES_DIR}/${file}`, content);
+  for (const [file, content] of [...changeFiles].sort((a, b) => compare(a[0], b[0])))
+    out.set(`${CHANGES_DIR}/${file}`, content);
   return out;
 }
 
@@ -248,7 +301,8 @@ export async function readPrevious(dir: string): Promise<Previous> {
     throw e;
   }
   const manifest = parseManifest(text);
-  if (typeof manifest === 'string') return { index: emptyIndex, changeFiles: new Map(), problem: `the previous ${MANIFEST_FILE} ${manifest}` };
+  if (typeof manifest === 'string')
+    return { index: emptyIndex, changeFiles: new Map(), problem: `the previous ${MANIFEST_FILE} ${manifest}` };
   let index = emptyIndex;
   try {
     const parsed = JSON.parse(await readFile(path.join(dir, INDEX_FILE), 'utf8')) as ChangeIndex;
@@ -278,12 +332,18 @@ export function parseManifest(text: string): Manifest | string {
     return `is not JSON (${(e as Error).message})`;
   }
   const v = m as Partial<Manifest> | null;
-  if (!v || v.format !== 'projectgraph-graphs/1') return 'is not a projectgraph-graphs/1 manifest';
+  if (v?.format !== 'projectgraph-graphs/1') return 'is not a projectgraph-graphs/1 manifest';
   if (!Number.isInteger(v.sequence) || (v.sequence ?? 0) < 1) return 'has no valid sequence';
-  if (typeof v.state !== 'string' || typeof v.graphPrefix !== 'string' || v.dump !== 'dataset.nq') return 'lacks state, graphPrefix or dump';
+  if (typeof v.state !== 'string' || typeof v.graphPrefix !== 'string' || v.dump !== 'dataset.nq')
+    return 'lacks state, graphPrefix or dump';
   if (!v.graphs || typeof v.graphs !== 'object') return 'lists no graphs';
   for (const [name, g] of Object.entries(v.graphs)) {
-    if (typeof g?.hash !== 'string' || !Number.isInteger(g.offset) || !Number.isInteger(g.length) || !Number.isInteger(g.triples)) {
+    if (
+      typeof g?.hash !== 'string' ||
+      !Number.isInteger(g.offset) ||
+      !Number.isInteger(g.length) ||
+      !Number.isInteger(g.triples)
+    ) {
       return `has a malformed entry for ${name}`;
     }
   }
@@ -294,7 +354,11 @@ export function parseManifest(text: string): Manifest | string {
  * Reads the N-Triples lines of the named graphs from an N-Quads dump laid out as nquadsPieces() writes it,
  * by the byte ranges of the manifest, and checks each against its hash.
  */
-export async function readGraphLines(nqFile: string, manifest: Manifest, names: readonly string[]): Promise<Map<string, string[]>> {
+export async function readGraphLines(
+  nqFile: string,
+  manifest: Manifest,
+  names: readonly string[],
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (names.length === 0) return out;
   const handle = await open(nqFile, 'r');

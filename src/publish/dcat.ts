@@ -5,7 +5,22 @@ import { datasetIris } from '../dataset-iris.ts';
 import type { SourcedRecord } from '../ingest/read-records.ts';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import {
-  DCAT, DCT, EU_ACCESS_RIGHT, EU_COUNTRY, EU_DATA_THEME, EU_FILE_TYPE, EU_LANGUAGE, FOAF, IANA_MEDIA_TYPE, RDF, RDFS, SKOS, SPDX, SPEC, VCARD, XSD,
+  DCAT,
+  DCT,
+  EU_ACCESS_RIGHT,
+  EU_COUNTRY,
+  EU_DATA_THEME,
+  EU_FILE_TYPE,
+  EU_LANGUAGE,
+  FOAF,
+  IANA_MEDIA_TYPE,
+  RDF,
+  RDFS,
+  SKOS,
+  SPDX,
+  SPEC,
+  VCARD,
+  XSD,
 } from '../vocab.ts';
 
 const { literal, namedNode, quad } = DataFactory;
@@ -77,7 +92,9 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     if (t.en !== undefined) add(s, p, literal(t.en, 'en'));
   };
   const dates =
-    input.date === undefined ? undefined : { issued: literal(input.issued ?? input.date, XSD('date')), modified: literal(input.date, XSD('date')) };
+    input.date === undefined
+      ? undefined
+      : { issued: literal(input.issued ?? input.date, XSD('date')), modified: literal(input.date, XSD('date')) };
   const licence = namedNode(d.licence);
   const language = EU_LANGUAGE('NLD');
   const themes = THEMES.map((t) => EU_DATA_THEME(t.code));
@@ -130,7 +147,8 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   if (input.years.start !== undefined || input.years.end !== undefined) {
     add(iri.dataset, DCT('temporal'), iri.temporal);
     add(iri.temporal, RDF('type'), DCT('PeriodOfTime'));
-    if (input.years.start !== undefined) add(iri.temporal, DCAT('startDate'), literal(year(input.years.start), XSD('gYear')));
+    if (input.years.start !== undefined)
+      add(iri.temporal, DCAT('startDate'), literal(year(input.years.start), XSD('gYear')));
     if (input.years.end !== undefined) add(iri.temporal, DCAT('endDate'), literal(year(input.years.end), XSD('gYear')));
   }
   if (dates) {

@@ -33,7 +33,10 @@ export const DUMP_FORMATS = {
   nQuads: {
     file: 'dataset.nq',
     format: 'n-quads',
-    title: { nl: 'Volledige dataset als N-Quads, een benoemde graaf per record', en: 'Full dataset as N-Quads, one named graph per record' },
+    title: {
+      nl: 'Volledige dataset als N-Quads, een benoemde graaf per record',
+      en: 'Full dataset as N-Quads, one named graph per record',
+    },
     mediaType: 'application/n-quads',
     euFileType: 'RDF_N_QUADS',
     specification: SPEC.nQuads.value,
@@ -41,7 +44,10 @@ export const DUMP_FORMATS = {
   trig: {
     file: 'dataset.trig',
     format: 'trig',
-    title: { nl: 'Volledige dataset als TriG, een benoemde graaf per record', en: 'Full dataset as TriG, one named graph per record' },
+    title: {
+      nl: 'Volledige dataset als TriG, een benoemde graaf per record',
+      en: 'Full dataset as TriG, one named graph per record',
+    },
     mediaType: 'application/trig',
     euFileType: 'RDF_TRIG',
     specification: SPEC.trig.value,

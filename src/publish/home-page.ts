@@ -52,11 +52,17 @@ ${SECTIONS.map((s) => section(index, site, s.title, s.anchor, bySection.get(s.se
 function programmes(index: ResourceIndex, site: Site, list: string[]): Html {
   if (list.length === 0) return html``;
   const parts = (p: string, type: string) =>
-    index.about(p).filter((q) => q.predicate.equals(SCHEMA('subOrganization')) && index.types(q.object.value).includes(type)).length;
+    index
+      .about(p)
+      .filter((q) => q.predicate.equals(SCHEMA('subOrganization')) && index.types(q.object.value).includes(type))
+      .length;
   const summary = (p: string) => {
     const projects = parts(p, SCHEMA('ResearchProject').value);
     const programmes = parts(p, ownVocabulary(site.home)('Programme').value);
-    return [count(projects, 'project', 'projecten'), ...(programmes > 0 ? [count(programmes, 'deelprogramma', 'deelprogramma’s')] : [])].join(', ');
+    return [
+      count(projects, 'project', 'projecten'),
+      ...(programmes > 0 ? [count(programmes, 'deelprogramma', 'deelprogramma’s')] : []),
+    ].join(', ');
   };
   return html`<section aria-labelledby="programmas-overzicht">
 <h2 id="programmas-overzicht">Programma's en hun projecten</h2>

@@ -15,7 +15,6 @@ import { RDF, XSD } from '../vocab.ts';
 
 const RDF_TYPE = RDF('type').value;
 const XSD_STRING = XSD('string').value;
-const LANG_STRING = RDF('langString').value;
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 type NodeObject = { [key: string]: JsonValue };
@@ -47,7 +46,9 @@ export class CompactionRules {
       return Object.entries(def as Record<string, unknown>).every(([k, v]) =>
         k === '@container'
           ? v === '@language'
-          : (k === '@id' || k === '@type') && typeof v === 'string' && (!v.startsWith('@') || (k === '@type' && v === '@id')),
+          : (k === '@id' || k === '@type') &&
+            typeof v === 'string' &&
+            (!v.startsWith('@') || (k === '@type' && v === '@id')),
       );
     });
     for (const [name, def] of Object.entries(context)) {
@@ -61,9 +62,11 @@ export class CompactionRules {
     for (const [name, def] of Object.entries(context)) {
       if (name.startsWith('@') || typeof def === 'string' || def === null || typeof def !== 'object') continue;
       const d = def as Record<string, unknown>;
-      const iri = typeof d['@id'] === 'string' ? this.expand(d['@id']) : this.vocab !== undefined ? this.vocab + name : undefined;
+      const iri =
+        typeof d['@id'] === 'string' ? this.expand(d['@id']) : this.vocab !== undefined ? this.vocab + name : undefined;
       if (iri === undefined) continue;
-      const type = typeof d['@type'] === 'string' ? (d['@type'] === '@id' ? '@id' : this.expand(d['@type'])) : undefined;
+      const type =
+        typeof d['@type'] === 'string' ? (d['@type'] === '@id' ? '@id' : this.expand(d['@type'])) : undefined;
       const list = this.terms.get(iri) ?? [];
       list.push({ name, iri, ...(type !== undefined ? { type } : {}), language: d['@container'] === '@language' });
       list.sort((a, b) => a.name.length - b.name.length || (a.name < b.name ? -1 : 1));
@@ -86,7 +89,8 @@ export class CompactionRules {
     if (term.termType === 'BlankNode') return `_:${term.value}`;
     const iri = term.value;
     for (const [name, ns] of this.prefixes) {
-      if (iri.length > ns.length && iri.startsWith(ns) && !iri.slice(ns.length).startsWith('//')) return `${name}:${iri.slice(ns.length)}`;
+      if (iri.length > ns.length && iri.startsWith(ns) && !iri.slice(ns.length).startsWith('//'))
+        return `${name}:${iri.slice(ns.length)}`;
     }
     return iri;
   }
@@ -141,7 +145,10 @@ export class CompactionRules {
 const ruleCache = new WeakMap<object, CompactionRules>();
 function rulesFor(context: Record<string, unknown>): CompactionRules {
   let rules = ruleCache.get(context);
-  if (!rules) ruleCache.set(context, (rules = new CompactionRules(context)));
+  if (!rules) {
+    rules = new CompactionRules(context);
+    ruleCache.set(context, rules);
+  }
   return rules;
 }
 
@@ -166,7 +173,8 @@ export function nodeObject(subject: Term, quads: readonly Quad[], rules: Compact
       continue;
     }
     const key = term ? term.name : rules.vocabIri(p);
-    const value: JsonValue = !term || term.type === undefined ? rules.value(o) : term.type === '@id' ? rules.id(o) : o.value;
+    const value: JsonValue =
+      !term || term.type === undefined ? rules.value(o) : term.type === '@id' ? rules.id(o) : o.value;
     const list = plain.get(key) ?? [];
     list.push(value);
     plain.set(key, list);
@@ -246,7 +254,12 @@ export async function toJsonLd(quads: Quad[], context: Record<string, unknown>):
     else bySubject.set(key, [q]);
   }
   const keys = [...bySubject.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return [...jsonLdChunks(keys.flatMap((k) => bySubject.get(k)!), context)].join('');
+  return [
+    ...jsonLdChunks(
+      keys.flatMap((k) => bySubject.get(k)!),
+      context,
+    ),
+  ].join('');
 }
 
 /** jsonld.js must never fetch: every context it sees is given inline (our own), so a fetch is a bug of ours. */

@@ -1,7 +1,20 @@
 // Dutch interface words for pages: names of properties (both directions), of classes and of the sections of the site.
 import { DATASET_PATHS } from '../dataset-iris.ts';
 import {
-  ADMS, DCAT, DCT, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, VOID, ownVocabulary,
+  ADMS,
+  DCAT,
+  DCT,
+  FOAF,
+  OWL,
+  PROV,
+  RDF,
+  RDFS,
+  SCHEMA,
+  SKOS,
+  SPDX,
+  VCARD,
+  VOID,
+  ownVocabulary,
 } from '../vocab.ts';
 import type { NamedNode } from '@rdfjs/types';
 
@@ -19,7 +32,10 @@ const tables = new Map<string, Map<string, PropertyWords>>();
 /** The table for a base IRI, made once: pages ask for it for every group of statements. */
 function table(base: string): Map<string, PropertyWords> {
   let t = tables.get(base);
-  if (!t) tables.set(base, (t = makeTable(base)));
+  if (!t) {
+    t = makeTable(base);
+    tables.set(base, t);
+  }
   return t;
 }
 
@@ -155,7 +171,10 @@ const classTables = new Map<string, [string, string][]>();
 
 function classTable(base: string): [string, string][] {
   let t = classTables.get(base);
-  if (!t) classTables.set(base, (t = makeClassTable(base)));
+  if (!t) {
+    t = makeClassTable(base);
+    classTables.set(base, t);
+  }
   return t;
 }
 

@@ -40,13 +40,19 @@ export interface NamedGraph {
  * label) sits in both graphs, so each graph stays exactly what its record says; the union of all graphs
  * is the default-graph dump.
  */
-export function namedGraphs(records: Records, mapped: readonly MappedRecord[], extra: Iterable<Quad> = []): NamedGraph[] {
+export function namedGraphs(
+  records: Records,
+  mapped: readonly MappedRecord[],
+  extra: Iterable<Quad> = [],
+): NamedGraph[] {
   if (mapped.length !== records.records.length + 1) {
     throw new InternalError(`named graphs: ${mapped.length} mapped records for ${records.records.length + 1} sources`);
   }
   const iris = datasetIris(records.dataset.data.baseIri).graphs;
   const graphs: NamedGraph[] = [graphOf(iris.dataset, [...(mapped[0]?.quads ?? []), ...extra])];
-  records.records.forEach((r, i) => graphs.push(graphOf(iris.record(r.kind, r.data.id), mapped[i + 1]?.quads ?? [])));
+  records.records.forEach((r, i) => {
+    graphs.push(graphOf(iris.record(r.kind, r.data.id), mapped[i + 1]?.quads ?? []));
+  });
   return graphs.sort((a, b) => compare(a.name.value, b.name.value));
 }
 
@@ -104,7 +110,11 @@ function graphTerm(name: NamedNode): string {
 const TRIG_PIECE = 2_000;
 
 /** dataset.trig: the same graphs, with prefixes, each subject's types first as in dataset.ttl. */
-export function toTriG(graphs: readonly { name: NamedNode; quads: readonly Quad[] }[], prefixes: Record<string, string>, header = ''): Promise<string> {
+export function toTriG(
+  graphs: readonly { name: NamedNode; quads: readonly Quad[] }[],
+  prefixes: Record<string, string>,
+  header = '',
+): Promise<string> {
   const writer = new Writer({ format: 'application/trig', prefixes });
   for (const g of graphs) addGraph(writer, g);
   return new Promise((resolve, reject) =>
@@ -137,8 +147,10 @@ function addGraph(writer: Writer, g: { name: NamedNode; quads: readonly Quad[] }
     const subject = qs[start]!.subject;
     let end = start;
     while (end < qs.length && qs[end]!.subject.equals(subject)) end++;
-    for (let i = start; i < end; i++) if (qs[i]!.predicate.value === TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
-    for (let i = start; i < end; i++) if (qs[i]!.predicate.value !== TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
+    for (let i = start; i < end; i++)
+      if (qs[i]!.predicate.value === TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
+    for (let i = start; i < end; i++)
+      if (qs[i]!.predicate.value !== TYPE) writer.addQuad(qs[i]!.subject, qs[i]!.predicate, qs[i]!.object, g.name);
     start = end;
   }
 }

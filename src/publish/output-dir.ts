@@ -1,8 +1,22 @@
 // The output directory: refuses what is not projectgraph's, publishes by one rename of a link, one build at a time.
 import { randomBytes } from 'node:crypto';
 import {
-  link, lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile,
+  link,
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  symlink,
+  unlink,
+  writeFile,
 } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -263,7 +277,7 @@ function ownLinkVersion(target: string, text: string): number | undefined {
 async function followUserLinks(given: string): Promise<string> {
   let p = await canonical(path.resolve(given));
   for (let hops = 0; hops < 40; hops++) {
-    let s;
+    let s: Stats;
     try {
       s = await lstat(p);
     } catch (e) {
@@ -328,7 +342,7 @@ async function inspect(given: string, target: string, guards: Guards): Promise<C
     throw refuse(`is one of the builds kept for ${output}: give that path instead`);
   }
   await inspectBuilds(buildsDir(target), refuse);
-  let s;
+  let s: Stats;
   try {
     s = await lstat(target);
   } catch (e) {
@@ -360,7 +374,7 @@ async function inspect(given: string, target: string, guards: Guards): Promise<C
 
 /** The folder of builds beside the output must hold only what projectgraph puts there. */
 async function inspectBuilds(builds: string, refuse: (why: string) => OutputError): Promise<void> {
-  let s;
+  let s: Stats;
   try {
     s = await lstat(builds);
   } catch (e) {

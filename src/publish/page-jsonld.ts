@@ -1,7 +1,19 @@
 // The schema.org JSON-LD embedded in each page: the resource itself, its WebPage and its BreadcrumbList, in the terms search engines read.
 import type { Literal, Term } from '@rdfjs/types';
 import {
-  DCAT, DCT, FOAF, IANA_MEDIA_TYPE, OWL, RDF, RDFS, SCHEMA, SCHEMA_ORG_CONTEXT_URL, SKOS, VCARD, VOID, XSD,
+  DCAT,
+  DCT,
+  FOAF,
+  IANA_MEDIA_TYPE,
+  OWL,
+  RDF,
+  RDFS,
+  SCHEMA,
+  SCHEMA_ORG_CONTEXT_URL,
+  SKOS,
+  VCARD,
+  VOID,
+  XSD,
 } from '../vocab.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
@@ -37,8 +49,16 @@ const FALLBACK_TYPES: [string, string][] = [
  * the schema.org one. `on` is the schema.org class the target property is valid on ('Thing': any).
  */
 const EQUIVALENTS: { from: string; to: string; on: string; value?: (o: Term) => unknown }[] = [
-  ...[SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => ({ from: p.value, to: 'name', on: 'Thing' })),
-  ...[SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => ({ from: p.value, to: 'description', on: 'Thing' })),
+  ...[SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => ({
+    from: p.value,
+    to: 'name',
+    on: 'Thing',
+  })),
+  ...[SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => ({
+    from: p.value,
+    to: 'description',
+    on: 'Thing',
+  })),
   { from: SKOS('inScheme').value, to: 'inDefinedTermSet', on: 'DefinedTerm' },
   { from: RDFS('isDefinedBy').value, to: 'inDefinedTermSet', on: 'DefinedTerm' },
   { from: SKOS('notation').value, to: 'termCode', on: 'DefinedTerm' },
@@ -48,7 +68,12 @@ const EQUIVALENTS: { from: string; to: string; on: string; value?: (o: Term) => 
   { from: DCAT('distribution').value, to: 'distribution', on: 'Dataset' },
   { from: DCAT('downloadURL').value, to: 'contentUrl', on: 'DataDownload' },
   // Search engines read a media type as text ("text/turtle"), not as the IANA page DCAT-AP wants.
-  { from: DCAT('mediaType').value, to: 'encodingFormat', on: 'DataDownload', value: (o) => o.value.replace(IANA_MEDIA_TYPE.iri, '') },
+  {
+    from: DCAT('mediaType').value,
+    to: 'encodingFormat',
+    on: 'DataDownload',
+    value: (o) => o.value.replace(IANA_MEDIA_TYPE.iri, ''),
+  },
   { from: DCT('creator').value, to: 'creator', on: 'Dataset' },
   { from: DCAT('keyword').value, to: 'keywords', on: 'Dataset' },
   { from: DCAT('endpointURL').value, to: 'url', on: 'WebAPI' },
@@ -56,7 +81,13 @@ const EQUIVALENTS: { from: string; to: string; on: string; value?: (o: Term) => 
 ];
 
 /** Builds the JSON-LD object for a page; `name` is the page title, `crumbs` lead from the home page to the resource. */
-export function resourcePageJsonLd(index: ResourceIndex, iri: string, name: string, crumbs: Crumb[], home: string): Json {
+export function resourcePageJsonLd(
+  index: ResourceIndex,
+  iri: string,
+  name: string,
+  crumbs: Crumb[],
+  home: string,
+): Json {
   const builder = new NodeBuilder(index);
   const node = builder.node(iri, 0);
   const reverse = reverseLinks(index, iri, builder);
@@ -79,7 +110,13 @@ export function homePageJsonLd(index: ResourceIndex, home: string, name: string,
 }
 
 function website(home: string, name: string): Json {
-  return { '@id': `${home}#website`, '@type': 'WebSite', name: { '@value': name, '@language': 'nl' }, url: { '@id': home }, inLanguage: 'nl' };
+  return {
+    '@id': `${home}#website`,
+    '@type': 'WebSite',
+    name: { '@value': name, '@language': 'nl' },
+    url: { '@id': home },
+    inLanguage: 'nl',
+  };
 }
 
 function webPage(iri: string, name: string, home: string): Json {
@@ -117,7 +154,8 @@ function reverseLinks(index: ResourceIndex, iri: string, builder: NodeBuilder): 
     if (own.some((o) => o.object.equals(q.subject) && o.predicate.value.startsWith(SCHEMA.iri))) continue;
     if (q.object.value !== iri) continue;
     const term = q.predicate.value.slice(SCHEMA.iri.length);
-    const list = (out[term] ??= []);
+    out[term] ??= [];
+    const list = out[term];
     // As on the page itself: at most REVERSE_LIMIT per relation; the resource's .jsonld holds them all.
     if (list.length < REVERSE_LIMIT) list.push(builder.reference(q.subject.value));
   }
@@ -130,7 +168,10 @@ class NodeBuilder {
   /** schema.org local type names of a node: its own schema.org types, or the fallback for its other types. */
   types(iri: string): string[] {
     const all = this.index.types(iri);
-    const schema = all.filter((t) => t.startsWith(SCHEMA.iri)).map((t) => t.slice(SCHEMA.iri.length)).sort();
+    const schema = all
+      .filter((t) => t.startsWith(SCHEMA.iri))
+      .map((t) => t.slice(SCHEMA.iri.length))
+      .sort();
     if (schema.length > 0) return schema;
     const fallback = FALLBACK_TYPES.find(([t]) => all.includes(t));
     return fallback ? [fallback[1]] : [];
@@ -154,9 +195,12 @@ class NodeBuilder {
     const has = new Set(values.keys());
     for (const e of EQUIVALENTS) {
       if (has.has(e.to) || (e.on !== 'Thing' && !types.includes(e.on))) continue;
-      for (const q of quads) if (q.predicate.value === e.from) addValue(values, e.to, e.value ? e.value(q.object) : this.value(q.object, depth));
+      for (const q of quads)
+        if (q.predicate.value === e.from)
+          addValue(values, e.to, e.value ? e.value(q.object) : this.value(q.object, depth));
     }
-    for (const [k, v] of [...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) node[k] = v.length === 1 ? v[0] : v;
+    for (const [k, v] of [...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+      node[k] = v.length === 1 ? v[0] : v;
     return node;
   }
 
@@ -173,7 +217,8 @@ class NodeBuilder {
   private value(o: Term, depth: number): unknown {
     if (o.termType === 'Literal') return literal(o);
     // A fragment (a distribution in the catalogue) has no page of its own, so it is shown whole, one level deep.
-    if (o.termType === 'NamedNode' && o.value.includes('#') && depth < 1 && this.index.about(o.value).length > 0) return this.node(o.value, depth + 1);
+    if (o.termType === 'NamedNode' && o.value.includes('#') && depth < 1 && this.index.about(o.value).length > 0)
+      return this.node(o.value, depth + 1);
     return o.termType === 'NamedNode' ? this.reference(o.value) : { '@id': `_:${o.value}` };
   }
 }
@@ -189,4 +234,3 @@ function literal(l: Literal): unknown {
   if (l.datatype.value === XSD('string').value) return l.value;
   return { '@value': l.value, '@type': l.datatype.value };
 }
-

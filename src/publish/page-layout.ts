@@ -37,10 +37,16 @@ export function layout(site: Site, page: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <meta name="description" content="${page.description}">
-${page.canonical === undefined ? '' : html`<link rel="canonical" href="${page.canonical}">
-`}<link rel="stylesheet" href="${p.file('style.css')}">
-${page.alternates.map((a) => html`<link rel="alternate" type="${a.type}" href="${a.href}" title="${a.title}">
-`)}<script type="application/ld+json">
+${
+  page.canonical === undefined
+    ? ''
+    : html`<link rel="canonical" href="${page.canonical}">
+`
+}<link rel="stylesheet" href="${p.file('style.css')}">
+${page.alternates.map(
+  (a) => html`<link rel="alternate" type="${a.type}" href="${a.href}" title="${a.title}">
+`,
+)}<script type="application/ld+json">
 ${scriptJson(page.jsonld)}
 </script>
 </head>
@@ -58,11 +64,15 @@ ${scriptJson(page.jsonld)}
 </ul>
 </nav>
 </header>
-${crumbs.length > 1 ? html`<nav aria-label="Kruimelpad" class="crumbs">
+${
+  crumbs.length > 1
+    ? html`<nav aria-label="Kruimelpad" class="crumbs">
 <ol>
 ${crumbs.map((c, i) => (i === crumbs.length - 1 ? html`<li aria-current="page">${c.name}</li>\n` : html`<li><a href="${p.href(c.iri)}">${c.name}</a></li>\n`))}</ol>
 </nav>
-` : ''}<main id="inhoud">
+`
+    : ''
+}<main id="inhoud">
 ${page.main}
 </main>
 <footer class="site">

@@ -7,7 +7,11 @@ import { serveTasks } from '../workers/task-worker.ts';
 import { DirectoryWriter } from './output-dir.ts';
 import type { SiteShare } from './site.ts';
 import {
-  PAGE_PROGRESS_EVERY, writeShare, type PageWorkerJob, type PageWorkerProgress, type PageWorkerReply,
+  PAGE_PROGRESS_EVERY,
+  writeShare,
+  type PageWorkerJob,
+  type PageWorkerProgress,
+  type PageWorkerReply,
 } from './pages.ts';
 
 await serveTasks<PageWorkerJob, SiteShare, PageWorkerReply, undefined, PageWorkerProgress>(async (job) => {

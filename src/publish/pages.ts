@@ -91,7 +91,10 @@ export async function writeSiteInWorkers(
 ): Promise<string[]> {
   const { quads: _quads, ...job } = input;
   const workerData: PageWorkerJob = {
-    ...job, dir, graphFile, extra: new Writer({ format: 'N-Triples' }).quadsToString(extra),
+    ...job,
+    dir,
+    graphFile,
+    extra: new Writer({ format: 'N-Triples' }).quadsToString(extra),
   };
   const shares = Array.from({ length: parts }, (_, part) => ({ part, parts }));
   const pool = WorkerPool.start<PageWorkerJob, SiteShare, PageWorkerReply, undefined, PageWorkerProgress>({
@@ -105,7 +108,10 @@ export async function writeSiteInWorkers(
   const there = pool.then((p) => p.runEach(shares.slice(1), { onProgress }));
   // Each side ends before the step fails, so nothing writes into the staging directory after the build removes it.
   const [mine, theirs] = await Promise.allSettled([here, there]);
-  await pool.then((p) => p.close(), () => undefined);
+  await pool.then(
+    (p) => p.close(),
+    () => undefined,
+  );
   if (mine.status === 'rejected') throw mine.reason;
   if (theirs.status === 'rejected') throw theirs.reason;
   const replies = [mine.value, ...theirs.value];

@@ -4,7 +4,9 @@ import { DCT, FOAF, RDF, RDFS, SCHEMA, SKOS, VCARD } from '../vocab.ts';
 import type { SitePaths } from './site-paths.ts';
 
 /** Properties that name a thing, best first. */
-const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value);
+const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map(
+  (p) => p.value,
+);
 const TYPE = RDF('type').value;
 
 export class ResourceIndex {
@@ -29,7 +31,8 @@ export class ResourceIndex {
       if (!list.includes(s)) list.push(s);
       this.members.set(doc, list);
     }
-    for (const list of this.members.values()) list.sort((a, b) => (a === b ? 0 : a.length < b.length || (a.length === b.length && a < b) ? -1 : 1));
+    for (const list of this.members.values())
+      list.sort((a, b) => (a === b ? 0 : a.length < b.length || (a.length === b.length && a < b) ? -1 : 1));
   }
 
   /** Every IRI under the base that has a page of its own (the base itself excluded: that is the home page), sorted. */
@@ -45,7 +48,9 @@ export class ResourceIndex {
   /** Statements elsewhere that point at the resource or one of its fragments. */
   reverse(iri: string): Quad[] {
     const inside = new Set(this.members.get(iri) ?? [iri]);
-    return [...inside].flatMap((m) => this.byObject.get(m) ?? []).filter((q) => !inside.has(this.paths.document(q.subject.value)) && !inside.has(q.subject.value));
+    return [...inside]
+      .flatMap((m) => this.byObject.get(m) ?? [])
+      .filter((q) => !inside.has(this.paths.document(q.subject.value)) && !inside.has(q.subject.value));
   }
 
   /** The statements of a resource's own description: its statements, the reverse links, and the types and labels of everything linked. */
@@ -53,12 +58,15 @@ export class ResourceIndex {
     const own = this.own(iri);
     const reverse = this.reverse(iri);
     const linked = new Set<string>();
-    for (const q of own) if (q.object.termType === 'NamedNode' && !q.predicate.equals(RDF('type'))) linked.add(q.object.value);
+    for (const q of own)
+      if (q.object.termType === 'NamedNode' && !q.predicate.equals(RDF('type'))) linked.add(q.object.value);
     for (const q of reverse) linked.add(q.subject.value);
     const inside = new Set(this.members.get(iri) ?? [iri]);
     const context = [...linked]
       .filter((l) => !inside.has(l))
-      .flatMap((l) => (this.bySubject.get(l) ?? []).filter((q) => q.predicate.value === TYPE || LABELS.includes(q.predicate.value)));
+      .flatMap((l) =>
+        (this.bySubject.get(l) ?? []).filter((q) => q.predicate.value === TYPE || LABELS.includes(q.predicate.value)),
+      );
     return [...own, ...reverse, ...context];
   }
 
@@ -83,7 +91,9 @@ export class ResourceIndex {
   private findLabel(iri: string): Literal | undefined {
     const quads = this.bySubject.get(iri) ?? [];
     for (const p of LABELS) {
-      const values = quads.filter((q) => q.predicate.value === p && q.object.termType === 'Literal').map((q) => q.object as Literal);
+      const values = quads
+        .filter((q) => q.predicate.value === p && q.object.termType === 'Literal')
+        .map((q) => q.object as Literal);
       const best = pickLanguage(values);
       if (best) return best;
     }

@@ -15,7 +15,9 @@ import { isRecordFileIri } from '../map/provenance.ts';
  */
 const RECORD_FILE_NAME = 'record in de kennisbank';
 
-const DESCRIPTIONS = [SCHEMA('description'), SKOS('definition'), RDFS('comment'), DCT('description')].map((p) => p.value);
+const DESCRIPTIONS = [SCHEMA('description'), SKOS('definition'), RDFS('comment'), DCT('description')].map(
+  (p) => p.value,
+);
 
 export interface PageFiles {
   /** Links to the resource's data (its .ttl/.jsonld, or the dumps for the dataset). */
@@ -71,7 +73,10 @@ export function kindOf(index: ResourceIndex, base: string, iri: string): string 
 
 function descriptionOf(index: ResourceIndex, iri: string): string | undefined {
   for (const p of DESCRIPTIONS) {
-    const values = index.about(iri).filter((q) => q.predicate.value === p && q.object.termType === 'Literal').map((q) => q.object as Literal);
+    const values = index
+      .about(iri)
+      .filter((q) => q.predicate.value === p && q.object.termType === 'Literal')
+      .map((q) => q.object as Literal);
     const best = pickLanguage(values);
     if (best) return best.value;
   }
@@ -91,10 +96,19 @@ export function crumbsOf(index: ResourceIndex, site: Site, iri: string): Crumb[]
   return crumbs;
 }
 
-function statements(index: ResourceIndex, site: Site, subject: string, quads: Quad[], heading: string, id: string | undefined): Html {
+function statements(
+  index: ResourceIndex,
+  site: Site,
+  subject: string,
+  quads: Quad[],
+  heading: string,
+  id: string | undefined,
+): Html {
   const words = propertyWords(site.home);
   const order = propertyOrder(site.home);
-  const shown = quads.filter((q) => !q.predicate.equals(RDF('type')) && !(isRecordFileIri(subject) && q.predicate.equals(RDFS('label'))));
+  const shown = quads.filter(
+    (q) => !q.predicate.equals(RDF('type')) && !(isRecordFileIri(subject) && q.predicate.equals(RDFS('label'))),
+  );
   if (shown.length === 0) return html``;
   const groups = group(shown, (q) => q.predicate.value);
   const predicates = [...groups.keys()].sort((a, b) => order(a) - order(b) || cmp(words(a).forward, words(b).forward));
@@ -102,21 +116,31 @@ function statements(index: ResourceIndex, site: Site, subject: string, quads: Qu
   return html`<section aria-labelledby="${headingId}">
 <h2 id="${headingId}">${heading}</h2>
 <dl>
-${predicates.map((p) => html`<dt>${words(p).forward}</dt>
-<dd>${values(index, site, (groups.get(p) ?? []).map((q) => q.object))}</dd>
-`)}</dl>
+${predicates.map(
+  (p) => html`<dt>${words(p).forward}</dt>
+<dd>${values(
+    index,
+    site,
+    (groups.get(p) ?? []).map((q) => q.object),
+  )}</dd>
+`,
+)}</dl>
 </section>
 `;
 }
 
 /** Fragments of the resource (`#source`, `#record`, a catalogue's distributions): each its own section, with the fragment as its id so `…#source` lands on it. */
 function fragments(index: ResourceIndex, site: Site, iri: string): Html {
-  const members = index.own(iri).map((q) => q.subject.value).filter((s, i, all) => s !== iri && all.indexOf(s) === i);
+  const members = index
+    .own(iri)
+    .map((q) => q.subject.value)
+    .filter((s, i, all) => s !== iri && all.indexOf(s) === i);
   return html`${members.map((m) => {
     const fragment = m.slice(m.indexOf('#') + 1);
     const kind = kindOf(index, site.home, m);
     const label = shownLabel(index, m)?.value;
-    const heading = label === undefined ? (kind ? `${kind} (${fragment})` : fragment) : kind ? `${kind}: ${label}` : label;
+    const heading =
+      label === undefined ? (kind ? `${kind} (${fragment})` : fragment) : kind ? `${kind}: ${label}` : label;
     return html`<div class="fragment" id="${fragment}">${statements(index, site, m, index.about(m), heading, `kop-${fragment}`)}</div>\n`;
   })}`;
 }
@@ -134,9 +158,16 @@ function reverseLinks(index: ResourceIndex, site: Site, iri: string): Html {
   return html`<section aria-labelledby="verwijzingen">
 <h2 id="verwijzingen">Verwijzingen hierheen</h2>
 <dl>
-${predicates.map((p) => html`<dt>${words(p).reverse}</dt>
-<dd>${values(index, site, (groups.get(p) ?? []).map((q) => q.subject), REVERSE_LIMIT)}</dd>
-`)}</dl>
+${predicates.map(
+  (p) => html`<dt>${words(p).reverse}</dt>
+<dd>${values(
+    index,
+    site,
+    (groups.get(p) ?? []).map((q) => q.subject),
+    REVERSE_LIMIT,
+  )}</dd>
+`,
+)}</dl>
 </section>
 `;
 }
@@ -145,7 +176,9 @@ function values(index: ResourceIndex, site: Site, terms: Term[], limit = Infinit
   const seen = new Set<string>();
   const unique = terms.filter((t) => {
     const k = `${t.termType}|${t.value}|${t.termType === 'Literal' ? `${t.language}|${t.datatype.value}` : ''}`;
-    return seen.has(k) ? false : (seen.add(k), true);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
   });
   // Each key once, before sorting: a keyword's page sorts thousands of projects, and a sort compares each value
   // many times.
@@ -171,9 +204,11 @@ function value(index: ResourceIndex, site: Site, t: Term): Html {
   if (t.termType !== 'NamedNode') return html`${t.value}`;
   const label = shownLabel(index, t.value);
   const text = label?.value ?? t.value;
-  const lang = label && label.language && label.language !== 'nl' ? label.language : undefined;
+  const lang = label?.language && label.language !== 'nl' ? label.language : undefined;
   // A wiki source links to the wiki page itself when the record gives its address.
-  const page = index.about(t.value).find((q) => q.predicate.equals(RDFS('seeAlso')) && q.object.termType === 'NamedNode');
+  const page = index
+    .about(t.value)
+    .find((q) => q.predicate.equals(RDFS('seeAlso')) && q.object.termType === 'NamedNode');
   if (page && /^https?:/i.test(page.object.value) && t.value.endsWith('#source')) {
     return html`<a href="${page.object.value}"${lang ? html` lang="${lang}"` : ''}>${text}</a>`;
   }

@@ -19,7 +19,12 @@ import { toTurtle } from './turtle.ts';
 const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
 
 /** Documents whose .ttl/.jsonld hold the whole document (the dumps, the catalogue, VoID, the vocabulary), written by the pipeline. */
-export const DOCUMENTS = [DATASET_PATHS.dataset, DATASET_PATHS.catalog, DATASET_PATHS.void, DATASET_PATHS.vocabulary] as const;
+export const DOCUMENTS = [
+  DATASET_PATHS.dataset,
+  DATASET_PATHS.catalog,
+  DATASET_PATHS.void,
+  DATASET_PATHS.vocabulary,
+] as const;
 
 /** Paths that `projectgraph serve` answers itself (the SPARQL endpoint and query page): no static file may stand in for them. */
 export const SERVICES = [DATASET_PATHS.sparql] as const;
@@ -48,13 +53,36 @@ export interface SiteShare {
 
 /** Prefixes for the .ttl files of pages and documents: the dump's, plus the catalogue's vocabularies. */
 export function sitePrefixes(base: string): Record<string, string> {
-  const all: Record<string, string> = { ...prefixes(base), adms: ADMS.iri, dcat: DCAT.iri, dct: DCT.iri, foaf: FOAF.iri, owl: OWL.iri, spdx: SPDX.iri, vcard: VCARD.iri, void: VOID.iri };
-  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k] as string]));
+  const all: Record<string, string> = {
+    ...prefixes(base),
+    adms: ADMS.iri,
+    dcat: DCAT.iri,
+    dct: DCT.iri,
+    foaf: FOAF.iri,
+    owl: OWL.iri,
+    spdx: SPDX.iri,
+    vcard: VCARD.iri,
+    void: VOID.iri,
+  };
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k] as string]),
+  );
 }
 
 /** The JSON-LD context of pages' .jsonld files and documents: the dump's context with the catalogue's prefixes. */
 export function siteContext(base: string): Record<string, unknown> {
-  const { pg: _pg, prov: _prov, rdf: _rdf, rdfs: _rdfs, schema: _schema, skos: _skos, xsd: _xsd, ...extra } = sitePrefixes(base);
+  const {
+    pg: _pg,
+    prov: _prov,
+    rdf: _rdf,
+    rdfs: _rdfs,
+    schema: _schema,
+    skos: _skos,
+    xsd: _xsd,
+    ...extra
+  } = sitePrefixes(base);
   return { ...jsonldContext(base), ...extra };
 }
 
@@ -87,13 +115,24 @@ export async function* siteFiles(input: SiteInput, share: SiteShare = { part: 0,
   const index = new ResourceIndex(input.quads, paths);
   const resources = index.resources().filter((r) => !(SERVICES as readonly string[]).includes(paths.local(r) ?? ''));
   const locals = resources.map((r) => paths.local(r) ?? '');
-  const folders = new Set(locals.flatMap((l) => l.split('/').slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join('/'))));
+  const folders = new Set(
+    locals.flatMap((l) =>
+      l
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, segs) => segs.slice(0, i + 1).join('/')),
+    ),
+  );
   const ttlPrefixes = sitePrefixes(input.base);
   const context = siteContext(input.base);
 
   const first = share.part === 0;
   if (first) {
-    yield { name: 'index.html', content: homePage(index, site, input.downloads, input.dataset.description.nl), order: -1 };
+    yield {
+      name: 'index.html',
+      content: homePage(index, site, input.downloads, input.dataset.description.nl),
+      order: -1,
+    };
     yield { name: 'style.css', content: STYLESHEET, order: -1 };
   }
   for (const [i, iri] of resources.entries()) {
@@ -140,7 +179,11 @@ ${downloads.map((d) => html`<li><a href="${p.file(d.file)}" type="${d.mediaType}
  * bound by file-system latency, not by CPU. `write` is called in the files' order, so whatever it records
  * synchronously (the list of written files) stays deterministic.
  */
-export async function writeConcurrently<T>(files: AsyncIterable<T>, write: (file: T) => Promise<void>, limit = 16): Promise<void> {
+export async function writeConcurrently<T>(
+  files: AsyncIterable<T>,
+  write: (file: T) => Promise<void>,
+  limit = 16,
+): Promise<void> {
   const pending = new Set<Promise<void>>();
   let failure: unknown;
   for await (const file of files) {

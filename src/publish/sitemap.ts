@@ -12,13 +12,19 @@ export interface SitemapFile {
 }
 
 /** `sitemap.xml`, or, for more pages than one sitemap may hold, `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, … */
-export function sitemapFiles(base: string, urls: string[], date: string | undefined, limit = SITEMAP_LIMIT): SitemapFile[] {
+export function sitemapFiles(
+  base: string,
+  urls: string[],
+  date: string | undefined,
+  limit = SITEMAP_LIMIT,
+): SitemapFile[] {
   const lastmod = date === undefined ? '' : `<lastmod>${date}</lastmod>`;
   const urlset = (list: string[]) =>
     `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${list.map((u) => `<url><loc>${escapeXml(u)}</loc>${lastmod}</url>\n`).join('')}</urlset>\n`;
   if (urls.length <= limit) return [{ name: DATASET_PATHS.sitemap, content: urlset(urls) }];
   const parts: SitemapFile[] = [];
-  for (let i = 0; i < urls.length; i += limit) parts.push({ name: `sitemap-${parts.length + 1}.xml`, content: urlset(urls.slice(i, i + limit)) });
+  for (let i = 0; i < urls.length; i += limit)
+    parts.push({ name: `sitemap-${parts.length + 1}.xml`, content: urlset(urls.slice(i, i + limit)) });
   const iris = datasetIris(base);
   const index = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${parts
     .map((p) => `<sitemap><loc>${escapeXml(iris.file(p.name).value)}</loc>${lastmod}</sitemap>\n`)

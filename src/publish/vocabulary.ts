@@ -31,8 +31,22 @@ export function vocabularyQuads(base: string, statusCodes: readonly string[]): Q
   add(doc, RDF('type'), OWL('Ontology'));
   add(doc, RDFS('label'), literal('projectgraph-vocabulaire', 'nl'));
   add(doc, RDFS('label'), literal('projectgraph vocabulary', 'en'));
-  add(doc, RDFS('comment'), literal('De termen die projectgraph gebruikt waar schema.org er geen heeft: de aanleiding, de uitkomsten en de status van een project, en de klasse programma.', 'nl'));
-  add(doc, RDFS('comment'), literal('The terms projectgraph uses where schema.org has none: the background, outcomes and status of a project, and the class programme.', 'en'));
+  add(
+    doc,
+    RDFS('comment'),
+    literal(
+      'De termen die projectgraph gebruikt waar schema.org er geen heeft: de aanleiding, de uitkomsten en de status van een project, en de klasse programma.',
+      'nl',
+    ),
+  );
+  add(
+    doc,
+    RDFS('comment'),
+    literal(
+      'The terms projectgraph uses where schema.org has none: the background, outcomes and status of a project, and the class programme.',
+      'en',
+    ),
+  );
   add(doc, DCT('publisher'), iris.publisher);
 
   const terms: Term[] = [
@@ -43,7 +57,10 @@ export function vocabularyQuads(base: string, statusCodes: readonly string[]): Q
       en: 'background',
       commentNl: 'Waarom het project begon: het probleem of de vraag die eraan voorafging.',
       commentEn: 'Why the project started: the problem or question that came before it.',
-      extra: [[SCHEMA('domainIncludes'), SCHEMA('ResearchProject')], [RDFS('range'), RDF('langString')]],
+      extra: [
+        [SCHEMA('domainIncludes'), SCHEMA('ResearchProject')],
+        [RDFS('range'), RDF('langString')],
+      ],
     },
     {
       iri: t.outcomes,
@@ -52,7 +69,10 @@ export function vocabularyQuads(base: string, statusCodes: readonly string[]): Q
       en: 'outcomes',
       commentNl: 'Wat het project heeft opgeleverd: resultaten, inzichten en aanbevelingen.',
       commentEn: 'What the project delivered: results, insights and recommendations.',
-      extra: [[SCHEMA('domainIncludes'), SCHEMA('ResearchProject')], [RDFS('range'), RDF('langString')]],
+      extra: [
+        [SCHEMA('domainIncludes'), SCHEMA('ResearchProject')],
+        [RDFS('range'), RDF('langString')],
+      ],
     },
     {
       iri: t.status,
@@ -61,15 +81,20 @@ export function vocabularyQuads(base: string, statusCodes: readonly string[]): Q
       en: 'status',
       commentNl: 'In welke fase het project is; een begrip uit de lijst projectstatus.',
       commentEn: 'Which phase the project is in; a concept from the project-status list.',
-      extra: [[SCHEMA('domainIncludes'), SCHEMA('ResearchProject')], [RDFS('range'), SKOS('Concept')]],
+      extra: [
+        [SCHEMA('domainIncludes'), SCHEMA('ResearchProject')],
+        [RDFS('range'), SKOS('Concept')],
+      ],
     },
     {
       iri: pg('Programme'),
       types: [RDFS('Class'), OWL('Class')],
       nl: 'programma',
       en: 'programme',
-      commentNl: 'Een onderzoeks- of beleidsprogramma waar projecten deel van uitmaken; het kan zelf deel zijn van een groter programma.',
-      commentEn: 'A research or policy programme that projects are part of; it may itself be part of a larger programme.',
+      commentNl:
+        'Een onderzoeks- of beleidsprogramma waar projecten deel van uitmaken; het kan zelf deel zijn van een groter programma.',
+      commentEn:
+        'A research or policy programme that projects are part of; it may itself be part of a larger programme.',
       extra: [[RDFS('subClassOf'), SCHEMA('Project')]],
     },
   ];

@@ -91,8 +91,14 @@ export function voidQuads(input: VoidInput): Quad[] {
 /** A class or property as a prefixed name where we have a prefix for it, for labels. */
 function shortIri(iri: string, base: string): string {
   const known: [string, string][] = [
-    ['schema', SCHEMA.iri], ['skos', SKOS.iri], ['prov', PROV.iri], ['rdfs', RDFS.iri], ['pg', ownVocabulary(base).iri],
-    ['rdf', RDF.iri], ['owl', OWL.iri], ['dct', DCT.iri],
+    ['schema', SCHEMA.iri],
+    ['skos', SKOS.iri],
+    ['prov', PROV.iri],
+    ['rdfs', RDFS.iri],
+    ['pg', ownVocabulary(base).iri],
+    ['rdf', RDF.iri],
+    ['owl', OWL.iri],
+    ['dct', DCT.iri],
   ];
   for (const [prefix, ns] of known) if (iri.startsWith(ns)) return `${prefix}:${iri.slice(ns.length)}`;
   return iri;

@@ -57,8 +57,7 @@ export async function countNamed(
       endpoint,
       `SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { ${names.map((g) => `<${g}>`).join(' ')} } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g`,
     );
-    for (const r of rows)
-      if (r.g && r.n && counts.has(r.g.value)) counts.set(r.g.value, Number(r.n.value));
+    for (const r of rows) if (r.g && r.n && counts.has(r.g.value)) counts.set(r.g.value, Number(r.n.value));
   }
   return counts;
 }

@@ -98,7 +98,7 @@ export function inspect(operation: AlgebraNode, allowService: ReadonlySet<string
   visit(operation, (node) => {
     if (node.type === 'from') hasDataset = true;
     if (node.type === 'service') {
-      const name = node['name'] as RDF.Term;
+      const name = node.name as RDF.Term;
       if (name.termType !== 'NamedNode' || !allowService.has(name.value)) throw new ServiceRefusedError(name.value);
     }
   });
@@ -338,7 +338,7 @@ function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'descr
     const node = queue.shift() as AlgebraNode;
     if (node.type === 'ask' || node.type === 'construct' || node.type === 'describe') return node.type;
     if (node.type === 'project') return 'select';
-    const input = node['input'];
+    const input = node.input;
     if (Array.isArray(input)) queue.push(...input);
     else if (input && typeof input === 'object') queue.push(input);
   }

@@ -26,8 +26,12 @@ describe('slug', () => {
 describe('mintIris', () => {
   it('mints from ids under the base IRI, never from titles', () => {
     const iris = mintIris('https://example.org/');
-    expect(iris.project('cluster-governance-kks-2015').value).toBe('https://example.org/project/cluster-governance-kks-2015');
-    expect(iris.keyword('Publiek-private samenwerking').value).toBe('https://example.org/keyword/publiek-private-samenwerking');
+    expect(iris.project('cluster-governance-kks-2015').value).toBe(
+      'https://example.org/project/cluster-governance-kks-2015',
+    );
+    expect(iris.keyword('Publiek-private samenwerking').value).toBe(
+      'https://example.org/keyword/publiek-private-samenwerking',
+    );
     expect(iris.source(iris.project('x')).value).toBe('https://example.org/project/x#source');
   });
 

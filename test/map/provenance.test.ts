@@ -31,7 +31,11 @@ const project: ProjectRecord = {
 
 describe('withProvenance', () => {
   it('points every resource of a record at its YAML file and, where there is one, its wiki page', () => {
-    const m = withProvenance(mapped((out) => mapProject(project, iris, out)), 'projects/p.yaml', BASE);
+    const m = withProvenance(
+      mapped((out) => mapProject(project, iris, out)),
+      'projects/p.yaml',
+      BASE,
+    );
     const store = new Store(m.quads);
     const file = namedNode(`${BASE}project/p#record`);
     const wiki = namedNode(`${BASE}project/p#source`);
@@ -50,10 +54,17 @@ describe('withProvenance', () => {
   });
 
   it('names only the file for a record without a wiki source, and is the same every time', () => {
-    const make = () => withProvenance(mapped((out) => mapOrganisation({ id: 'o', name: 'O', type: 'organisation' }, iris, out)), 'organisations/o.yaml', BASE);
+    const make = () =>
+      withProvenance(
+        mapped((out) => mapOrganisation({ id: 'o', name: 'O', type: 'organisation' }, iris, out)),
+        'organisations/o.yaml',
+        BASE,
+      );
     const m = make();
     const store = new Store(m.quads);
-    expect(store.getQuads(`${BASE}organisation/o`, PROV('wasDerivedFrom'), `${BASE}organisation/o#record`, null)).toHaveLength(1);
+    expect(
+      store.getQuads(`${BASE}organisation/o`, PROV('wasDerivedFrom'), `${BASE}organisation/o#record`, null),
+    ).toHaveLength(1);
     expect(store.getQuads(null, PROV('hadPrimarySource'), null, null)).toHaveLength(0);
     expect(make().quads).toEqual(m.quads);
   });

@@ -25,7 +25,8 @@ describe('the build date', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-date-'));
     expect(await buildDate(dir, undefined)).toBeUndefined();
     const env = { ...process.env, GIT_AUTHOR_DATE: '2024-02-03T10:00:00Z', GIT_COMMITTER_DATE: '2024-02-03T10:00:00Z' };
-    const git = (...args: string[]) => run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, env });
+    const git = (...args: string[]) =>
+      run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, env });
     await git('init', '-q');
     await writeFile(path.join(dir, 'dataset.yaml'), 'x: 1\n');
     await git('add', '.');

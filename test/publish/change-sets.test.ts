@@ -9,19 +9,29 @@ import { build } from '../../src/pipeline.ts';
 import { parseTurtleFile, workspaceWithRealData } from '../support/project.ts';
 
 const { quad } = DataFactory;
-const key = (q: Quad) => `${q.subject.value}|${q.predicate.value}|${q.object.termType}|${q.object.value}|${'language' in q.object ? q.object.language : ''}|${'datatype' in q.object ? q.object.datatype.value : ''}|${q.graph.value}`;
+const key = (q: Quad) =>
+  `${q.subject.value}|${q.predicate.value}|${q.object.termType}|${q.object.value}|${'language' in q.object ? q.object.language : ''}|${'datatype' in q.object ? q.object.datatype.value : ''}|${q.graph.value}`;
 
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) files.set(path.relative(dir, path.join(e.parentPath, e.name)), await readFile(path.join(e.parentPath, e.name), 'utf8'));
+    if (e.isFile())
+      files.set(
+        path.relative(dir, path.join(e.parentPath, e.name)),
+        await readFile(path.join(e.parentPath, e.name), 'utf8'),
+      );
   }
   return files;
 }
 
 interface Index {
   latest: number;
-  changes: { sequence: number; file: string; modified?: string; graphs: { graph: string; change: string; added?: { graph: string }; removed?: { graph: string } }[] }[];
+  changes: {
+    sequence: number;
+    file: string;
+    modified?: string;
+    graphs: { graph: string; change: string; added?: { graph: string }; removed?: { graph: string } }[];
+  }[];
 }
 
 /** Applies a change set to a dataset as a consumer would: per changed graph, delete the removed statements and insert the added ones. */
@@ -29,7 +39,8 @@ function apply(dataset: Quad[], changeSet: Quad[], entry: Index['changes'][numbe
   const out = new Map(dataset.map((q) => [key(q), q]));
   for (const g of entry.graphs) {
     const target = DataFactory.namedNode(g.graph);
-    for (const q of changeSet.filter((c) => c.graph.value === g.removed?.graph)) out.delete(key(quad(q.subject, q.predicate, q.object, target)));
+    for (const q of changeSet.filter((c) => c.graph.value === g.removed?.graph))
+      out.delete(key(quad(q.subject, q.predicate, q.object, target)));
     for (const q of changeSet.filter((c) => c.graph.value === g.added?.graph)) {
       const moved = quad(q.subject, q.predicate, q.object, target);
       out.set(key(moved), moved);
@@ -84,7 +95,11 @@ describe('change sets between builds', () => {
     const changeSet = await parseTurtleFile(path.join(out, 'changes/2.trig'), 'application/trig');
     const current = await parseTurtleFile(path.join(out, 'dataset.nq'), 'application/n-quads');
     expect(isomorphic(apply(previous, changeSet, entry), current)).toBe(true);
-    const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as { sequence: number; modified: string; issued: string };
+    const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as {
+      sequence: number;
+      modified: string;
+      issued: string;
+    };
     expect(manifest).toMatchObject({ sequence: 2, modified: '2027-01-15', issued: '2026-09-21' });
     const catalog = await readFile(path.join(out, 'catalog.ttl'), 'utf8');
     expect(catalog).toContain('dct:modified "2027-01-15"^^xsd:date');
@@ -101,7 +116,9 @@ describe('change sets between builds', () => {
     await run('1810000000');
     const index = JSON.parse(await readFile(path.join(out, 'changes/index.json'), 'utf8')) as Index;
     expect(index.changes.map((c) => c.sequence)).toEqual([2, 3]);
-    expect(await readdir(path.join(out, 'changes'))).toEqual(expect.arrayContaining(['2.trig', '3.trig', 'index.json']));
+    expect(await readdir(path.join(out, 'changes'))).toEqual(
+      expect.arrayContaining(['2.trig', '3.trig', 'index.json']),
+    );
     const removed = index.changes[1]!.graphs.find((g) => g.graph.endsWith('/graph/organisation/hengelo'));
     expect(removed?.change).toBe('removed');
     expect(removed?.added).toBeUndefined();

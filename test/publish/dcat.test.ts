@@ -28,7 +28,8 @@ async function validate(set: keyof typeof SHAPE_SETS, quads: Quad[]) {
   if (!v) {
     const shapes = new Store();
     // Parsed as local files only: the shapes' owl:imports are never followed.
-    for (const f of SHAPE_SETS[set]) shapes.addQuads(new Parser().parse(await readFile(path.join(CONFORMANCE, f), 'utf8')));
+    for (const f of SHAPE_SETS[set])
+      shapes.addQuads(new Parser().parse(await readFile(path.join(CONFORMANCE, f), 'utf8')));
     v = new SHACLValidator(shapes);
     validators.set(set, v);
   }
@@ -65,7 +66,9 @@ describe('the DCAT-AP catalogue', () => {
   });
 
   it('is caught by the shapes when a mandatory statement goes missing', async () => {
-    const broken = catalog.filter((q) => !q.predicate.equals(DCT('publisher')) && !q.predicate.equals(DCAT('accessURL')));
+    const broken = catalog.filter(
+      (q) => !q.predicate.equals(DCT('publisher')) && !q.predicate.equals(DCAT('accessURL')),
+    );
     const ap = await validate('DCAT-AP 3.0.1', broken);
     expect(ap.map((r) => r.path)).toEqual(expect.arrayContaining([DCT('publisher').value, DCAT('accessURL').value]));
     const nl = await validate('DCAT-AP-NL 3.0', broken);
@@ -89,18 +92,31 @@ describe('the DCAT-AP catalogue', () => {
       const file = url.slice('https://projectgraph.example/'.length);
       seen.push(file);
       const bytes = await readFile(path.join(built.out, file));
-      expect(store.getObjects(d, DCAT('byteSize'), null)[0]).toEqual(DataFactory.literal(String(bytes.length), XSD('nonNegativeInteger')));
+      expect(store.getObjects(d, DCAT('byteSize'), null)[0]).toEqual(
+        DataFactory.literal(String(bytes.length), XSD('nonNegativeInteger')),
+      );
       const checksum = store.getObjects(d, SPDX('checksum'), null)[0]!;
       expect(store.getObjects(checksum, SPDX('algorithm'), null)[0]).toEqual(SPDX('checksumAlgorithm_sha256'));
-      expect(store.getObjects(checksum, SPDX('checksumValue'), null)[0]!.value).toBe(createHash('sha256').update(bytes).digest('hex'));
-      expect(store.getObjects(d, DCAT('mediaType'), null)[0]!.value).toMatch(/^https:\/\/www\.iana\.org\/assignments\/media-types\//);
-      expect(store.getObjects(d, DCT('format'), null)[0]!.value).toMatch(/^http:\/\/publications\.europa\.eu\/resource\/authority\/file-type\//);
+      expect(store.getObjects(checksum, SPDX('checksumValue'), null)[0]!.value).toBe(
+        createHash('sha256').update(bytes).digest('hex'),
+      );
+      expect(store.getObjects(d, DCAT('mediaType'), null)[0]!.value).toMatch(
+        /^https:\/\/www\.iana\.org\/assignments\/media-types\//,
+      );
+      expect(store.getObjects(d, DCT('format'), null)[0]!.value).toMatch(
+        /^http:\/\/publications\.europa\.eu\/resource\/authority\/file-type\//,
+      );
       expect(store.getObjects(d, DCT('license'), null)).toHaveLength(1);
     }
     expect(seen.sort()).toEqual(['dataset.jsonld', 'dataset.nq', 'dataset.nt', 'dataset.trig', 'dataset.ttl']);
     const format = (file: string) => {
-      const d = distributions.find((x) => store.getObjects(x, DCAT('downloadURL'), null)[0]!.value.endsWith(`/${file}`))!;
-      return [store.getObjects(d, DCAT('mediaType'), null)[0]!.value, store.getObjects(d, DCT('format'), null)[0]!.value];
+      const d = distributions.find((x) =>
+        store.getObjects(x, DCAT('downloadURL'), null)[0]!.value.endsWith(`/${file}`),
+      )!;
+      return [
+        store.getObjects(d, DCAT('mediaType'), null)[0]!.value,
+        store.getObjects(d, DCT('format'), null)[0]!.value,
+      ];
     };
     expect(format('dataset.nq')).toEqual([
       'https://www.iana.org/assignments/media-types/application/n-quads',
@@ -115,16 +131,21 @@ describe('the DCAT-AP catalogue', () => {
   it('describes the SPARQL service, the temporal coverage of the records and dates from SOURCE_DATE_EPOCH', () => {
     const store = new Store(catalog);
     const service = store.getSubjects(RDF('type'), DCAT('DataService'), null)[0]!;
-    expect(store.getObjects(service, DCAT('endpointURL'), null)).toEqual([namedNode('https://projectgraph.example/sparql')]);
+    expect(store.getObjects(service, DCAT('endpointURL'), null)).toEqual([
+      namedNode('https://projectgraph.example/sparql'),
+    ]);
     expect(store.getObjects(service, DCAT('endpointDescription'), null)).toHaveLength(1);
     const dataset = namedNode('https://projectgraph.example/dataset');
     const temporal = store.getObjects(dataset, DCT('temporal'), null)[0]!;
     expect(store.getObjects(temporal, DCAT('startDate'), null)[0]!.value).toBe('2008');
     expect(store.getObjects(temporal, DCAT('endDate'), null)[0]!.value).toBe('2015');
     expect(store.getObjects(dataset, DCT('modified'), null)).toEqual([DataFactory.literal(EPOCH_DATE, XSD('date'))]);
-    expect(store.getObjects(dataset, DCAT('keyword'), null).map((k) => k.value).sort()).toEqual([
-      'clusters', 'governance', 'publiek-private samenwerking', 'ruimtelijk-economisch beleid',
-    ]);
+    expect(
+      store
+        .getObjects(dataset, DCAT('keyword'), null)
+        .map((k) => k.value)
+        .sort(),
+    ).toEqual(['clusters', 'governance', 'publiek-private samenwerking', 'ruimtelijk-economisch beleid']);
   });
 
   it('states no dates when the build has none, and still passes both shape sets', async () => {
@@ -143,6 +164,9 @@ async function jsonLdQuads(file: string): Promise<Quad[]> {
   const refuse = async (url: string) => {
     throw new Error(`test must not fetch ${url}`);
   };
-  const nquads = (await jsonld.toRDF(doc, { format: 'application/n-quads', documentLoader: refuse as never })) as unknown as string;
+  const nquads = (await jsonld.toRDF(doc, {
+    format: 'application/n-quads',
+    documentLoader: refuse as never,
+  })) as unknown as string;
   return new Parser({ format: 'N-Quads' }).parse(nquads);
 }

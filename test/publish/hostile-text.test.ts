@@ -31,12 +31,21 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   closeServer = () => server.close();
-  if (!existsSync(CHROMIUM)) throw new Error(`Debian's chromium is needed at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Debian's chromium is needed at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`);
   profile = await mkdtemp(path.join(tmpdir(), 'projectgraph-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // A flag any alert() would set, besides the dialog event itself.
   await context.addInitScript(() => {
@@ -71,7 +80,9 @@ describe('hostile text in the data', () => {
 
   it('keeps the text intact in the embedded JSON-LD', async () => {
     const html = await readFile(path.join(out, 'project/hostile-project.html'), 'utf8');
-    const json = JSON.parse(jsonLdBlocks(html)[0]!) as { '@graph': { name?: { '@value': string }; alternateName?: { '@value': string } }[] };
+    const json = JSON.parse(jsonLdBlocks(html)[0]!) as {
+      '@graph': { name?: { '@value': string }; alternateName?: { '@value': string } }[];
+    };
     const project = json['@graph'][0]!;
     expect(project.name?.['@value']).toBe(IMG);
     expect(project.alternateName?.['@value']).toBe(SCRIPT);

@@ -5,9 +5,13 @@ import { escapeHtml, html, scriptJson, shorten } from '../../src/publish/html.ts
 
 describe('html escaping', () => {
   it('escapes the five significant characters in text and attributes', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;amp;&#60;/a&#62;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;amp;&#60;/a&#62;',
+    );
     const evil = '"><img src=x onerror=alert(1)>';
-    expect(html`<p title="${evil}">${evil}</p>`.value).toBe('<p title="&#34;&#62;&#60;img src=x onerror=alert(1)&#62;">&#34;&#62;&#60;img src=x onerror=alert(1)&#62;</p>');
+    expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
+      '<p title="&#34;&#62;&#60;img src=x onerror=alert(1)&#62;">&#34;&#62;&#60;img src=x onerror=alert(1)&#62;</p>',
+    );
   });
 
   it('inserts Html values as they are and escapes everything else, arrays included', () => {

@@ -10,5 +10,9 @@ declare module 'http-server' {
     autoIndex?: string;
     logFn?: () => void;
   }
-  export function createServer(options: HttpServerOptions): { server: Server; listen(port: number, host: string, cb: () => void): void; close(): void };
+  export function createServer(options: HttpServerOptions): {
+    server: Server;
+    listen(port: number, host: string, cb: () => void): void;
+    close(): void;
+  };
 }

@@ -64,11 +64,19 @@ describe('direct JSON-LD builder', () => {
     const s = namedNode(`${BASE}project/p`);
     const text = await toJsonLd(
       [
-        quad(s, namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'), namedNode('http://schema.org/ResearchProject')),
+        quad(
+          s,
+          namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'),
+          namedNode('http://schema.org/ResearchProject'),
+        ),
         quad(s, namedNode('http://schema.org/name'), literal('Naam', 'nl')),
         quad(s, namedNode('http://schema.org/name'), literal('Name', 'en')),
         quad(s, namedNode('http://schema.org/member'), namedNode(`${BASE}organisation/o`)),
-        quad(s, namedNode('http://schema.org/foundingDate'), literal('2008', namedNode('http://www.w3.org/2001/XMLSchema#gYear'))),
+        quad(
+          s,
+          namedNode('http://schema.org/foundingDate'),
+          literal('2008', namedNode('http://www.w3.org/2001/XMLSchema#gYear')),
+        ),
         quad(s, namedNode(`${BASE}def/status`), namedNode(`${BASE}def/project-status/completed`)),
       ],
       context,
@@ -101,8 +109,13 @@ describe('direct JSON-LD builder', () => {
       'http://example.org/other#x',
       'urn:x:1',
     );
-    const subject = fc.oneof(iri.map((i) => namedNode(i)), fc.constantFrom('b1', 'b2').map((b) => blankNode(b)));
-    const predicate = fc.oneof(iri, fc.constant('http://www.w3.org/1999/02/22-rdf-syntax-ns#type')).map((i) => namedNode(i));
+    const subject = fc.oneof(
+      iri.map((i) => namedNode(i)),
+      fc.constantFrom('b1', 'b2').map((b) => blankNode(b)),
+    );
+    const predicate = fc
+      .oneof(iri, fc.constant('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'))
+      .map((i) => namedNode(i));
     const object = fc.oneof(
       iri.map((i) => namedNode(i)),
       fc.constantFrom('b1', 'b2').map((b) => blankNode(b)),

@@ -75,7 +75,9 @@ describe.each([
 });
 
 describe('a project page', () => {
-  it('names its record "record in de kennisbank" and keeps the file path in its data only', { timeout: 60_000 }, async () => {
+  it('names its record "record in de kennisbank" and keeps the file path in its data only', {
+    timeout: 60_000,
+  }, async () => {
     const { out } = await dataBuild();
     const page = await readFile(path.join(out, 'project/cluster-governance-kks-2015.html'), 'utf8');
     expect(visibleText(page)).toContain('Bron: record in de kennisbank');

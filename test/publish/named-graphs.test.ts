@@ -6,7 +6,14 @@ import { isomorphic } from 'rdf-isomorphic';
 import { DataFactory } from 'n3';
 import type { Quad } from '@rdfjs/types';
 import { build, check } from '../../src/pipeline.ts';
-import { namedGraphs, nquadLines, nquadsLayout, nquadsPieces, toTriG, trigPieces } from '../../src/publish/named-graphs.ts';
+import {
+  namedGraphs,
+  nquadLines,
+  nquadsLayout,
+  nquadsPieces,
+  toTriG,
+  trigPieces,
+} from '../../src/publish/named-graphs.ts';
 import { sitePrefixes } from '../../src/publish/site.ts';
 import { parseTurtleFile, workspaceWithRealData } from '../support/project.ts';
 
@@ -32,7 +39,13 @@ describe('named graphs on the real data', () => {
   it('names one graph per record and one for the dataset description and vocabulary', async () => {
     const records: string[] = [];
     for (const kind of ['project', 'programme', 'organisation']) {
-      for (const f of await readdir(path.join(ws, 'data', `${kind === 'project' ? 'projects' : kind === 'programme' ? 'programmes' : 'organisations'}`))) {
+      for (const f of await readdir(
+        path.join(
+          ws,
+          'data',
+          `${kind === 'project' ? 'projects' : kind === 'programme' ? 'programmes' : 'organisations'}`,
+        ),
+      )) {
         records.push(`${BASE}graph/${kind}/${f.replace(/\.yaml$/, '')}`);
       }
     }
@@ -47,16 +60,27 @@ describe('named graphs on the real data', () => {
     expect(subjects.has(`${BASE}project/cluster-governance-kks-2015`)).toBe(true);
     expect(subjects.has(`${BASE}organisation/enschede`)).toBe(false);
     const org = byGraph(nq).get(`${BASE}graph/organisation/enschede`) ?? [];
-    expect(org.some((q) => q.subject.value === `${BASE}organisation/enschede` && q.predicate.value === 'http://schema.org/name')).toBe(true);
+    expect(
+      org.some(
+        (q) => q.subject.value === `${BASE}organisation/enschede` && q.predicate.value === 'http://schema.org/name',
+      ),
+    ).toBe(true);
     const dataset = byGraph(nq).get(`${BASE}graph/dataset`) ?? [];
-    expect(dataset.some((q) => q.subject.value === `${BASE}dataset` && q.object.value === 'http://schema.org/Dataset')).toBe(true);
+    expect(
+      dataset.some((q) => q.subject.value === `${BASE}dataset` && q.object.value === 'http://schema.org/Dataset'),
+    ).toBe(true);
     expect(dataset.some((q) => q.subject.value === `${BASE}def/background`)).toBe(true);
   });
 
   it('has the default-graph dump as the union of the graphs', async () => {
     const nt = await parseTurtleFile(path.join(ws, 'output/dataset.nt'), 'application/n-triples');
     const data = nq.map(asTriple);
-    const unique = new Map(data.map((q) => [`${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`, q]));
+    const unique = new Map(
+      data.map((q) => [
+        `${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`,
+        q,
+      ]),
+    );
     // Our vocabulary's definitions are in the dataset graph and in the dump alike (def.ttl shows them too).
     expect(isomorphic([...unique.values()], dedupe(nt))).toBe(true);
     const vocabulary = await parseTurtleFile(path.join(ws, 'output/def.ttl'));
@@ -80,7 +104,12 @@ describe('named graphs on the real data', () => {
     for (const [name, e] of Object.entries(manifest.graphs)) {
       expect(e.triples).toBe(graphs.get(name)?.length);
       const slice = nqBytes.subarray(e.offset, e.offset + e.length).toString('utf8');
-      expect(slice.split('\n').filter(Boolean).every((l) => l.endsWith(`<${name}> .`))).toBe(true);
+      expect(
+        slice
+          .split('\n')
+          .filter(Boolean)
+          .every((l) => l.endsWith(`<${name}> .`)),
+      ).toBe(true);
     }
     expect(manifest.sequence).toBe(1);
   });
@@ -88,7 +117,11 @@ describe('named graphs on the real data', () => {
 
 function dedupe(quads: Quad[]): Quad[] {
   const seen = new Map<string, Quad>();
-  for (const q of quads) seen.set(`${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`, asTriple(q));
+  for (const q of quads)
+    seen.set(
+      `${q.subject.value} ${q.predicate.value} ${q.object.termType}${q.object.value}${'language' in q.object ? q.object.language : ''}`,
+      asTriple(q),
+    );
   return [...seen.values()];
 }
 

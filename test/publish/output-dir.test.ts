@@ -17,7 +17,12 @@ async function treeListing(dir: string): Promise<string[]> {
     const s = await lstat(full);
     if (s.isSymbolicLink()) out.push(`${rel} -> ${await readlink(full)}`);
     else if (s.isDirectory()) out.push(`${rel}/`);
-    else out.push(`${rel} ${s.size} ${createHash('sha256').update(await readFile(full)).digest('hex')} ${s.mtimeMs}`);
+    else
+      out.push(
+        `${rel} ${s.size} ${createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex')} ${s.mtimeMs}`,
+      );
   }
   return out.sort();
 }
@@ -43,7 +48,7 @@ async function refusedUntouched(ws: string, args: string[], message: RegExp): Pr
   expect(await treeListing(ws)).toEqual(before);
 }
 
-describe('build refuses an output that is not projectgraph\'s, and touches nothing', () => {
+describe("build refuses an output that is not projectgraph's, and touches nothing", () => {
   it('--out . in the project folder (data, sources, .git)', { timeout: 60_000 }, async () => {
     const ws = await projectFolder();
     await refusedUntouched(ws, ['--out', '.'], /^projectgraph: --out \. contains the data folder/m);
@@ -52,7 +57,11 @@ describe('build refuses an output that is not projectgraph\'s, and touches nothi
   it('--out the data folder, and a folder inside it', { timeout: 60_000 }, async () => {
     const ws = await projectFolder();
     await refusedUntouched(ws, ['--data', 'data', '--out', 'data'], /--out data is the data folder/);
-    await refusedUntouched(ws, ['--data', 'data', '--out', 'data/projects'], /--out data\/projects is inside the data folder/);
+    await refusedUntouched(
+      ws,
+      ['--data', 'data', '--out', 'data/projects'],
+      /--out data\/projects is inside the data folder/,
+    );
   });
 
   it('a folder holding a .git, even one that looks like an earlier build', { timeout: 60_000 }, async () => {
@@ -62,12 +71,16 @@ describe('build refuses an output that is not projectgraph\'s, and touches nothi
     await refusedUntouched(ws, ['--out', 'site'], /--out site holds a \.git repository/);
   });
 
-  it('a non-empty folder of someone else\'s, and a file', { timeout: 60_000 }, async () => {
+  it("a non-empty folder of someone else's, and a file", { timeout: 60_000 }, async () => {
     const ws = await projectFolder();
     await mkdir(path.join(ws, 'notes'));
     await writeFile(path.join(ws, 'notes', 'todo.txt'), 'mine\n');
     await writeFile(path.join(ws, 'report.pdf'), 'mine\n');
-    await refusedUntouched(ws, ['--out', 'notes'], /--out notes is a folder that is not a build of projectgraph \(it holds todo\.txt\)/);
+    await refusedUntouched(
+      ws,
+      ['--out', 'notes'],
+      /--out notes is a folder that is not a build of projectgraph \(it holds todo\.txt\)/,
+    );
     await refusedUntouched(ws, ['--out', 'report.pdf'], /--out report\.pdf is a file, not a folder/);
   });
 
@@ -76,7 +89,11 @@ describe('build refuses an output that is not projectgraph\'s, and touches nothi
     await refusedUntouched(ws, ['--out', ROOT], /contains the shapes folder|is the projectgraph installation/);
     await refusedUntouched(ws, ['--out', path.join(ROOT, 'shapes')], /is the shapes folder/);
     expect((await runCli(['build'], ws)).code).toBe(0);
-    await refusedUntouched(ws, ['--out', '.output.builds/1'], /is one of the builds kept for .*output: give that path instead/);
+    await refusedUntouched(
+      ws,
+      ['--out', '.output.builds/1'],
+      /is one of the builds kept for .*output: give that path instead/,
+    );
   });
 
   it('an empty folder is used, and becomes the link', { timeout: 60_000 }, async () => {
@@ -90,7 +107,9 @@ describe('build refuses an output that is not projectgraph\'s, and touches nothi
 });
 
 describe('publishing through links', () => {
-  it('switches output/ to each new build with one link, keeping the build before it and no other', { timeout: 120_000 }, async () => {
+  it('switches output/ to each new build with one link, keeping the build before it and no other', {
+    timeout: 120_000,
+  }, async () => {
     const ws = await projectFolder();
     for (let n = 1; n <= 3; n++) {
       const r = await runCli(['build'], ws);
@@ -123,7 +142,9 @@ describe('publishing through links', () => {
     expect(await readlink(path.join(web, 'later'))).toBe('.later.builds/1');
   });
 
-  it('upgrades an output folder of an older projectgraph, continuing its change sets', { timeout: 120_000 }, async () => {
+  it('upgrades an output folder of an older projectgraph, continuing its change sets', {
+    timeout: 120_000,
+  }, async () => {
     const ws = await projectFolder();
     expect((await runCli(['build'], ws)).code).toBe(0);
     // An older projectgraph wrote output/ as a real folder, without the marker.
@@ -153,7 +174,13 @@ describe('publishing through links', () => {
 async function waitFor(file: string, child: ChildProcess, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (await lstat(file).then(() => true, () => false)) return;
+    if (
+      await lstat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     if (child.exitCode !== null) throw new Error(`the build ended (exit ${child.exitCode}) before ${file} appeared`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -167,7 +194,9 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: str
 }
 
 describe('one build at a time', () => {
-  it('a second build fails at once, naming the lock and the build that holds it; the first publishes', { timeout: 300_000 }, async () => {
+  it('a second build fails at once, naming the lock and the build that holds it; the first publishes', {
+    timeout: 300_000,
+  }, async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-lock-'));
     await generate(path.join(ws, 'data'), 300, 21);
     const first = spawn(process.execPath, [BIN, 'build'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -185,14 +214,18 @@ describe('one build at a time', () => {
     expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1']);
   });
 
-  it('two builds started at once: one publishes, the other fails clearly; none is lost silently', { timeout: 300_000 }, async () => {
+  it('two builds started at once: one publishes, the other fails clearly; none is lost silently', {
+    timeout: 300_000,
+  }, async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-race-'));
     await generate(path.join(ws, 'data'), 300, 22);
     const results = await Promise.all([runCli(['build'], ws), runCli(['build'], ws)]);
     const codes = results.map((r) => r.code).sort();
     expect(codes, results.map((r) => r.stderr).join('\n')).toEqual([0, 2]);
     const loser = results.find((r) => r.code === 2)!;
-    expect(loser.stderr).toMatch(/output is being published by another build \(pid \d+, since .*; lock .*\.output\.builds\/\.lock\); nothing was touched/);
+    expect(loser.stderr).toMatch(
+      /output is being published by another build \(pid \d+, since .*; lock .*\.output\.builds\/\.lock\); nothing was touched/,
+    );
     expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/1');
   });
 
@@ -210,7 +243,9 @@ describe('one build at a time', () => {
 });
 
 describe('readers during builds', () => {
-  it('a stat loop in another process never finds output/ missing or a build without its marker', { timeout: 300_000 }, async () => {
+  it('a stat loop in another process never finds output/ missing or a build without its marker', {
+    timeout: 300_000,
+  }, async () => {
     const ws = await projectFolder();
     expect((await runCli(['build'], ws)).code).toBe(0);
     // The poller runs until told to stop, counting its looks and every one that failed.
@@ -238,7 +273,10 @@ describe('readers during builds', () => {
     const ended = new Promise((r) => poller.on('close', r));
     const builds = 6;
     for (let i = 0; i < builds; i++) {
-      await writeFile(path.join(ws, `data/organisations/stat-${i}.yaml`), `id: stat-${i}\nname: Stat ${i}\ntype: organisation\n`);
+      await writeFile(
+        path.join(ws, `data/organisations/stat-${i}.yaml`),
+        `id: stat-${i}\nname: Stat ${i}\ntype: organisation\n`,
+      );
       const r = await runCli(['build'], ws);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -253,7 +291,9 @@ describe('readers during builds', () => {
 });
 
 describe('serve across a new build', () => {
-  it('answers from the build output/ links to now, and never fails while builds switch it', { timeout: 300_000 }, async () => {
+  it('answers from the build output/ links to now, and never fails while builds switch it', {
+    timeout: 300_000,
+  }, async () => {
     const { build } = await import('../../src/pipeline.ts');
     const { startTestServer } = await import('../serve/support.ts');
     const ws = await projectFolder();
@@ -267,7 +307,10 @@ describe('serve across a new build', () => {
       const failures: string[] = [];
       let answered = 0;
       for (let i = 0; i < 3; i++) {
-        await writeFile(path.join(data, `organisations/nieuw-${i}.yaml`), `id: nieuw-${i}\nname: Nieuw ${i}\ntype: organisation\n`);
+        await writeFile(
+          path.join(data, `organisations/nieuw-${i}.yaml`),
+          `id: nieuw-${i}\nname: Nieuw ${i}\ntype: organisation\n`,
+        );
         let building = true;
         const rebuilt = build({ dataDir: data, outDir, sourceDateEpoch: '' }).finally(() => (building = false));
         // Named graphs are read from graphs.json and dataset.nq of one build, whichever is current.

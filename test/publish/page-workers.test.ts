@@ -18,7 +18,8 @@ async function buildWith(data: string, pageWorkers: number) {
 async function expectSameTree(a: string, b: string): Promise<string[]> {
   const files = await listFiles(a);
   expect(await listFiles(b)).toEqual(files);
-  for (const f of files) expect((await readFile(path.join(b, f))).equals(await readFile(path.join(a, f))), f).toBe(true);
+  for (const f of files)
+    expect((await readFile(path.join(b, f))).equals(await readFile(path.join(a, f))), f).toBe(true);
   return files;
 }
 
@@ -45,7 +46,12 @@ describe('pages in worker threads', () => {
 
   it('fail the step, naming the cause, when a thread cannot read the graph', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-page-workers-fail-'));
-    const job = { base: 'https://projectgraph.example/', dataset: (await readRecords(DATA)).dataset.data, downloads: [], date: undefined };
+    const job = {
+      base: 'https://projectgraph.example/',
+      dataset: (await readRecords(DATA)).dataset.data,
+      downloads: [],
+      date: undefined,
+    };
     const missing = path.join(dir, 'missing.nt');
     await expect(writeSiteInWorkers({ ...job, quads: [] }, dir, missing, [], 2)).rejects.toThrow(/missing\.nt/);
   });

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { Store } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Quad } from '@rdfjs/types';
-import { checkSchemaOrg, loadSchemaOrgVocabulary, schemaOrgJsonLdToQuads, type SchemaOrgVocabulary } from '../../src/validate/schemaorg.ts';
+import {
+  checkSchemaOrg,
+  loadSchemaOrgVocabulary,
+  schemaOrgJsonLdToQuads,
+  type SchemaOrgVocabulary,
+} from '../../src/validate/schemaorg.ts';
 import { PROV, RDF, RDFS, SCHEMA } from '../../src/vocab.ts';
 import { CONFORMANCE, EPOCH_DATE, buildCopy, jsonLdBlocks, listFiles, parseRdf, type Built } from './support.ts';
 
@@ -41,7 +46,21 @@ describe('the pages', () => {
         expect(files, s).toContain(`${local}.jsonld`);
       }
     }
-    for (const doc of ['index.html', 'dataset.html', 'catalog.html', 'catalog.ttl', 'catalog.jsonld', 'void.html', 'void.ttl', 'def.html', 'def.ttl', 'style.css', 'sitemap.xml', 'robots.txt', '.well-known/void']) {
+    for (const doc of [
+      'index.html',
+      'dataset.html',
+      'catalog.html',
+      'catalog.ttl',
+      'catalog.jsonld',
+      'void.html',
+      'void.ttl',
+      'def.html',
+      'def.ttl',
+      'style.css',
+      'sitemap.xml',
+      'robots.txt',
+      '.well-known/void',
+    ]) {
       expect(files).toContain(doc);
     }
   });
@@ -53,10 +72,13 @@ describe('the pages', () => {
       expect(html, f).toMatch(/<title>[^<]+<\/title>/);
       expect(html, f).toMatch(/<meta name="description" content="[^"]+">/);
       expect(html, f).toContain(`<link rel="canonical" href="${iriOfPage(f)}">`);
-      for (const landmark of ['<header', '<nav', '<main', '<footer']) expect(html, `${f} ${landmark}`).toContain(landmark);
+      for (const landmark of ['<header', '<nav', '<main', '<footer'])
+        expect(html, `${f} ${landmark}`).toContain(landmark);
       expect(html.match(/<h1>/g), f).toHaveLength(1);
       // Only the shipped stylesheet and site-relative links: nothing is loaded from elsewhere.
-      expect(html, f).not.toMatch(/<(script|img|link)[^>]+(src|href)="https?:\/\/(?!projectgraph\.example)[^"]*"[^>]*>(?![^<]*<\/a>)/);
+      expect(html, f).not.toMatch(
+        /<(script|img|link)[^>]+(src|href)="https?:\/\/(?!projectgraph\.example)[^"]*"[^>]*>(?![^<]*<\/a>)/,
+      );
       expect([...html.matchAll(/<script(?![^>]*type="application\/ld\+json")/g)], f).toEqual([]);
     }
   });
@@ -75,13 +97,16 @@ describe('the pages', () => {
       const types = new Store(quads).getObjects(null, RDF('type'), null).map((t) => t.value);
       expect(types, f).toEqual(expect.arrayContaining([SCHEMA('WebPage').value, SCHEMA('BreadcrumbList').value]));
       const iri = iriOfPage(f);
-      if (iri !== BASE) expect(new Store(quads).getQuads(`${iri}#webpage`, SCHEMA('mainEntity'), iri, null), f).toHaveLength(1);
+      if (iri !== BASE)
+        expect(new Store(quads).getQuads(`${iri}#webpage`, SCHEMA('mainEntity'), iri, null), f).toHaveLength(1);
     }
     expect(statements).toBeGreaterThan(pages.length * 10);
   });
 
   it('say in their JSON-LD what the dump says about the resource', async () => {
-    const page = jsonLdBlocks(await readFile(path.join(built.out, 'project/cluster-governance-kks-2015.html'), 'utf8'))[0]!;
+    const page = jsonLdBlocks(
+      await readFile(path.join(built.out, 'project/cluster-governance-kks-2015.html'), 'utf8'),
+    )[0]!;
     const store = new Store(await schemaOrgJsonLdToQuads(JSON.parse(page)));
     const project = `${BASE}project/cluster-governance-kks-2015`;
     const inDump = dump.filter((q) => q.subject.value === project && q.predicate.value.startsWith(SCHEMA.iri));
@@ -107,7 +132,7 @@ describe('the pages', () => {
     expect(programme).toContain('<a href="/programme/verdus">VerDuS</a>');
   });
 
-  it('have per-resource Turtle and JSON-LD holding the resource\'s statements, its reverse links and the labels of what it links to', async () => {
+  it("have per-resource Turtle and JSON-LD holding the resource's statements, its reverse links and the labels of what it links to", async () => {
     const kei = await parseRdf(path.join(built.out, 'organisation/kei.ttl'));
     const store = new Store(kei);
     const iri = `${BASE}organisation/kei`;
@@ -121,14 +146,21 @@ describe('the pages', () => {
   });
 
   it('make our vocabulary dereferenceable: every def/ IRI used has a page and RDF', async () => {
-    const used = new Set(dump.flatMap((q) => [q.predicate.value, q.object.value]).filter((v) => v.startsWith(`${BASE}def/`)));
+    const used = new Set(
+      dump.flatMap((q) => [q.predicate.value, q.object.value]).filter((v) => v.startsWith(`${BASE}def/`)),
+    );
     expect(used.size).toBeGreaterThanOrEqual(4);
     const def = new Store(await parseRdf(path.join(built.out, 'def.ttl')));
     for (const iri of used) {
       expect(files, iri).toContain(`${iri.slice(BASE.length)}.html`);
       expect(def.getQuads(iri, null, null, null).length, iri).toBeGreaterThan(0);
     }
-    expect(def.getQuads(`${BASE}def/background`, RDFS('label'), null, null).map((q) => q.object.value).sort()).toEqual(['aanleiding', 'background']);
+    expect(
+      def
+        .getQuads(`${BASE}def/background`, RDFS('label'), null, null)
+        .map((q) => q.object.value)
+        .sort(),
+    ).toEqual(['aanleiding', 'background']);
   });
 
   it('list every page in the sitemap with its absolute address and lastmod, and robots.txt points to it', async () => {
@@ -145,11 +177,17 @@ describe('the pages', () => {
     const store = new Store(dump);
     const project = `${BASE}project/cluster-governance-kks-2015`;
     const file = `${project}#record`;
-    expect(store.getObjects(file, RDFS('label'), null).map((o) => o.value)).toEqual(['projects/cluster-governance-kks-2015.yaml']);
+    expect(store.getObjects(file, RDFS('label'), null).map((o) => o.value)).toEqual([
+      'projects/cluster-governance-kks-2015.yaml',
+    ]);
     expect(store.getQuads(file, PROV('wasDerivedFrom'), `${project}#source`, null)).toHaveLength(1);
     expect(store.getQuads(project, PROV('wasInfluencedBy'), file, null)).toHaveLength(1);
-    expect(store.getQuads(`${BASE}organisation/kei`, PROV('wasDerivedFrom'), `${BASE}organisation/kei#record`, null)).toHaveLength(1);
-    expect(store.getObjects(`${BASE}organisation/kei#record`, RDFS('label'), null).map((o) => o.value)).toEqual(['organisations/kei.yaml']);
+    expect(
+      store.getQuads(`${BASE}organisation/kei`, PROV('wasDerivedFrom'), `${BASE}organisation/kei#record`, null),
+    ).toHaveLength(1);
+    expect(store.getObjects(`${BASE}organisation/kei#record`, RDFS('label'), null).map((o) => o.value)).toEqual([
+      'organisations/kei.yaml',
+    ]);
     // The project's publications come from the same file and the same wiki page.
     const publication = `${BASE}publication/cluster-governance-lessen-voor-de-praktijk`;
     expect(store.getQuads(publication, PROV('wasDerivedFrom'), file, null)).toHaveLength(1);
@@ -178,10 +216,31 @@ describe('the schema.org check', () => {
       colour: 'red',
     };
     const quads = await schemaOrgJsonLdToQuads(doc);
-    quads.push(...(await schemaOrgJsonLdToQuads({ '@context': 'https://schema.org', '@id': 'https://example.org/x', '@type': 'Projekt' })));
-    quads.push(...(await schemaOrgJsonLdToQuads({ '@context': { '@vocab': 'https://schema.org/' }, '@id': 'https://example.org/y', name: 'y' })));
-    const kinds = checkSchemaOrg(quads, vocabulary).map((f) => `${f.kind} ${(f.predicate ?? f.object ?? '').replace(/^.*\//, '')}`).sort();
-    expect(kinds).toEqual(['domain startDate', 'range foundingDate', 'range member', 'unknown-class Projekt', 'unknown-property colour', 'wrong-namespace name']);
+    quads.push(
+      ...(await schemaOrgJsonLdToQuads({
+        '@context': 'https://schema.org',
+        '@id': 'https://example.org/x',
+        '@type': 'Projekt',
+      })),
+    );
+    quads.push(
+      ...(await schemaOrgJsonLdToQuads({
+        '@context': { '@vocab': 'https://schema.org/' },
+        '@id': 'https://example.org/y',
+        name: 'y',
+      })),
+    );
+    const kinds = checkSchemaOrg(quads, vocabulary)
+      .map((f) => `${f.kind} ${(f.predicate ?? f.object ?? '').replace(/^.*\//, '')}`)
+      .sort();
+    expect(kinds).toEqual([
+      'domain startDate',
+      'range foundingDate',
+      'range member',
+      'unknown-class Projekt',
+      'unknown-property colour',
+      'wrong-namespace name',
+    ]);
   });
 
   it('accepts Organization properties on a ResearchProject, since Project is a subtype of Organization', async () => {
@@ -196,8 +255,10 @@ describe('the schema.org check', () => {
     expect(checkSchemaOrg(quads, vocabulary)).toEqual([]);
   });
 
-  it('refuses to fetch any context but schema.org\'s', async () => {
-    await expect(schemaOrgJsonLdToQuads({ '@context': 'https://example.org/context.jsonld', name: 'x' })).rejects.toThrow(/Dereferencing|refusing/);
+  it("refuses to fetch any context but schema.org's", async () => {
+    await expect(
+      schemaOrgJsonLdToQuads({ '@context': 'https://example.org/context.jsonld', name: 'x' }),
+    ).rejects.toThrow(/Dereferencing|refusing/);
   });
 });
 

@@ -23,17 +23,26 @@ const dataset: DatasetRecord = {
 describe('a resource page', () => {
   it('lists at most 1,000 incoming links per relation and says how many more there are', () => {
     const keyword = namedNode(`${BASE}keyword/k`);
-    const quads: Quad[] = [quad(keyword, RDF('type'), SCHEMA('DefinedTerm')), quad(keyword, SCHEMA('name'), literal('k', 'nl'))];
+    const quads: Quad[] = [
+      quad(keyword, RDF('type'), SCHEMA('DefinedTerm')),
+      quad(keyword, SCHEMA('name'), literal('k', 'nl')),
+    ];
     for (let i = 0; i < 1005; i++) {
       const p = namedNode(`${BASE}project/p${String(i).padStart(4, '0')}`);
-      quads.push(quad(p, RDF('type'), SCHEMA('ResearchProject')), quad(p, SCHEMA('name'), literal(`Project ${i}`, 'nl')), quad(p, SCHEMA('keywords'), keyword));
+      quads.push(
+        quad(p, RDF('type'), SCHEMA('ResearchProject')),
+        quad(p, SCHEMA('name'), literal(`Project ${i}`, 'nl')),
+        quad(p, SCHEMA('keywords'), keyword),
+      );
     }
     const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
     const index = new ResourceIndex(quads, site.paths);
     const page = resourcePage(index, site, keyword.value, { data: [] });
     expect(page.match(/<li><a href="\/project\//g)).toHaveLength(1000);
     expect(page).toContain('En nog 5;');
-    const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as { '@graph': { '@reverse'?: { keywords: unknown[] } }[] };
+    const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
+      '@graph': { '@reverse'?: { keywords: unknown[] } }[];
+    };
     expect(json['@graph'][0]!['@reverse']!.keywords).toHaveLength(1000);
     expect(index.describe(keyword.value).filter((q) => q.predicate.equals(SCHEMA('keywords')))).toHaveLength(1005);
   });

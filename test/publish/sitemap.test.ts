@@ -18,13 +18,17 @@ describe('the sitemap', () => {
     const files = sitemapFiles(BASE, urls, undefined, 3);
     expect(files.map((f) => f.name)).toEqual(['sitemap.xml', 'sitemap-1.xml', 'sitemap-2.xml', 'sitemap-3.xml']);
     expect(files[0]!.content).toContain('<sitemapindex');
-    expect([...files[0]!.content.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1])).toEqual(files.slice(1).map((f) => BASE + f.name));
+    expect([...files[0]!.content.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1])).toEqual(
+      files.slice(1).map((f) => BASE + f.name),
+    );
     const listed = files.slice(1).flatMap((f) => [...f.content.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]));
     expect(listed).toEqual(urls);
     expect(files.some((f) => f.content.includes('<lastmod>'))).toBe(false);
   });
 
   it('is named in robots.txt', () => {
-    expect(robotsTxt(`${BASE}sitemap.xml`)).toBe('User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n');
+    expect(robotsTxt(`${BASE}sitemap.xml`)).toBe(
+      'User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n',
+    );
   });
 });

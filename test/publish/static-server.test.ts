@@ -25,8 +25,12 @@ beforeAll(async () => {
     ...(await parseRdf(path.join(built.out, 'def.ttl'))),
   ];
   const all = new Set<string>();
-  for (const q of published) for (const t of [q.subject, q.predicate, q.object]) if (t.termType === 'NamedNode' && t.value.startsWith(BASE)) all.add(t.value);
-  iris = [...all].filter((i) => !(SERVICES as readonly string[]).includes(i.slice(BASE.length).replace(/#.*$/, ''))).sort();
+  for (const q of published)
+    for (const t of [q.subject, q.predicate, q.object])
+      if (t.termType === 'NamedNode' && t.value.startsWith(BASE)) all.add(t.value);
+  iris = [...all]
+    .filter((i) => !(SERVICES as readonly string[]).includes(i.slice(BASE.length).replace(/#.*$/, '')))
+    .sort();
 });
 
 afterAll(() => close?.());
@@ -51,10 +55,17 @@ describe('output/ on a plain static file server', () => {
     }
   });
 
-  it('serves each page\'s Turtle and JSON-LD siblings with RDF media types', async () => {
-    const pages = [...new Set(iris.map((i) => i.replace(/#.*$/, '')).filter((i) => !/\.(ttl|nt|nq|trig|jsonld)$/.test(i) && !i.endsWith('/')))];
+  it("serves each page's Turtle and JSON-LD siblings with RDF media types", async () => {
+    const pages = [
+      ...new Set(
+        iris.map((i) => i.replace(/#.*$/, '')).filter((i) => !/\.(ttl|nt|nq|trig|jsonld)$/.test(i) && !i.endsWith('/')),
+      ),
+    ];
     for (const page of pages) {
-      for (const [ext, type] of [['ttl', /^text\/turtle/], ['jsonld', /^application\/(ld\+)?json/]] as const) {
+      for (const [ext, type] of [
+        ['ttl', /^text\/turtle/],
+        ['jsonld', /^application\/(ld\+)?json/],
+      ] as const) {
         const res = await fetch(`${at(page)}.${ext}`);
         expect(res.status, `${page}.${ext}`).toBe(200);
         expect(res.headers.get('content-type'), `${page}.${ext}`).toMatch(type);

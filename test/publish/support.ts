@@ -23,7 +23,10 @@ export interface Built {
 
 /** Copies data/ to a temp dir (so no git history reaches it), lets `edit` change it, and builds it. */
 /** `epoch` null builds without SOURCE_DATE_EPOCH (and, the copy being outside git, without any date). */
-export async function buildCopy(edit?: (dataDir: string) => Promise<void>, epoch: string | null = EPOCH): Promise<Built> {
+export async function buildCopy(
+  edit?: (dataDir: string) => Promise<void>,
+  epoch: string | null = EPOCH,
+): Promise<Built> {
   const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-publish-'));
   const data = path.join(dir, 'data');
   await cp(DATA, data, { recursive: true });

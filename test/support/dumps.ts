@@ -45,14 +45,16 @@ function term(t: Term): Term {
 }
 
 function withOxigraph(text: string, format: string): Quad[] {
-  return oxigraph.parse(text, { format }).map((q) =>
-    DataFactory.quad(
-      term(q.subject) as Quad['subject'],
-      term(q.predicate) as Quad['predicate'],
-      term(q.object) as Quad['object'],
-      term(q.graph) as Quad['graph'],
-    ),
-  );
+  return oxigraph
+    .parse(text, { format })
+    .map((q) =>
+      DataFactory.quad(
+        term(q.subject) as Quad['subject'],
+        term(q.predicate) as Quad['predicate'],
+        term(q.object) as Quad['object'],
+        term(q.graph) as Quad['graph'],
+      ),
+    );
 }
 
 /** The union of a dataset's named graphs as one graph: each statement once, whichever graphs hold it. */
@@ -60,7 +62,10 @@ export function unionOfGraphs(quads: readonly Quad[]): Quad[] {
   const union = new Map<string, Quad>();
   for (const q of quads) {
     const triple = DataFactory.quad(q.subject, q.predicate, q.object);
-    union.set(new Writer({ format: 'N-Triples' }).quadToString(triple.subject, triple.predicate, triple.object), triple);
+    union.set(
+      new Writer({ format: 'N-Triples' }).quadToString(triple.subject, triple.predicate, triple.object),
+      triple,
+    );
   }
   return [...union.values()];
 }
@@ -99,7 +104,10 @@ export async function expectDumpsAgree(out: string): Promise<Quad[]> {
   const nq = read.get('dataset.nq') ?? [];
   const trig = read.get('dataset.trig') ?? [];
   expect(isomorphic(trig, nq), 'dataset.trig holds the dataset of dataset.nq').toBe(true);
-  expect(nq.filter((q) => q.graph.termType !== 'NamedNode'), 'dataset.nq has every statement in a named graph').toEqual([]);
+  expect(
+    nq.filter((q) => q.graph.termType !== 'NamedNode'),
+    'dataset.nq has every statement in a named graph',
+  ).toEqual([]);
   const union = unionOfGraphs(nq);
   expect(union.length, 'the named graphs of dataset.nq hold as many statements as dataset.nt').toBe(nt.length);
   expect(isomorphic(union, nt), 'the union of the named graphs of dataset.nq is the graph of dataset.nt').toBe(true);

@@ -42,7 +42,10 @@ describe('the build output against the schema.org vocabulary', () => {
   it("checks our vocabulary's definitions (in the dump) as schema.org's own: a domain must be a class", () => {
     const term = DataFactory.namedNode('https://projectgraph.example/def/background');
     expect(dump.some((q) => q.subject.equals(term) && q.predicate.equals(SCHEMA('domainIncludes')))).toBe(true);
-    const wrong = [...dump, quad(term, SCHEMA('domainIncludes'), DataFactory.namedNode('https://projectgraph.example/project/x'))];
+    const wrong = [
+      ...dump,
+      quad(term, SCHEMA('domainIncludes'), DataFactory.namedNode('https://projectgraph.example/project/x')),
+    ];
     const findings = checkSchemaOrg(wrong, vocabulary);
     expect(findings.map((f) => `${f.kind} ${f.subject} ${f.object ?? ''}`)).toEqual([
       `range ${term.value} https://projectgraph.example/project/x`,
