@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { slug } from '../src/map/iri.ts';
+import { ORGANISATION_TYPES } from '../src/ingest/schema.ts';
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed always gives the same records. */
 export function rng(seed: number): () => number {
@@ -76,14 +77,6 @@ const PLACES = [
   'Vlaardingen',
   'Roermond',
 ];
-const ORG_TYPES = [
-  'municipality',
-  'university',
-  'knowledge-institute',
-  'government',
-  'company',
-  'organisation',
-] as const;
 const PUB_KINDS = ['report', 'meeting-report', 'presentation', 'article', 'webpage', 'publication'] as const;
 const STATUSES = ['planned', 'ongoing', 'completed', 'discontinued'] as const;
 
@@ -163,7 +156,7 @@ export async function generate(dir: string, projects: number, seed = 42): Promis
   for (let i = 0; i < sizes.organisations; i++) {
     const id = `org-${String(i).padStart(5, '0')}`;
     orgIds.push(id);
-    const type = pick(ORG_TYPES);
+    const type = pick(ORGANISATION_TYPES);
     const name = type === 'municipality' ? `Gemeente ${pick(PLACES)} ${i}` : `${title()} ${i}`;
     await write(`organisations/${id}.yaml`, {
       id,

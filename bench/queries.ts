@@ -1,5 +1,9 @@
 // The six domain queries the benchmark times on both engines, and the fixed settings of the runs.
 import { ownVocabulary, SCHEMA } from '../src/vocab.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { mintIris } from '../src/map/iri.ts';
 
 /** jsonld.js fromRDF + compact is measured up to this many records (above it needs gigabytes and minutes). */
 export const JSONLD_JS_MAX_RECORDS = 10_000;
@@ -44,4 +48,20 @@ export function benchQueries(base: string, sample: Sample): BenchQuery[] {
       'SELECT ?year ?status (COUNT(?project) AS ?projects) WHERE { ?project a schema:ResearchProject ; schema:foundingDate ?year ; pg:status ?status } GROUP BY ?year ?status ORDER BY ?year ?status',
     ),
   ];
+}
+
+/** A project of the generated data with its first keyword and participant, so the queries have answers. */
+export async function sampleOf(data: string, base: string): Promise<Sample> {
+  const files = (await readdir(path.join(data, 'projects'))).sort();
+  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as {
+    id: string;
+    keywords: string[];
+    participants: string[];
+  };
+  const iris = mintIris(base);
+  return {
+    project: iris.project(record.id).value,
+    keyword: iris.keyword(record.keywords[0]!).value,
+    organisation: iris.organisation(record.participants[0]!).value,
+  };
 }

@@ -1,14 +1,12 @@
 // `npm run bench -- --records N`: generates synthetic records, measures our pipeline and endpoint against the anchors, prints a table, writes bench/results.json.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { generate } from './generate.ts';
-import { benchQueries, JSONLD_JS_MAX_RECORDS, type Sample } from './queries.ts';
-import { mintIris } from '../src/map/iri.ts';
+import { benchQueries, JSONLD_JS_MAX_RECORDS, sampleOf, type Sample } from './queries.ts';
 import { targets, formatTable, type Run } from './targets.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 
@@ -69,22 +67,6 @@ function child(task: string, args: string[]): Promise<Record<string, unknown>> {
       else resolve(JSON.parse(line.slice('RESULT '.length)) as Record<string, unknown>);
     });
   });
-}
-
-/** A project of the generated data with its first keyword and participant, so the queries have answers. */
-async function sampleOf(data: string): Promise<Sample> {
-  const files = (await readdir(path.join(data, 'projects'))).sort();
-  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as {
-    id: string;
-    keywords: string[];
-    participants: string[];
-  };
-  const iris = mintIris(BASE);
-  return {
-    project: iris.project(record.id).value,
-    keyword: iris.keyword(record.keywords[0]!).value,
-    organisation: iris.organisation(record.participants[0]!).value,
-  };
 }
 
 /** Starts `projectgraph serve` on a free port and resolves with its SPARQL URL once it listens. */
@@ -169,7 +151,7 @@ async function prepare(records: number): Promise<Prepared> {
     dir,
     data,
     out: path.join(dir, 'out'),
-    sample: await sampleOf(data),
+    sample: await sampleOf(data, BASE),
     generateSec: (performance.now() - t) / 1000,
   };
 }

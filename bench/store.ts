@@ -1,15 +1,13 @@
 // `node --import tsx bench/store.ts --out DIR` (a built output/), or `--records N` to generate and build first: the six
 // domain queries through Oxigraph's own Store.query, through Comunica in front of the embedded store, and through
 // today's endpoint engine, in one process and one run; prints p50s and the ratios to Oxigraph.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
-import { parse } from 'yaml';
 import { generate } from './generate.ts';
-import { benchQueries, type BenchQuery, type Sample } from './queries.ts';
-import { mintIris } from '../src/map/iri.ts';
+import { benchQueries, sampleOf, type BenchQuery, } from './queries.ts';
 import { build } from '../src/pipeline.ts';
 import { createEngine, executeQuery, loadStore } from '../src/serve/engine.ts';
 import { parseQuery } from '../src/serve/query-policy.ts';
@@ -37,21 +35,6 @@ async function prepared(): Promise<{ out: string; data: string }> {
   return { out, data };
 }
 
-async function sampleOf(data: string): Promise<Sample> {
-  const files = (await readdir(path.join(data, 'projects'))).sort();
-  const record = parse(await readFile(path.join(data, 'projects', files[0]!), 'utf8')) as {
-    id: string;
-    keywords: string[];
-    participants: string[];
-  };
-  const iris = mintIris(BASE);
-  return {
-    project: iris.project(record.id).value,
-    keyword: iris.keyword(record.keywords[0]!).value,
-    organisation: iris.organisation(record.participants[0]!).value,
-  };
-}
-
 /** CPU time of one call, in ms: the machine is shared, wall time would measure the neighbours. */
 async function cpuMs(run: () => Promise<number>): Promise<{ ms: number; rows: number }> {
   const before = process.cpuUsage();
@@ -73,7 +56,7 @@ async function p50(run: () => Promise<number>): Promise<{ p50Ms: number; rows: n
 }
 
 const { out, data } = await prepared();
-const sample = await sampleOf(data);
+const sample = await sampleOf(data, BASE);
 const queries = benchQueries(BASE, sample);
 const endpoint = `${BASE}sparql`;
 
