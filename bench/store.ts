@@ -1,13 +1,13 @@
 // `node --import tsx bench/store.ts --out DIR` (a built output/), or `--records N` to generate and build first: the six
 // domain queries through Oxigraph's own Store.query, through Comunica in front of the embedded store, and through
 // today's endpoint engine, in one process and one run; prints p50s and the ratios to Oxigraph.
-import { mkdtemp, } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { generate } from './generate.ts';
-import { benchQueries, sampleOf, type BenchQuery, } from './queries.ts';
+import { benchQueries, sampleOf, type BenchQuery } from './queries.ts';
 import { build } from '../src/pipeline.ts';
 import { createEngine, executeQuery, loadStore } from '../src/serve/engine.ts';
 import { parseQuery } from '../src/serve/query-policy.ts';
