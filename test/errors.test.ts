@@ -28,7 +28,8 @@ function documentedCodes(): Map<string, string> {
   expect(start, 'README.md has a section "Exit codes and error codes"').toBeGreaterThan(0);
   const rest = README.slice(start + 1);
   const section = rest.slice(0, rest.slice(1).search(/\n#{2,3} /) + 1 || undefined);
-  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)];
+  // Cells may be padded to align the table's columns.
+  const rows = [...section.matchAll(/^\| +`([A-Z_]+)` +\| ([^|]+) \|/gm)];
   return new Map(rows.map((m) => [m[1] ?? '', (m[2] ?? '').trim()]));
 }
 
