@@ -59,6 +59,18 @@ export function readRenderedPage(
 
   let section: PageSection | undefined;
   let unknownHeading: string | undefined;
+  /** A heading the label set does not know: reported once, and its text is left out until the next heading. */
+  const unknownSection = (raw: string, line: number) => {
+    unknownHeading = cleanSpaces(raw);
+    findings.warn(
+      'UNKNOWN_SECTION',
+      `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`,
+      file,
+      line,
+      title,
+    );
+    ledger.mapped(line);
+  };
   for (let i = lines.indexOf(first) + 1; i < lines.length; i++) {
     const { text: raw, line } = lines[i] as { text: string; line: number };
     if (raw.trim() === '') continue;
@@ -93,15 +105,7 @@ export function readRenderedPage(
         page.subtitle = { text: cleanSpaces(raw), line };
         ledger.mapped(line);
       } else if (looksLikeHeading(lines, i)) {
-        unknownHeading = cleanSpaces(raw);
-        findings.warn(
-          'UNKNOWN_SECTION',
-          `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`,
-          file,
-          line,
-          title,
-        );
-        ledger.mapped(line);
+        unknownSection(raw, line);
       } else {
         findings.warn(
           'UNKNOWN_LABEL',
@@ -116,15 +120,7 @@ export function readRenderedPage(
     }
     if (looksLikeHeading(lines, i)) {
       section = undefined;
-      unknownHeading = cleanSpaces(raw);
-      findings.warn(
-        'UNKNOWN_SECTION',
-        `unknown section heading ${excerpt(raw)}: its text is not imported (add the heading to the label set to map it)`,
-        file,
-        line,
-        title,
-      );
-      ledger.mapped(line);
+      unknownSection(raw, line);
       continue;
     }
     if (section) {
