@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { generate } from './generate.ts';
 import { DEFAULT_SHAPES_DIR, check } from '../src/pipeline.ts';
 import { DirectoryWriter, OutputDir } from '../src/publish/output-dir.ts';
-import { graphIris, namedGraphs } from '../src/publish/named-graphs.ts';
+import { namedGraphs } from '../src/publish/named-graphs.ts';
+import { datasetIris } from '../src/dataset-iris.ts';
 import { changeDates, publishNamedGraphs } from '../src/publish/change-sets.ts';
 import { sitePrefixes } from '../src/publish/site.ts';
 import { writePieces } from '../src/publish/write-dumps.ts';
@@ -38,7 +39,7 @@ async function build(options: { dataDir: string; outDir: string }): Promise<{ re
       graphs,
       previousDir,
       base,
-      graphPrefix: graphIris(base).prefix,
+      graphPrefix: datasetIris(base).graphs.prefix,
       prefixes: sitePrefixes(base),
       dates,
       write: (n, c) => out.write(n, c),

@@ -18,10 +18,8 @@ const TYPE = RDF('type').value;
  * holds its own description (dataset.yaml: the schema:Dataset, its publisher and keyword set) and our
  * vocabulary. The DCAT-AP catalogue is not in a graph: it describes the dump files (sizes, checksums), so it
  * changes with every edit and would make every one-record change two.
+ * (The names come from datasetIris(base).graphs.)
  */
-export function graphIris(base: string): ReturnType<typeof datasetIris>['graphs'] {
-  return datasetIris(base).graphs;
-}
 
 export interface NamedGraph {
   name: NamedNode;

@@ -12,7 +12,7 @@ import type { PoolRequest } from './query-worker.ts';
 import { mediaTypeForForm } from './admission.ts';
 import { toAnswer, type Answer } from './answer.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
-import { graphIris } from '../publish/named-graphs.ts';
+import { datasetIris as irisOf } from '../dataset-iris.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
 import { SCHEMA, SPARQL_RESULTS_NS } from '../vocab.ts';
@@ -85,7 +85,7 @@ export class RemoteQueryPool {
         throw new StoreLoadError(where, why);
       }
       // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
-      counts = await countGraphs(pool.http, pool.endpoint, graphIris(base).prefix);
+      counts = await countGraphs(pool.http, pool.endpoint, irisOf(base).graphs.prefix);
     } catch (e) {
       if (e instanceof StoreLoadError) throw e;
       // A QueryFaultError keeps its detail apart from its (client-facing) message; here the operator should see it.
