@@ -1,4 +1,5 @@
-// `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output.
+// `projectgraph serve`: the SPARQL endpoint, the query page and the dereferenceable IRIs over the published output,
+// following each new build without a restart.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../serve/server.ts';
@@ -18,19 +19,20 @@ function positiveNumber(value: unknown, name: string, integer = false): number {
 
 export const serveCommand: Command = {
   usage: `projectgraph serve [--out DIR] [--port N] [--host H] [--timeout SECONDS] [--max-rows N] [--workers N] [--worker-memory MB]
-                 [--max-query-bytes N] [--store URL]
+                 [--max-query-bytes N] [--store URL] [--allow-service URL]...
 
   --out DIR          the published output to serve (default: output)
   --port N           port to listen on (default: 3000; 0 picks a free one)
   --host H           address to listen on (default: 127.0.0.1)
   --timeout SECONDS  time limit of one query (default: 10)
   --max-rows N       most rows one query returns (default: 10000)
-  --workers N        queries evaluated at once, each in its own thread with its own copy of the data (default: 2)
+  --workers N        queries evaluated at once, each in its own thread with its own copy of the store (default: 2)
   --worker-memory MB heap limit of each worker; a query that needs more fails alone (default: sized from the data
                      and the machine's memory)
   --max-query-bytes N  longest query text accepted; longer ones get 413 before they are parsed (default: 65536)
   --store URL        answer queries from this SPARQL endpoint of an external store (filled by "projectgraph push")
-                     instead of memory; same policy and limits, and --workers queries sent to it at once`,
+                     instead of memory; same policy and limits, and --workers queries sent to it at once
+  --allow-service URL  a SPARQL endpoint that SERVICE in a query may name (repeatable); no other is ever contacted`,
   options: {
     out: { type: 'string', default: 'output' },
     port: { type: 'string', default: '3000' },
@@ -41,6 +43,7 @@ export const serveCommand: Command = {
     'worker-memory': { type: 'string' },
     'max-query-bytes': { type: 'string', default: String(DEFAULT_MAX_QUERY_BYTES) },
     store: { type: 'string' },
+    'allow-service': { type: 'string', multiple: true },
   },
   async run(v) {
     const port = Number(v.port);
@@ -51,7 +54,7 @@ export const serveCommand: Command = {
       const repaired = await repairOutput(String(v.out));
       if (repaired) process.stderr.write(`${repaired}\n`);
     }
-    const dataFile = path.join(String(v.out), 'dataset.nt');
+    const dataFile = path.join(String(v.out), 'dataset.nq');
     if (v.store === undefined && !existsSync(dataFile))
       throw new UsageError(`${dataFile} does not exist: run "projectgraph build" first, or point --out at a build`);
     const workers = positiveNumber(v.workers, 'workers', true);
@@ -81,6 +84,12 @@ export const serveCommand: Command = {
           ? { workerMemoryMb: positiveNumber(v['worker-memory'], 'worker-memory', true) }
           : {}),
         ...(typeof v.store === 'string' ? { store: v.store } : {}),
+        allowService: allowServices(v['allow-service']),
+        onSwitch: (info, via, ms) => {
+          const how = via === 'change-set' ? 'by its change set' : 'by loading it whole';
+          const triples = info.size.toLocaleString('en-GB');
+          process.stdout.write(`moved to the new build ${how} in ${(ms / 1000).toFixed(1)} s (${triples} triples)\n`);
+        },
         onLoading: (bytes) => {
           furthest = Math.max(furthest, bytes);
           loading?.set(furthest);
@@ -118,6 +127,22 @@ export const serveCommand: Command = {
     return undefined;
   },
 };
+
+/** The allow-listed SERVICE endpoints: absolute http(s) URLs, as a query names them. */
+function allowServices(values: unknown): string[] {
+  const list = Array.isArray(values) ? values.map(String) : [];
+  for (const value of list) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new UsageError(`--allow-service takes an absolute URL of a SPARQL endpoint, got "${value}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--allow-service takes an http or https URL, got "${value}"`);
+  }
+  return list;
+}
 
 function megabytes(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

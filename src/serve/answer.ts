@@ -11,6 +11,8 @@ export interface Answer {
   mediaType: string;
   truncated: boolean;
   rows: number;
+  /** The graphs.json state of the store that made it, when known: a cache keeps it only while that state is served. */
+  state?: string;
 }
 
 /**

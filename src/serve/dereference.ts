@@ -1,9 +1,6 @@
 // Linked-data dereferencing: the path of a minted IRI answers, by content negotiation, with its page or its RDF.
-import { Parser, Writer } from 'n3';
-import { readFile } from 'node:fs/promises';
+import { Writer } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { fileInside, type FileInfo } from './static-files.ts';
-import type { QueryPool } from './worker-pool.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { jsonldContext } from '../publish/context.ts';
 import { DCAT, prefixes, SD, VOID } from '../vocab.ts';
@@ -59,52 +56,9 @@ export const DATASET_LINKS = [
 /** Characters a minted IRI path may hold (RFC 3987 unreserved, sub-delims, ':', '@', '/' and escapes). */
 const IRI_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
-export interface Resource {
-  iri: string;
-  /** Published files for this resource, by media type, when the build wrote them. */
-  files: Partial<Record<ResourceMediaType, FileInfo>>;
-}
-
-/** The published files that stand for the resource at a request path: `<path>.html`, `.ttl`, `.jsonld`, or index files. */
-export async function findResource(
-  outDir: string,
-  base: string | undefined,
-  rawPath: string,
-  segments: string[],
-): Promise<Resource | undefined> {
-  if (!IRI_PATH.test(rawPath)) return undefined;
-  const rel = segments.join('/');
-  const stems = rel === '' ? ['index'] : rel.endsWith('/') ? [`${rel}index`, rel.slice(0, -1)] : [rel];
-  const files: Resource['files'] = {};
-  for (const stem of stems) {
-    for (const [type, ext] of [
-      ['text/html', '.html'],
-      ['text/turtle', '.ttl'],
-      ['application/ld+json', '.jsonld'],
-    ] as const) {
-      if (files[type]) continue;
-      const info = await fileInside(outDir, stem + ext);
-      if (info) files[type] = info;
-    }
-  }
-  const iri = (base ?? '') + rawPath.slice(1);
-  if (!base && Object.keys(files).length === 0) return undefined;
-  return { iri, files };
-}
-
-/** The resource's own statements, and those of its fragment IRIs (`<iri#…>`), from the store, as N-Triples. */
-export async function describeFromStore(pool: QueryPool, iri: string, maxRows: number): Promise<Quad[]> {
-  const query = `CONSTRUCT { ?s ?p ?o } WHERE {
-  { BIND(<${iri}> AS ?s) ?s ?p ?o }
-  UNION
-  { <${iri}> ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "${iri}#")) ?s ?p ?o }
-}`;
-  const r = await pool.run({ query, baseIri: iri, mediaTypes: { quads: 'application/n-triples' }, maxRows });
-  return new Parser({ format: 'N-Triples' }).parse(r.body.toString('utf8'));
-}
-
-export async function quadsFromTurtleFile(info: FileInfo, baseIri: string): Promise<Quad[]> {
-  return new Parser({ format: 'Turtle', baseIRI: baseIri }).parse(await readFile(info.file, 'utf8'));
+/** The IRI a request path names under `base`, when it is a path a minted IRI can have. */
+export function resourcePathIri(base: string, rawPath: string): string | undefined {
+  return IRI_PATH.test(rawPath) ? base + rawPath.slice(1) : undefined;
 }
 
 export async function writeRdf(quads: Quad[], mediaType: RdfMediaType, base: string | undefined): Promise<string> {

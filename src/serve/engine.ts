@@ -1,100 +1,66 @@
-// The query engine: Comunica over an in-memory RDF/JS store, reading only that store, with results serialised in a chosen media type.
+// The query engine: Comunica in front of the store (the store evaluates whole operations, store/comunica-source.ts),
+// fetching only from allow-listed SERVICE endpoints, with results serialised in a chosen media type.
 import { InternalError, invariant } from '../errors.ts';
-import { createReadStream } from 'node:fs';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { ArrayIterator } from 'asynciterator';
-import { StreamParser } from 'n3';
-import { RdfStore } from 'rdf-stores';
 import type * as RDF from '@rdfjs/types';
 import { parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
 import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { SPARQL_RESULTS_NS } from '../vocab.ts';
+import { storeContext, type Evaluator } from '../store/comunica-source.ts';
 
 export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
 
-/** The store the engine reads, reduced to reading: Comunica sees no addQuad/removeQuads, so nothing can write through it. */
-export interface ReadOnlySource {
-  match: RDF.Source['match'];
-  countQuads(
-    subject?: RDF.Term | null,
-    predicate?: RDF.Term | null,
-    object?: RDF.Term | null,
-    graph?: RDF.Term | null,
-  ): number;
-}
-
 export interface Engine {
   readonly comunica: QueryEngine;
-  readonly source: ReadOnlySource;
+  /** The context entries naming the store as Comunica's only source. */
+  readonly sources: Record<string, unknown>;
   /** The named graphs of the store (IRIs), so dataset clauses can be checked against what exists. */
   readonly namedGraphs: ReadonlySet<string>;
-  readonly size: number;
+  /** SPARQL endpoints SERVICE may name; empty: SERVICE is refused. */
+  readonly allowService: ReadonlySet<string>;
+  /** Comunica's fetch: allow-listed endpoints only. */
+  readonly fetch: typeof fetch;
+}
+
+export interface EngineOptions {
+  namedGraphs: Iterable<string>;
+  allowService?: Iterable<string>;
 }
 
 /**
- * Comunica would fetch a URL only through its HTTP bus; the rdfjs build ships no HTTP actor, and this `fetch`
- * in the context makes sure that even an added one could not reach the network.
+ * The only way out of the engine: a request to an allow-listed SERVICE endpoint (the URL as listed, with any query
+ * string the SPARQL protocol adds). Anything else is refused before a connection is made; the policy refuses
+ * SERVICE to other endpoints first, so reaching the refusal here means it let one through.
  */
-const refuseFetch = async (input: unknown): Promise<never> => {
-  // The policy refuses SERVICE and LOAD before evaluation: a request reaching here means it let one through.
-  throw new InternalError(`outbound request refused: ${String(input)}`);
-};
-
-/** Reads N-Triples, N-Quads, Turtle or TriG (by file extension) into an indexed in-memory store. */
-/** Loads an RDF file into a store; `onBytes` is told how many bytes of the file have been read so far. */
-export async function loadStore(file: string, onBytes?: (bytes: number) => void): Promise<RdfStore> {
-  const store = RdfStore.createDefault();
-  const format = /\.(nq|trig)$/i.test(file)
-    ? file.toLowerCase().endsWith('.nq')
-      ? 'application/n-quads'
-      : 'application/trig'
-    : file.toLowerCase().endsWith('.nt')
-      ? 'application/n-triples'
-      : 'text/turtle';
-  await new Promise<void>((resolve, reject) => {
-    const parser = new StreamParser({ format });
-    let bytes = 0;
-    const input = createReadStream(file).on('error', reject);
-    if (onBytes) {
-      input.on('data', (chunk) => {
-        bytes += chunk.length;
-        onBytes(bytes);
-      });
-    }
-    input.pipe(parser);
-    parser.on('data', (q: RDF.Quad) => store.addQuad(q));
-    parser.on('error', reject);
-    parser.on('end', () => resolve());
-  });
-  return store;
+export function allowListFetch(allowed: ReadonlySet<string>): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const bare = url.split('?')[0] ?? url;
+    if (!allowed.has(bare) && !allowed.has(url)) throw new InternalError(`outbound request refused: ${url}`);
+    // A redirect could lead anywhere: it is not followed.
+    return fetch(input, { ...init, redirect: 'error' });
+  };
 }
 
-/** What the engine needs of a store; RdfStore (rdf-stores) and N3.Store both have it. */
-export type EngineStore = ReadOnlySource & {
-  readQuads(
-    subject?: RDF.Term | null,
-    predicate?: RDF.Term | null,
-    object?: RDF.Term | null,
-    graph?: RDF.Term | null,
-  ): Iterable<RDF.Quad>;
-};
-
-/** The engine over a store: Comunica with the store as its only source. Reusable by anything that needs our query behaviour. */
-export function createEngine(store: EngineStore): Engine {
-  const namedGraphs = new Set<string>();
-  for (const q of store.readQuads(null, null, null, null)) {
-    if (q.graph.termType === 'NamedNode') namedGraphs.add(q.graph.value);
-  }
-  const source: ReadOnlySource = {
-    match: (s, p, o, g) => store.match(s, p, o, g),
-    countQuads: (s, p, o, g) => store.countQuads(s, p, o, g),
-  };
+/**
+ * The engine over a store: Comunica with the store as its only source. With allow-listed endpoints, Comunica's full
+ * build (which can speak the SPARQL protocol) plans SERVICE itself; without, the smaller build with no HTTP at all.
+ */
+export async function createEngine(store: Evaluator, options: EngineOptions): Promise<Engine> {
+  const allowService = new Set(options.allowService ?? []);
+  const federated = allowService.size > 0;
+  // The full build is loaded only when it is needed: it is far larger. Both builds share the QueryEngine API.
+  const comunica = federated
+    ? (new (await import('@comunica/query-sparql')).QueryEngine() as unknown as QueryEngine)
+    : new QueryEngine();
   return {
-    comunica: withoutMetadata(new QueryEngine()),
-    source,
-    namedGraphs,
-    size: store.countQuads(null, null, null, null),
+    comunica: withoutMetadata(comunica),
+    sources: storeContext(store, federated),
+    namedGraphs: new Set(options.namedGraphs),
+    allowService,
+    fetch: allowListFetch(allowService),
   };
 }
 
@@ -197,12 +163,16 @@ function checkIris(items: unknown[], kind: 'bindings' | 'quads'): void {
 async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryResponse> {
   const parsed =
     typeof request.query === 'string'
-      ? parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs })
+      ? parseQuery(request.query, {
+          baseIri: request.baseIri,
+          knownGraphs: engine.namedGraphs,
+          allowService: engine.allowService,
+        })
       : request.query;
   const operation = parsed.withDataset(request.defaultGraphs, request.namedGraphs);
-  const context = { sources: [engine.source], baseIRI: request.baseIri, fetch: refuseFetch };
+  const context = { ...engine.sources, baseIRI: request.baseIri, fetch: engine.fetch };
   // The traqula algebra is what Comunica's own parser actor produces; its typings are a separate copy,
-  // and the context's source is a plain RDF/JS source that Comunica's context type does not name.
+  // and the context's source entry is one Comunica's public context type does not name.
   const result = await engine.comunica.query(operation as never, context as never);
   let rows = 0;
   let truncated = false;

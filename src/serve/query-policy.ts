@@ -65,6 +65,8 @@ export interface PolicyOptions {
   baseIri: string;
   /** IRIs of the named graphs in the store: the only graphs FROM / FROM NAMED may name. */
   knownGraphs: ReadonlySet<string>;
+  /** SPARQL endpoints the operator allow-listed (`serve --allow-service`): the only ones SERVICE may name. */
+  allowService?: ReadonlySet<string>;
 }
 
 /**
@@ -120,6 +122,10 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   }
   visit(algebra, (node, depth) => {
     if (depth > MAX_NESTING) throw tooDeep();
+    if (node.type === 'service' && options.allowService?.size) {
+      checkService(node, options.allowService);
+      return;
+    }
     const refusal = REFUSED[node.type];
     if (refusal) throw new PolicyError(refusal);
     if (node.type === 'from') checkGraphs(node, options.knownGraphs);
@@ -138,17 +144,24 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   if (form === 'select' && isWildcard(ast)) orderWildcard(algebra, ast);
   else if (form !== 'select') algebra = sliceSolutions(algebra);
   const body = algebra.type === 'from' ? (algebra.input as AlgebraNode) : algebra;
+  const withFrom = (from: AlgebraNode | undefined): unknown => {
+    if (!from) return body;
+    // Above an ASK, CONSTRUCT or DESCRIBE the dataset would make Comunica take the query for a SELECT (the whole
+    // operation goes to the store as it stands): it goes under the form, over the pattern the form is made from.
+    if (form === 'select') return { ...from, input: body };
+    return { ...body, input: { ...from, input: body.input } };
+  };
+  const own = algebra.type === 'from' ? algebra : undefined;
   return {
     form,
     withDataset(defaultGraphs, namedGraphs) {
-      if (!defaultGraphs?.length && !namedGraphs?.length) return algebra;
+      if (!defaultGraphs?.length && !namedGraphs?.length) return withFrom(own);
       // The protocol's dataset replaces the query's; graphs the store lacks are simply empty (nothing is ever fetched).
-      return {
+      return withFrom({
         type: 'from',
-        input: body,
         default: (defaultGraphs ?? []).map((g) => DataFactory.namedNode(g)),
         named: (namedGraphs ?? []).map((g) => DataFactory.namedNode(g)),
-      };
+      });
     },
   };
 }
@@ -163,6 +176,17 @@ function sliceSolutions(algebra: AlgebraNode): AlgebraNode {
   const form = algebra.input as AlgebraNode | undefined;
   if (algebra.type !== 'slice' || !form || !['ask', 'construct', 'describe'].includes(form.type)) return algebra;
   return { ...form, input: { ...algebra, input: form.input } };
+}
+
+/** SERVICE to an allow-listed endpoint, named by its IRI (a variable could name any endpoint at all). */
+function checkService(node: AlgebraNode, allowed: ReadonlySet<string>): void {
+  const name = node.name as { termType?: string; value?: string } | undefined;
+  if (name?.termType !== 'NamedNode' || !allowed.has(name.value ?? '')) {
+    const which = name?.termType === 'NamedNode' ? `<${name.value}>` : 'by a variable';
+    throw new PolicyError(
+      `SERVICE ${which} is not allowed: this endpoint only queries the endpoints its operator allow-listed (${[...allowed].join(', ')})`,
+    );
+  }
 }
 
 function tooDeep(): PolicyError {

@@ -1,56 +1,123 @@
-// A query worker thread of the pool: loads the store once, then parses, checks and runs one query at a time;
-// terminating it (the time limit) stops a query outright.
+// A query worker thread of the pool: holds one copy of the store (Oxigraph, loaded from a build's dataset.nq) and
+// answers one task at a time: a SPARQL query, a resource's page or RDF, a list page, or the move to a new build.
+// Terminating it (the time limit) stops a task outright.
 import { serveTasks } from '../workers/task-worker.ts';
-import { createEngine, executeQuery, loadStore, type QueryRequest } from './engine.ts';
+import { createEngine, executeQuery, type Engine, type QueryRequest } from './engine.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
 import { mediaTypeForForm, type MediaChoices } from './admission.ts';
 import { toAnswer, type Answer } from './answer.ts';
-import { RDF, SCHEMA } from '../vocab.ts';
+import { EmbeddedStore } from '../store/embedded.ts';
+import { readChangeSet } from '../store/change-set.ts';
+import { StorePages, type PageRequest } from './store-pages.ts';
 
 export interface WorkerInit {
-  dataFile: string;
+  /** The build the store is loaded from (a resolved `.output.builds/<n>`, never the `output` link). */
+  outDir: string;
+  /** SPARQL endpoints SERVICE may name. */
+  allowService: string[];
 }
 
 /** A query as the server hands it over: raw text (parsed here, off the server's thread) and a media type per kind. */
 export type PoolRequest = Omit<QueryRequest, 'query' | 'mediaType'> & { query: string; mediaTypes: MediaChoices };
 
-/** What a worker tells of the store it loaded (arrays: a Set does not cross threads as one). */
+export type WorkerTask =
+  | { kind: 'query'; request: PoolRequest }
+  | { kind: 'page'; request: PageRequest }
+  | { kind: 'switch'; outDir: string };
+
+/** What a worker tells of the store it holds (arrays: a Set does not cross threads as one). */
 export interface LoadedStore {
   namedGraphs: string[];
   size: number;
   datasetIris: string[];
+  /** The graphs.json state of the build the store holds. */
+  state: string | undefined;
+  /** How the store came to hold it: loaded whole, or moved by a change set from the state before. */
+  via: 'load' | 'change-set';
 }
 
-/** A query's outcome: its answer (the body arrives as a plain Uint8Array), or the policy's refusal. */
+/** A task's outcome: an answer (the body arrives as a plain Uint8Array), the policy's refusal, or nothing there. */
 export type QueryReply =
   | { kind: 'answer'; answer: Omit<Answer, 'body'> & { body: Uint8Array } }
-  | { kind: 'refused'; status: number; code: PolicyError['code']; message: string };
+  | { kind: 'refused'; status: number; code: PolicyError['code']; message: string }
+  | { kind: 'missing' }
+  | { kind: 'switched'; info: LoadedStore };
 
-/** Progress reports are bytes of the data file read so far. */
-await serveTasks<WorkerInit, PoolRequest, QueryReply, LoadedStore, number>(async ({ dataFile }, report) => {
+/** Progress reports are bytes of dataset.nq read so far. */
+await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async (init, report) => {
   // At most twice a second: `serve` shows the load's progress.
   let told = -Infinity;
-  const store = await loadStore(dataFile, (bytes) => {
+  const onProgress = ({ bytes }: { bytes: number }) => {
     const now = performance.now();
     if (now - told < 500) return;
     told = now;
     report(bytes);
-  });
-  const engine = createEngine(store);
-  // The dataset's own IRI tells the server which base its resources are minted under.
-  const datasetIris = [...store.readQuads(null, RDF('type'), SCHEMA('Dataset'), null)].map((q) => q.subject.value);
+  };
+  let store = await EmbeddedStore.load(init.outDir, { onProgress, allowService: init.allowService });
+  let engine: Engine;
+  let pages: StorePages;
+  const describe = async (via: LoadedStore['via']): Promise<LoadedStore> => {
+    const namedGraphs = (await store.graphs()).map((g) => g.name);
+    engine = await createEngine(store, { namedGraphs, allowService: init.allowService });
+    pages = await StorePages.create(store, namedGraphs);
+    return { namedGraphs, size: await store.size(), datasetIris: pages.datasetIris, state: store.state, via };
+  };
+  const info = await describe('load');
+  const stateOf = (): { state?: string } => (store.state === undefined ? {} : { state: store.state });
+
+  const runQuery = async (request: PoolRequest): Promise<QueryReply> => {
+    const { mediaTypes, ...rest } = request;
+    try {
+      // Parsing and the policy run here: a large or pathological query costs this worker's time, never the server's.
+      const parsed = parseQuery(request.query, {
+        baseIri: request.baseIri,
+        knownGraphs: engine.namedGraphs,
+        allowService: engine.allowService,
+      });
+      const mediaType = mediaTypeForForm(parsed.form, mediaTypes);
+      const answer = toAnswer(await executeQuery(engine, { ...rest, query: parsed, mediaType }));
+      return { kind: 'answer', answer: { ...answer, ...stateOf() } };
+    } catch (e) {
+      if (e instanceof PolicyError) return { kind: 'refused', status: e.status, code: e.code, message: e.message };
+      throw e;
+    }
+  };
+
+  /**
+   * The next build: by its change set when one leads from the state held (only the changed graphs are dropped and
+   * loaded), else loaded whole. Either way in this one task, so no query of this worker sees a mix of the two.
+   */
+  const moveTo = async (outDir: string): Promise<QueryReply> => {
+    const change = store.state === undefined ? undefined : await readChangeSet(outDir, store.state);
+    if (change) {
+      await store.apply(change);
+      return { kind: 'switched', info: await describe('change-set') };
+    }
+    // The old copy is freed before the new one is loaded: one copy per worker, even while moving.
+    store.close();
+    store = await EmbeddedStore.load(outDir, { onProgress, allowService: init.allowService });
+    return { kind: 'switched', info: await describe('load') };
+  };
+
   return {
-    info: { namedGraphs: [...engine.namedGraphs], size: engine.size, datasetIris },
-    run: async (request): Promise<QueryReply> => {
-      const { mediaTypes, ...rest } = request;
-      try {
-        // Parsing and the policy run here: a large or pathological query costs this worker's time, never the server's.
-        const parsed = parseQuery(request.query, { baseIri: request.baseIri, knownGraphs: engine.namedGraphs });
-        const mediaType = mediaTypeForForm(parsed.form, mediaTypes);
-        return { kind: 'answer', answer: toAnswer(await executeQuery(engine, { ...rest, query: parsed, mediaType })) };
-      } catch (e) {
-        if (e instanceof PolicyError) return { kind: 'refused', status: e.status, code: e.code, message: e.message };
-        throw e;
+    info,
+    run: async (task): Promise<QueryReply> => {
+      switch (task.kind) {
+        case 'query':
+          return runQuery(task.request);
+        case 'page': {
+          let page: Awaited<ReturnType<StorePages['render']>>;
+          try {
+            page = await pages.render(task.request);
+          } catch (e) {
+            if (e instanceof PolicyError)
+              return { kind: 'refused', status: e.status, code: e.code, message: e.message };
+            throw e;
+          }
+          return page ? { kind: 'answer', answer: { ...toAnswer(page), ...stateOf() } } : { kind: 'missing' };
+        }
+        case 'switch':
+          return moveTo(task.outDir);
       }
     },
     // The encoded answer is handed over, not copied: the server holds the one Buffer this worker made. A small

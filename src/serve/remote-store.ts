@@ -16,6 +16,8 @@ import { datasetIris as irisOf } from '../dataset-iris.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
 import { SCHEMA, SPARQL_RESULTS_NS } from '../vocab.ts';
+import { StorePages, type PageRequest } from './store-pages.ts';
+import type { Store } from '../store/store.ts';
 
 export interface RemoteStoreOptions {
   /** The store's SPARQL query endpoint (credentials, if any, in its userinfo). */
@@ -52,6 +54,10 @@ export class RemoteQueryPool {
   private closed = false;
   /** Terminations because of the time limit, as the worker pool counts them. */
   timeouts = 0;
+  info!: StoreInfo;
+  private pages: StorePages | undefined;
+  /** An external store is moved by push, not by serve: there is no switch to report. */
+  readonly lastSwitch = undefined;
   readonly readyWorkers: number;
 
   private constructor(
@@ -96,7 +102,8 @@ export class RemoteQueryPool {
     }
     for (const g of counts.keys()) pool.namedGraphs.add(g);
     const size = [...counts.values()].reduce((a, b) => a + b, 0);
-    return { pool, info: { namedGraphs: pool.namedGraphs, size, datasetIris } };
+    pool.info = { namedGraphs: pool.namedGraphs, size, datasetIris, state: undefined };
+    return { pool, info: pool.info };
   }
 
   async run(pooled: PoolRequest): Promise<Answer> {
@@ -112,6 +119,51 @@ export class RemoteQueryPool {
     } finally {
       this.release();
     }
+  }
+
+  /** A resource's page or RDF, rendered from what the store holds about it. */
+  async page(request: PageRequest): Promise<Answer | undefined> {
+    await this.slot();
+    try {
+      this.pages ??= await StorePages.create(this.readOnlyStore());
+      const page = await this.pages.render(request);
+      return page ? toAnswer(page) : undefined;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** What StorePages needs of a store: SELECT for the dataset's IRIs, and a resource's description. */
+  private readOnlyStore(): Store {
+    const quads = async (query: string) =>
+      new Parser({ format: 'N-Triples' }).parse(
+        await this.send(
+          { query, baseIri: this.endpoint.toString(), mediaType: '', maxRows: 0 },
+          'application/n-triples',
+        ),
+      );
+    const store: Pick<Store, 'query' | 'describe'> = {
+      query: async (operation) => {
+        const rows = await this.select(String(operation));
+        const bindings = rows.map((row) => new Map(Object.entries(row).map(([k, t]) => [k, term(t)])));
+        return {
+          type: 'bindings',
+          variables: [],
+          bindings: (async function* () {
+            yield* bindings;
+          })(),
+        };
+      },
+      describe: async (iri) => {
+        const own = await quads(`CONSTRUCT { ?s ?p ?o } WHERE {
+  { BIND(<${iri}> AS ?s) ?s ?p ?o } UNION
+  { <${iri}> ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "${iri}#")) ?s ?p ?o } }`);
+        const incoming = await quads(`CONSTRUCT { ?s ?p <${iri}> } WHERE { ?s ?p <${iri}> }`);
+        if (own.length === 0 && incoming.length === 0) return undefined;
+        return { own, incoming, context: [] };
+      },
+    };
+    return store as Store;
   }
 
   async close(): Promise<void> {

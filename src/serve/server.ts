@@ -1,10 +1,12 @@
-// The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs and the published files.
+// The HTTP server of `projectgraph serve`: routes /sparql, the query page, dereferenceable IRIs (rendered from the
+// store) and the published files, and moves to each new build the output link points at without a restart.
 import http from 'node:http';
-import { statSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RESULT_MEDIA_ALIASES, RESULT_MEDIA_TYPES } from './media-types.ts';
+import { invariant } from '../errors.ts';
 import { HttpError } from './http-error.ts';
 import { ClientLimit } from './client-limit.ts';
 import { chooseMediaType, contentType } from './negotiate.ts';
@@ -34,21 +36,16 @@ import {
 import { prefixes } from '../vocab.ts';
 import { exampleQueries } from './example-queries.ts';
 import { fileInside, mediaTypeOf, safeSegments, type FileInfo } from './static-files.ts';
-import { GraphDocuments } from './graph-documents.ts';
 import {
   DATASET_LINKS,
-  describeFromStore,
-  fallbackHtml,
-  findResource,
   formOfExtension,
-  quadsFromTurtleFile,
   RESOURCE_EXTENSIONS,
   RESOURCE_MEDIA_TYPES,
   resourceLinks,
-  writeRdf,
-  type Resource,
+  resourcePathIri,
   type ResourceMediaType,
 } from './dereference.ts';
+import { DOCUMENTS } from '../publish/site.ts';
 import { canonicalPath, redirect } from './canonical.ts';
 import { errorBody, siteForErrors } from './error-page.ts';
 import { sendBody, sendFile as sendFileBody } from './representation.ts';
@@ -58,10 +55,14 @@ import { ResultCache } from './result-cache.ts';
 import { jsonldContext } from '../publish/context.ts';
 
 export interface ServeOptions {
-  /** The published output directory. */
+  /** The published output directory (the `output` link): the store holds its dataset.nq, and follows its builds. */
   outDir: string;
-  /** The RDF the endpoint answers from (N-Triples, N-Quads, Turtle or TriG); default `<outDir>/dataset.nt`. */
-  dataFile?: string;
+  /** SPARQL endpoints a query's SERVICE may name (`serve --allow-service`); nothing else is ever fetched. */
+  allowService?: string[];
+  /** Whether to move to each new build the output link points at (default true). */
+  follow?: boolean;
+  /** Told when the server has moved to a new build, and how (a change set, or a whole load). */
+  onSwitch?: (info: StoreInfo, via: 'load' | 'change-set', ms: number) => void;
   host?: string;
   port?: number;
   timeoutSeconds?: number;
@@ -92,7 +93,7 @@ export interface ServeOptions {
   cacheBytes?: number;
   /** Where access-log lines go; default stderr. */
   log?: (line: string) => void;
-  /** Told while the query workers load the data file: bytes read so far (by the furthest worker). */
+  /** Told while the query workers load dataset.nq: bytes read so far (by the furthest worker). */
   onLoading?: (bytes: number) => void;
   /** serve --store: queries go to this SPARQL endpoint of an external store instead of an in-memory copy (remote-store.ts). */
   store?: string;
@@ -126,7 +127,6 @@ const READ_METHODS = 'GET, HEAD, OPTIONS';
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const outDir = path.resolve(options.outDir);
-  const graphDocuments = new GraphDocuments(outDir);
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   const maxRows = options.maxRows ?? 10_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -135,45 +135,86 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
   const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
-  const inFlight = new Map<string, Promise<Answer>>();
-  const clientLimit = ClientLimit.forWorkers(
-    options.workers ?? 2,
-    Math.max(1, Math.ceil(timeoutSeconds)),
-    options.queriesPerClient,
-  );
-  // The port is taken first, so a port in use fails at once; requests that come in while the workers load wait.
+  const inFlight = new Map<string, Promise<Answer | undefined>>();
+  const workers = options.workers ?? 2;
+  const clientLimit = ClientLimit.forWorkers(workers, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
+  // The port is taken first, so a port in use fails at once; requests that come in while the store loads are
+  // answered 503 with Retry-After.
   let pool!: QueryPool;
-  let info!: StoreInfo;
   let baseIri: string | undefined;
   let jsonLdContext: Record<string, unknown> | undefined;
   let pageHtml = '';
   let errorSite: Site | undefined;
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const dataFile = options.dataFile ?? path.join(outDir, 'dataset.nt');
+  let loaded = false;
+  /** The build the store holds: published files are served from it, so they always match the store's answers. */
+  let buildDir = outDir;
+  /** When the store moved to the build it holds: the Last-Modified of what is rendered from it. */
+  let builtAt = new Date();
   const startPool = async () => {
-    // RemoteQueryPool offers what the server uses of QueryPool (run, close and its counters); hence the cast.
-    ({ pool, info } = options.store
+    if (!options.store) {
+      buildDir = await realpath(outDir).catch(() => outDir);
+      builtAt = await buildTime(buildDir);
+    }
+    const dump = path.join(buildDir, 'dataset.nq');
+    // RemoteQueryPool offers what the server uses of QueryPool (run, page, close and its counters); hence the cast.
+    ({ pool } = options.store
       ? ((await RemoteQueryPool.start({
           endpoint: options.store,
-          concurrency: options.workers ?? 2,
+          concurrency: workers,
           queueLimit: options.queueLimit ?? 8,
           timeoutMs: timeoutSeconds * 1000,
-        })) as unknown as { pool: QueryPool; info: StoreInfo })
+        })) as unknown as { pool: QueryPool })
       : await QueryPool.start({
-          dataFile,
-          workers: options.workers ?? 2,
+          outDir: buildDir,
+          allowService: options.allowService ?? [],
+          workers,
           queueLimit: options.queueLimit ?? 8,
           timeoutMs: timeoutSeconds * 1000,
           ...(options.queueWaitMs !== undefined ? { queueWaitMs: options.queueWaitMs } : {}),
-          memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(dataFile, fileSize(dataFile), options.workers ?? 2),
+          memoryMb: options.workerMemoryMb ?? defaultWorkerMemoryMb(fileSize(dump), workers),
           ...(options.onLoading ? { onLoading: options.onLoading } : {}),
         }));
-    baseIri = options.baseIri ?? info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
+    baseIri =
+      options.baseIri ?? pool.info.datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
     jsonLdContext = baseIri ? jsonldContext(baseIri) : undefined;
     pageHtml = queryPageHtml(exampleQueries(baseIri ?? 'http://localhost/'), { timeoutSeconds, maxRows });
     errorSite = baseIri ? await siteForErrors(pool, baseIri) : undefined;
-    markReady();
+    loaded = true;
+  };
+
+  /**
+   * Moves the store to the build the output link points at now, if it is a new one; one move at a time, and a
+   * build published during a move is taken up right after it.
+   */
+  let moving: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  let lookAgain = false;
+  const followBuilds = (): void => {
+    if (!loaded || closing) return;
+    if (moving) {
+      lookAgain = true;
+      return;
+    }
+    moving = (async () => {
+      do {
+        lookAgain = false;
+        const next = await realpath(outDir).catch(() => undefined);
+        if (!next || next === buildDir || fileSize(path.join(next, 'dataset.nq')) === 0) continue;
+        const started = performance.now();
+        try {
+          await pool.switchTo(next);
+        } catch (e) {
+          log(`${new Date().toISOString()} could not move to the build in ${next}: ${String(e)}`);
+          continue;
+        }
+        buildDir = next;
+        builtAt = await buildTime(next);
+        errorSite = baseIri ? await siteForErrors(pool, baseIri) : errorSite;
+        options.onSwitch?.(pool.info, pool.lastSwitch ?? 'load', performance.now() - started);
+      } while (lookAgain && !closing);
+    })().finally(() => {
+      moving = undefined;
+    });
   };
 
   let listenAddress = '';
@@ -185,7 +226,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    await ready;
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const queryIndex = url.indexOf('?');
@@ -204,6 +244,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end();
       return;
     }
+    if (!loaded) {
+      throw new HttpError(503, 'the server is loading the data and answers as soon as it is ready; try again shortly', {
+        'Retry-After': '5',
+      });
+    }
     // Every other spelling of an existing path (trailing slash, doubled slashes, needless escapes) redirects to it.
     const canonical = canonicalPath(rawPath);
     if (canonical !== rawPath) {
@@ -216,40 +261,49 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (rawPath.startsWith(ASSET_PREFIX)) return serveAsset(req, res, rawPath);
     if (rawPath === '/.well-known/void') {
-      const file = await fileInside(outDir, 'void.ttl');
+      const file = await fileInside(buildDir, 'void.ttl');
       if (!file) throw new HttpError(404, 'no VoID description has been published');
       return sendFile(req, res, file, 'text/turtle');
     }
     const segments = safeSegments(rawPath);
     if (!segments) throw new HttpError(404, 'not found');
     const last = segments.at(-1) ?? '';
-    // A path with an extension names a published file as it is (dumps, catalog, per-resource files, sitemap),
-    // or one form of a resource (`/project/x.nt`), written on request when the build wrote no such file.
+    // A path with an extension names one form of a resource (`/project/x.nt`), rendered from the store, or a
+    // published file as it is (the dumps, the catalogue, the sitemap, the stylesheet).
     if (last.includes('.')) {
-      const file = await fileInside(outDir, segments.join('/'));
       const ext = last.slice(last.lastIndexOf('.'));
       const form = formOfExtension(ext);
       const stemPath = rawPath.slice(0, rawPath.length - ext.length);
+      if (form && !isWholeDocument(stemPath, form)) {
+        const page = await renderPage(req, stemPath, form);
+        if (page) return sendPage(req, res, page, stemPath, form);
+      }
+      const file = await fileInside(buildDir, segments.join('/'));
       if (file) {
         const links =
           form && stemPath !== '/index' ? [...resourceLinks(stemPath, form), `<${stemPath}>; rel="canonical"`] : [];
         return sendFile(req, res, file, mediaTypeOf(file.file), links.length > 0 ? { Link: links.join(', ') } : {});
       }
-      if (form && form !== 'text/html') {
-        const resource = await findResource(
-          outDir,
-          baseIri,
-          stemPath,
-          segments.slice(0, -1).concat(last.slice(0, -ext.length)),
-        );
-        if (resource) return serveResource(req, res, resource, stemPath, form);
-      }
       if (rawPath === '/favicon.ico') return noFavicon(res);
       throw new HttpError(404, 'not found');
     }
-    const resource = await findResource(outDir, baseIri, rawPath, segments);
-    if (!resource) throw new HttpError(404, 'not found');
-    return serveResource(req, res, resource, rawPath);
+    const chosen = chooseMediaType(req, RESOURCE_MEDIA_TYPES);
+    if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
+    const type = chosen as ResourceMediaType;
+    if (rawPath === '/' || isWholeDocument(rawPath, type)) {
+      // The home page and the whole documents' RDF (a dump, the catalogue) are published files.
+      const file = await fileInside(
+        buildDir,
+        rawPath === '/' ? 'index.html' : `${rawPath.slice(1)}${RESOURCE_EXTENSIONS[type]}`,
+      );
+      if (file && (rawPath !== '/' || type === 'text/html')) {
+        const links = rawPath === '/' ? DATASET_LINKS : [...resourceLinks(rawPath, type), ...DATASET_LINKS];
+        return sendFile(req, res, file, type, { Link: links.join(', '), Vary: 'Accept' });
+      }
+    }
+    const page = await renderPage(req, rawPath, type);
+    if (!page) throw new HttpError(404, 'not found');
+    return sendPage(req, res, page, rawPath, undefined);
   }
 
   /** Whether a canonical path answers at all, so a redirect never leads a client to a 404. */
@@ -258,18 +312,55 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const segments = safeSegments(canonical);
     if (!segments) return false;
     const last = segments.at(-1) ?? '';
-    if (last.includes('.')) return (await fileInside(outDir, segments.join('/'))) !== undefined;
-    const resource = await findResource(outDir, baseIri, canonical, segments);
-    if (!resource) return false;
-    if (Object.keys(resource.files).length > 0) return true;
-    return (await statementsOf(req, resource)).length > 0;
+    if (last.includes('.')) return (await fileInside(buildDir, segments.join('/'))) !== undefined;
+    return (await renderPage(req, canonical, 'text/turtle')) !== undefined;
   }
 
-  /** The resource's statements when the build wrote no file for the form asked: its Turtle, its named graph, or the store. */
-  async function statementsOf(req: http.IncomingMessage, resource: Resource) {
-    const turtle = resource.files['text/turtle'];
-    if (turtle) return quadsFromTurtleFile(turtle, resource.iri);
-    return (await graphDocuments.statements(resource.iri)) ?? (await statementsFromStore(req, resource));
+  /**
+   * A resource's form rendered from the store, or undefined when the store knows nothing of it. Pages are cached
+   * per build like query answers; a render counts against the client's share like a query.
+   */
+  async function renderPage(
+    req: http.IncomingMessage,
+    resourcePath: string,
+    mediaType: ResourceMediaType,
+  ): Promise<Answer | undefined> {
+    const iri = baseIri === undefined ? undefined : resourcePathIri(baseIri, resourcePath);
+    if (iri === undefined) return undefined;
+    const key = `page ${pool.info.state ?? ''} ${mediaType} ${iri}`;
+    const hit = cache?.get(key);
+    if (hit) return hit;
+    let rendering = inFlight.get(key);
+    if (!rendering) {
+      const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
+      rendering = pool.page({ kind: 'resource', iri, mediaType, base: baseIri }).finally(() => {
+        release();
+        inFlight.delete(key);
+      });
+      inFlight.set(key, rendering);
+    }
+    const page = await rendering;
+    if (page && (page.state === undefined || page.state === pool.info.state)) cache?.set(key, page);
+    return page;
+  }
+
+  function sendPage(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    page: Answer,
+    resourcePath: string,
+    form: ResourceMediaType | undefined,
+  ): Promise<void> {
+    const type = page.mediaType as ResourceMediaType;
+    const links = [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
+    const headers: Record<string, string> = { Link: links.join(', '), 'Cache-Control': 'no-cache' };
+    if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
+    else {
+      headers.Vary = 'Accept';
+      headers['Content-Location'] = `${resourcePath}${RESOURCE_EXTENSIONS[type]}`;
+    }
+    if (type === 'text/html') headers['Content-Security-Policy'] = PAGE_CSP;
+    return sendBody(req, res, 200, page.body, { mediaType: type, headers, etag: page.etag, lastModified: builtAt });
   }
 
   async function handleSparql(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
@@ -293,7 +384,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         });
       }
       const sd = await serviceDescription(
-        { endpointUrl, namedGraphs: info.namedGraphs, timeoutSeconds, maxRows },
+        { endpointUrl, namedGraphs: pool.info.namedGraphs, timeoutSeconds, maxRows },
         chosen,
       );
       return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
@@ -307,7 +398,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (chosen) mediaTypes[kind] = chosen;
     }
     if (Object.keys(mediaTypes).length === 0) throw notAcceptable(Object.values(RESULT_MEDIA_TYPES).flat());
-    const key = JSON.stringify([request.query, mediaTypes, request.defaultGraphs, request.namedGraphs, endpointUrl]);
+    // Keyed by the store's state too: after a move to a new build, old answers are never handed out again.
+    const key = JSON.stringify([
+      pool.info.state,
+      request.query,
+      mediaTypes,
+      request.defaultGraphs,
+      request.namedGraphs,
+      endpointUrl,
+    ]);
     let result = cache?.get(key);
     if (!result) {
       // Identical queries that arrive while one is being evaluated wait for that one instead of taking a worker each.
@@ -331,8 +430,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           });
         inFlight.set(key, evaluation);
       }
-      result = await evaluation;
-      cache?.set(key, result);
+      const answer = await evaluation;
+      invariant(answer, 'a query gave no answer');
+      result = answer;
+      if (result.state === undefined || result.state === pool.info.state) cache?.set(key, result);
     }
     const headers: Record<string, string> = {
       Vary: 'Accept',
@@ -352,63 +453,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!asset) throw new HttpError(404, 'not found');
     const body = await readFile(asset[0]);
     return send(req, res, 200, body, asset[1], { 'Cache-Control': 'public, max-age=86400' });
-  }
-
-  /** A resource in the form the client negotiated, or in `form` when the path named one by its extension. */
-  async function serveResource(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    resource: Resource,
-    resourcePath: string,
-    form?: ResourceMediaType,
-  ): Promise<void> {
-    const chosen = form ?? chooseMediaType(req, RESOURCE_MEDIA_TYPES);
-    if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
-    const type = chosen as ResourceMediaType;
-    const home = resourcePath === '/';
-    const links = home
-      ? DATASET_LINKS
-      : [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
-    const headers: Record<string, string> = { Link: links.join(', ') };
-    if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
-    else headers.Vary = 'Accept';
-    const file = resource.files[type];
-    if (file) {
-      // The published file this representation is, so clients can link to one form directly.
-      if (!home) {
-        const relative = path
-          .relative(await realpath(outDir), file.file)
-          .split(path.sep)
-          .map(encodeURIComponent)
-          .join('/');
-        headers['Content-Location'] = `/${relative}`;
-      }
-      return sendFile(req, res, file, chosen, headers);
-    }
-    // No published file for this form: build it from the published Turtle, else from the store.
-    const quads = await statementsOf(req, resource);
-    if (quads.length === 0) throw new HttpError(404, 'not found');
-    if (!form && !home) headers['Content-Location'] = `${resourcePath}${RESOURCE_EXTENSIONS[type]}`;
-    if (type === 'text/html') {
-      const jsonLd = await writeRdf(quads, 'application/ld+json', baseIri);
-      return send(req, res, 200, fallbackHtml(resource.iri, quads, jsonLd, baseIri), 'text/html', headers);
-    }
-    return send(req, res, 200, await writeRdf(quads, type, baseIri), type, headers);
-  }
-
-  /**
-   * The build publishes a file for every resource it has, so a path with none (and no named graph) is unknown and
-   * answered 404 without a query. Only an external store (--store) may hold resources the output lacks; asking it
-   * costs a query, and counts against the client's share like any other.
-   */
-  async function statementsFromStore(req: http.IncomingMessage, resource: Resource) {
-    if (!options.store && Object.keys(resource.files).length === 0) return [];
-    const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
-    try {
-      return await describeFromStore(pool, resource.iri, maxRows);
-    } finally {
-      release();
-    }
   }
 
   let shuttingDown = false;
@@ -468,19 +512,39 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   listenAddress = `http://${hostForUrl}:${address.port}`;
 
-  let closing: Promise<void> | undefined;
+  // A new build is published by renaming a new link over the output link: its folder sees the rename. The poll
+  // catches what a watch can miss (a folder on a network file system, a watch limit reached).
+  let watcher: FSWatcher | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  if (!options.store && options.follow !== false) {
+    try {
+      watcher = watch(path.dirname(outDir), (_event, name) => {
+        if (name === path.basename(outDir)) followBuilds();
+      });
+      watcher.on('error', () => watcher?.close());
+    } catch {
+      watcher = undefined;
+    }
+    poll = setInterval(followBuilds, 1000);
+    poll.unref();
+  }
   return {
     url: `${listenAddress}/`,
     sparqlUrl: `${listenAddress}${SPARQL_PATH}`,
     server,
     pool,
-    info,
+    get info() {
+      return pool.info;
+    },
     baseIri,
     close(graceMs = timeoutSeconds * 1000 + (options.queueWaitMs ?? 1000) + 2_000) {
       closing ??= (async () => {
         // Stop accepting, let running requests finish: by default within the time limit of a query that had to
         // wait for a worker first, and two seconds to write its answer. Then stop the workers.
         shuttingDown = true;
+        watcher?.close();
+        clearInterval(poll);
+        await moving;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -537,7 +601,21 @@ function sendAnswer(
   return sendBody(req, res, 200, answer.body, { mediaType: answer.mediaType, headers, etag: answer.etag });
 }
 
-/** The size of the data file, for sizing the workers' heap; a missing file is reported by the loading worker. */
+/** When a build was published: the time its dump was written. */
+async function buildTime(dir: string): Promise<Date> {
+  try {
+    return (await stat(path.join(dir, 'dataset.nq'))).mtime;
+  } catch {
+    return new Date();
+  }
+}
+
+/** Whole documents (a dump, the catalogue, VoID, the vocabulary) have published files for their RDF forms. */
+function isWholeDocument(resourcePath: string, form: ResourceMediaType): boolean {
+  return form !== 'text/html' && (DOCUMENTS as readonly string[]).includes(resourcePath.slice(1));
+}
+
+/** The size of a file, for sizing the workers' heap; a missing file is reported by the loading worker. */
 function fileSize(file: string): number {
   try {
     return statSync(file).size;

@@ -1,26 +1,21 @@
-// The default heap limit of a query worker: room for its copy of the store plus room for queries, within the machine's memory.
+// The default heap limit of a query worker: room for queries, pages and the list index beside its store.
 import { totalmem } from 'node:os';
 
 const MB = 1024 * 1024;
-/** Heap a worker needs per byte of the data file once loaded (measured about 6.5 for N-Triples; Turtle is terser). */
-const HEAP_PER_BYTE = { lines: 8, turtle: 16 } as const;
-/** Room for evaluating queries beyond the store itself, at least. */
+/** Room for evaluating queries and rendering pages, at least. */
 const QUERY_ROOM_MB = 512;
+/**
+ * Heap per byte of dataset.nq for what a worker keeps in JavaScript beside the store (the list index, labels), and
+ * what a large answer holds while it is written. The store itself lives in WebAssembly memory, outside this limit.
+ */
+const HEAP_PER_DUMP_BYTE = 0.25;
 
 /**
- * Old-generation limit for each worker, in MB: the store's estimated heap plus half of it again (at least 512 MB)
- * for queries, capped at an equal share of 80 % of the machine's memory, but never below the store plus 256 MB —
- * a worker that cannot even hold the store would fail to start.
+ * Old-generation limit for each worker, in MB: room for queries plus what grows with the data, capped at an equal
+ * share of half the machine's memory (the other half is for the stores' WebAssembly memory), never below 256 MB.
  */
-export function defaultWorkerMemoryMb(
-  dataFile: string,
-  dataFileBytes: number,
-  workers: number,
-  machineBytes = totalmem(),
-): number {
-  const perByte = /\.(ttl|trig)$/i.test(dataFile) ? HEAP_PER_BYTE.turtle : HEAP_PER_BYTE.lines;
-  const storeMb = (dataFileBytes * perByte) / MB;
-  const wanted = storeMb + Math.max(QUERY_ROOM_MB, storeMb / 2);
-  const share = (machineBytes * 0.8) / MB / Math.max(1, workers);
-  return Math.ceil(Math.max(storeMb + 256, Math.min(wanted, share)));
+export function defaultWorkerMemoryMb(dumpBytes: number, workers: number, machineBytes = totalmem()): number {
+  const wanted = QUERY_ROOM_MB + (dumpBytes * HEAP_PER_DUMP_BYTE) / MB;
+  const share = (machineBytes * 0.5) / MB / Math.max(1, workers);
+  return Math.ceil(Math.max(256, Math.min(wanted, share)));
 }

@@ -2,8 +2,10 @@
 // endpoint's errors; bounded concurrency and queue, and a time limit enforced by terminating the worker.
 import { WorkerPool, WorkerPoolError, workerMemoryMb } from '../workers/pool.ts';
 import type { Answer } from './answer.ts';
-import type { LoadedStore, PoolRequest, QueryReply, WorkerInit } from './query-worker.ts';
+import type { LoadedStore, PoolRequest, QueryReply, WorkerInit, WorkerTask } from './query-worker.ts';
+import type { PageRequest } from './store-pages.ts';
 import { PolicyError } from './query-policy.ts';
+import path from 'node:path';
 import { ProjectgraphError, invariant } from '../errors.ts';
 
 /** All workers are busy and the queue is full (→ 503 with Retry-After). */
@@ -59,10 +61,15 @@ export interface StoreInfo {
   namedGraphs: ReadonlySet<string>;
   size: number;
   datasetIris: string[];
+  /** The graphs.json state of the build the store holds. */
+  state: string | undefined;
 }
 
 export interface PoolOptions {
-  dataFile: string;
+  /** The build the workers load (resolved, not the `output` link). */
+  outDir: string;
+  /** SPARQL endpoints SERVICE may name. */
+  allowService?: string[];
   workers: number;
   queueLimit: number;
   timeoutMs: number;
@@ -70,30 +77,44 @@ export interface PoolOptions {
   queueWaitMs?: number;
   /** Heap limit of each worker (old generation), in MB. */
   memoryMb?: number;
-  /** Told while a worker loads the store: bytes of the data file it has read. */
+  /** Told while a worker loads the store: bytes of dataset.nq it has read. */
   onLoading?: (bytes: number) => void;
 }
 
 const WORKER_MODULE = new URL('./query-worker.ts', import.meta.url);
 
+type Workers = WorkerPool<WorkerTask, QueryReply, LoadedStore, number>;
+
+const toInfo = (loaded: LoadedStore): StoreInfo => ({
+  namedGraphs: new Set(loaded.namedGraphs),
+  size: loaded.size,
+  datasetIris: loaded.datasetIris,
+  state: loaded.state,
+});
+
 export class QueryPool {
   /** Queries handed to the pool, for tests and the log. */
   queries = 0;
+  /** Moves to a new build, and how the last one was made. */
+  switches = 0;
+  lastSwitch: LoadedStore['via'] | undefined;
 
   private constructor(
-    private readonly workers: WorkerPool<PoolRequest, QueryReply, LoadedStore, number>,
+    private readonly workers: Workers,
     private readonly options: PoolOptions,
+    /** The store every worker holds once a move is over; during one, the moved workers'. */
+    public info: StoreInfo,
   ) {}
 
   /** Starts every worker and waits until each has loaded the store; fails if the store cannot be loaded. */
   static async start(options: PoolOptions): Promise<{ pool: QueryPool; info: StoreInfo }> {
-    let workers: WorkerPool<PoolRequest, QueryReply, LoadedStore, number>;
+    let workers: Workers;
     try {
-      workers = await WorkerPool.start<WorkerInit, PoolRequest, QueryReply, LoadedStore, number>({
+      workers = await WorkerPool.start<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>({
         module: WORKER_MODULE,
         name: 'query worker',
         workers: options.workers,
-        workerData: { dataFile: options.dataFile },
+        workerData: { outDir: options.outDir, allowService: options.allowService ?? [] },
         timeoutMs: options.timeoutMs,
         queueLimit: options.queueLimit,
         // A queued query waits briefly for a worker, then is turned away: not made to wait out a whole time limit.
@@ -106,8 +127,8 @@ export class QueryPool {
     }
     const loaded = workers.info;
     invariant(loaded, 'no query worker started');
-    const info = { namedGraphs: new Set(loaded.namedGraphs), size: loaded.size, datasetIris: loaded.datasetIris };
-    return { pool: new QueryPool(workers, options), info };
+    const pool = new QueryPool(workers, options, toInfo(loaded));
+    return { pool, info: pool.info };
   }
 
   get busyWorkers(): number {
@@ -127,13 +148,46 @@ export class QueryPool {
   /** Runs one query on a free worker, queueing briefly when all are busy. */
   async run(request: PoolRequest): Promise<Answer> {
     this.queries += 1;
+    const answer = await this.task({ kind: 'query', request });
+    invariant(answer, 'a query gave no answer');
+    return answer;
+  }
+
+  /** A resource's page or RDF, rendered from the store; undefined when the store knows nothing of it. */
+  page(request: PageRequest): Promise<Answer | undefined> {
+    return this.task({ kind: 'page', request });
+  }
+
+  /**
+   * Moves the workers to the build in `outDir` (by its change set where one leads there), one worker at a time
+   * while the others answer; resolves once all hold it.
+   */
+  async switchTo(outDir: string): Promise<StoreInfo> {
+    this.options.outDir = outDir;
+    let moved: LoadedStore | undefined;
+    await this.workers.renew(
+      { kind: 'switch', outDir },
+      { outDir, allowService: this.options.allowService ?? [] },
+      (r) => {
+        if (r.kind !== 'switched') return;
+        moved = r.info;
+        this.info = toInfo(r.info);
+      },
+    );
+    this.switches += 1;
+    this.lastSwitch = moved?.via ?? 'load';
+    return this.info;
+  }
+
+  private async task(task: WorkerTask): Promise<Answer | undefined> {
     let reply: QueryReply;
     try {
-      reply = await this.workers.run(request);
+      reply = await this.workers.run(task);
     } catch (e) {
       throw this.queryError(e);
     }
     if (reply.kind === 'refused') throw new PolicyError(reply.message, reply.status, reply.code);
+    if (reply.kind !== 'answer') return undefined;
     const { body, ...rest } = reply.answer;
     return { ...rest, body: Buffer.from(body.buffer, body.byteOffset, body.length) };
   }
@@ -166,10 +220,11 @@ export class QueryPool {
 /** Why the workers could not load the store, in the words `serve` shows. */
 function loadError(e: unknown, options: PoolOptions): unknown {
   if (!(e instanceof WorkerPoolError)) return e;
+  const dump = path.join(options.outDir, 'dataset.nq');
   if (e.reason === 'memory') {
     const memory = new QueryMemoryError(workerMemoryMb(options.memoryMb || undefined));
-    return new StoreLoadError(options.dataFile, `${memory.message} (loading the store); raise serve --worker-memory`);
+    return new StoreLoadError(dump, `${memory.message} (loading the store); raise serve --worker-memory`);
   }
-  if (e.reason === 'start' && e.remote) return new StoreLoadError(options.dataFile, e.remote.message);
+  if (e.reason === 'start' && e.remote) return new StoreLoadError(dump, e.remote.message);
   return e;
 }

@@ -1,5 +1,5 @@
-// Comunica in front of the embedded store: a query source that takes whole operations, as Comunica's SPARQL-endpoint
-// source does, and hands them to Oxigraph's own evaluation in process, with no HTTP and no JSON between them.
+// Comunica in front of a store: a query source that takes whole operations, as Comunica's SPARQL-endpoint source
+// does, and hands them to the store's own evaluation (Oxigraph in process, with no HTTP and no JSON between them).
 import type * as RDF from '@rdfjs/types';
 import { KeysQueryOperation } from '@comunica/context-entries';
 import type {
@@ -16,8 +16,7 @@ import { MetadataValidationState } from '@comunica/utils-metadata';
 import { ArrayIterator, TransformIterator, type AsyncIterator } from 'asynciterator';
 import { DataFactory } from 'n3';
 import { InternalError } from '../errors.ts';
-import type { EmbeddedStore } from './embedded.ts';
-import { UpdateRefusedError } from './store.ts';
+import { UpdateRefusedError, type QueryResult, type StoreOperation } from './store.ts';
 
 /** Everything but DISTINCT over CONSTRUCT (not SPARQL 1.1), as the SPARQL-endpoint source declares it. */
 const WHOLE_OPERATIONS: FragmentSelectorShape = {
@@ -41,19 +40,46 @@ const WHOLE_OPERATIONS: FragmentSelectorShape = {
   ],
 };
 
-export class OxigraphQuerySource implements IQuerySource {
-  readonly referenceValue = 'projectgraph:embedded-store';
+/**
+ * With SERVICE allowed, every operation but SERVICE: Comunica then hands the store the largest parts without one
+ * and evaluates SERVICE itself, against the allow-listed endpoint, joining the two.
+ */
+const ALL_BUT_SERVICE: FragmentSelectorShape = {
+  type: 'disjunction',
+  children: Object.values(Algebra.Types)
+    .filter((t) => t !== Algebra.Types.SERVICE)
+    .map((type) => ({ type: 'operation', operation: { operationType: 'type', type } })),
+};
+
+/** Operations that may stand above a projection at the top of a SELECT's algebra. */
+const ABOVE_PROJECT = new Set<string>([
+  Algebra.Types.SLICE,
+  Algebra.Types.DISTINCT,
+  Algebra.Types.REDUCED,
+  Algebra.Types.FROM,
+]);
+
+/** What the source needs of a store: evaluation of one operation (Oxigraph's is synchronous). */
+export interface Evaluator {
+  evaluate(operation: StoreOperation): QueryResult | Promise<QueryResult>;
+}
+
+export class StoreQuerySource implements IQuerySource {
+  readonly referenceValue = 'projectgraph:store';
   // Comunica's factories take its own data factory type; n3's terms are RDF/JS terms of the same shape.
   private readonly bindingsFactory = new BindingsFactory(DataFactory as never);
 
-  constructor(private readonly store: EmbeddedStore) {}
+  constructor(
+    private readonly store: Evaluator,
+    private readonly federated = false,
+  ) {}
 
   async getFilterFactor(): Promise<number> {
     return 1;
   }
 
   async getSelectorShape(): Promise<FragmentSelectorShape> {
-    return WHOLE_OPERATIONS;
+    return this.federated ? ALL_BUT_SERVICE : WHOLE_OPERATIONS;
   }
 
   queryBindings(
@@ -69,7 +95,9 @@ export class OxigraphQuerySource implements IQuerySource {
           // The selector shape offers no bound joins, so Comunica asking for one is a bug of ours.
           throw new InternalError('the embedded store takes whole operations, not bound joins');
         }
-        const result = this.store.evaluate(operation as never);
+        // A part of a federated query is a pattern, not a query: it is asked for as a SELECT of its variables.
+        const query = asQuery(operation, variables);
+        const result = await this.store.evaluate(query as never);
         if (result.type !== 'bindings') throw new InternalError(`expected bindings from the store, got ${result.type}`);
         const rows: RDF.Bindings[] = [];
         for await (const row of result.bindings) {
@@ -94,7 +122,7 @@ export class OxigraphQuerySource implements IQuerySource {
         const parts = operation.type === Algebra.Types.UNION ? (operation as Algebra.Union).input : [operation];
         const quads: RDF.Quad[] = [];
         for (const part of parts) {
-          const result = this.store.evaluate(part as never);
+          const result = await this.store.evaluate(part as never);
           if (result.type !== 'quads') throw new InternalError(`expected quads from the store, got ${result.type}`);
           for await (const q of result.quads) quads.push(q);
         }
@@ -111,7 +139,7 @@ export class OxigraphQuerySource implements IQuerySource {
   }
 
   async queryBoolean(operation: Algebra.Ask): Promise<boolean> {
-    const result = this.store.evaluate(operation as never);
+    const result = await this.store.evaluate(operation as never);
     if (result.type !== 'boolean') throw new InternalError(`expected a boolean from the store, got ${result.type}`);
     return result.value;
   }
@@ -121,15 +149,24 @@ export class OxigraphQuerySource implements IQuerySource {
   }
 
   toString(): string {
-    return 'OxigraphQuerySource(embedded store)';
+    return 'StoreQuerySource';
   }
 }
 
+/** The operation as a SELECT: as it is when it has a projection at its top, else projected on its variables. */
+function asQuery(operation: Algebra.Operation, variables: RDF.Variable[]): Algebra.Operation {
+  let node: Algebra.Operation = operation;
+  while (ABOVE_PROJECT.has(node.type)) node = (node as Algebra.Operation & { input: Algebra.Operation }).input;
+  if (node.type === Algebra.Types.PROJECT) return operation;
+  return { type: Algebra.Types.PROJECT, input: operation, variables } as unknown as Algebra.Operation;
+}
+
 /**
- * The context entries that make Comunica query the embedded store: the source given as already identified, so
- * Comunica hands it every operation whole (its selector shape accepts any), and nothing else to query.
+ * The context entries that make Comunica query the store: the source given as already identified, so Comunica hands
+ * it every operation whole (its selector shape accepts any), and nothing else to query. `federated`: SERVICE may
+ * appear (allow-listed endpoints), and Comunica keeps it for itself.
  */
-export function storeContext(store: EmbeddedStore): Record<string, unknown> {
-  const wrapper: IQuerySourceWrapper = { source: new OxigraphQuerySource(store) };
+export function storeContext(store: Evaluator, federated = false): Record<string, unknown> {
+  const wrapper: IQuerySourceWrapper = { source: new StoreQuerySource(store, federated) };
   return { [KeysQueryOperation.querySources.name]: [wrapper] };
 }

@@ -1,6 +1,5 @@
 // The embedded store: Oxigraph in process holding the named graphs of a build's dataset.nq, queried with the default
-// graph as their union; moved to the next build by dropping and reloading only the graphs that changed. Not wired
-// into `serve` yet (later work): the bench and test/store use it.
+// graph as their union; moved to the next build by dropping and reloading only the graphs that changed.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -62,6 +61,8 @@ interface Prepared {
   text: string;
   /** The query names its own dataset (FROM / FROM NAMED). */
   hasDataset: boolean;
+  /** The dataset an algebra's top `from` names: given to Oxigraph as options, as SPARQL text cannot hold it there. */
+  dataset?: { defaultGraphs: string[]; namedGraphs: string[] };
 }
 
 /** Parses text into algebra with the parser Comunica uses. */
@@ -200,16 +201,28 @@ export class EmbeddedStore implements Store {
     return this.manifest?.state;
   }
 
+  /**
+   * Frees the store's WebAssembly memory at once rather than whenever its wrapper is collected; the store is unusable
+   * afterwards. WebAssembly memory never shrinks, but what is freed is reused by the next load in this thread.
+   */
+  close(): void {
+    // wasm-bindgen gives every exported class a free(); oxigraph's typings leave it out.
+    (this.oxigraph as unknown as { free(): void }).free();
+  }
+
   /** Evaluates synchronously; query() wraps this for the interface. */
   evaluate(operation: StoreOperation, options: QueryOptions = {}): QueryResult {
     const prepared = this.prepare(operation, options.baseIri);
     const protocol = options.defaultGraphs !== undefined || options.namedGraphs !== undefined;
     const oxOptions: Parameters<Ox.Store['query']>[1] = {};
     if (options.baseIri !== undefined) oxOptions.base_iri = options.baseIri;
-    if (protocol) {
+    const dataset = protocol
+      ? { defaultGraphs: options.defaultGraphs ?? [], namedGraphs: options.namedGraphs ?? [] }
+      : prepared.dataset;
+    if (dataset) {
       // The protocol's dataset replaces the query's; Oxigraph's options take precedence over FROM in the text.
-      oxOptions.default_graph = (options.defaultGraphs ?? []).map((g) => oxigraph.namedNode(g));
-      oxOptions.named_graphs = (options.namedGraphs ?? []).map((g) => oxigraph.namedNode(g));
+      oxOptions.default_graph = dataset.defaultGraphs.map((g) => oxigraph.namedNode(g));
+      oxOptions.named_graphs = dataset.namedGraphs.map((g) => oxigraph.namedNode(g));
     } else if (!prepared.hasDataset) {
       // Oxigraph ignores FROM when this is set, so it is set only for queries without a dataset of their own.
       oxOptions.use_default_graph_as_union = true;
@@ -244,7 +257,12 @@ export class EmbeddedStore implements Store {
     const algebra = typeof operation === 'string' ? toOperation(operation, baseIri) : (operation as AlgebraNode);
     const { hasDataset } = inspect(algebra, this.allowService);
     const isSelect = formOf(algebra) === 'select';
-    return { text: typeof operation === 'string' ? operation : toSparql(algebra), hasDataset, isSelect };
+    if (typeof operation === 'string') return { text: operation, hasDataset, isSelect };
+    const { rest, from } = liftFrom(algebra);
+    if (!from) return { text: toSparql(algebra), hasDataset, isSelect };
+    const iris = (terms: unknown) => ((terms ?? []) as RDF.Term[]).map((t) => t.value);
+    const dataset = { defaultGraphs: iris(from.default), namedGraphs: iris(from.named) };
+    return { text: toSparql(rest), hasDataset, isSelect, dataset };
   }
 
   async describe(iri: string): Promise<Description | undefined> {
@@ -329,6 +347,18 @@ export class EmbeddedStore implements Store {
     }
     this.manifest = { ...this.manifest, state: changeSet.to, sequence: changeSet.sequence, graphs };
   }
+}
+
+/**
+ * The dataset node of an algebra, taken out of the chain of single-input operations at its top (above or below the
+ * form), with the rest of the chain as it was: SPARQL text has its FROM in one place only.
+ */
+function liftFrom(algebra: AlgebraNode): { rest: AlgebraNode; from?: AlgebraNode } {
+  if (algebra.type === 'from') return { rest: algebra.input as AlgebraNode, from: algebra };
+  const input = algebra.input;
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return { rest: algebra };
+  const inner = liftFrom(input as AlgebraNode);
+  return inner.from ? { rest: { ...algebra, input: inner.rest }, from: inner.from } : { rest: algebra };
 }
 
 /** The query form, found from the top: modifiers (slice, distinct, from) wrap it. */

@@ -1,5 +1,5 @@
-// The store interface serve is to depend on (not wired into `serve` yet: that is later work): SPARQL over the published
-// named graphs, one resource's description, the list of graphs, moving to a new build by a change set.
+// The store interface serve depends on: SPARQL over the published named graphs, one resource's description, the
+// list of graphs, moving to a new build by a change set.
 import type * as RDF from '@rdfjs/types';
 import { ProjectgraphError } from '../errors.ts';
 

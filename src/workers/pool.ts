@@ -88,6 +88,10 @@ interface Pending<Task, Result, Report> {
 interface Slot<Task, Result, Info, Report> {
   worker: Worker;
   ready: boolean;
+  /** The workerData generation the worker holds (see renew); a replacement starts with the newest. */
+  generation: number;
+  /** Running the task that moves it to the newest generation. */
+  renewing: boolean;
   /** Set once the worker has been given up (timed out, crashed, closed): none of its messages count any more. */
   gone: boolean;
   info?: Info;
@@ -103,8 +107,18 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
   private lastStartError?: Error;
   /** Tasks stopped by the time limit, for tests and the log. */
   timeouts = 0;
+  /** Bumped by renew(): workers of an older generation are moved to the new one, one at a time. */
+  private generation = 0;
+  private workerData: unknown;
+  private renewal?: {
+    task: Task;
+    onRenewed: (result: Result) => void;
+    done: () => void;
+  };
 
-  private constructor(private readonly options: PoolOptions<unknown, Report>) {}
+  private constructor(private readonly options: PoolOptions<unknown, Report>) {
+    this.workerData = options.workerData;
+  }
 
   /**
    * Starts the workers and waits until every one has set itself up; if one cannot, the others are stopped and
@@ -160,7 +174,7 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
         resolve,
         reject,
       };
-      const free = this.slots.find((s) => s.ready && !s.running);
+      const free = this.slots.find((s) => this.takesTasks(s));
       if (free) return this.dispatch(free, pending);
       if (this.queue.length >= (this.options.queueLimit ?? Infinity)) {
         return reject(new WorkerPoolError('queue-full', `every ${this.options.name} is busy and the queue is full`));
@@ -210,6 +224,31 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
     return results;
   }
 
+  /**
+   * Moves every worker to new state: `workerData` is what workers started from now on load, and `task` is run once on
+   * each worker already running, one worker at a time, so the others go on answering. Until the first worker has
+   * moved, tasks go to the old ones; from then on only to moved ones, so no task started after another that saw the
+   * new state sees the old. A worker whose move fails is replaced by one that starts from `workerData`.
+   * `onRenewed` is told each moved worker's result. Resolves once every worker has moved.
+   */
+  renew(task: Task, workerData: unknown, onRenewed: (result: Result) => void = () => {}): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    this.generation += 1;
+    this.workerData = workerData;
+    const previous = this.renewal;
+    return new Promise<void>((resolve) => {
+      this.renewal = {
+        task,
+        onRenewed,
+        done: () => {
+          previous?.done();
+          resolve();
+        },
+      };
+      this.kick();
+    });
+  }
+
   /** Refuses queued tasks, stops the running ones and every worker; resolves once all threads have ended. */
   async close(): Promise<void> {
     this.closed = true;
@@ -235,10 +274,19 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
 
   /** Starts one worker; resolves once it is set up, rejects ('start') if it cannot be. */
   private spawn(): Promise<void> {
-    const { module, workerData } = this.options;
+    const { module } = this.options;
     const memoryMb = this.memoryMb;
-    const worker = typescriptWorker(module, { workerData, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
-    const slot: Slot<Task, Result, Info, Report> = { worker, ready: false, gone: false };
+    const worker = typescriptWorker(module, {
+      workerData: this.workerData,
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    });
+    const slot: Slot<Task, Result, Info, Report> = {
+      worker,
+      ready: false,
+      gone: false,
+      generation: this.generation,
+      renewing: false,
+    };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: WorkerMessage<Result, Info, Report>) => {
@@ -247,7 +295,7 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
           slot.ready = true;
           slot.info = m.info;
           resolve();
-          this.next(slot);
+          this.kick();
         } else if (m.kind === 'start-failed') {
           this.giveUp(slot);
           void worker.terminate();
@@ -297,12 +345,26 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
     if (!running || running.id !== m.id) return;
     clearTimeout(running.timer);
     slot.running = undefined;
+    if (slot.renewing) {
+      slot.renewing = false;
+      if (m.kind === 'done') {
+        slot.generation = this.generation;
+        this.renewal?.onRenewed(m.result);
+      } else {
+        // Half moved is no state to answer from: the worker is replaced by one that loads the new state whole.
+        this.giveUp(slot);
+        void slot.worker.terminate();
+        this.replace();
+      }
+      this.kick();
+      return;
+    }
     if (m.kind === 'done') running.pending.resolve(m.result);
     else {
       const message = `a ${this.options.name} failed: ${m.error.message}`;
       running.pending.reject(new WorkerPoolError('failed', message, m.error));
     }
-    this.next(slot);
+    this.kick();
   }
 
   /** The time limit: terminating the thread stops the task mid-work and frees its memory; a new worker replaces it. */
@@ -355,8 +417,41 @@ export class WorkerPool<Task, Result, Info = undefined, Report = never> {
     if (at >= 0) this.queue.splice(at, 1);
   }
 
-  private next(slot: Slot<Task, Result, Info, Report>): void {
-    const pending = this.queue.shift();
-    if (pending) this.dispatch(slot, pending);
+  /** Whether a worker may take a task now: free, and of the newest generation unless none of it is ready yet. */
+  private takesTasks(slot: Slot<Task, Result, Info, Report>): boolean {
+    if (!slot.ready || slot.running || slot.gone) return false;
+    return slot.generation === this.generation || !this.slots.some((s) => s.ready && s.generation === this.generation);
+  }
+
+  /** Gives every free worker its next piece of work: the move to the newest generation first, then a queued task. */
+  private kick(): void {
+    const renewal = this.renewal;
+    if (renewal) {
+      const behind = this.slots.filter((s) => s.generation < this.generation);
+      if (behind.length === 0) {
+        // Replacements started during the move hold the new state already; the pool waits only for them to start.
+        if (this.slots.every((s) => s.ready || s.gone) || this.slots.length === 0) {
+          this.renewal = undefined;
+          renewal.done();
+        }
+      } else if (!behind.some((s) => s.renewing)) {
+        const free = behind.find((s) => s.ready && !s.running);
+        if (free) {
+          free.renewing = true;
+          this.dispatch(free, {
+            task: renewal.task,
+            transfer: [],
+            timeoutMs: undefined,
+            onProgress: undefined,
+            resolve: () => {},
+            reject: () => {},
+          });
+        }
+      }
+    }
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) break;
+      if (this.takesTasks(slot)) this.dispatch(slot, this.queue.shift()!);
+    }
   }
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra } from '@traqula/algebra-sparql-1-2';
 import { buildTempOutput, startTestServer, type TestServer } from './support.ts';
-import { createEngine, executeQuery, loadStore } from '../../src/serve/engine.ts';
+import { createEngine, executeQuery } from '../../src/serve/engine.ts';
+import { EmbeddedStore } from '../../src/store/embedded.ts';
 import path from 'node:path';
 
 let server: TestServer;
@@ -82,7 +83,7 @@ describe('no outbound connections', () => {
 
   it('cannot reach the network even when the policy is bypassed: Comunica has no way out', async () => {
     // The engine handed an algebra with SERVICE directly, as if the policy had a hole: it fails, it does not fetch.
-    const engine = createEngine(await loadStore(path.join(outDir, 'dataset.nt')));
+    const engine = await createEngine(await EmbeddedStore.load(outDir), { namedGraphs: [] });
     const algebraOf = (q: string) => toAlgebra(new Parser().parse(q) as never, { quads: true, blankToVariable: true });
     const service = algebraOf(`SELECT * WHERE { SERVICE <${trapUrl}/sparql> { ?s ?p ?o } }`);
     await expect(

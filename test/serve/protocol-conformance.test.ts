@@ -126,9 +126,9 @@ beforeAll(async () => {
     }
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-protocol-'));
-  const dataFile = path.join(dir, 'fixture.nq');
-  await writeFile(dataFile, new Writer({ format: 'N-Quads' }).quadsToString(quads));
-  server = await startTestServer({ outDir: dir, dataFile, workers: 1 });
+  // The store loads a build's dataset.nq: a folder holding only that file is a build with no manifest.
+  await writeFile(path.join(dir, 'dataset.nq'), new Writer({ format: 'N-Quads' }).quadsToString(quads));
+  server = await startTestServer({ outDir: dir, workers: 1 });
 });
 afterAll(async () => {
   await server?.close();

@@ -89,10 +89,10 @@ describe('projectgraph serve, while it starts', () => {
 
   it('tells how far the query workers have read the data file while they load it', { timeout: 120_000 }, async () => {
     const outDir = await buildTempOutput();
-    const dataFile = path.join(outDir, 'dataset.nt');
+    const dataFile = path.join(outDir, 'dataset.nq');
     const seen: number[] = [];
     const { pool } = await QueryPool.start({
-      dataFile,
+      outDir,
       workers: 1,
       queueLimit: 1,
       timeoutMs: 10_000,
