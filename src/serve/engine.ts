@@ -27,6 +27,8 @@ export interface Engine {
 export interface EngineOptions {
   namedGraphs: Iterable<string>;
   allowService?: Iterable<string>;
+  /** The Comunica engine of an earlier store of this thread: it holds no state of a store, and takes long to make. */
+  reuse?: Engine;
 }
 
 /**
@@ -52,11 +54,15 @@ export async function createEngine(store: Evaluator, options: EngineOptions): Pr
   const allowService = new Set(options.allowService ?? []);
   const federated = allowService.size > 0;
   // The full build is loaded only when it is needed: it is far larger. Both builds share the QueryEngine API.
-  const comunica = federated
-    ? (new (await import('@comunica/query-sparql')).QueryEngine() as unknown as QueryEngine)
-    : new QueryEngine();
+  const comunica =
+    options.reuse?.comunica ??
+    withoutMetadata(
+      federated
+        ? (new (await import('@comunica/query-sparql')).QueryEngine() as unknown as QueryEngine)
+        : new QueryEngine(),
+    );
   return {
-    comunica: withoutMetadata(comunica),
+    comunica,
     sources: storeContext(store, federated),
     namedGraphs: new Set(options.namedGraphs),
     allowService,

@@ -54,11 +54,17 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
     report(bytes);
   };
   let store = await EmbeddedStore.load(init.outDir, { onProgress, allowService: init.allowService });
-  let engine: Engine;
-  let pages: StorePages;
+  // Both are set by describe() before the first task.
+  let engine!: Engine;
+  let pages!: StorePages;
   const describe = async (via: LoadedStore['via']): Promise<LoadedStore> => {
     const namedGraphs = (await store.graphs()).map((g) => g.name);
-    engine = await createEngine(store, { namedGraphs, allowService: init.allowService });
+    engine = await createEngine(store, {
+      namedGraphs,
+      allowService: init.allowService,
+      // Unset before the first store is described.
+      ...((engine as Engine | undefined) ? { reuse: engine } : {}),
+    });
     pages = await StorePages.create(store, namedGraphs);
     return { namedGraphs, size: await store.size(), datasetIris: pages.datasetIris, state: store.state, via };
   };

@@ -384,7 +384,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         });
       }
       const sd = await serviceDescription(
-        { endpointUrl, namedGraphs: pool.info.namedGraphs, timeoutSeconds, maxRows },
+        {
+          endpointUrl,
+          namedGraphs: pool.info.namedGraphs,
+          allowService: options.allowService ?? [],
+          timeoutSeconds,
+          maxRows,
+        },
         chosen,
       );
       return send(req, res, 200, sd, chosen, { Vary: 'Accept' });
