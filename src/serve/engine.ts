@@ -4,11 +4,12 @@ import { InternalError, invariant } from '../errors.ts';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { ArrayIterator } from 'asynciterator';
 import type * as RDF from '@rdfjs/types';
-import { parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
+import { NOT_IN_IRI, parseQuery, PolicyError, type ParsedQuery } from './query-policy.ts';
 import { RDF_XML, toRdfXml } from './rdfxml.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { SPARQL_RESULTS_NS } from '../vocab.ts';
 import { storeContext, type Evaluator } from '../store/comunica-source.ts';
+import { KeysInitQuery } from '@comunica/context-entries';
 
 export { RESULT_MEDIA_TYPES, type ResultKind } from './media-types.ts';
 
@@ -142,9 +143,6 @@ function clientFault(e: unknown): PolicyError | undefined {
   return undefined;
 }
 
-/** Characters no IRI may hold (RFC 3987): written between < and >, they would break every RDF and result format. */
-const NOT_IN_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
-
 /**
  * Comunica's IRI()/URI() and STRDT() build IRIs from any string, where SPARQL wants an expression error; an answer
  * holding one could not be read by any client, so the query is refused with the IRI it made.
@@ -175,8 +173,10 @@ async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryRes
           allowService: engine.allowService,
         })
       : request.query;
-  const operation = parsed.withDataset(request.defaultGraphs, request.namedGraphs);
-  const context = { ...engine.sources, baseIRI: request.baseIri, fetch: engine.fetch };
+  const operation = datasetUnderForm(parsed.withDataset(request.defaultGraphs, request.namedGraphs));
+  const context: Record<string, unknown> = { ...engine.sources, baseIRI: request.baseIri, fetch: engine.fetch };
+  // Comunica keeps the text only when the store takes the whole query; it then reads the text itself.
+  if (parsed.text !== undefined) context[KeysInitQuery.queryString.name] = parsed.text;
   // The traqula algebra is what Comunica's own parser actor produces; its typings are a separate copy,
   // and the context's source entry is one Comunica's public context type does not name.
   const result = await engine.comunica.query(operation as never, context as never);
@@ -230,6 +230,17 @@ async function evaluate(engine: Engine, request: QueryRequest): Promise<QueryRes
   // as a character reference it survives. Its markup holds none.
   if (request.mediaType === 'application/sparql-results+xml') body = body.replace(/\r/g, '&#13;');
   return { body, mediaType: request.mediaType, truncated, rows };
+}
+
+/**
+ * The translation puts a dataset (`from`) above the form, where Comunica takes an ASK, CONSTRUCT or DESCRIBE for a
+ * SELECT once it hands the whole operation to the store: the dataset goes under the form.
+ */
+function datasetUnderForm(operation: unknown): unknown {
+  const node = operation as { type?: string; input?: { type?: string; input?: unknown } };
+  const form = node.input;
+  if (node.type !== 'from' || !form || !['ask', 'construct', 'describe'].includes(form.type ?? '')) return operation;
+  return { ...form, input: { ...node, input: form.input } };
 }
 
 /** The namespaces of the JSON-LD context (its string members that end like a namespace), for RDF/XML's xmlns. */

@@ -41,6 +41,8 @@ interface AlgebraNode {
 
 export interface ParsedQuery {
   form: QueryForm;
+  /** The query as the client sent it: a store that takes whole queries parses it with its own parser. */
+  text?: string;
   /** The algebra with the dataset of the request applied: protocol graphs replace the query's own FROM clauses. */
   withDataset(defaultGraphs?: string[], namedGraphs?: string[]): unknown;
 }
@@ -129,6 +131,7 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
     const refusal = REFUSED[node.type];
     if (refusal) throw new PolicyError(refusal);
     if (node.type === 'from') checkGraphs(node, options.knownGraphs);
+    if (node.type === 'expression' && node.subType === 'operator') checkConstantArguments(node);
     // Functions named by IRI: only the XSD casts are built in; anything else is unknown here, and never looked up.
     if (node.type === 'expression' && node.subType === 'named') {
       const name = (node.name as { value?: string } | undefined)?.value ?? '';
@@ -154,6 +157,7 @@ export function parseQuery(text: string, options: PolicyOptions): ParsedQuery {
   const own = algebra.type === 'from' ? algebra : undefined;
   return {
     form,
+    text,
     withDataset(defaultGraphs, namedGraphs) {
       if (!defaultGraphs?.length && !namedGraphs?.length) return withFrom(own);
       // The protocol's dataset replaces the query's; graphs the store lacks are simply empty (nothing is ever fetched).
@@ -176,6 +180,49 @@ function sliceSolutions(algebra: AlgebraNode): AlgebraNode {
   const form = algebra.input as AlgebraNode | undefined;
   if (algebra.type !== 'slice' || !form || !['ask', 'construct', 'describe'].includes(form.type)) return algebra;
   return { ...form, input: { ...algebra, input: form.input } };
+}
+
+/** Characters no IRI may hold (RFC 3987). */
+export const NOT_IN_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+/** The flags of XPath regular expressions, which SPARQL's REGEX and REPLACE take. */
+const REGEX_FLAGS = /^[smixq]*$/;
+
+/** The value of an argument written as a literal in the query, if it is one. */
+function constant(arg: unknown): string | undefined {
+  const node = arg as { subType?: string; term?: { termType?: string; value?: string } } | undefined;
+  return node?.subType === 'term' && node.term?.termType === 'Literal' ? node.term.value : undefined;
+}
+
+/**
+ * Mistakes written into the query itself: a regular expression or flags that cannot be compiled, an IRI() of a
+ * string no IRI can be. Evaluated, each would be an expression error that quietly drops solutions; refused here,
+ * the client learns what it got wrong.
+ */
+function checkConstantArguments(node: AlgebraNode): void {
+  const args = (node.args ?? []) as unknown[];
+  const operator = String(node.operator);
+  if (operator === 'regex' || operator === 'replace') {
+    const pattern = constant(args[1]);
+    const flags = constant(args[operator === 'regex' ? 2 : 3]) ?? '';
+    if (!REGEX_FLAGS.test(flags) || new Set(flags).size !== flags.length) {
+      throw new PolicyError(
+        `invalid query: REGEX or REPLACE flags: "${flags}" (SPARQL takes s, m, i, x and q, once each)`,
+      );
+    }
+    if (pattern === undefined || flags.includes('q')) return;
+    const source = flags.includes('x') ? pattern.replace(/\s+/g, '') : pattern;
+    try {
+      new RegExp(source, flags.replace(/[xq]/g, ''));
+    } catch (e) {
+      throw new PolicyError(`invalid query: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (operator === 'iri' || operator === 'uri') {
+    const value = constant(args[0]);
+    if (value !== undefined && NOT_IN_IRI.test(value)) {
+      throw new PolicyError(`the query made an IRI that is not valid: ${JSON.stringify(value.slice(0, 200))}`);
+    }
+  }
 }
 
 /** SERVICE to an allow-listed endpoint, named by its IRI (a variable could name any endpoint at all). */

@@ -1,7 +1,7 @@
 // Comunica in front of a store: a query source that takes whole operations, as Comunica's SPARQL-endpoint source
 // does, and hands them to the store's own evaluation (Oxigraph in process, with no HTTP and no JSON between them).
 import type * as RDF from '@rdfjs/types';
-import { KeysQueryOperation } from '@comunica/context-entries';
+import { KeysInitQuery, KeysQueryOperation } from '@comunica/context-entries';
 import type {
   BindingsStream,
   FragmentSelectorShape,
@@ -62,6 +62,11 @@ const ABOVE_PROJECT = new Set<string>([
 /** What the source needs of a store: evaluation of one operation (Oxigraph's is synchronous). */
 export interface Evaluator {
   evaluate(operation: StoreOperation): QueryResult | Promise<QueryResult>;
+  /**
+   * Evaluation of a whole query by its text, with `operation` (its checked algebra) for the dataset the request gave
+   * and the form; the store's own parser reads the text.
+   */
+  evaluateText?(text: string, operation: StoreOperation, baseIri?: string): QueryResult | Promise<QueryResult>;
 }
 
 export class StoreQuerySource implements IQuerySource {
@@ -84,7 +89,7 @@ export class StoreQuerySource implements IQuerySource {
 
   queryBindings(
     operation: Algebra.Operation,
-    _context: IActionContext,
+    context: IActionContext,
     options?: IQueryBindingsOptions,
   ): BindingsStream {
     const variables = algebraUtils.inScopeVariables(operation);
@@ -96,8 +101,7 @@ export class StoreQuerySource implements IQuerySource {
           throw new InternalError('the embedded store takes whole operations, not bound joins');
         }
         // A part of a federated query is a pattern, not a query: it is asked for as a SELECT of its variables.
-        const query = asQuery(operation, variables);
-        const result = await this.store.evaluate(query as never);
+        const result = await this.evaluate(asQuery(operation, variables), context);
         if (result.type !== 'bindings') throw new InternalError(`expected bindings from the store, got ${result.type}`);
         const rows: RDF.Bindings[] = [];
         for await (const row of result.bindings) {
@@ -115,14 +119,17 @@ export class StoreQuerySource implements IQuerySource {
     return stream;
   }
 
-  queryQuads(operation: Algebra.Operation): ReturnType<IQuerySource['queryQuads']> {
+  queryQuads(operation: Algebra.Operation, context: IActionContext): ReturnType<IQuerySource['queryQuads']> {
     const stream = new TransformIterator(
       async () => {
-        // Comunica rewrites DESCRIBE into a union of CONSTRUCTs, one per resource, which is not SPARQL text.
-        const parts = operation.type === Algebra.Types.UNION ? (operation as Algebra.Union).input : [operation];
+        // Comunica rewrites DESCRIBE into a union of CONSTRUCTs, one per resource: without the query's text, each
+        // goes as its own query.
+        const whole = typeof context.get(KeysInitQuery.queryString) === 'string' && this.store.evaluateText;
+        const parts =
+          operation.type === Algebra.Types.UNION && !whole ? (operation as Algebra.Union).input : [operation];
         const quads: RDF.Quad[] = [];
         for (const part of parts) {
-          const result = await this.store.evaluate(part as never);
+          const result = await this.evaluate(part, context);
           if (result.type !== 'quads') throw new InternalError(`expected quads from the store, got ${result.type}`);
           for await (const q of result.quads) quads.push(q);
         }
@@ -138,10 +145,21 @@ export class StoreQuerySource implements IQuerySource {
     return stream as unknown as ReturnType<IQuerySource['queryQuads']>;
   }
 
-  async queryBoolean(operation: Algebra.Ask): Promise<boolean> {
-    const result = await this.store.evaluate(operation as never);
+  async queryBoolean(operation: Algebra.Ask, context: IActionContext): Promise<boolean> {
+    const result = await this.evaluate(operation, context);
     if (result.type !== 'boolean') throw new InternalError(`expected a boolean from the store, got ${result.type}`);
     return result.value;
+  }
+
+  /**
+   * Comunica keeps the query's text in the context only when it hands the whole query to this one source: the store
+   * then gets that text, which it parses itself, and the dataset the request gave; otherwise the operation.
+   */
+  private evaluate(operation: Algebra.Operation, context: IActionContext | undefined) {
+    const text = context?.get(KeysInitQuery.queryString);
+    if (typeof text !== 'string' || !this.store.evaluateText) return this.store.evaluate(operation as never);
+    const baseIri = context?.get(KeysInitQuery.baseIRI);
+    return this.store.evaluateText(text, operation as never, typeof baseIri === 'string' ? baseIri : undefined);
   }
 
   async queryVoid(): Promise<void> {

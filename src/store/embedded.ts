@@ -212,7 +212,10 @@ export class EmbeddedStore implements Store {
 
   /** Evaluates synchronously; query() wraps this for the interface. */
   evaluate(operation: StoreOperation, options: QueryOptions = {}): QueryResult {
-    const prepared = this.prepare(operation, options.baseIri);
+    return this.run(this.prepare(operation, options.baseIri), options);
+  }
+
+  private run(prepared: Prepared & { isSelect: boolean }, options: QueryOptions): QueryResult {
     const protocol = options.defaultGraphs !== undefined || options.namedGraphs !== undefined;
     const oxOptions: Parameters<Ox.Store['query']>[1] = {};
     if (options.baseIri !== undefined) oxOptions.base_iri = options.baseIri;
@@ -246,6 +249,24 @@ export class EmbeddedStore implements Store {
     }
     if (prepared.isSelect) return { type: 'bindings', variables: [], bindings: syncIterable([]) };
     return { type: 'quads', quads: syncIterable((result as Ox.Quad[]).map(fromOxigraphQuad)) };
+  }
+
+  /**
+   * A whole query by its text, already checked by the caller as `operation`: the dataset comes from the operation
+   * (where the protocol's replaced the text's own), the rest from Oxigraph's reading of the text.
+   */
+  evaluateText(text: string, operation: StoreOperation, baseIri?: string): QueryResult {
+    const algebra = operation as AlgebraNode;
+    const { from } = liftFrom(algebra);
+    const iris = (terms: unknown) => ((terms ?? []) as RDF.Term[]).map((t) => t.value);
+    const dataset = from ? { defaultGraphs: iris(from.default), namedGraphs: iris(from.named) } : undefined;
+    inspect(algebra, this.allowService);
+    return this.run(
+      { text, hasDataset: dataset !== undefined, isSelect: formOf(algebra) === 'select', dataset },
+      {
+        ...(baseIri === undefined ? {} : { baseIri }),
+      },
+    );
   }
 
   async query(operation: StoreOperation, options: QueryOptions = {}): Promise<QueryResult> {

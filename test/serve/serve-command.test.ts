@@ -26,7 +26,7 @@ describe('projectgraph serve, when it cannot', () => {
   it('says so for a missing build, a port in use and a corrupt dump', { timeout: 180_000 }, async () => {
     const empty = await mkdtemp(path.join(tmpdir(), 'projectgraph-nobuild-'));
     const corrupt = await mkdtemp(path.join(tmpdir(), 'projectgraph-corrupt-'));
-    await writeFile(path.join(corrupt, 'dataset.nt'), '<https://x.example/a> <https://x.example/b> .\n');
+    await writeFile(path.join(corrupt, 'dataset.nq'), '<https://x.example/a> <https://x.example/b> .\n');
     const outDir = await buildTempOutput();
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -38,11 +38,11 @@ describe('projectgraph serve, when it cannot', () => {
         serve(['--out', corrupt, '--port', '0']),
       ]);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toMatch(/dataset\.nt does not exist: run "projectgraph build" first/);
+      expect(missing.stderr).toMatch(/dataset\.nq does not exist: run "projectgraph build" first/);
       expect(inUse.code).toBe(2);
       expect(inUse.stderr).toContain(`port ${busyPort} on 127.0.0.1 is in use`);
       expect(broken.code).toBe(2);
-      expect(broken.stderr).toMatch(/cannot load .*dataset\.nt: .*line 1/);
+      expect(broken.stderr).toMatch(/cannot load .*dataset\.nq: .*line 1/);
       for (const r of [missing, inUse, broken]) expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
@@ -55,7 +55,7 @@ describe('projectgraph serve, while it starts', () => {
     timeout: 180_000,
   }, async () => {
     const outDir = await buildTempOutput();
-    const size = (await stat(path.join(outDir, 'dataset.nt'))).size;
+    const size = (await stat(path.join(outDir, 'dataset.nq'))).size;
     const child = spawn(
       process.execPath,
       [path.join(ROOT, 'bin/projectgraph.js'), 'serve', '--out', outDir, '--port', '0', '--workers', '1'],
@@ -71,7 +71,7 @@ describe('projectgraph serve, while it starts', () => {
         await new Promise((r) => setTimeout(r, 100));
       const [first, second] = stdout.split('\n');
       expect(first).toBe(
-        `loading ${path.join(outDir, 'dataset.nt')} (${Math.round(size / 1024)} kB) into 1 query worker …`,
+        `loading ${path.join(outDir, 'dataset.nq')} (${Math.round(size / 1024)} kB) into 1 query worker …`,
       );
       const ready =
         /^ready at (http:\/\/127\.0\.0\.1:\d+\/): serving .* \(([\d,]+) triples, loaded in [\d.]+ s\)$/.exec(
