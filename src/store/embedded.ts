@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import oxigraph from 'oxigraph';
 import type * as Ox from 'oxigraph';
-import { DataFactory } from 'n3';
+import { DataFactory, Parser as N3Parser } from 'n3';
 import type * as RDF from '@rdfjs/types';
 import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra, toAst } from '@traqula/algebra-sparql-1-2';
@@ -135,6 +135,30 @@ function fromOxigraphQuad(q: Ox.Quad): RDF.Quad {
   );
 }
 
+/** A term of SPARQL JSON results, as Oxigraph writes them (RDF 1.2 triple terms included). */
+interface JsonTerm {
+  type: 'uri' | 'bnode' | 'literal' | 'triple';
+  value: string | { subject: JsonTerm; predicate: JsonTerm; object: JsonTerm };
+  datatype?: string;
+  'xml:lang'?: string;
+}
+
+function fromJson(term: JsonTerm): RDF.Term {
+  const { value } = term;
+  if (typeof value !== 'string') {
+    return DataFactory.quad(
+      fromJson(value.subject) as RDF.Quad_Subject,
+      fromJson(value.predicate) as RDF.Quad_Predicate,
+      fromJson(value.object) as RDF.Quad_Object,
+    );
+  }
+  if (term.type === 'uri') return DataFactory.namedNode(value);
+  if (term.type === 'bnode') return DataFactory.blankNode(value);
+  const lang = term['xml:lang'];
+  if (lang) return DataFactory.literal(value, lang);
+  return DataFactory.literal(value, term.datatype ? DataFactory.namedNode(term.datatype) : undefined);
+}
+
 /** The Oxigraph term for an RDF/JS term of any factory. */
 function toOxigraph(term: RDF.Term): Ox.Term {
   return oxigraph.fromTerm(term) as Ox.Term;
@@ -215,7 +239,7 @@ export class EmbeddedStore implements Store {
     return this.run(this.prepare(operation, options.baseIri), options);
   }
 
-  private run(prepared: Prepared & { isSelect: boolean }, options: QueryOptions): QueryResult {
+  private run(prepared: Prepared & { form: QueryForm }, options: QueryOptions): QueryResult {
     const protocol = options.defaultGraphs !== undefined || options.namedGraphs !== undefined;
     const oxOptions: Parameters<Ox.Store['query']>[1] = {};
     if (options.baseIri !== undefined) oxOptions.base_iri = options.baseIri;
@@ -230,25 +254,30 @@ export class EmbeddedStore implements Store {
       // Oxigraph ignores FROM when this is set, so it is set only for queries without a dataset of their own.
       oxOptions.use_default_graph_as_union = true;
     }
-    const result = this.oxigraph.query(prepared.text, oxOptions);
+    // Results are taken serialised, in one string: reading each term out of WebAssembly memory field by field costs
+    // far more than Oxigraph writing them and V8 parsing them.
+    const tabular = prepared.form === 'select' || prepared.form === 'ask';
+    const result = this.oxigraph.query(prepared.text, {
+      ...oxOptions,
+      results_format: tabular ? 'application/sparql-results+json' : 'application/n-triples',
+    } as Parameters<Ox.Store['query']>[1]);
     if (typeof result === 'boolean') return { type: 'boolean', value: result };
-    if (typeof result === 'string') {
-      throw new InternalError('Oxigraph returned serialised results where terms were asked for');
-    }
-    if (result.length > 0 && result[0] instanceof Map) {
-      const rows = (result as Map<string, Ox.Term>[]).map((row) => {
+    if (typeof result !== 'string') throw new InternalError('Oxigraph returned terms where a serialisation was asked');
+    if (result.startsWith('{')) {
+      const json = JSON.parse(result) as {
+        head: { vars?: string[] };
+        boolean?: boolean;
+        results?: { bindings: Record<string, JsonTerm>[] };
+      };
+      if (json.boolean !== undefined) return { type: 'boolean', value: json.boolean };
+      const rows = (json.results?.bindings ?? []).map((row) => {
         const out = new Map<string, RDF.Term>();
-        for (const [name, term] of row) out.set(name, fromOxigraph(term));
+        for (const name in row) out.set(name, fromJson(row[name]!));
         return out;
       });
-      return {
-        type: 'bindings',
-        variables: [...new Set(rows.flatMap((r) => [...r.keys()]))],
-        bindings: syncIterable(rows),
-      };
+      return { type: 'bindings', variables: json.head.vars ?? [], bindings: syncIterable(rows) };
     }
-    if (prepared.isSelect) return { type: 'bindings', variables: [], bindings: syncIterable([]) };
-    return { type: 'quads', quads: syncIterable((result as Ox.Quad[]).map(fromOxigraphQuad)) };
+    return { type: 'quads', quads: syncIterable(new N3Parser({ format: 'N-Triples' }).parse(result)) };
   }
 
   /**
@@ -262,7 +291,7 @@ export class EmbeddedStore implements Store {
     const dataset = from ? { defaultGraphs: iris(from.default), namedGraphs: iris(from.named) } : undefined;
     inspect(algebra, this.allowService);
     return this.run(
-      { text, hasDataset: dataset !== undefined, isSelect: formOf(algebra) === 'select', dataset },
+      { text, hasDataset: dataset !== undefined, form: formOf(algebra), dataset },
       {
         ...(baseIri === undefined ? {} : { baseIri }),
       },
@@ -274,16 +303,16 @@ export class EmbeddedStore implements Store {
     return this.evaluate(operation, options);
   }
 
-  private prepare(operation: StoreOperation, baseIri?: string): Prepared & { isSelect: boolean } {
+  private prepare(operation: StoreOperation, baseIri?: string): Prepared & { form: QueryForm } {
     const algebra = typeof operation === 'string' ? toOperation(operation, baseIri) : (operation as AlgebraNode);
     const { hasDataset } = inspect(algebra, this.allowService);
-    const isSelect = formOf(algebra) === 'select';
-    if (typeof operation === 'string') return { text: operation, hasDataset, isSelect };
+    const form = formOf(algebra);
+    if (typeof operation === 'string') return { text: operation, hasDataset, form };
     const { rest, from } = liftFrom(algebra);
-    if (!from) return { text: toSparql(algebra), hasDataset, isSelect };
+    if (!from) return { text: toSparql(algebra), hasDataset, form };
     const iris = (terms: unknown) => ((terms ?? []) as RDF.Term[]).map((t) => t.value);
     const dataset = { defaultGraphs: iris(from.default), namedGraphs: iris(from.named) };
-    return { text: toSparql(rest), hasDataset, isSelect, dataset };
+    return { text: toSparql(rest), hasDataset, form, dataset };
   }
 
   async describe(iri: string): Promise<Description | undefined> {
@@ -382,8 +411,10 @@ function liftFrom(algebra: AlgebraNode): { rest: AlgebraNode; from?: AlgebraNode
   return inner.from ? { rest: { ...algebra, input: inner.rest }, from: inner.from } : { rest: algebra };
 }
 
+type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
+
 /** The query form, found from the top: modifiers (slice, distinct, from) wrap it. */
-function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'describe' {
+function formOf(operation: AlgebraNode): QueryForm {
   const queue: unknown[] = [operation];
   while (queue.length > 0) {
     const node = queue.shift() as AlgebraNode;
