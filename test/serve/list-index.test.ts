@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import oxigraph from 'oxigraph';
 import { EmbeddedStore } from '../../src/store/embedded.ts';
-import { ListIndex } from '../../src/serve/list-index.ts';
+import { ListIndex, type ListQuery } from '../../src/serve/list-index.ts';
 import { PAGE_SIZE, renderListPage } from '../../src/serve/list-pages.ts';
 import { siteFor } from '../../src/publish/site.ts';
 import { SCHEMA, SKOS, ownTerms, XSD } from '../../src/vocab.ts';
@@ -206,7 +206,7 @@ describe('the list index', () => {
                 : { programme: ordinal(`programme/g${f.programme % d.programmes.length}`)! }),
               ...(f.keyword === undefined
                 ? {}
-                : { keyword: ordinal(`keyword/k${f.keyword % d.keywords.length}`) ?? -1 }),
+                : { keyword: ordinal(`keyword/k${f.keyword % d.keywords.length}`) }),
               ...(f.organisation === undefined
                 ? {}
                 : { organisation: ordinal(`organisation/o${f.organisation % d.organisations.length}`)! }),
@@ -225,7 +225,12 @@ describe('the list index', () => {
             .filter((p) => f.year === undefined || naiveRan(p, f.year))
             .filter((p) => f.q === undefined || naiveSearch(p, f.q))
             .map((p) => p.id);
-          expect(ids(index, index.query(query)), JSON.stringify(f)).toEqual(expected);
+          // A keyword no project names has no name in the store, so it is not listed and nothing can have it.
+          if (query.filters.keyword === undefined && f.keyword !== undefined) {
+            expect(expected).toEqual([]);
+            continue;
+          }
+          expect(ids(index, index.query(query as ListQuery)), JSON.stringify(f)).toEqual(expected);
         }
       }),
       { numRuns: 60 },
