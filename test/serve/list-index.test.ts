@@ -204,9 +204,7 @@ describe('the list index', () => {
               ...(f.programme === undefined
                 ? {}
                 : { programme: ordinal(`programme/g${f.programme % d.programmes.length}`)! }),
-              ...(f.keyword === undefined
-                ? {}
-                : { keyword: ordinal(`keyword/k${f.keyword % d.keywords.length}`) }),
+              ...(f.keyword === undefined ? {} : { keyword: ordinal(`keyword/k${f.keyword % d.keywords.length}`) }),
               ...(f.organisation === undefined
                 ? {}
                 : { organisation: ordinal(`organisation/o${f.organisation % d.organisations.length}`)! }),
