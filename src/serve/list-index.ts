@@ -1,6 +1,7 @@
 // The index behind the home page and the list pages: every listed resource with its label, short description and
 // facets, read from a Store once per store state by a few SPARQL queries, in one stable order, with a word search.
 import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
 import { DATASET_PATHS } from '../dataset-iris.ts';
 import { shorten } from '../publish/html.ts';
 import { SECTIONS } from '../publish/labels.ts';
@@ -23,6 +24,8 @@ const RUNNING = new Set(['planned', 'ongoing']);
 const SHORT = 160;
 /** Words of a search used at most; the rest of a query is ignored. */
 const MAX_WORDS = 10;
+/** Answers of query() kept: a visitor paging through a search asks the same query for each page. */
+const MEMO_QUERIES = 32;
 /** Shorter query words match only the start of a word: "de" would otherwise match most of the text. */
 const SUBSTRING_FROM = 3;
 
@@ -89,6 +92,22 @@ class Relation {
 
   sources(target: number): Uint32Array {
     return this.reverse.subarray(this.reverseStart[target]!, this.reverseStart[target + 1]!);
+  }
+
+  /** Adds one to counts[t] for every link from the sources to t; returns the targets counted from zero. */
+  countTargets(sources: Uint32Array, counts: Uint32Array): number[] {
+    const touched: number[] = [];
+    const start = this.forwardStart;
+    const forward = this.forward;
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i]!;
+      for (let k = start[s]!; k < start[s + 1]!; k++) {
+        const t = forward[k]!;
+        if (counts[t] === 0) touched.push(t);
+        counts[t]! += 1;
+      }
+    }
+    return touched;
   }
 
   /** Whether any source links to the target. */
@@ -191,15 +210,24 @@ class WordIndex {
   }
 }
 
-/** Each row's subject and object, for one property, asked of the store whole or page by page. */
+/**
+ * Each distinct subject and object of one property, asked of the store whole or page by page. `linked`: the objects
+ * are IRIs, asked one row per subject (GROUP_CONCAT), since a row costs more than its text in every store.
+ */
 async function* subjectsAndObjects(
   store: Store,
   property: RDF.NamedNode,
   pageRows: number | undefined,
+  linked = false,
 ): AsyncGenerator<[string, RDF.Term]> {
-  const pattern = `?s <${property.value}> ?o`;
+  const pattern = linked ? `?s <${property.value}> ?v FILTER(isIRI(?v))` : `?s <${property.value}> ?o`;
+  // The union holds a triple once per graph that states it (a keyword's name, in each of its projects).
+  const head = linked ? 'SELECT ?s (GROUP_CONCAT(STR(?v); separator=" ") AS ?o)' : 'SELECT DISTINCT ?s ?o';
+  const tail = linked ? ' GROUP BY ?s' : '';
+  const expand = (row: [string, RDF.Term]): [string, RDF.Term][] =>
+    linked ? row[1].value.split(' ').map((iri) => [row[0], DataFactory.namedNode(iri)]) : [row];
   if (pageRows === undefined) {
-    yield* select(store, `SELECT ?s ?o WHERE { ${pattern} }`);
+    for await (const row of select(store, `${head} WHERE { ${pattern} }${tail}`)) yield* expand(row);
     return;
   }
   // Paged by subject, not OFFSET: the last subject of a full page may be cut, so the next page starts again at it.
@@ -209,18 +237,18 @@ async function* subjectsAndObjects(
     const page: [string, RDF.Term][] = [];
     for await (const row of select(
       store,
-      `SELECT ?s ?o WHERE { ${pattern}${from} } ORDER BY STR(?s) LIMIT ${pageRows}`,
+      `${head} WHERE { ${pattern}${from} }${tail} ORDER BY STR(?s) LIMIT ${pageRows}`,
     ))
       page.push(row);
     if (page.length < pageRows) {
-      yield* page;
+      for (const row of page) yield* expand(row);
       return;
     }
     const last = page[page.length - 1]![0];
     if (page[0]![0] === last) {
       throw new Error(`more than ${pageRows} values of <${property.value}> for <${last}>: raise pageRows`);
     }
-    for (const row of page) if (row[0] !== last) yield row;
+    for (const row of page) if (row[0] !== last) yield* expand(row);
     after = last;
   }
 }
@@ -269,6 +297,9 @@ export class ListIndex {
   private readonly wordIndex: WordIndex;
   /** Kept at zero between calls of facetCounts, which counts in it (a worker renders one page at a time). */
   private readonly counts: Uint32Array;
+  private readonly queryMemo = new Map<string, Uint32Array>();
+  /** Facet counts per result of query(): the same list paged through counts once. */
+  private readonly facetMemo = new WeakMap<Uint32Array, Map<string, { value: number; count: number }[]>>();
   /** Status code ("completed") → the ordinal of its concept, in the vocabulary's order of codes. */
   readonly statuses: Map<string, number>;
   /** The years some project ran in, ascending. */
@@ -344,7 +375,7 @@ export class ListIndex {
   /** Reads the index from the store: a few whole-store SELECTs over the union of the published graphs. */
   static async build(store: Store, base: string, options: ListIndexOptions = {}): Promise<ListIndex> {
     const state = store.state;
-    const rows = (p: RDF.NamedNode) => subjectsAndObjects(store, p, options.pageRows);
+    const rows = (p: RDF.NamedNode, linked = false) => subjectsAndObjects(store, p, options.pageRows, linked);
     const listed = (iri: string): string | undefined => {
       if (!iri.startsWith(base) || iri.includes('#')) return undefined;
       const local = iri.slice(base.length);
@@ -409,7 +440,7 @@ export class ListIndex {
     /** Links by a property between listed resources, one list of ordinal pairs per [from kind, to kind]. */
     const linkRows = async (property: RDF.NamedNode, kinds: [string, string][]) => {
       const pairs = kinds.map((): [number, number][] => []);
-      for await (const [s, o] of rows(property)) {
+      for await (const [s, o] of rows(property, true)) {
         const from = listed(s);
         const to = o.termType === 'NamedNode' ? listed(o.value) : undefined;
         if (from === undefined || to === undefined) continue;
@@ -520,8 +551,23 @@ export class ListIndex {
     return this.running[project] === 1 || year === start;
   }
 
-  /** The resources that match every part of the query, in order. */
+  /** The resources that match every part of the query, in order; the last few answers are kept for the next pages. */
   query(query: ListQuery): Uint32Array {
+    const key = JSON.stringify([query.kind, query.q, query.filters, query.year]);
+    const known = this.queryMemo.get(key);
+    if (known !== undefined) {
+      // Moved to the end: the Map's order is the order of use, oldest first.
+      this.queryMemo.delete(key);
+      this.queryMemo.set(key, known);
+      return known;
+    }
+    const result = this.evaluate(query);
+    this.queryMemo.set(key, result);
+    if (this.queryMemo.size > MEMO_QUERIES) this.queryMemo.delete(this.queryMemo.keys().next().value!);
+    return result;
+  }
+
+  private evaluate(query: ListQuery): Uint32Array {
     const lists: Uint32Array[] = [];
     if (query.kind !== undefined) lists.push(this.kind(query.kind));
     for (const facet of FACETS) {
@@ -541,18 +587,17 @@ export class ListIndex {
 
   /** The facet's values among the given projects with how many of them link to each, most first, then in order. */
   facetCounts(facet: Facet, projects: Uint32Array, limit: number): { value: number; count: number }[] {
+    const known = this.facetMemo.get(projects)?.get(`${facet} ${limit}`);
+    if (known !== undefined) return known;
     const counts = this.counts;
-    const touched: number[] = [];
-    const relation = this.relations[facet];
-    for (const p of projects) {
-      for (const t of relation.targets(p)) {
-        if (counts[t] === 0) touched.push(t);
-        counts[t]! += 1;
-      }
-    }
+    const touched = this.relations[facet].countTargets(projects, counts);
     const found = touched.map((value) => ({ value, count: counts[value]! }));
     for (const t of touched) counts[t] = 0;
-    return found.sort((a, b) => b.count - a.count || a.value - b.value).slice(0, limit);
+    const best = found.sort((a, b) => b.count - a.count || a.value - b.value).slice(0, limit);
+    const memo = this.facetMemo.get(projects) ?? new Map();
+    memo.set(`${facet} ${limit}`, best);
+    this.facetMemo.set(projects, memo);
+    return best;
   }
 }
 
