@@ -482,7 +482,8 @@ export class ListIndex {
       labels: keyed.map((k) => k.label),
       descriptions: locals.map((l) => {
         const d = descriptions.get(l)?.value;
-        return d === undefined ? undefined : shorten(d, SHORT);
+        // A copy: the shortened text is a slice that would otherwise keep the whole description in memory.
+        return d === undefined ? undefined : Buffer.from(shorten(d, SHORT)).toString();
       }),
       words: locals.map((l) => [...new Set(wordsOf.get(l) ?? [])]),
       dictionary,
