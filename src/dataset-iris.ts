@@ -18,6 +18,8 @@ export const DATASET_PATHS = {
   vocabulary: 'def',
   void: 'void',
   sparql: 'sparql',
+  /** The server's paged lists (`list/project?q=…`): answered by `projectgraph serve`, no file of output/. */
+  lists: 'list',
   sitemap: 'sitemap.xml',
   /** Named graphs live apart from the resources they describe (see publish/named-graphs.ts). */
   graphs: 'graph',

@@ -83,7 +83,8 @@ ${list.length > shown.length ? html`<p>En nog ${list.length - shown.length}; de 
 `;
 }
 
-function downloadList(site: Site, downloads: Download[]): Html {
+/** The downloads, the catalogue, VoID, the vocabulary and the query page: the served home page shows them too. */
+export function downloadList(site: Site, downloads: Download[]): Html {
   return html`<section aria-labelledby="downloads">
 <h2 id="downloads">Downloads en bevragen</h2>
 <ul>
@@ -104,7 +105,7 @@ function sorted(index: ResourceIndex, list: string[]): string[] {
     .map(({ iri }) => iri);
 }
 
-function count(n: number, one: string, many: string): string {
+export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 

@@ -230,17 +230,17 @@ export function classRank(base: string): (iri: string) => number {
   return (iri) => rank.get(iri) ?? rank.size;
 }
 
-/** Sections of the home page, by the first segment of a resource's path. */
-export const SECTIONS: { segment: string; title: string; anchor: string }[] = [
-  { segment: 'programme', title: "Programma's", anchor: 'programmas' },
-  { segment: 'project', title: 'Projecten', anchor: 'projecten' },
-  { segment: 'organisation', title: 'Organisaties', anchor: 'organisaties' },
-  { segment: 'keyword', title: 'Kernwoorden', anchor: 'kernwoorden' },
-  { segment: 'publication', title: 'Publicaties', anchor: 'publicaties' },
-  { segment: 'event', title: 'Bijeenkomsten', anchor: 'bijeenkomsten' },
-  { segment: 'place', title: 'Plaatsen', anchor: 'plaatsen' },
-  { segment: 'subject', title: 'Onderzochte onderwerpen', anchor: 'onderwerpen' },
-  { segment: DATASET_PATHS.vocabulary, title: 'Vocabulaire', anchor: 'vocabulaire' },
+/** Sections of the home page, by the first segment of a resource's path; `one` names one resource of it. */
+export const SECTIONS: { segment: string; title: string; one: string; anchor: string }[] = [
+  { segment: 'programme', title: "Programma's", one: 'Programma', anchor: 'programmas' },
+  { segment: 'project', title: 'Projecten', one: 'Project', anchor: 'projecten' },
+  { segment: 'organisation', title: 'Organisaties', one: 'Organisatie', anchor: 'organisaties' },
+  { segment: 'keyword', title: 'Kernwoorden', one: 'Kernwoord', anchor: 'kernwoorden' },
+  { segment: 'publication', title: 'Publicaties', one: 'Publicatie', anchor: 'publicaties' },
+  { segment: 'event', title: 'Bijeenkomsten', one: 'Bijeenkomst', anchor: 'bijeenkomsten' },
+  { segment: 'place', title: 'Plaatsen', one: 'Plaats', anchor: 'plaatsen' },
+  { segment: 'subject', title: 'Onderzochte onderwerpen', one: 'Onderwerp', anchor: 'onderwerpen' },
+  { segment: DATASET_PATHS.vocabulary, title: 'Vocabulaire', one: 'Term', anchor: 'vocabulaire' },
 ];
 
 export function localName(iri: string): string {

@@ -100,12 +100,25 @@ export function resourcePageJsonLd(
 
 /** The home page: the site, its page and the dataset it presents. */
 export function homePageJsonLd(index: ResourceIndex, home: string, name: string, dataset: string): Json {
-  const builder = new NodeBuilder(index);
+  return homePageGraph(home, name, new NodeBuilder(index).reference(dataset));
+}
+
+/** The home page's JSON-LD with `about` given as a reference made elsewhere (the served home page has no ResourceIndex). */
+export function homePageGraph(home: string, name: string, about: Json): Json {
   const page = webPage(home, name, home);
-  page.about = builder.reference(dataset);
+  page.about = about;
   return {
     '@context': SCHEMA_ORG_CONTEXT_URL,
     '@graph': [website(home, name), page, breadcrumbList(home, [{ iri: home, name: 'Home' }])],
+  };
+}
+
+/** A list page's JSON-LD: a CollectionPage of the site, with its breadcrumb trail. */
+export function listPageJsonLd(home: string, siteName: string, address: string, name: string, crumbs: Crumb[]): Json {
+  const { mainEntity: _none, ...page } = webPage(address, name, home);
+  return {
+    '@context': SCHEMA_ORG_CONTEXT_URL,
+    '@graph': [website(home, siteName), { ...page, '@type': 'CollectionPage' }, breadcrumbList(address, crumbs)],
   };
 }
 

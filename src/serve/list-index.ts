@@ -1,0 +1,639 @@
+// The index behind the home page and the list pages: every listed resource with its label, short description and
+// facets, read from a Store once per store state by a few SPARQL queries, in one stable order, with a word search.
+import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
+import { DATASET_PATHS } from '../dataset-iris.ts';
+import { shorten } from '../publish/html.ts';
+import { SECTIONS } from '../publish/labels.ts';
+import { DCT, FOAF, RDFS, SCHEMA, SKOS, VCARD, ownTerms } from '../vocab.ts';
+import type { Store } from '../store/store.ts';
+
+/** Properties that name a thing, best first (as the pages name it: publish/resource-index.ts). */
+const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')];
+const DESCRIPTIONS = [SCHEMA('description'), SKOS('definition'), RDFS('comment'), DCT('description')];
+/** The languages a label is picked in, best first; any other language comes after them. */
+const LANGUAGES = ['nl', '', 'en'];
+/** The kinds the lists show: the home page's sections, by the first segment of a resource's path. */
+export const KINDS: readonly string[] = SECTIONS.map((s) => s.segment);
+/** Facets a project list is filtered by: each is a link from the project to another listed resource. */
+export const FACETS = ['programme', 'keyword', 'organisation', 'status'] as const;
+export type Facet = (typeof FACETS)[number];
+/** Statuses whose projects without an end year still run. */
+const RUNNING = new Set(['planned', 'ongoing']);
+/** How long a short description may be: one line in a list. */
+const SHORT = 160;
+/** Words of a search used at most; the rest of a query is ignored. */
+const MAX_WORDS = 10;
+/** Answers of query() kept: a visitor paging through a search asks the same query for each page. */
+const MEMO_QUERIES = 32;
+/** Shorter query words match only the start of a word: "de" would otherwise match most of the text. */
+const SUBSTRING_FROM = 3;
+
+export interface ListIndexOptions {
+  /**
+   * Rows per query, for stores that cut a result at a maximum (Virtuoso's ResultSetMaxRows is 10,000): the
+   * queries are then asked page by page, by subject. Without it each query is asked once, whole.
+   */
+  pageRows?: number;
+}
+
+export interface Entry {
+  ordinal: number;
+  /** The resource's path under the base IRI ("project/cluster-governance-kks-2015"). */
+  local: string;
+  kind: string;
+  label: string;
+  description: string | undefined;
+  startYear: number | undefined;
+  endYear: number | undefined;
+}
+
+export interface ListQuery {
+  /** A kind of KINDS; undefined: every kind. */
+  kind?: string;
+  /** Words that must each occur (as a word, or inside one from SUBSTRING_FROM characters) in a name or description. */
+  q?: string;
+  /** Ordinals of the resources a project must link to, per facet. */
+  filters?: Partial<Record<Facet, number>>;
+  /** Projects that ran in this year. */
+  year?: number;
+}
+
+/** One link relation between listed resources, both ways, as sorted ordinal lists (compressed sparse rows). */
+class Relation {
+  private constructor(
+    private readonly forwardStart: Uint32Array,
+    private readonly forward: Uint32Array,
+    private readonly reverseStart: Uint32Array,
+    private readonly reverse: Uint32Array,
+  ) {}
+
+  static of(size: number, pairs: [number, number][]): Relation {
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const unique = pairs.filter((p, i) => i === 0 || p[0] !== pairs[i - 1]![0] || p[1] !== pairs[i - 1]![1]);
+    const rows = (key: 0 | 1) => {
+      const start = new Uint32Array(size + 1);
+      for (const p of unique) start[p[key] + 1]! += 1;
+      for (let i = 0; i < size; i++) start[i + 1]! += start[i]!;
+      const fill = start.slice(0, size);
+      const values = new Uint32Array(unique.length);
+      // Pairs are sorted by source, so each target's list of sources comes out sorted too.
+      for (const p of unique) values[fill[p[key]]!++] = p[1 - key]!;
+      return { start, values };
+    };
+    const f = rows(0);
+    const r = rows(1);
+    return new Relation(f.start, f.values, r.start, r.values);
+  }
+
+  targets(source: number): Uint32Array {
+    return this.forward.subarray(this.forwardStart[source]!, this.forwardStart[source + 1]!);
+  }
+
+  sources(target: number): Uint32Array {
+    return this.reverse.subarray(this.reverseStart[target]!, this.reverseStart[target + 1]!);
+  }
+
+  /** Adds one to counts[t] for every link from the sources to t; returns the targets counted from zero. */
+  countTargets(sources: Uint32Array, counts: Uint32Array): number[] {
+    const touched: number[] = [];
+    const start = this.forwardStart;
+    const forward = this.forward;
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i]!;
+      for (let k = start[s]!; k < start[s + 1]!; k++) {
+        const t = forward[k]!;
+        if (counts[t] === 0) touched.push(t);
+        counts[t]! += 1;
+      }
+    }
+    return touched;
+  }
+
+  /** Whether any source links to the target. */
+  hasSources(target: number): boolean {
+    return this.reverseStart[target + 1]! > this.reverseStart[target]!;
+  }
+}
+
+/** Lower case without accents: "Één" and "een" are the same word to a search, and sort together. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+}
+
+function words(text: string): string[] {
+  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The words of every listed resource, each word once, with the resources it occurs in. */
+class WordIndex {
+  /** "\n" + every distinct word, sorted, each followed by "\n": one string that indexOf scans at native speed. */
+  private readonly text: string;
+  /** Where each word starts in `text`. */
+  private readonly starts: Uint32Array;
+  private readonly postingStart: Uint32Array;
+  private readonly postings: Uint32Array;
+  private scratch: Uint8Array;
+
+  constructor(size: number, wordsOf: (ordinal: number) => readonly number[], dictionary: readonly string[]) {
+    const order = dictionary.map((_, i) => i).sort((a, b) => (dictionary[a]! < dictionary[b]! ? -1 : 1));
+    const rank = new Uint32Array(dictionary.length);
+    order.forEach((id, r) => {
+      rank[id] = r;
+    });
+    this.starts = new Uint32Array(order.length);
+    let at = 1;
+    order.forEach((id, r) => {
+      this.starts[r] = at;
+      at += dictionary[id]!.length + 1;
+    });
+    this.text = `\n${order.map((id) => dictionary[id]).join('\n')}\n`;
+    this.postingStart = new Uint32Array(order.length + 1);
+    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) this.postingStart[rank[w]! + 1]! += 1;
+    for (let i = 0; i < order.length; i++) this.postingStart[i + 1]! += this.postingStart[i]!;
+    const fill = this.postingStart.slice(0, order.length);
+    this.postings = new Uint32Array(this.postingStart[order.length]!);
+    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) this.postings[fill[rank[w]!]!++] = o;
+    this.scratch = new Uint8Array(size);
+  }
+
+  /** The word (its rank) that the character at `offset` of `text` belongs to. */
+  private wordAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The words containing `part` (or starting with it, for a short one). */
+  private matching(part: string): number[] {
+    const found: number[] = [];
+    const needle = part.length >= SUBSTRING_FROM ? part : `\n${part}`;
+    let from = 0;
+    for (;;) {
+      const hit = this.text.indexOf(needle, from);
+      if (hit === -1) return found;
+      const word = this.wordAt(needle === part ? hit : hit + 1);
+      found.push(word);
+      // On to the next word: one that holds the part twice counts once.
+      from = word + 1 < this.starts.length ? this.starts[word + 1]! - (needle === part ? 0 : 1) : this.text.length;
+    }
+  }
+
+  /** Ordinals of the resources holding every word of the query, in order; undefined for a query without words. */
+  search(query: string): Uint32Array | undefined {
+    const parts = [...new Set(words(query))].slice(0, MAX_WORDS);
+    if (parts.length === 0) return undefined;
+    // scratch[o] counts the parts resource o matched so far; each part raises it only from the count before it.
+    const seen = this.scratch;
+    seen.fill(0);
+    const hits: number[] = [];
+    parts.forEach((part, i) => {
+      for (const w of this.matching(part)) {
+        for (let k = this.postingStart[w]!; k < this.postingStart[w + 1]!; k++) {
+          const o = this.postings[k]!;
+          if (seen[o] === i) {
+            seen[o] = i + 1;
+            if (i === parts.length - 1) hits.push(o);
+          }
+        }
+      }
+    });
+    return Uint32Array.from(hits).sort();
+  }
+}
+
+/**
+ * Each distinct subject and object of one property, asked of the store whole or page by page. `linked`: the objects
+ * are IRIs, asked one row per subject (GROUP_CONCAT), since a row costs more than its text in every store.
+ */
+async function* subjectsAndObjects(
+  store: Store,
+  property: RDF.NamedNode,
+  pageRows: number | undefined,
+  linked = false,
+): AsyncGenerator<[string, RDF.Term]> {
+  const pattern = linked ? `?s <${property.value}> ?v FILTER(isIRI(?v))` : `?s <${property.value}> ?o`;
+  // The union holds a triple once per graph that states it (a keyword's name, in each of its projects).
+  const head = linked ? 'SELECT ?s (GROUP_CONCAT(STR(?v); separator=" ") AS ?o)' : 'SELECT DISTINCT ?s ?o';
+  const tail = linked ? ' GROUP BY ?s' : '';
+  const expand = (row: [string, RDF.Term]): [string, RDF.Term][] =>
+    linked ? row[1].value.split(' ').map((iri) => [row[0], DataFactory.namedNode(iri)]) : [row];
+  if (pageRows === undefined) {
+    for await (const row of select(store, `${head} WHERE { ${pattern} }${tail}`)) yield* expand(row);
+    return;
+  }
+  // Paged by subject, not OFFSET: the last subject of a full page may be cut, so the next page starts again at it.
+  let after: string | undefined;
+  for (;;) {
+    const from = after === undefined ? '' : ` FILTER(STR(?s) >= ${JSON.stringify(after)})`;
+    const page: [string, RDF.Term][] = [];
+    for await (const row of select(
+      store,
+      `${head} WHERE { ${pattern}${from} }${tail} ORDER BY STR(?s) LIMIT ${pageRows}`,
+    ))
+      page.push(row);
+    if (page.length < pageRows) {
+      for (const row of page) yield* expand(row);
+      return;
+    }
+    const last = page[page.length - 1]![0];
+    if (page[0]![0] === last) {
+      throw new Error(`more than ${pageRows} values of <${property.value}> for <${last}>: raise pageRows`);
+    }
+    for (const row of page) if (row[0] !== last) yield* expand(row);
+    after = last;
+  }
+}
+
+async function* select(store: Store, query: string): AsyncGenerator<[string, RDF.Term]> {
+  const result = await store.query(query);
+  if (result.type !== 'bindings') throw new Error(`the store answered a SELECT with ${result.type}`);
+  for await (const row of result.bindings) {
+    const s = row.get('s');
+    const o = row.get('o');
+    if (s?.termType === 'NamedNode' && o !== undefined) yield [s.value, o];
+  }
+}
+
+/** Rank of a literal among a property's values: the property's rank first, then its language's. */
+function literalRank(propertyRank: number, term: RDF.Literal): number {
+  const lang = LANGUAGES.indexOf(term.language);
+  return propertyRank * (LANGUAGES.length + 1) + (lang === -1 ? LANGUAGES.length : lang);
+}
+
+interface Best {
+  rank: number;
+  value: string;
+}
+
+/** Keeps the best-ranked value; between equal ranks the smaller text, so every store gives the same choice. */
+function keepBest(map: Map<string, Best>, key: string, rank: number, value: string): void {
+  const old = map.get(key);
+  if (old === undefined || rank < old.rank || (rank === old.rank && value < old.value)) map.set(key, { rank, value });
+}
+
+export class ListIndex {
+  readonly size: number;
+  private readonly locals: string[];
+  private readonly labels: string[];
+  private readonly descriptions: (string | undefined)[];
+  private readonly kindOf: Uint8Array;
+  private readonly byLocal: Map<string, number>;
+  private readonly members: Map<string, Uint32Array>;
+  private readonly startYears: Int16Array;
+  private readonly endYears: Int16Array;
+  private readonly running: Uint8Array;
+  private readonly relations: Record<Facet, Relation>;
+  /** Programme → the programmes that are part of it. */
+  private readonly parts: Relation;
+  private readonly wordIndex: WordIndex;
+  /** Kept at zero between calls of facetCounts, which counts in it (a worker renders one page at a time). */
+  private readonly counts: Uint32Array;
+  private readonly queryMemo = new Map<string, Uint32Array>();
+  /** Facet counts per result of query(): the same list paged through counts once. */
+  private readonly facetMemo = new WeakMap<Uint32Array, Map<string, { value: number; count: number }[]>>();
+  /** Status code ("completed") → the ordinal of its concept, in the vocabulary's order of codes. */
+  readonly statuses: Map<string, number>;
+  /** The years some project ran in, ascending. */
+  readonly years: readonly number[];
+  /** The dataset's own description (its Dutch schema:description), for the home page's introduction. */
+  readonly intro: string | undefined;
+
+  private constructor(
+    readonly base: string,
+    /** The store state the index was made from: a new one needs a new index. */
+    readonly state: string | undefined,
+    data: {
+      locals: string[];
+      labels: string[];
+      descriptions: (string | undefined)[];
+      words: number[][];
+      dictionary: string[];
+      links: Record<Facet | 'parts', [number, number][]>;
+      startYears: Int16Array;
+      endYears: Int16Array;
+      intro: string | undefined;
+    },
+  ) {
+    this.size = data.locals.length;
+    this.locals = data.locals;
+    this.labels = data.labels;
+    this.descriptions = data.descriptions;
+    this.byLocal = new Map(this.locals.map((l, i) => [l, i]));
+    this.kindOf = new Uint8Array(this.size);
+    const members = new Map<string, number[]>(KINDS.map((k) => [k, []]));
+    this.locals.forEach((l, i) => {
+      const kind = kindOfLocal(l)!;
+      this.kindOf[i] = KINDS.indexOf(kind);
+      members.get(kind)!.push(i);
+    });
+    this.members = new Map([...members].map(([k, list]) => [k, Uint32Array.from(list)]));
+    this.relations = {
+      programme: Relation.of(this.size, data.links.programme),
+      keyword: Relation.of(this.size, data.links.keyword),
+      organisation: Relation.of(this.size, data.links.organisation),
+      status: Relation.of(this.size, data.links.status),
+    };
+    this.parts = Relation.of(this.size, data.links.parts);
+    this.startYears = data.startYears;
+    this.endYears = data.endYears;
+    const statusPrefix = `${ownTerms(base).statusScheme.value.slice(base.length)}/`;
+    this.statuses = new Map(
+      this.locals
+        .map((l, i) => [l, i] as const)
+        .filter(([l]) => l.startsWith(statusPrefix))
+        .map(([l, i]) => [l.slice(statusPrefix.length), i] as [string, number])
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    );
+    const runningStatus = new Set([...this.statuses].filter(([code]) => RUNNING.has(code)).map(([, o]) => o));
+    this.running = new Uint8Array(this.size);
+    const years = new Set<number>();
+    let last = 0;
+    for (let i = 0; i < this.size; i++) last = Math.max(last, this.startYears[i]!, this.endYears[i]!);
+    for (const p of this.members.get('project') ?? []) {
+      const status = this.relations.status.targets(p);
+      this.running[p] = status.some((s) => runningStatus.has(s)) ? 1 : 0;
+      const start = this.startYears[p]!;
+      if (start === 0) continue;
+      const end = this.endYears[p]! || (this.running[p] ? last : start);
+      for (let y = start; y <= end; y++) years.add(y);
+    }
+    this.years = [...years].sort((a, b) => a - b);
+    this.intro = data.intro;
+    this.counts = new Uint32Array(this.size);
+    this.wordIndex = new WordIndex(this.size, (o) => data.words[o]!, data.dictionary);
+  }
+
+  /** Reads the index from the store: a few whole-store SELECTs over the union of the published graphs. */
+  static async build(store: Store, base: string, options: ListIndexOptions = {}): Promise<ListIndex> {
+    const state = store.state;
+    const rows = (p: RDF.NamedNode, linked = false) => subjectsAndObjects(store, p, options.pageRows, linked);
+    const listed = (iri: string): string | undefined => {
+      if (!iri.startsWith(base) || iri.includes('#')) return undefined;
+      const local = iri.slice(base.length);
+      return kindOfLocal(local) === undefined ? undefined : local;
+    };
+    const dictionary: string[] = [];
+    const wordIds = new Map<string, number>();
+    const wordsOf = new Map<string, number[]>();
+    const addWords = (local: string, text: string) => {
+      let list = wordsOf.get(local);
+      if (list === undefined) {
+        list = [];
+        wordsOf.set(local, list);
+      }
+      for (const w of new Set(words(text))) {
+        let id = wordIds.get(w);
+        if (id === undefined) {
+          id = dictionary.length;
+          dictionary.push(w);
+          wordIds.set(w, id);
+        }
+        list.push(id);
+      }
+    };
+
+    const labels = new Map<string, Best>();
+    for (const [rank, property] of LABELS.entries()) {
+      for await (const [s, o] of rows(property)) {
+        const local = listed(s);
+        if (local === undefined || o.termType !== 'Literal') continue;
+        keepBest(labels, local, literalRank(rank, o), o.value);
+        addWords(local, o.value);
+      }
+    }
+    for await (const [s, o] of rows(SCHEMA('alternateName'))) {
+      const local = listed(s);
+      if (local !== undefined && o.termType === 'Literal') addWords(local, o.value);
+    }
+    const descriptions = new Map<string, Best>();
+    const datasetIri = `${base}dataset`;
+    let intro: Best | undefined;
+    for (const [rank, property] of DESCRIPTIONS.entries()) {
+      for await (const [s, o] of rows(property)) {
+        if (o.termType !== 'Literal') continue;
+        if (s === datasetIri && property.equals(SCHEMA('description'))) {
+          const r = literalRank(0, o);
+          if (intro === undefined || r < intro.rank || (r === intro.rank && o.value < intro.value))
+            intro = { rank: r, value: o.value };
+        }
+        const local = listed(s);
+        if (local === undefined || !labels.has(local)) continue;
+        keepBest(descriptions, local, literalRank(rank, o), o.value);
+        addWords(local, o.value);
+      }
+    }
+
+    // The one order of every list: by label without case or accents, then by path; so a page is a slice.
+    const keyed = [...labels].map(([local, best]) => ({ local, label: best.value, key: fold(best.value) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
+    const locals = keyed.map((k) => k.local);
+    const ordinal = new Map(locals.map((l, i) => [l, i]));
+    /** Links by a property between listed resources, one list of ordinal pairs per [from kind, to kind]. */
+    const linkRows = async (property: RDF.NamedNode, kinds: [string, string][]) => {
+      const pairs = kinds.map((): [number, number][] => []);
+      for await (const [s, o] of rows(property, true)) {
+        const from = listed(s);
+        const to = o.termType === 'NamedNode' ? listed(o.value) : undefined;
+        if (from === undefined || to === undefined) continue;
+        const which = kinds.findIndex(([a, b]) => kindOfLocal(from) === a && kindOfLocal(to) === b);
+        const a = ordinal.get(from);
+        const b = ordinal.get(to);
+        if (which !== -1 && a !== undefined && b !== undefined) pairs[which]!.push([a, b]);
+      }
+      return pairs;
+    };
+    const terms = ownTerms(base);
+    const underProgramme = await linkRows(SCHEMA('parentOrganization'), [
+      ['project', 'programme'],
+      ['programme', 'programme'],
+    ]);
+    const links = {
+      programme: underProgramme[0]!,
+      keyword: (await linkRows(SCHEMA('keywords'), [['project', 'keyword']]))[0]!,
+      organisation: (await linkRows(SCHEMA('member'), [['project', 'organisation']]))[0]!,
+      status: (await linkRows(terms.status, [['project', DATASET_PATHS.vocabulary]]))[0]!,
+      // Programme → the programmes that are part of it: the link is stated the other way.
+      parts: underProgramme[1]!.map(([a, b]) => [b, a] as [number, number]),
+    };
+    const yearsOf = async (property: RDF.NamedNode) => {
+      const years = new Int16Array(locals.length);
+      for await (const [s, o] of rows(property)) {
+        const local = listed(s);
+        const at = local === undefined ? undefined : ordinal.get(local);
+        const year = o.termType === 'Literal' ? Number.parseInt(o.value, 10) : Number.NaN;
+        // A year beyond what Int16 holds is no year a project ran in; the list shows none rather than a wrong one.
+        if (at !== undefined && year > 0 && year < 32768) years[at] = Math.max(years[at]!, year);
+      }
+      return years;
+    };
+    const startYears = await yearsOf(SCHEMA('foundingDate'));
+    const endYears = await yearsOf(SCHEMA('dissolutionDate'));
+    return new ListIndex(base, state, {
+      locals,
+      labels: keyed.map((k) => k.label),
+      descriptions: locals.map((l) => {
+        const d = descriptions.get(l)?.value;
+        // A copy: the shortened text is a slice that would otherwise keep the whole description in memory.
+        return d === undefined ? undefined : Buffer.from(shorten(d, SHORT)).toString();
+      }),
+      words: locals.map((l) => [...new Set(wordsOf.get(l) ?? [])]),
+      dictionary,
+      links,
+      startYears,
+      endYears,
+      intro: intro?.value,
+    });
+  }
+
+  entry(ordinal: number): Entry {
+    const start = this.startYears[ordinal]!;
+    const end = this.endYears[ordinal]!;
+    return {
+      ordinal,
+      local: this.locals[ordinal]!,
+      kind: KINDS[this.kindOf[ordinal]!]!,
+      label: this.labels[ordinal]!,
+      description: this.descriptions[ordinal],
+      startYear: start === 0 ? undefined : start,
+      endYear: end === 0 ? undefined : end,
+    };
+  }
+
+  /** The ordinal of the resource at this path under the base, if it is listed. */
+  find(local: string): number | undefined {
+    return this.byLocal.get(local);
+  }
+
+  /** How many resources of a kind there are. */
+  count(kind: string): number {
+    return this.members.get(kind)?.length ?? 0;
+  }
+
+  /** The resources of a kind, in order. */
+  kind(kind: string): Uint32Array {
+    return this.members.get(kind) ?? new Uint32Array(0);
+  }
+
+  /** What a project links to by a facet (its programme, keywords, organisations, status), in order. */
+  linked(facet: Facet, project: number): Uint32Array {
+    return this.relations[facet].targets(project);
+  }
+
+  /** The projects linking to a resource by a facet (a keyword's projects), in order. */
+  projectsOf(facet: Facet, target: number): Uint32Array {
+    return this.relations[facet].sources(target);
+  }
+
+  /** The programmes that are part of a programme. */
+  subProgrammes(programme: number): Uint32Array {
+    return this.parts.targets(programme);
+  }
+
+  /** Whether a resource is a value of the facet (a keyword some project has, a programme with projects). */
+  isFacetValue(facet: Facet, target: number): boolean {
+    return this.relations[facet].hasSources(target);
+  }
+
+  /** Whether a project ran in a year: from its start to its end year, or on to now while planned or ongoing. */
+  ranIn(project: number, year: number): boolean {
+    const start = this.startYears[project]!;
+    if (start === 0 || year < start) return false;
+    const end = this.endYears[project]!;
+    if (end !== 0) return year <= end;
+    return this.running[project] === 1 || year === start;
+  }
+
+  /** The resources that match every part of the query, in order; the last few answers are kept for the next pages. */
+  query(query: ListQuery): Uint32Array {
+    const key = JSON.stringify([query.kind, query.q, query.filters, query.year]);
+    const known = this.queryMemo.get(key);
+    if (known !== undefined) {
+      // Moved to the end: the Map's order is the order of use, oldest first.
+      this.queryMemo.delete(key);
+      this.queryMemo.set(key, known);
+      return known;
+    }
+    const result = this.evaluate(query);
+    this.queryMemo.set(key, result);
+    if (this.queryMemo.size > MEMO_QUERIES) this.queryMemo.delete(this.queryMemo.keys().next().value!);
+    return result;
+  }
+
+  private evaluate(query: ListQuery): Uint32Array {
+    const lists: Uint32Array[] = [];
+    if (query.kind !== undefined) lists.push(this.kind(query.kind));
+    for (const facet of FACETS) {
+      const target = query.filters?.[facet];
+      if (target !== undefined) lists.push(this.projectsOf(facet, target));
+    }
+    if (query.year !== undefined && query.kind === undefined) lists.push(this.kind('project'));
+    if (query.q !== undefined) {
+      const found = this.wordIndex.search(query.q);
+      if (found !== undefined) lists.push(found);
+    }
+    let result = lists.length === 0 ? allOrdinals(this.size) : intersect(lists);
+    const year = query.year;
+    if (year !== undefined) result = result.filter((o) => this.ranIn(o, year));
+    return result;
+  }
+
+  /** The facet's values among the given projects with how many of them link to each, most first, then in order. */
+  facetCounts(facet: Facet, projects: Uint32Array, limit: number): { value: number; count: number }[] {
+    const known = this.facetMemo.get(projects)?.get(`${facet} ${limit}`);
+    if (known !== undefined) return known;
+    const counts = this.counts;
+    const touched = this.relations[facet].countTargets(projects, counts);
+    const found = touched.map((value) => ({ value, count: counts[value]! }));
+    for (const t of touched) counts[t] = 0;
+    const best = found.sort((a, b) => b.count - a.count || a.value - b.value).slice(0, limit);
+    const memo = this.facetMemo.get(projects) ?? new Map();
+    memo.set(`${facet} ${limit}`, best);
+    this.facetMemo.set(projects, memo);
+    return best;
+  }
+}
+
+/** The kind of a resource's path: its first segment, when that is a listed kind and the path goes on after it. */
+export function kindOfLocal(local: string): string | undefined {
+  const slash = local.indexOf('/');
+  if (slash <= 0 || slash === local.length - 1) return undefined;
+  const kind = local.slice(0, slash);
+  return KINDS.includes(kind) ? kind : undefined;
+}
+
+function allOrdinals(size: number): Uint32Array {
+  const all = new Uint32Array(size);
+  for (let i = 0; i < size; i++) all[i] = i;
+  return all;
+}
+
+/** The ordinals in every list (each sorted), in order: the shortest list is walked, the others searched. */
+function intersect(lists: Uint32Array[]): Uint32Array {
+  const [first, ...rest] = [...lists].sort((a, b) => a.length - b.length);
+  if (rest.length === 0) return first!;
+  const out: number[] = [];
+  for (const o of first!) if (rest.every((l) => contains(l, o))) out.push(o);
+  return Uint32Array.from(out);
+}
+
+function contains(list: Uint32Array, value: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
