@@ -21,7 +21,7 @@ import {
 } from '../publish/site.ts';
 import { toTurtle } from '../publish/turtle.ts';
 import { inVocabularyDocument } from '../publish/vocabulary.ts';
-import type { Description, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { RDF, SCHEMA, ownVocabulary } from '../vocab.ts';
 import { writeRdf, type ResourceMediaType } from './dereference.ts';
 
@@ -86,7 +86,6 @@ export async function createRenderer(store: Store, base: string, documents: Site
   const indexFor = async (iri: string): Promise<ResourceIndex> => {
     const d = await store.describe(iri);
     const fromStore = d ? [...d.own, ...d.incoming, ...d.context, ...documentContext] : [...documentContext];
-    if (d) fromStore.push(...(await linkedFragments(store, d)));
     const segments = (paths.local(iri) ?? '').split('/');
     for (let i = 1; i < segments.length; i++)
       fromStore.push(...(folderQuads.get(base + segments.slice(0, i).join('/')) ?? []));
@@ -189,26 +188,6 @@ async function resourcesOf(store: Store, base: string, shownAfter: readonly Quad
   }
   const excluded = new Set<string>([base, ...SERVICES.map((s) => base + s)]);
   return new Set([...documents].filter((d) => !excluded.has(d)).sort());
-}
-
-/**
- * The statements of the fragments of other resources the resource links to or is linked from (`<project>#source`),
- * with the types and labels of what those link to: a page shows a wiki source by the page its `#source` names, and
- * a page's JSON-LD holds such a fragment whole (resource-page.ts, page-jsonld.ts).
- */
-async function linkedFragments(store: Store, d: Description): Promise<Quad[]> {
-  const inside = new Set(d.own.map((q) => q.subject.value));
-  const linked = new Set<string>();
-  for (const q of d.own)
-    if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
-  for (const q of d.incoming) if (q.subject.termType === 'NamedNode') linked.add(q.subject.value);
-  const fragments = [...linked].filter((l) => l.includes('#') && !inside.has(l));
-  if (fragments.length === 0) return [];
-  return constructed(
-    store,
-    `CONSTRUCT { ?f ?p ?o . ?o ?lp ?lo } WHERE { VALUES ?f { ${fragments.map((f) => `<${f}>`).join(' ')} } ` +
-      `?f ?p ?o OPTIONAL { ?o ?lp ?lo FILTER(?lp IN (${LABEL_LIST})) } }`,
-  );
 }
 
 const LABEL_LIST = [TYPE, ...LABELS].map((p) => `<${p}>`).join(', ');

@@ -66,6 +66,9 @@ function parseRdfXml(xml: string): Promise<Quad[]> {
   });
 }
 
+/** A loop over every page of a generated build renders thousands of representations: on a loaded machine, minutes. */
+const EVERY_PAGE_MS = 300_000;
+
 /** The assertions every data set gets: the same resources as the static pages, and each form equal to its file. */
 function samePagesAs(c: () => Case) {
   it('knows exactly the resources the build wrote pages for', () => {
@@ -73,47 +76,59 @@ function samePagesAs(c: () => Case) {
     expect(c().pages.length).toBeGreaterThan(10);
   });
 
-  it("renders each resource's HTML, with its JSON-LD, byte for byte as the build wrote it", async () => {
-    for (const iri of c().pages) {
-      expect(await body(c(), iri, 'text/html'), iri).toBe(await readFile(fileOf(c(), iri, '.html'), 'utf8'));
-    }
-  });
+  it(
+    "renders each resource's HTML, with its JSON-LD, byte for byte as the build wrote it",
+    async () => {
+      for (const iri of c().pages) {
+        expect(await body(c(), iri, 'text/html'), iri).toBe(await readFile(fileOf(c(), iri, '.html'), 'utf8'));
+      }
+    },
+    EVERY_PAGE_MS,
+  );
 
-  it("renders each resource's Turtle and JSON-LD byte for byte as its .ttl and .jsonld; the dataset's are its dumps", async () => {
-    for (const iri of c().pages) {
-      for (const [type, ext] of [
-        ['text/turtle', '.ttl'],
-        ['application/ld+json', '.jsonld'],
-      ] as const) {
-        const r = await rendered(c(), iri, type);
+  it(
+    "renders each resource's Turtle and JSON-LD byte for byte as its .ttl and .jsonld; the dataset's are its dumps",
+    async () => {
+      for (const iri of c().pages) {
+        for (const [type, ext] of [
+          ['text/turtle', '.ttl'],
+          ['application/ld+json', '.jsonld'],
+        ] as const) {
+          const r = await rendered(c(), iri, type);
+          if (iri === DATASET) {
+            expect(r).toEqual({ kind: 'dump', file: `dataset${ext}`, mediaType: type });
+            continue;
+          }
+          if (r.kind !== 'body') throw new Error(`<${iri}> as ${type} is a dump`);
+          expect(r.body, `${iri} ${type}`).toBe(await readFile(fileOf(c(), iri, ext), 'utf8'));
+        }
+      }
+    },
+    EVERY_PAGE_MS,
+  );
+
+  it(
+    'renders N-Triples and RDF/XML that hold the same graph as the Turtle',
+    async () => {
+      for (const iri of c().pages) {
         if (iri === DATASET) {
-          expect(r).toEqual({ kind: 'dump', file: `dataset${ext}`, mediaType: type });
+          expect(await rendered(c(), iri, 'application/n-triples')).toEqual({
+            kind: 'dump',
+            file: 'dataset.nt',
+            mediaType: 'application/n-triples',
+          });
           continue;
         }
-        if (r.kind !== 'body') throw new Error(`<${iri}> as ${type} is a dump`);
-        expect(r.body, `${iri} ${type}`).toBe(await readFile(fileOf(c(), iri, ext), 'utf8'));
+        const turtle = new Parser({ format: 'text/turtle' }).parse(await readFile(fileOf(c(), iri, '.ttl'), 'utf8'));
+        expect(turtle.length, iri).toBeGreaterThan(0);
+        const nt = new Parser({ format: 'application/n-triples' }).parse(await body(c(), iri, 'application/n-triples'));
+        expect(isomorphic(nt, turtle), `${iri} as N-Triples`).toBe(true);
+        const xml = await parseRdfXml(await body(c(), iri, 'application/rdf+xml'));
+        expect(isomorphic(xml, turtle), `${iri} as RDF/XML`).toBe(true);
       }
-    }
-  });
-
-  it('renders N-Triples and RDF/XML that hold the same graph as the Turtle', async () => {
-    for (const iri of c().pages) {
-      if (iri === DATASET) {
-        expect(await rendered(c(), iri, 'application/n-triples')).toEqual({
-          kind: 'dump',
-          file: 'dataset.nt',
-          mediaType: 'application/n-triples',
-        });
-        continue;
-      }
-      const turtle = new Parser({ format: 'text/turtle' }).parse(await readFile(fileOf(c(), iri, '.ttl'), 'utf8'));
-      expect(turtle.length, iri).toBeGreaterThan(0);
-      const nt = new Parser({ format: 'application/n-triples' }).parse(await body(c(), iri, 'application/n-triples'));
-      expect(isomorphic(nt, turtle), `${iri} as N-Triples`).toBe(true);
-      const xml = await parseRdfXml(await body(c(), iri, 'application/rdf+xml'));
-      expect(isomorphic(xml, turtle), `${iri} as RDF/XML`).toBe(true);
-    }
-  });
+    },
+    EVERY_PAGE_MS,
+  );
 
   it('renders nothing for a resource the store knows nothing about, nor for the home page', async () => {
     expect(await c().renderer.render(`${BASE}project/no-such-project`, 'text/html')).toBeUndefined();
