@@ -18,14 +18,15 @@ import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
 import { DUMP_FORMATS } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
+import { downloadsOf } from './publish/downloads.ts';
 import { voidQuads } from './publish/void.ts';
-import { vocabularyQuads } from './publish/vocabulary.ts';
+import { inVocabularyDocument, vocabularyQuads } from './publish/vocabulary.ts';
 import { siteContext, sitePrefixes } from './publish/site.ts';
 import { pageWorkerCount, writeSiteHere, writeSiteInWorkers, type SiteJob } from './publish/pages.ts';
 import { namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
 import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
-import { ownVocabulary, prefixes } from './vocab.ts';
+import { prefixes } from './vocab.ts';
 import { noProgress, type Progress } from './progress.ts';
 
 /** The shapes that ship with projectgraph. */
@@ -191,8 +192,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     // build that changed them (change-sets.ts). Written before the catalogue, which gives their sizes.
     stage('named-graphs');
     // The vocabulary document (def.ttl, and the dataset graph) also holds the status concepts the mapping makes.
-    const inVocabulary = quads.filter((q) => q.subject.value.startsWith(ownVocabulary(base).iri));
-    const vocabulary = [...definitions, ...inVocabulary];
+    const vocabulary = quads.filter((q) => inVocabularyDocument(base, q.subject.value));
     let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
     mapped = undefined;
     const dates = await changeDates(previousDir, named, date);
@@ -245,15 +245,12 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
 
     // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
     stage('pages');
-    const downloads = allDumps.map((d) => ({
-      file: d.file,
-      title: d.title.nl,
-      mediaType: d.mediaType,
-      bytes: d.bytes,
-    }));
+    // From the catalogue, as the server lists them: it has the catalogue, not the dump files' details.
+    const downloads = downloadsOf(base, catalog);
     const site: SiteJob = { base, dataset, downloads, date };
     // The vocabulary is in the dump already; the catalogue and VoID describe the dumps, so they come after them.
-    const shownAfter = [...catalog, ...description];
+    // Each sorted, as the server has them from catalog.ttl and void.ttl: the pages it renders equal these.
+    const shownAfter = [...sortedGraph(catalog).quads, ...sortedGraph(description).quads];
     const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
     pageThreads = Math.max(workers, 1);
     const input = { ...site, quads: [...quads, ...shownAfter] };

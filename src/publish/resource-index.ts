@@ -4,7 +4,7 @@ import { DCT, FOAF, RDF, RDFS, SCHEMA, SKOS, VCARD } from '../vocab.ts';
 import type { SitePaths } from './site-paths.ts';
 
 /** Properties that name a thing, best first. */
-const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map(
+export const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map(
   (p) => p.value,
 );
 const TYPE = RDF('type').value;

@@ -138,12 +138,12 @@ export async function* siteFiles(input: SiteInput, share: SiteShare = { part: 0,
   for (const [i, iri] of resources.entries()) {
     if (i % share.parts !== share.part) continue;
     const local = locals[i] as string;
-    const page = resourcePage(index, site, iri, pageFiles(site, local, input.downloads));
+    const page = resourceHtml(index, site, iri, input.downloads);
     yield { name: paths.pageFile(local), content: page, order: i };
     // A server that finds the folder `keyword/` first redirects `/keyword` to `/keyword/`; this copy answers there.
     if (folders.has(local)) yield { name: `${local}/index.html`, content: page, order: i };
     if ((DOCUMENTS as readonly string[]).includes(local)) continue;
-    const description = sortedGraph(index.describe(iri)).quads;
+    const description = resourceStatements(index, iri);
     yield { name: `${local}.ttl`, content: await toTurtle(description, ttlPrefixes), order: i };
     yield { name: `${local}.jsonld`, content: await toJsonLd(description, context), order: i };
   }
@@ -151,6 +151,19 @@ export async function* siteFiles(input: SiteInput, share: SiteShare = { part: 0,
   const after = resources.length;
   for (const file of sitemapFiles(input.base, [site.home, ...resources], input.date)) yield { ...file, order: after };
   yield { name: 'robots.txt', content: robotsTxt(datasetIris(input.base).sitemap.value), order: after };
+}
+
+/**
+ * The page of one resource, as the build writes it and the server renders it from the store: `index` must hold
+ * at least the resource's own statements, the links to it and the types and labels of what it links to.
+ */
+export function resourceHtml(index: ResourceIndex, site: Site, iri: string, downloads: Download[]): string {
+  return resourcePage(index, site, iri, pageFiles(site, site.paths.local(iri) ?? '', downloads));
+}
+
+/** The statements of a resource's own .ttl and .jsonld (all but the whole documents), sorted. */
+export function resourceStatements(index: ResourceIndex, iri: string): Quad[] {
+  return sortedGraph(index.describe(iri)).quads;
 }
 
 function pageFiles(site: Site, local: string, downloads: Download[]): PageFiles {

@@ -17,6 +17,14 @@ interface Term {
 }
 
 /**
+ * Whether statements about `subject` belong in the vocabulary document (def.ttl): the document itself and every
+ * term under its namespace, status concepts included. The build and the server both cut the document out by it.
+ */
+export function inVocabularyDocument(base: string, subject: string): boolean {
+  return subject === datasetIris(base).vocabulary.value || subject.startsWith(ownVocabulary(base).iri);
+}
+
+/**
  * The vocabulary document `<base>def` and its terms. The status concepts themselves come from the
  * mapping (they are in the dump); here the list gets its top concepts and its place in the vocabulary.
  */

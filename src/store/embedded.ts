@@ -348,8 +348,10 @@ export class EmbeddedStore implements Store {
     const context: RDF.Quad[] = [];
     for (const l of linked) {
       if (inside.has(l)) continue;
+      // A fragment of another resource (`<project>#source`) is shown whole: all its statements are context.
+      const fragment = l.includes('#');
       for (const q of triples(DataFactory.namedNode(l), null, null)) {
-        if (q.predicate.value === TYPE || LABELS.has(q.predicate.value)) context.push(q);
+        if (fragment || q.predicate.value === TYPE || LABELS.has(q.predicate.value)) context.push(q);
       }
     }
     return { own: dedupe(own), incoming: reverse, context };

@@ -46,7 +46,10 @@ export interface Description {
   own: RDF.Quad[];
   /** Statements of other resources that point at the resource or one of its fragments. */
   incoming: RDF.Quad[];
-  /** The types and labels of everything the resource links to or is linked from. */
+  /**
+   * The types and labels of everything the resource links to or is linked from; of a fragment of another resource
+   * among them (`<project>#source`) every statement, as a page shows it whole (its wiki page, its JSON-LD node).
+   */
   context: RDF.Quad[];
 }
 

@@ -1,0 +1,211 @@
+// Renders one resource's page (with its JSON-LD), Turtle, JSON-LD, N-Triples and RDF/XML from a Store, with the
+// static site's own rendering code, so what the server answers equals what the build writes.
+import type { Literal, Quad } from '@rdfjs/types';
+import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
+import { InternalError, ProjectgraphError } from '../errors.ts';
+import { downloadsOf } from '../publish/downloads.ts';
+import { sortedGraph } from '../publish/graph.ts';
+import type { Download } from '../publish/home-page.ts';
+import { toJsonLd } from '../publish/jsonld.ts';
+import type { Site } from '../publish/page-layout.ts';
+import { LABELS, ResourceIndex, pickLanguage } from '../publish/resource-index.ts';
+import type { SiteDocuments } from '../publish/site-documents.ts';
+import {
+  DOCUMENTS,
+  SERVICES,
+  resourceHtml,
+  resourceStatements,
+  siteContext,
+  siteFor,
+  sitePrefixes,
+} from '../publish/site.ts';
+import { toTurtle } from '../publish/turtle.ts';
+import { inVocabularyDocument } from '../publish/vocabulary.ts';
+import type { Store } from '../store/store.ts';
+import { RDF, SCHEMA, ownVocabulary } from '../vocab.ts';
+import { writeRdf, type ResourceMediaType } from './dereference.ts';
+
+export type { SiteDocuments } from '../publish/site-documents.ts';
+
+const TYPE = RDF('type').value;
+
+/** A representation made here, or one of the dumps, which the server sends as the file the build wrote. */
+export type Rendered =
+  | { kind: 'body'; body: string; mediaType: ResourceMediaType }
+  | {
+      kind: 'dump';
+      /** The dump's file name in the build ("dataset.ttl"), as the catalogue lists it. */
+      file: string;
+      mediaType: ResourceMediaType;
+    };
+
+export interface Renderer {
+  /** The site's words and addresses, taken from the dataset's description in the store. */
+  readonly site: Site;
+  /** The dumps, from the catalogue, in the order the pages list them. */
+  readonly downloads: readonly Download[];
+  /** Every IRI with a page of its own (the home page and the SPARQL service excluded), as the static site has them. */
+  readonly resources: ReadonlySet<string>;
+  /** The store's state (graphs.json `state`) these were computed for. */
+  readonly state: string | undefined;
+  /** One representation of a resource; undefined when the resource has no page. */
+  render(iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined>;
+}
+
+/**
+ * A renderer for the build the store holds now. `documents` are the catalogue and VoID, which the store does not
+ * hold (readSiteDocuments reads them from the build). Make a new one when the store moves to another build.
+ */
+export async function createRenderer(store: Store, base: string, documents: SiteDocuments): Promise<Renderer> {
+  const state = store.state;
+  const iris = datasetIris(base);
+  const site = await siteOf(store, base);
+  const paths = site.paths;
+  const downloads = downloadsOf(base, documents.catalog);
+  const catalog = sortedGraph(documents.catalog).quads;
+  const voidDescription = sortedGraph(documents.void).quads;
+  // Appended after the store's statements, as the build appends them after the dump's.
+  const shownAfter = [...catalog, ...voidDescription];
+  const resources = await resourcesOf(store, base, shownAfter);
+  // A page's crumbs name the ancestors that are resources (keyword → keyword/clusters): their types and labels.
+  const folders = new Set<string>();
+  for (const r of resources) {
+    const segments = (paths.local(r) ?? '').split('/');
+    for (let i = 1; i < segments.length; i++) folders.add(base + segments.slice(0, i).join('/'));
+  }
+  const folderQuads = new Map<string, Quad[]>([...folders].map((f) => [f, []]));
+  for (const q of [...(await typesAndLabels(store, folders)), ...shownAfter]) {
+    if (q.predicate.value === TYPE || LABELS.includes(q.predicate.value)) folderQuads.get(q.subject.value)?.push(q);
+  }
+  // The types and labels the store has of what the documents name: a page the documents link to or from (the VoID's
+  // example resource) shows them, as the build's page does from the whole graph.
+  const named = new Set<string>();
+  for (const q of shownAfter) for (const t of [q.subject, q.object]) if (t.termType === 'NamedNode') named.add(t.value);
+  const documentContext = await typesAndLabels(store, named);
+
+  const indexFor = async (iri: string): Promise<ResourceIndex> => {
+    const d = await store.describe(iri);
+    const fromStore = d ? [...d.own, ...d.incoming, ...d.context, ...documentContext] : [...documentContext];
+    const segments = (paths.local(iri) ?? '').split('/');
+    for (let i = 1; i < segments.length; i++)
+      fromStore.push(...(folderQuads.get(base + segments.slice(0, i).join('/')) ?? []));
+    return new ResourceIndex([...sortedGraph(fromStore).quads, ...shownAfter], paths);
+  };
+
+  /** The whole document a resource's data is, for the documents the build writes whole (DOCUMENTS). */
+  const documentQuads = async (local: string): Promise<Quad[]> => {
+    if (local === DATASET_PATHS.catalog) return catalog;
+    if (local === DATASET_PATHS.void) return voidDescription;
+    if (local === DATASET_PATHS.vocabulary) {
+      vocabulary ??= vocabularyDocument();
+      return vocabulary;
+    }
+    // The dataset: the whole union, which is what its dumps hold.
+    return constructed(store, 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }');
+  };
+  // Made on first use and kept (a failure is not): it is small, and finding it scans the store.
+  let vocabulary: Promise<Quad[]> | undefined;
+  const vocabularyDocument = async (): Promise<Quad[]> => {
+    const query =
+      `CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?s = <${iris.vocabulary.value}> || ` +
+      `STRSTARTS(STR(?s), ${JSON.stringify(ownVocabulary(base).iri)})) }`;
+    try {
+      return sortedGraph(await constructed(store, query)).quads.filter((q) =>
+        inVocabularyDocument(base, q.subject.value),
+      );
+    } catch (e) {
+      vocabulary = undefined;
+      throw e;
+    }
+  };
+
+  const render = async (iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined> => {
+    if (!resources.has(iri)) return undefined;
+    const local = paths.local(iri) ?? '';
+    const body = (text: string): Rendered => ({ kind: 'body', body: text, mediaType });
+    if (mediaType === 'text/html') return body(resourceHtml(await indexFor(iri), site, iri, downloads));
+    if (local === DATASET_PATHS.dataset) {
+      const dump = downloads.find((d) => d.mediaType === mediaType);
+      if (dump) return { kind: 'dump', file: dump.file, mediaType };
+    }
+    const quads = (DOCUMENTS as readonly string[]).includes(local)
+      ? await documentQuads(local)
+      : resourceStatements(await indexFor(iri), iri);
+    if (mediaType === 'text/turtle') return body(await toTurtle(quads, sitePrefixes(base)));
+    if (mediaType === 'application/ld+json') return body(await toJsonLd(quads, siteContext(base)));
+    return body(await writeRdf(quads, mediaType, base));
+  };
+
+  return { site, downloads, resources, state, render };
+}
+
+/** The site's words (name, licence, publisher) from the dataset's own statements, as the build takes them. */
+async function siteOf(store: Store, base: string): Promise<Site> {
+  const iris = datasetIris(base);
+  const d = await store.describe(iris.dataset.value);
+  const about = (s: string, p: string) =>
+    [...(d?.own ?? []), ...(d?.context ?? [])].filter((q) => q.subject.value === s && q.predicate.value === p);
+  const dutch = (s: string, p: string) =>
+    pickLanguage(
+      about(s, p)
+        .map((q) => q.object)
+        .filter((o): o is Literal => o.termType === 'Literal'),
+    )?.value;
+  const name = dutch(iris.dataset.value, SCHEMA('name').value);
+  const licence = about(iris.dataset.value, SCHEMA('license').value)[0]?.object.value;
+  const publisher = about(iris.dataset.value, SCHEMA('publisher').value)[0]?.object.value;
+  const publisherName = publisher === undefined ? undefined : dutch(publisher, SCHEMA('name').value);
+  if (name === undefined || licence === undefined || publisherName === undefined) {
+    throw new ProjectgraphError(
+      'STORE_LOAD',
+      `the store holds no description of the dataset <${iris.dataset.value}> (its name, licence and publisher's name)` +
+        ': load a build of this base IRI into it',
+    );
+  }
+  return siteFor(base, { name, licence, publisherName });
+}
+
+/**
+ * The IRIs with pages: the documents (IRIs without their fragment) of every subject under the base, in the store or
+ * in the documents beside it, except the home page and the services the server answers itself.
+ */
+async function resourcesOf(store: Store, base: string, shownAfter: readonly Quad[]): Promise<Set<string>> {
+  const result = await store.query(
+    `SELECT DISTINCT ?d WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ${JSON.stringify(base)})) ` +
+      'BIND(IF(CONTAINS(STR(?s), "#"), STRBEFORE(STR(?s), "#"), STR(?s)) AS ?d) }',
+  );
+  if (result.type !== 'bindings') throw new InternalError('the store answered a SELECT without rows');
+  const documents = new Set<string>();
+  for await (const row of result.bindings) {
+    const d = row.get('d');
+    if (d) documents.add(d.value);
+  }
+  for (const q of shownAfter) {
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) {
+      const hash = q.subject.value.indexOf('#');
+      documents.add(hash === -1 ? q.subject.value : q.subject.value.slice(0, hash));
+    }
+  }
+  const excluded = new Set<string>([base, ...SERVICES.map((s) => base + s)]);
+  return new Set([...documents].filter((d) => !excluded.has(d)).sort());
+}
+
+const LABEL_LIST = [TYPE, ...LABELS].map((p) => `<${p}>`).join(', ');
+
+/** The types and labels the store has of the given IRIs, in one query. */
+async function typesAndLabels(store: Store, iris: Iterable<string>): Promise<Quad[]> {
+  const values = [...iris].map((i) => `<${i}>`).join(' ');
+  if (values === '') return [];
+  return constructed(
+    store,
+    `CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { ${values} } ?s ?p ?o FILTER(?p IN (${LABEL_LIST})) }`,
+  );
+}
+
+async function constructed(store: Store, query: string): Promise<Quad[]> {
+  const result = await store.query(query);
+  if (result.type !== 'quads') throw new InternalError('the store answered a CONSTRUCT without quads');
+  const quads: Quad[] = [];
+  for await (const q of result.quads) quads.push(q);
+  return quads;
+}
