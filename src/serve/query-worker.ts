@@ -41,6 +41,8 @@ export type QueryReply =
   | { kind: 'answer'; answer: Omit<Answer, 'body'> & { body: Uint8Array } }
   | { kind: 'refused'; status: number; code: PolicyError['code']; message: string }
   | { kind: 'missing' }
+  /** The page is a published file (the dataset's dumps are its RDF forms). */
+  | { kind: 'file'; file: string }
   | { kind: 'switched'; info: LoadedStore };
 
 /** Progress reports are bytes of dataset.nq read so far. */
@@ -57,6 +59,7 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
   // Both are set by describe() before the first task.
   let engine!: Engine;
   let pages!: StorePages;
+  let outDir = init.outDir;
   const describe = async (via: LoadedStore['via']): Promise<LoadedStore> => {
     const namedGraphs = (await store.graphs()).map((g) => g.name);
     engine = await createEngine(store, {
@@ -65,7 +68,7 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
       // Unset before the first store is described.
       ...((engine as Engine | undefined) ? { reuse: engine } : {}),
     });
-    pages = await StorePages.create(store, namedGraphs);
+    pages = await StorePages.create(store, { outDir, namedGraphs });
     return { namedGraphs, size: await store.size(), datasetIris: pages.datasetIris, state: store.state, via };
   };
   const info = await describe('load');
@@ -93,7 +96,8 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
    * The next build: by its change set when one leads from the state held (only the changed graphs are dropped and
    * loaded), else loaded whole. Either way in this one task, so no query of this worker sees a mix of the two.
    */
-  const moveTo = async (outDir: string): Promise<QueryReply> => {
+  const moveTo = async (next: string): Promise<QueryReply> => {
+    outDir = next;
     const change = store.state === undefined ? undefined : await readChangeSet(outDir, store.state);
     if (change) {
       await store.apply(change);
@@ -112,15 +116,13 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
         case 'query':
           return runQuery(task.request);
         case 'page': {
-          let page: Awaited<ReturnType<StorePages['render']>>;
-          try {
-            page = await pages.render(task.request);
-          } catch (e) {
-            if (e instanceof PolicyError)
-              return { kind: 'refused', status: e.status, code: e.code, message: e.message };
-            throw e;
+          const page = await pages.render(task.request);
+          if (!page) return { kind: 'missing' };
+          if (page.kind === 'file') return page;
+          if (page.kind === 'refused') {
+            return { kind: 'refused', status: page.status, code: 'QUERY_REFUSED', message: page.message };
           }
-          return page ? { kind: 'answer', answer: { ...toAnswer(page), ...stateOf() } } : { kind: 'missing' };
+          return { kind: 'answer', answer: { ...toAnswer(page.response), ...stateOf() } };
         }
         case 'switch':
           return moveTo(task.outDir);

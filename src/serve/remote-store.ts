@@ -22,6 +22,8 @@ import type { Store } from '../store/store.ts';
 export interface RemoteStoreOptions {
   /** The store's SPARQL query endpoint (credentials, if any, in its userinfo). */
   endpoint: string;
+  /** The published output: the catalogue and VoID the pages show are read from it. */
+  outDir: string;
   /** Queries sent to the store at once; more wait in the queue. */
   concurrency: number;
   queueLimit: number;
@@ -122,12 +124,15 @@ export class RemoteQueryPool {
   }
 
   /** A resource's page or RDF, rendered from what the store holds about it. */
-  async page(request: PageRequest): Promise<Answer | undefined> {
+  async page(request: PageRequest): Promise<Answer | { file: string } | undefined> {
     await this.slot();
     try {
-      this.pages ??= await StorePages.create(this.readOnlyStore());
+      this.pages ??= await StorePages.create(this.readOnlyStore(), { outDir: this.options.outDir });
       const page = await this.pages.render(request);
-      return page ? toAnswer(page) : undefined;
+      if (!page) return undefined;
+      if (page.kind === 'file') return { file: page.file };
+      if (page.kind === 'refused') throw new PolicyError(page.message, page.status);
+      return toAnswer(page.response);
     } finally {
       this.release();
     }

@@ -46,6 +46,8 @@ import {
   type ResourceMediaType,
 } from './dereference.ts';
 import { DOCUMENTS } from '../publish/site.ts';
+import { DATASET_PATHS } from '../dataset-iris.ts';
+import type { PageRequest } from './store-pages.ts';
 import { canonicalPath, redirect } from './canonical.ts';
 import { errorBody, siteForErrors } from './error-page.ts';
 import { sendBody, sendFile as sendFileBody } from './representation.ts';
@@ -110,6 +112,11 @@ export interface RunningServer {
 }
 
 const SPARQL_PATH = '/sparql';
+/** The lists of the site (list-pages.ts): `/list`, `/list/<kind>`, `/list/<kind>/<id>`. */
+const LIST_PATH = `/${DATASET_PATHS.lists}`;
+
+/** What a page from the store is: an answer, a published file standing for it, or nothing there. */
+type Page = Answer | { file: string } | undefined;
 /**
  * Published pages need no script (their JSON-LD blocks are data, not run) and only their own stylesheet; this policy
  * keeps any markup that slipped into a page from running or loading anything.
@@ -135,7 +142,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cacheBytes = options.cacheBytes ?? (options.store ? 0 : 64 * 1024 * 1024);
   const cache = cacheBytes > 0 ? new ResultCache(cacheBytes, Math.max(1, Math.floor(cacheBytes / 16))) : undefined;
   const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
-  const inFlight = new Map<string, Promise<Answer | undefined>>();
+  const inFlight = new Map<string, Promise<Page>>();
   const workers = options.workers ?? 2;
   const clientLimit = ClientLimit.forWorkers(workers, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
   // The port is taken first, so a port in use fails at once; requests that come in while the store loads are
@@ -160,6 +167,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ({ pool } = options.store
       ? ((await RemoteQueryPool.start({
           endpoint: options.store,
+          outDir,
           concurrency: workers,
           queueLimit: options.queueLimit ?? 8,
           timeoutMs: timeoutSeconds * 1000,
@@ -287,6 +295,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (rawPath === '/favicon.ico') return noFavicon(res);
       throw new HttpError(404, 'not found');
     }
+    if (rawPath === '/' || rawPath === LIST_PATH || rawPath.startsWith(`${LIST_PATH}/`)) {
+      // The home page and the lists are pages only, made from the store's list index.
+      const list = await renderFromStore(req, { kind: 'list', path: rawPath, search: url.slice(rawPath.length + 1) });
+      if (list) return sendPage(req, res, list, rawPath, 'text/html', { Vary: 'Accept' }, true);
+      if (rawPath !== '/') throw new HttpError(404, 'not found');
+    }
     const chosen = chooseMediaType(req, RESOURCE_MEDIA_TYPES);
     if (!chosen) throw notAcceptable(RESOURCE_MEDIA_TYPES);
     const type = chosen as ResourceMediaType;
@@ -306,9 +320,34 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return sendPage(req, res, page, rawPath, undefined);
   }
 
+  /** A page made from the store, shared by identical requests and cached for the build the store holds. */
+  async function renderFromStore(req: http.IncomingMessage, request: PageRequest): Promise<Page> {
+    const key =
+      request.kind === 'list'
+        ? `list ${pool.info.state ?? ''} ${request.path}?${request.search}`
+        : `page ${pool.info.state ?? ''} ${request.mediaType} ${request.iri}`;
+    const hit = cache?.get(key);
+    if (hit) return hit;
+    let rendering = inFlight.get(key);
+    if (!rendering) {
+      const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
+      rendering = pool.page(request).finally(() => {
+        release();
+        inFlight.delete(key);
+      });
+      inFlight.set(key, rendering);
+    }
+    const page = await rendering;
+    if (page && 'body' in page && (page.state === undefined || page.state === pool.info.state)) cache?.set(key, page);
+    return page;
+  }
+
   /** Whether a canonical path answers at all, so a redirect never leads a client to a 404. */
   async function exists(req: http.IncomingMessage, canonical: string): Promise<boolean> {
     if (canonical === SPARQL_PATH || canonical === '/') return true;
+    if (canonical === LIST_PATH || canonical.startsWith(`${LIST_PATH}/`)) {
+      return (await renderFromStore(req, { kind: 'list', path: canonical, search: '' })) !== undefined;
+    }
     const segments = safeSegments(canonical);
     if (!segments) return false;
     const last = segments.at(-1) ?? '';
@@ -320,41 +359,35 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
    * A resource's form rendered from the store, or undefined when the store knows nothing of it. Pages are cached
    * per build like query answers; a render counts against the client's share like a query.
    */
-  async function renderPage(
-    req: http.IncomingMessage,
-    resourcePath: string,
-    mediaType: ResourceMediaType,
-  ): Promise<Answer | undefined> {
+  function renderPage(req: http.IncomingMessage, resourcePath: string, mediaType: ResourceMediaType): Promise<Page> {
     const iri = baseIri === undefined ? undefined : resourcePathIri(baseIri, resourcePath);
-    if (iri === undefined) return undefined;
-    const key = `page ${pool.info.state ?? ''} ${mediaType} ${iri}`;
-    const hit = cache?.get(key);
-    if (hit) return hit;
-    let rendering = inFlight.get(key);
-    if (!rendering) {
-      const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
-      rendering = pool.page({ kind: 'resource', iri, mediaType, base: baseIri }).finally(() => {
-        release();
-        inFlight.delete(key);
-      });
-      inFlight.set(key, rendering);
-    }
-    const page = await rendering;
-    if (page && (page.state === undefined || page.state === pool.info.state)) cache?.set(key, page);
-    return page;
+    if (iri === undefined) return Promise.resolve(undefined);
+    return renderFromStore(req, { kind: 'resource', iri, mediaType, base: baseIri });
   }
 
-  function sendPage(
+  async function sendPage(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    page: Answer,
+    page: Answer | { file: string },
     resourcePath: string,
     form: ResourceMediaType | undefined,
+    extra: Record<string, string> = {},
+    list = false,
   ): Promise<void> {
+    if (!('body' in page)) {
+      // The representation is a published file (the dataset's RDF is its dump).
+      const file = await fileInside(buildDir, page.file);
+      if (!file) throw new HttpError(404, 'not found');
+      return sendFile(req, res, file, mediaTypeOf(file.file), { Vary: 'Accept' });
+    }
     const type = page.mediaType as ResourceMediaType;
-    const links = [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
-    const headers: Record<string, string> = { Link: links.join(', '), 'Cache-Control': 'no-cache' };
-    if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
+    const links = list
+      ? DATASET_LINKS
+      : [...resourceLinks(resourcePath, type), ...(resourcePath === '/dataset' ? DATASET_LINKS : [])];
+    const headers: Record<string, string> = { Link: links.join(', '), 'Cache-Control': 'no-cache', ...extra };
+    if (list) {
+      // A list has no other forms, and its address is the one asked for.
+    } else if (form) headers.Link += `, <${resourcePath}>; rel="canonical"`;
     else {
       headers.Vary = 'Accept';
       headers['Content-Location'] = `${resourcePath}${RESOURCE_EXTENSIONS[type]}`;
@@ -437,7 +470,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         inFlight.set(key, evaluation);
       }
       const answer = await evaluation;
-      invariant(answer, 'a query gave no answer');
+      invariant(answer && 'body' in answer, 'a query gave no answer');
       result = answer;
       if (result.state === undefined || result.state === pool.info.state) cache?.set(key, result);
     }

@@ -149,12 +149,15 @@ export class QueryPool {
   async run(request: PoolRequest): Promise<Answer> {
     this.queries += 1;
     const answer = await this.task({ kind: 'query', request });
-    invariant(answer, 'a query gave no answer');
+    invariant(answer && 'body' in answer, 'a query gave no answer');
     return answer;
   }
 
-  /** A resource's page or RDF, rendered from the store; undefined when the store knows nothing of it. */
-  page(request: PageRequest): Promise<Answer | undefined> {
+  /**
+   * A resource's page or RDF, a named graph, the home page or a list, rendered from the store; the name of a published
+   * file when that file is the representation; undefined when the store has nothing at that address.
+   */
+  page(request: PageRequest): Promise<Answer | { file: string } | undefined> {
     return this.task({ kind: 'page', request });
   }
 
@@ -179,7 +182,7 @@ export class QueryPool {
     return this.info;
   }
 
-  private async task(task: WorkerTask): Promise<Answer | undefined> {
+  private async task(task: WorkerTask): Promise<Answer | { file: string } | undefined> {
     let reply: QueryReply;
     try {
       reply = await this.workers.run(task);
@@ -187,6 +190,7 @@ export class QueryPool {
       throw this.queryError(e);
     }
     if (reply.kind === 'refused') throw new PolicyError(reply.message, reply.status, reply.code);
+    if (reply.kind === 'file') return { file: reply.file };
     if (reply.kind !== 'answer') return undefined;
     const { body, ...rest } = reply.answer;
     return { ...rest, body: Buffer.from(body.buffer, body.byteOffset, body.length) };
