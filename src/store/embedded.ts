@@ -31,10 +31,10 @@ import {
 
 /** Pieces dataset.nq is read in: Oxigraph parses an iterable of byte chunks as one stream, lines may span them. */
 const CHUNK_BYTES = 8 << 20;
-const LABELS = new Set(
+export const LABELS = new Set(
   [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value),
 );
-const TYPE = RDF_NS('type').value;
+export const TYPE = RDF_NS('type').value;
 
 export interface LoadProgress {
   bytes: number;
@@ -47,7 +47,7 @@ export interface LoadOptions {
 }
 
 /** An algebra node as far as this module needs to see it. */
-interface AlgebraNode {
+export interface AlgebraNode {
   type: string;
   [key: string]: unknown;
 }
@@ -332,7 +332,7 @@ export class EmbeddedStore implements Store {
 }
 
 /** The query form, found from the top: modifiers (slice, distinct, from) wrap it. */
-function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'describe' {
+export function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'describe' {
   const queue: unknown[] = [operation];
   while (queue.length > 0) {
     const node = queue.shift() as AlgebraNode;
@@ -345,12 +345,12 @@ function formOf(operation: AlgebraNode): 'select' | 'ask' | 'construct' | 'descr
   return 'select';
 }
 
-function isFragmentOf(candidate: string, iri: string): boolean {
+export function isFragmentOf(candidate: string, iri: string): boolean {
   return candidate.startsWith(`${iri}#`);
 }
 
 /** The same triple sits in several graphs (a keyword's label in each project naming it): once in the union. */
-function dedupe(quads: Ox.Quad[] | RDF.Quad[]): RDF.Quad[] {
+export function dedupe(quads: Ox.Quad[] | RDF.Quad[]): RDF.Quad[] {
   const seen = new Map<string, RDF.Quad>();
   for (const q of quads) {
     const t = DataFactory.quad(
