@@ -2,7 +2,7 @@
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { BindingsFactory } from '@comunica/utils-bindings-factory';
 import { ArrayIterator } from 'asynciterator';
-import { DataFactory, Parser, Writer } from 'n3';
+import { DataFactory, Writer } from 'n3';
 import type * as RDF from '@rdfjs/types';
 import { withoutMetadata, xmlPrefixes, type QueryResponse } from './engine.ts';
 import { RDF_XML, toRdfXml } from './rdfxml.ts';
@@ -12,10 +12,10 @@ import type { PoolRequest } from './query-worker.ts';
 import { mediaTypeForForm } from './admission.ts';
 import { toAnswer, type Answer } from './answer.ts';
 import { toJsonLd } from '../publish/jsonld.ts';
-import { datasetIris as irisOf } from '../dataset-iris.ts';
-import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
-import { countGraphs } from '../push/store-counts.ts';
-import { SCHEMA, SPARQL_RESULTS_NS } from '../vocab.ts';
+import { ProjectgraphError } from '../errors.ts';
+import { RemoteStore, RemoteStoreUnavailable } from '../store/remote.ts';
+import type { QueryResult } from '../store/store.ts';
+import { SPARQL_RESULTS_NS } from '../vocab.ts';
 
 export interface RemoteStoreOptions {
   /** The store's SPARQL query endpoint (credentials, if any, in its userinfo). */
@@ -29,8 +29,6 @@ export interface RemoteStoreOptions {
 /** A pool request once the query's form has picked its media type. */
 type RemoteRequest = Omit<PoolRequest, 'mediaTypes'> & { mediaType: string };
 
-type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: string };
-
 /**
  * Stands in for the worker pool: the same `run`, the same errors and limits, but each query goes to the
  * store. What keeps the embedded server safe holds here too:
@@ -40,11 +38,10 @@ type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: s
  * - the time limit aborts the request (and so the connection the store works for);
  * - results are cut at the row limit here, whatever the store returns, and written in the asked format
  *   by the same serialisers as the embedded endpoint.
- * Results are asked of the store as SPARQL JSON or N-Triples, which every store writes alike.
+ * The store itself is read through RemoteStore, which names the dataset in every request (the published graphs
+ * when the query names none) and asks for SPARQL JSON or N-Triples, which every store writes alike.
  */
 export class RemoteQueryPool {
-  private readonly http: HttpClient;
-  private readonly endpoint: URL;
   private readonly comunica = withoutMetadata(new QueryEngine());
   private readonly bindings = new BindingsFactory(DataFactory as never);
   private running = 0;
@@ -56,11 +53,9 @@ export class RemoteQueryPool {
 
   private constructor(
     private readonly options: RemoteStoreOptions,
+    private readonly store: RemoteStore,
     private readonly namedGraphs: Set<string>,
   ) {
-    const { url, credentials } = splitCredentials(options.endpoint);
-    this.endpoint = url;
-    this.http = new HttpClient(credentials, options.timeoutMs, 'error');
     this.readyWorkers = options.concurrency;
   }
 
@@ -70,33 +65,19 @@ export class RemoteQueryPool {
 
   /** Asks the store for the dataset's IRI, its graphs and size; fails with the reason when the store does not answer. */
   static async start(options: RemoteStoreOptions): Promise<{ pool: RemoteQueryPool; info: StoreInfo }> {
-    const pool = new RemoteQueryPool(options, new Set());
-    const where = redactUrl(pool.endpoint);
-    let datasetIris: string[];
-    let counts: Map<string, number>;
+    let store: RemoteStore;
+    let graphs: { name: string; triples: number }[];
     try {
-      const datasets = await pool.select(
-        `SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <${SCHEMA('Dataset').value}> } } LIMIT 10`,
-      );
-      datasetIris = datasets.map((r) => r.d?.value).filter((v): v is string => v !== undefined);
-      const base = datasetIris.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
-      if (base === undefined) {
-        const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
-        throw new StoreLoadError(where, why);
-      }
-      // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
-      counts = await countGraphs(pool.http, pool.endpoint, irisOf(base).graphs.prefix);
+      store = await RemoteStore.connect({ endpoint: options.endpoint, timeoutMs: options.timeoutMs });
+      graphs = await store.graphs();
     } catch (e) {
-      if (e instanceof StoreLoadError) throw e;
-      // A QueryFaultError keeps its detail apart from its (client-facing) message; here the operator should see it.
-      throw new StoreLoadError(
-        where,
-        e instanceof QueryFaultError ? e.detail : e instanceof Error ? e.message : String(e),
-      );
+      if (e instanceof RemoteStoreUnavailable) throw new StoreLoadError(e.where, e.reason);
+      throw e;
     }
-    for (const g of counts.keys()) pool.namedGraphs.add(g);
-    const size = [...counts.values()].reduce((a, b) => a + b, 0);
-    return { pool, info: { namedGraphs: pool.namedGraphs, size, datasetIris } };
+    // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.
+    const pool = new RemoteQueryPool(options, store, new Set(graphs.map((g) => g.name)));
+    const size = graphs.reduce((a, g) => a + g.triples, 0);
+    return { pool, info: { namedGraphs: pool.namedGraphs, size, datasetIris: [...store.datasetIris] } };
   }
 
   async run(pooled: PoolRequest): Promise<Answer> {
@@ -152,72 +133,50 @@ export class RemoteQueryPool {
     this.waiting.shift()?.();
   }
 
-  /** Sends the query with the protocol's dataset and the endpoint's URL as base; returns the response text. */
-  private async send(request: RemoteRequest, accept: string): Promise<string> {
-    // Relative IRIs resolve against our endpoint's URL, as in the embedded engine, not against the store's.
-    const base = /^[^\s<>"{}|^`\\]+$/.test(request.baseIri) ? `BASE <${request.baseIri}>\n` : '';
-    const form = new URLSearchParams({ query: `${base}${request.query}` });
-    for (const g of request.defaultGraphs ?? []) form.append('default-graph-uri', g);
-    for (const g of request.namedGraphs ?? []) form.append('named-graph-uri', g);
-    let res: Response;
+  /** Asks the store, with the protocol's dataset and the endpoint's URL as base; errors as the worker pool's. */
+  private async ask(request: RemoteRequest): Promise<QueryResult> {
     try {
-      res = await this.http.request(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept },
-        body: form.toString(),
+      return await this.store.query(request.query, {
+        // Relative IRIs resolve against our endpoint's URL, as in the embedded engine, not against the store's.
+        baseIri: request.baseIri,
+        // A request without default-graph-uri and named-graph-uri has no protocol dataset (lists come empty then).
+        ...((request.defaultGraphs?.length ?? 0) + (request.namedGraphs?.length ?? 0) > 0
+          ? { defaultGraphs: request.defaultGraphs ?? [], namedGraphs: request.namedGraphs ?? [] }
+          : {}),
       });
     } catch (e) {
-      if (e instanceof Error && e.name === 'TimeoutError') {
+      if (!(e instanceof ProjectgraphError)) throw new QueryFaultError(`the store failed: ${String(e)}`);
+      if (e.code === 'QUERY_TIMEOUT') {
         this.timeouts++;
         throw new QueryTimeoutError(this.options.timeoutMs / 1000);
       }
-      throw new QueryFaultError(`the store did not answer: ${describeFailure(e)}`);
+      // The store refusing a query our parser accepted is the query's fault (400); anything else is the store's (500).
+      if (e.code === 'QUERY_REFUSED') throw new PolicyError(e.message, 400);
+      throw new QueryFaultError(e.message);
     }
-    const text = await res.text();
-    if (res.ok) return text;
-    const detail = text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 300);
-    // The store refusing a query our parser accepted is the query's fault (400); anything else is the store's (500).
-    if (res.status >= 400 && res.status < 500) throw new PolicyError(`the store refused the query: ${detail}`, 400);
-    throw new QueryFaultError(`the store answered HTTP ${res.status}: ${detail}`);
-  }
-
-  private async select(query: string): Promise<Record<string, JsonTerm>[]> {
-    const text = await this.send(
-      { query, baseIri: this.endpoint.toString(), mediaType: 'application/sparql-results+json', maxRows: 0 },
-      'application/sparql-results+json',
-    );
-    return (JSON.parse(text) as { results: { bindings: Record<string, JsonTerm>[] } }).results.bindings;
   }
 
   private async bindingsQuery(request: RemoteRequest, form: 'select' | 'ask'): Promise<QueryResponse> {
-    const text = await this.send(request, 'application/sparql-results+json');
-    let json: { head?: { vars?: string[] }; boolean?: boolean; results?: { bindings?: Record<string, JsonTerm>[] } };
-    try {
-      json = JSON.parse(text) as typeof json;
-    } catch {
-      throw new QueryFaultError('the store did not answer with SPARQL JSON results');
+    const result = await this.ask(request);
+    if (form === 'ask' || result.type === 'boolean')
+      return askResponse(result.type === 'boolean' && result.value, request.mediaType);
+    if (result.type !== 'bindings') throw new QueryFaultError('the store answered a SELECT with a graph');
+    const kept: RDF.Bindings[] = [];
+    let truncated = false;
+    for await (const row of result.bindings) {
+      if (kept.length >= request.maxRows) {
+        truncated = true;
+        break;
+      }
+      kept.push(this.bindings.bindings([...row].map(([name, t]) => [DataFactory.variable(name), t])));
     }
-    if (form === 'ask') return askResponse(Boolean(json.boolean), request.mediaType);
-    const rows = json.results?.bindings ?? [];
-    const truncated = rows.length > request.maxRows;
-    const kept = truncated ? rows.slice(0, request.maxRows) : rows;
-    const vars = json.head?.vars ?? [];
-    const bindings = kept.map((row) =>
-      this.bindings.bindings(
-        Object.entries(row).map(([name, t]) => [DataFactory.variable(name), term(t)] as [RDF.Variable, RDF.Term]),
-      ),
-    );
-    const result = {
+    const rows = {
       resultType: 'bindings',
-      execute: async () => new ArrayIterator(bindings, { autoStart: false }),
-      metadata: async () => ({ variables: vars.map((v) => DataFactory.variable(v)) }),
+      execute: async () => new ArrayIterator(kept, { autoStart: false }),
+      metadata: async () => ({ variables: result.variables.map((v) => DataFactory.variable(v)) }),
     };
     // The same writers as the embedded endpoint; the result object is built here, not by Comunica's query.
-    const serialised = await this.comunica.resultToString(result as never, request.mediaType);
+    const serialised = await this.comunica.resultToString(rows as never, request.mediaType);
     let body = '';
     for await (const chunk of serialised.data) body += typeof chunk === 'string' ? chunk : String(chunk);
     // As in engine.ts: a carriage return in a literal survives XML only as a character reference.
@@ -226,13 +185,10 @@ export class RemoteQueryPool {
   }
 
   private async quadsQuery(request: RemoteRequest): Promise<QueryResponse> {
-    const text = await this.send(request, 'application/n-triples');
-    let quads: RDF.Quad[];
-    try {
-      quads = new Parser({ format: 'N-Triples' }).parse(text);
-    } catch (e) {
-      throw new QueryFaultError(`the store's N-Triples did not parse: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const result = await this.ask(request);
+    if (result.type !== 'quads') throw new QueryFaultError('the store answered a CONSTRUCT with rows');
+    const quads: RDF.Quad[] = [];
+    for await (const q of result.quads) quads.push(q);
     const truncated = quads.length > request.maxRows;
     const kept = truncated ? quads.slice(0, request.maxRows) : quads;
     let body: string;
@@ -247,14 +203,6 @@ export class RemoteQueryPool {
     }
     return { body, mediaType: request.mediaType, truncated, rows: kept.length };
   }
-}
-
-function term(t: JsonTerm): RDF.Term {
-  if (t.type === 'uri') return DataFactory.namedNode(t.value);
-  if (t.type === 'bnode') return DataFactory.blankNode(t.value);
-  if (t['xml:lang']) return DataFactory.literal(t.value, t['xml:lang']);
-  // 'typed-literal' is the older name some stores (Virtuoso) still write.
-  return DataFactory.literal(t.value, t.datatype ? DataFactory.namedNode(t.datatype) : undefined);
 }
 
 /** An ASK answer in the asked format; written here as engine.ts does, since Comunica's XML writer fails on booleans. */

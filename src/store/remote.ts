@@ -3,7 +3,7 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser } from 'n3';
 import { ProjectgraphError } from '../errors.ts';
-import { datasetIris } from '../dataset-iris.ts';
+import { datasetIris as irisOf } from '../dataset-iris.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
 import { SCHEMA } from '../vocab.ts';
@@ -27,6 +27,20 @@ export interface RemoteStoreOptions {
   base?: string;
   /** The time limit of a request when the caller gives none. */
   timeoutMs?: number;
+}
+
+/** The store cannot be served from: it does not answer, refuses, or holds no projectgraph dataset. */
+export class RemoteStoreUnavailable extends ProjectgraphError {
+  declare readonly code: 'STORE_LOAD';
+  constructor(
+    /** The endpoint, without credentials. */
+    readonly where: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super('STORE_LOAD', `cannot load ${where}: ${reason.replace(/\.$/, '')}`, { cause });
+    this.name = 'RemoteStoreUnavailable';
+  }
 }
 
 /** SPARQL JSON results as stores write them. */
@@ -63,42 +77,51 @@ interface Dataset {
 export class RemoteStore implements Store {
   private published: string[] = [];
 
+  /** The prefix of the published graphs' IRIs (`<base>graph/`). */
+  readonly graphPrefix: string;
+
   private constructor(
     private readonly http: HttpClient,
     private readonly endpoint: URL,
-    /** The prefix of the published graphs' IRIs (`<base>graph/`). */
-    readonly graphPrefix: string,
+    /** The dataset's base IRI. */
+    readonly base: string,
+    /** The IRIs of the schema:Dataset resources the store holds. */
+    readonly datasetIris: readonly string[],
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.graphPrefix = irisOf(base).graphs.prefix;
+  }
 
-  /** Connects and lists the published graphs; fails with STORE_LOAD and the reason when the store cannot serve. */
+  /** Connects and lists the published graphs; fails with the reason when the store cannot be served from. */
   static async connect(options: RemoteStoreOptions): Promise<RemoteStore> {
     let parsed: ReturnType<typeof splitCredentials>;
     try {
       parsed = splitCredentials(options.endpoint);
     } catch {
-      throw new ProjectgraphError('STORE_LOAD', `the store's endpoint ${options.endpoint} is not a URL`);
+      throw new RemoteStoreUnavailable(options.endpoint, 'the endpoint is not a URL');
     }
     const { url, credentials } = parsed;
+    const where = redactUrl(url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ProjectgraphError('STORE_LOAD', `the store's endpoint must be an http or https URL: ${redactUrl(url)}`);
+      throw new RemoteStoreUnavailable(where, 'the endpoint must be an http or https URL');
     }
     const timeoutMs = options.timeoutMs ?? 30_000;
     // 'error': a redirect could lead anywhere, and only the configured endpoint may ever be contacted.
     const http = new HttpClient(credentials, timeoutMs, 'error');
-    const where = redactUrl(url);
     try {
-      const base = options.base ?? (await findBase(http, url));
+      const datasets = options.base !== undefined ? [`${options.base}dataset`] : await findDatasets(http, url);
+      const base = datasets.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
       if (base === undefined) {
         const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
-        throw new ProjectgraphError('STORE_LOAD', `cannot serve from ${where}: ${why}`);
+        throw new RemoteStoreUnavailable(where, why);
       }
-      const store = new RemoteStore(http, url, datasetIris(base).graphs.prefix, timeoutMs);
+      const store = new RemoteStore(http, url, base, datasets, timeoutMs);
       await store.refresh();
       return store;
     } catch (e) {
-      if (e instanceof ProjectgraphError && e.code === 'STORE_LOAD') throw e;
-      throw new ProjectgraphError('STORE_LOAD', `cannot serve from ${where}: ${describe(e)}`, { cause: e });
+      if (e instanceof RemoteStoreUnavailable) throw e;
+      const reason = e instanceof ProjectgraphError ? e.message : `the store did not answer: ${describeFailure(e)}`;
+      throw new RemoteStoreUnavailable(where, reason, e);
     }
   }
 
@@ -316,8 +339,8 @@ interface Request {
   timeoutMs?: number | undefined;
 }
 
-/** The base IRI of the dataset the store holds: its schema:Dataset `<base>dataset` in one of the graphs. */
-async function findBase(http: HttpClient, endpoint: URL): Promise<string | undefined> {
+/** The schema:Dataset resources in the store's named graphs; projectgraph's is `<base>dataset`. */
+async function findDatasets(http: HttpClient, endpoint: URL): Promise<string[]> {
   const query = `SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <${SCHEMA('Dataset').value}> } } LIMIT 10`;
   const res = await http.request(endpoint, {
     method: 'POST',
@@ -325,10 +348,21 @@ async function findBase(http: HttpClient, endpoint: URL): Promise<string | undef
     body: new URLSearchParams({ query }).toString(),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
-  const rows = (JSON.parse(text) as JsonResults).results?.bindings ?? [];
-  const iri = rows.map((r) => r.d?.value).find((v) => v?.endsWith('/dataset'));
-  return iri?.slice(0, -'dataset'.length);
+  if (!res.ok) {
+    const detail = text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
+    throw new ProjectgraphError('STORE_LOAD', `the store answered HTTP ${res.status}: ${detail}`);
+  }
+  let rows: Record<string, JsonTerm>[];
+  try {
+    rows = (JSON.parse(text) as JsonResults).results?.bindings ?? [];
+  } catch {
+    throw new ProjectgraphError('STORE_LOAD', 'the store did not answer with SPARQL JSON results');
+  }
+  return rows.map((r) => r.d?.value).filter((v): v is string => v !== undefined);
 }
 
 /**

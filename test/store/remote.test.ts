@@ -274,3 +274,31 @@ describe('no request to anything but the endpoint', () => {
     expect(connections).toBe(0);
   });
 });
+
+describe('serve --store over the same Virtuoso', () => {
+  it('answers from the published graphs only: no Virtuoso system graph in the default graph or in GRAPH ?g', async () => {
+    const { startServer } = await import('../../src/serve/server.ts');
+    const endpoint = (remote as StoreUnderTest & { virtuoso: { sparql: string } }).virtuoso.sparql;
+    const server = await startServer({ outDir: path.join(ws, 'no-output'), store: endpoint, port: 0, log: () => {} });
+    try {
+      const ask = async (query: string, params = '') => {
+        const res = await fetch(`${server.sparqlUrl}?query=${encodeURIComponent(query)}${params}`, {
+          headers: { accept: 'text/csv' },
+        });
+        expect(res.status, await res.clone().text()).toBe(200);
+        return (await res.text()).split('\r\n').slice(1, -1);
+      };
+      expect(await ask('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')).toEqual([String(await embedded.size())]);
+      const graphs = await ask('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g');
+      expect(graphs).toEqual((await embedded.graphs()).map((g) => g.name));
+      // The protocol's dataset replaces the query's FROM, and leaves no named graphs.
+      const from = `SELECT (COUNT(*) AS ?n) FROM <${ENSCHEDE_GRAPH}> WHERE { ?s ?p ?o }`;
+      const dataset = `&default-graph-uri=${encodeURIComponent(DATASET_GRAPH)}`;
+      const triples = (await embedded.graphs()).find((g) => g.name === DATASET_GRAPH)!.triples;
+      expect(await ask(from, dataset)).toEqual([String(triples)]);
+      expect(await ask('SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', dataset)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
