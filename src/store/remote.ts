@@ -27,6 +27,11 @@ export interface RemoteStoreOptions {
   base?: string;
   /** The time limit of a request when the caller gives none. */
   timeoutMs?: number;
+  /**
+   * How old the list of published graphs may be before a query has it read again, in the background (default 10 s):
+   * a graph a push adds is queryable that long after the push at most.
+   */
+  refreshMs?: number;
 }
 
 /** The store cannot be served from: it does not answer, refuses, or holds no projectgraph dataset. */
@@ -76,6 +81,8 @@ interface Dataset {
  */
 export class RemoteStore implements Store {
   private published: string[] = [];
+  private listedAt = Number.NEGATIVE_INFINITY;
+  private refreshing: Promise<unknown> | undefined;
 
   /** The prefix of the published graphs' IRIs (`<base>graph/`). */
   readonly graphPrefix: string;
@@ -88,6 +95,7 @@ export class RemoteStore implements Store {
     /** The IRIs of the schema:Dataset resources the store holds. */
     readonly datasetIris: readonly string[],
     private readonly timeoutMs: number,
+    private readonly refreshMs: number,
   ) {
     this.graphPrefix = irisOf(base).graphs.prefix;
   }
@@ -115,7 +123,7 @@ export class RemoteStore implements Store {
         const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
         throw new RemoteStoreUnavailable(where, why);
       }
-      const store = new RemoteStore(http, url, base, datasets, timeoutMs);
+      const store = new RemoteStore(http, url, base, datasets, timeoutMs, options.refreshMs ?? 10_000);
       await store.refresh();
       return store;
     } catch (e) {
@@ -132,11 +140,13 @@ export class RemoteStore implements Store {
 
   /** Lists the published graphs again (after a push added or removed some); returns them with their triples. */
   async refresh(): Promise<GraphInfo[]> {
+    const started = performance.now();
     const counts = await countGraphs(this.http, this.endpoint, this.graphPrefix);
     const graphs = [...counts]
       .map(([name, triples]) => ({ name, triples }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.published = graphs.map((g) => g.name);
+    this.listedAt = started;
     return graphs;
   }
 
@@ -268,6 +278,12 @@ export class RemoteStore implements Store {
 
   /** The dataset of a query that names none: the published graphs, as default graph (their union) and as named. */
   private union(): Dataset {
+    if (this.refreshing === undefined && performance.now() - this.listedAt > this.refreshMs) {
+      // The query goes with the list it has; a store that cannot list its graphs now is asked again next time.
+      this.refreshing = this.refresh()
+        .catch(() => undefined)
+        .finally(() => (this.refreshing = undefined));
+    }
     return { default: this.published, named: this.published };
   }
 

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isomorphic } from 'rdf-isomorphic';
@@ -300,5 +300,34 @@ describe('serve --store over the same Virtuoso', () => {
     } finally {
       await server.close();
     }
+  }, 60_000);
+});
+
+describe('after a push that adds a record', () => {
+  it('the new graph is queryable once the store has listed its graphs again (refreshMs after the push at most)', async () => {
+    const { virtuoso } = remote as StoreUnderTest & { virtuoso: { sparql: string; graphStore: string; dir: string } };
+    const live = await RemoteStore.connect({ endpoint: virtuoso.sparql, refreshMs: 0 });
+    const iri = `${BASE}organisation/almelo`;
+    const ask = async () => ((await live.query(`ASK { <${iri}> ?p ?o }`)) as { value: boolean }).value;
+    expect(await ask()).toBe(false);
+    await writeFile(path.join(ws, 'data/organisations/almelo.yaml'), 'id: almelo\nname: Almelo\ntype: municipality\n');
+    await build({ dataDir: path.join(ws, 'data'), outDir: out, sourceDateEpoch: '1790000000' });
+    const { push } = await import('../../src/push/push.ts');
+    const report = await push({
+      outDir: out,
+      store: virtuoso.sparql,
+      graphStore: virtuoso.graphStore,
+      user: 'dba',
+      password: 'dba',
+      stateFile: `${virtuoso.dir}/push-state.json`,
+    });
+    expect(report.put).toEqual([`${G}organisation/almelo`]);
+    let seen = false;
+    for (const deadline = Date.now() + 5000; !seen && Date.now() < deadline; ) {
+      seen = await ask();
+      if (!seen) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toBe(true);
+    expect((await live.graphs()).map((g) => g.name)).toContain(`${G}organisation/almelo`);
   }, 60_000);
 });
