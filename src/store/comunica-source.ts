@@ -1,5 +1,5 @@
-// Comunica in front of the embedded store: a query source that takes whole operations, as Comunica's SPARQL-endpoint
-// source does, and hands them to Oxigraph's own evaluation in process, with no HTTP and no JSON between them.
+// Comunica in front of a store: a query source that takes whole operations, as Comunica's SPARQL-endpoint source does,
+// and hands them to the store's own evaluation (Oxigraph in process, with no HTTP and no JSON between; or a remote one).
 import type * as RDF from '@rdfjs/types';
 import { KeysQueryOperation } from '@comunica/context-entries';
 import type {
@@ -16,8 +16,7 @@ import { MetadataValidationState } from '@comunica/utils-metadata';
 import { ArrayIterator, TransformIterator, type AsyncIterator } from 'asynciterator';
 import { DataFactory } from 'n3';
 import { InternalError } from '../errors.ts';
-import type { EmbeddedStore } from './embedded.ts';
-import { UpdateRefusedError } from './store.ts';
+import { UpdateRefusedError, type Store } from './store.ts';
 
 /** Everything but DISTINCT over CONSTRUCT (not SPARQL 1.1), as the SPARQL-endpoint source declares it. */
 const WHOLE_OPERATIONS: FragmentSelectorShape = {
@@ -46,7 +45,7 @@ export class OxigraphQuerySource implements IQuerySource {
   // Comunica's factories take its own data factory type; n3's terms are RDF/JS terms of the same shape.
   private readonly bindingsFactory = new BindingsFactory(DataFactory as never);
 
-  constructor(private readonly store: EmbeddedStore) {}
+  constructor(private readonly store: Store) {}
 
   async getFilterFactor(): Promise<number> {
     return 1;
@@ -69,7 +68,7 @@ export class OxigraphQuerySource implements IQuerySource {
           // The selector shape offers no bound joins, so Comunica asking for one is a bug of ours.
           throw new InternalError('the embedded store takes whole operations, not bound joins');
         }
-        const result = this.store.evaluate(operation as never);
+        const result = await this.store.query(operation as never);
         if (result.type !== 'bindings') throw new InternalError(`expected bindings from the store, got ${result.type}`);
         const rows: RDF.Bindings[] = [];
         for await (const row of result.bindings) {
@@ -94,7 +93,7 @@ export class OxigraphQuerySource implements IQuerySource {
         const parts = operation.type === Algebra.Types.UNION ? (operation as Algebra.Union).input : [operation];
         const quads: RDF.Quad[] = [];
         for (const part of parts) {
-          const result = this.store.evaluate(part as never);
+          const result = await this.store.query(part as never);
           if (result.type !== 'quads') throw new InternalError(`expected quads from the store, got ${result.type}`);
           for await (const q of result.quads) quads.push(q);
         }
@@ -111,7 +110,7 @@ export class OxigraphQuerySource implements IQuerySource {
   }
 
   async queryBoolean(operation: Algebra.Ask): Promise<boolean> {
-    const result = this.store.evaluate(operation as never);
+    const result = await this.store.query(operation as never);
     if (result.type !== 'boolean') throw new InternalError(`expected a boolean from the store, got ${result.type}`);
     return result.value;
   }
@@ -126,10 +125,10 @@ export class OxigraphQuerySource implements IQuerySource {
 }
 
 /**
- * The context entries that make Comunica query the embedded store: the source given as already identified, so
+ * The context entries that make Comunica query the store: the source given as already identified, so
  * Comunica hands it every operation whole (its selector shape accepts any), and nothing else to query.
  */
-export function storeContext(store: EmbeddedStore): Record<string, unknown> {
+export function storeContext(store: Store): Record<string, unknown> {
   const wrapper: IQuerySourceWrapper = { source: new OxigraphQuerySource(store) };
   return { [KeysQueryOperation.querySources.name]: [wrapper] };
 }

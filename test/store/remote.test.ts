@@ -331,3 +331,35 @@ describe('after a push that adds a record', () => {
     expect((await live.graphs()).map((g) => g.name)).toContain(`${G}organisation/almelo`);
   }, 60_000);
 });
+
+describe('Comunica in front of the remote store', () => {
+  it('hands it whole operations and answers as in front of the embedded store', async () => {
+    const { QueryEngine } = await import('@comunica/query-sparql-rdfjs');
+    const { storeContext } = await import('../../src/store/comunica-source.ts');
+    const engine = new QueryEngine();
+    const answer = async (store: Store, query: string): Promise<string[]> => {
+      const result = await engine.query(query, { ...storeContext(store) } as never);
+      if (result.resultType === 'bindings') {
+        const rows = await (await result.execute()).toArray();
+        return rows.map((b) => [...b].map(([k, v]) => `${k.value}=${term(v)}`).join(' ')).sort();
+      }
+      if (result.resultType === 'quads') {
+        const quads = await (await result.execute()).toArray();
+        return quads.map((q) => `${term(q.subject)} ${term(q.predicate)} ${term(q.object)}`).sort();
+      }
+      return [String(await result.execute())];
+    };
+    for (const query of [
+      `SELECT ?g (COUNT(*) AS ?n) FROM NAMED <${DATASET_GRAPH}> WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g`,
+      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g',
+      'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }',
+      `ASK { <${PROJECT}> ?p ?o }`,
+      `DESCRIBE <${PROJECT}>`,
+      `CONSTRUCT { ?s ?p ?o } FROM <${ENSCHEDE_GRAPH}> WHERE { ?s ?p ?o }`,
+    ]) {
+      const expected = await answer(embedded, query);
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(await answer(remote.store, query), query).toEqual(expected);
+    }
+  }, 60_000);
+});
