@@ -117,7 +117,8 @@ export class RemoteStore implements Store {
     // 'error': a redirect could lead anywhere, and only the configured endpoint may ever be contacted.
     const http = new HttpClient(credentials, timeoutMs, 'error');
     try {
-      const datasets = options.base !== undefined ? [`${options.base}dataset`] : await findDatasets(http, url);
+      const datasets =
+        options.base !== undefined ? [irisOf(options.base).dataset.value] : await findDatasets(http, url);
       const base = datasets.find((iri) => iri.endsWith('/dataset'))?.slice(0, -'dataset'.length);
       if (base === undefined) {
         const why = 'it holds no projectgraph dataset (no schema:Dataset in a named graph): push a build to it first';
