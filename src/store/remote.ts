@@ -62,12 +62,22 @@ interface JsonResults {
  */
 export const NO_GRAPH = 'urn:projectgraph:no-graph';
 
+/**
+ * The most published graphs a query without a dataset names. Virtuoso echoes every protocol graph in a response
+ * header (X-SPARQL-default-graph), which Node's fetch refuses past 16 KB (some 250 graphs), and its compiler refuses
+ * the IN (…) they become at 11,251 graphs. Past this many, such a query goes without a dataset and the store's own
+ * default graph answers (Virtuoso's: every graph it holds, its system graphs included).
+ */
+export const MAX_LISTED_GRAPHS = 100;
+
 /** Characters an IRI may not hold inside <…> in SPARQL. */
 const UNSAFE_IRI = /[\s<>"{}|^`\\]/;
 
 interface Dataset {
   default: readonly string[];
   named: readonly string[];
+  /** No dataset parameters at all: the store's own default graph and named graphs. */
+  storeDefault?: boolean;
 }
 
 /**
@@ -285,6 +295,7 @@ export class RemoteStore implements Store {
         .catch(() => undefined)
         .finally(() => (this.refreshing = undefined));
     }
+    if (this.published.length > MAX_LISTED_GRAPHS) return { default: [], named: [], storeDefault: true };
     return { default: this.published, named: this.published };
   }
 
@@ -314,8 +325,10 @@ export class RemoteStore implements Store {
   private async send(text: string, accept: string, request: Request): Promise<string> {
     const form = new URLSearchParams({ query: text });
     const { dataset } = request;
-    for (const g of dataset.default.length > 0 ? dataset.default : [NO_GRAPH]) form.append('default-graph-uri', g);
-    for (const g of dataset.named.length > 0 ? dataset.named : [NO_GRAPH]) form.append('named-graph-uri', g);
+    if (!dataset.storeDefault) {
+      for (const g of dataset.default.length > 0 ? dataset.default : [NO_GRAPH]) form.append('default-graph-uri', g);
+      for (const g of dataset.named.length > 0 ? dataset.named : [NO_GRAPH]) form.append('named-graph-uri', g);
+    }
     const timeoutMs = request.timeoutMs ?? this.timeoutMs;
     let res: Response;
     try {

@@ -363,3 +363,22 @@ describe('Comunica in front of the remote store', () => {
     }
   }, 60_000);
 });
+
+describe('a store with more published graphs than a request may list', () => {
+  it('still answers a query without a dataset (from the store’s own default graph), where listing them fails', async () => {
+    const { virtuoso } = remote as StoreUnderTest & { virtuoso: { sparql: string; graphStore: string } };
+    const { GraphStore } = await import('../../src/push/graph-store.ts');
+    const { HttpClient } = await import('../../src/push/http-client.ts');
+    const gsp = new GraphStore(new HttpClient({ user: 'dba', password: 'dba' }), new URL(virtuoso.graphStore));
+    const extra = Array.from({ length: 300 }, (_, i) => `${G}extra/graph-with-a-long-enough-name-${i}`);
+    try {
+      for (const g of extra) await gsp.put(g, `<${g}> <${SCHEMA}name> "extra" .\n`);
+      const many = await RemoteStore.connect({ endpoint: virtuoso.sparql });
+      expect(many.publishedGraphs.length).toBeGreaterThan(300);
+      const n = await collect(await many.query(`SELECT (COUNT(*) AS ?n) WHERE { ?s <${SCHEMA}name> "extra" }`));
+      expect(n.rows).toEqual(['n="300"@^^http://www.w3.org/2001/XMLSchema#integer']);
+    } finally {
+      for (const g of extra) await gsp.delete(g);
+    }
+  }, 120_000);
+});
