@@ -10,6 +10,10 @@ export interface HttpRequest {
   method: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Aborts the request (and the connection the server works for) besides the client's time limit. */
+  signal?: AbortSignal;
+  /** This request's time limit instead of the client's. */
+  timeoutMs?: number;
 }
 
 /** Query parameters that carry secrets in some stores' URLs (QLever's access-token, API keys). */
@@ -69,7 +73,7 @@ export class HttpClient {
         headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
         redirect: this.redirect,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.signal(init),
       });
       if (response.status !== 401 || !this.credentials || attempt >= 2) return response;
       const challenges = parseChallenges(response.headers.get('www-authenticate') ?? '');
@@ -86,6 +90,11 @@ export class HttpClient {
       scheme = next;
       this.schemes.set(origin, scheme);
     }
+  }
+
+  private signal(init: HttpRequest): AbortSignal {
+    const timeout = AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs);
+    return init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
   }
 
   private authorization(scheme: Scheme, url: URL, init: HttpRequest): string | undefined {

@@ -1,5 +1,5 @@
 // Comunica in front of a store: a query source that takes whole operations, as Comunica's SPARQL-endpoint source
-// does, and hands them to the store's own evaluation (Oxigraph in process, with no HTTP and no JSON between them).
+// does, and hands them to the store's own evaluation (Oxigraph in process, with no HTTP between; or a remote store).
 import type * as RDF from '@rdfjs/types';
 import { KeysInitQuery, KeysQueryOperation } from '@comunica/context-entries';
 import type {
@@ -59,9 +59,9 @@ const ABOVE_PROJECT = new Set<string>([
   Algebra.Types.FROM,
 ]);
 
-/** What the source needs of a store: evaluation of one operation (Oxigraph's is synchronous). */
+/** What the source needs of a store: evaluation of one operation (any Store has it). */
 export interface Evaluator {
-  evaluate(operation: StoreOperation): QueryResult | Promise<QueryResult>;
+  query(operation: StoreOperation): QueryResult | Promise<QueryResult>;
   /**
    * Evaluation of a whole query by its text, with `operation` (its checked algebra) for the dataset the request gave
    * and the form; the store's own parser reads the text.
@@ -157,7 +157,7 @@ export class StoreQuerySource implements IQuerySource {
    */
   private evaluate(operation: Algebra.Operation, context: IActionContext | undefined) {
     const text = context?.get(KeysInitQuery.queryString);
-    if (typeof text !== 'string' || !this.store.evaluateText) return this.store.evaluate(operation as never);
+    if (typeof text !== 'string' || !this.store.evaluateText) return this.store.query(operation as never);
     const baseIri = context?.get(KeysInitQuery.baseIRI);
     return this.store.evaluateText(text, operation as never, typeof baseIri === 'string' ? baseIri : undefined);
   }

@@ -30,10 +30,10 @@ import {
 
 /** Pieces dataset.nq is read in: Oxigraph parses an iterable of byte chunks as one stream, lines may span them. */
 const CHUNK_BYTES = 8 << 20;
-const LABELS = new Set(
+export const LABELS = new Set(
   [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value),
 );
-const TYPE = RDF_NS('type').value;
+export const TYPE = RDF_NS('type').value;
 
 export interface LoadProgress {
   bytes: number;
@@ -46,7 +46,7 @@ export interface LoadOptions {
 }
 
 /** An algebra node as far as this module needs to see it. */
-interface AlgebraNode {
+export interface AlgebraNode {
   type: string;
   [key: string]: unknown;
 }
@@ -401,6 +401,15 @@ export class EmbeddedStore implements Store {
   }
 }
 
+/** The dataset an operation names (its `from`, above or below the form), as graph IRIs. */
+export function datasetOf(operation: StoreOperation): { defaultGraphs: string[]; namedGraphs: string[] } | undefined {
+  if (typeof operation === 'string') return undefined;
+  const { from } = liftFrom(operation as AlgebraNode);
+  if (!from) return undefined;
+  const iris = (terms: unknown) => ((terms ?? []) as RDF.Term[]).map((t) => t.value);
+  return { defaultGraphs: iris(from.default), namedGraphs: iris(from.named) };
+}
+
 /**
  * The dataset node of an algebra, taken out of the chain of single-input operations at its top (above or below the
  * form), with the rest of the chain as it was: SPARQL text has its FROM in one place only.
@@ -413,10 +422,10 @@ function liftFrom(algebra: AlgebraNode): { rest: AlgebraNode; from?: AlgebraNode
   return inner.from ? { rest: { ...algebra, input: inner.rest }, from: inner.from } : { rest: algebra };
 }
 
-type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
+export type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
 
 /** The query form, found from the top: modifiers (slice, distinct, from) wrap it. */
-function formOf(operation: AlgebraNode): QueryForm {
+export function formOf(operation: AlgebraNode): QueryForm {
   const queue: unknown[] = [operation];
   while (queue.length > 0) {
     const node = queue.shift() as AlgebraNode;
@@ -429,12 +438,12 @@ function formOf(operation: AlgebraNode): QueryForm {
   return 'select';
 }
 
-function isFragmentOf(candidate: string, iri: string): boolean {
+export function isFragmentOf(candidate: string, iri: string): boolean {
   return candidate.startsWith(`${iri}#`);
 }
 
 /** The same triple sits in several graphs (a keyword's label in each project naming it): once in the union. */
-function dedupe(quads: Ox.Quad[] | RDF.Quad[]): RDF.Quad[] {
+export function dedupe(quads: Ox.Quad[] | RDF.Quad[]): RDF.Quad[] {
   const seen = new Map<string, RDF.Quad>();
   for (const q of quads) {
     const t = DataFactory.quad(

@@ -57,7 +57,16 @@ export async function startTestStore(auth?: { user: string; password: string }):
         // Like Virtuoso, GraphDB and QLever, the default graph is the union of the named graphs.
         const rdf = (req.headers.accept ?? '').includes('application/n-triples');
         const format = rdf ? 'application/n-triples' : 'application/sparql-results+json';
-        send(200, store.query(query, { results_format: format, use_default_graph_as_union: true }) as string, format);
+        // The protocol's dataset, when given, replaces the query's, as SPARQL 1.1 Protocol §2.1.4 says.
+        const [defaults, named] = [form.getAll('default-graph-uri'), form.getAll('named-graph-uri')];
+        const dataset =
+          defaults.length + named.length > 0
+            ? {
+                default_graph: defaults.map((g) => oxigraph.namedNode(g)),
+                named_graphs: named.map((g) => oxigraph.namedNode(g)),
+              }
+            : { use_default_graph_as_union: true };
+        send(200, store.query(query, { results_format: format, ...dataset }) as string, format);
         return;
       }
       if (url.pathname !== '/store') return send(404);
