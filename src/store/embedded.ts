@@ -1,6 +1,6 @@
 // The embedded store: Oxigraph in process holding the named graphs of a build's dataset.nq, queried with the default
 // graph as their union; moved to the next build by dropping and reloading only the graphs that changed.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import oxigraph from 'oxigraph';
@@ -164,6 +164,14 @@ function toOxigraph(term: RDF.Term): Ox.Term {
   return oxigraph.fromTerm(term) as Ox.Term;
 }
 
+function fileSizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Yields a file's bytes in chunks, reading synchronously: Oxigraph's load takes a synchronous iterable. */
 function* fileChunks(file: string, onProgress?: (p: LoadProgress) => void): Generator<Uint8Array> {
   const fd = openSync(file, 'r');
@@ -208,18 +216,34 @@ export class EmbeddedStore implements Store {
   static async load(outDir: string, options: LoadOptions & EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     const store = new EmbeddedStore(new oxigraph.Store(), options);
     store.manifest = await readManifest(outDir);
-    const file = path.join(outDir, 'dataset.nq');
-    try {
-      store.oxigraph.load(fileChunks(file, options.onProgress), {
-        format: 'application/n-quads',
+    const quadsFile = path.join(outDir, 'dataset.nq');
+    const triplesFile = path.join(outDir, 'dataset.nt');
+    // The union of the graphs as a set: a statement several records make (a keyword's label) sits in each of their
+    // graphs, and Oxigraph's union default graph would give it once per graph. The build's triple dump is that set.
+    const union = existsSync(triplesFile) ? triplesFile : undefined;
+    store.unionDefault = union === undefined;
+    const sizes = [quadsFile, ...(union ? [union] : [])].map(fileSizeOf);
+    const totalBytes = sizes.reduce((a, b) => a + b, 0);
+    const load = (file: string, format: string, before: number) => {
+      const onProgress = options.onProgress;
+      const chunks = fileChunks(
+        file,
+        onProgress && ((p: LoadProgress) => onProgress({ bytes: before + p.bytes, totalBytes })),
+      );
+      try {
         // The store is new and thrown away if the load fails, so the transaction would only cost memory.
-        no_transaction: true,
-      });
-    } catch (e) {
-      throw new StoreLoadFailure(file, e instanceof Error ? e.message : String(e), e);
-    }
+        store.oxigraph.load(chunks, { format, no_transaction: true });
+      } catch (e) {
+        throw new StoreLoadFailure(file, e instanceof Error ? e.message : String(e), e);
+      }
+    };
+    load(quadsFile, 'application/n-quads', 0);
+    if (union) load(union, 'application/n-triples', sizes[0] ?? 0);
     return store;
   }
+
+  /** Whether the default graph is Oxigraph's union of the named graphs (a build without dataset.nt) or a set of its own. */
+  private unionDefault = true;
 
   get state(): string | undefined {
     return this.manifest?.state;
@@ -252,7 +276,7 @@ export class EmbeddedStore implements Store {
       oxOptions.named_graphs = dataset.namedGraphs.map((g) => oxigraph.namedNode(g));
     } else if (!prepared.hasDataset) {
       // Oxigraph ignores FROM when this is set, so it is set only for queries without a dataset of their own.
-      oxOptions.use_default_graph_as_union = true;
+      if (this.unionDefault) oxOptions.use_default_graph_as_union = true;
     }
     // Results are taken serialised, in one string: reading each term out of WebAssembly memory field by field costs
     // far more than Oxigraph writing them and V8 parsing them.
@@ -317,7 +341,7 @@ export class EmbeddedStore implements Store {
 
   async describe(iri: string): Promise<Description | undefined> {
     const triples = (s: RDF.Term | null, p: RDF.Term | null, o: RDF.Term | null): RDF.Quad[] =>
-      dedupe(this.oxigraph.match(s && toOxigraph(s), p && toOxigraph(p), o && toOxigraph(o), null));
+      dedupe(this.oxigraph.match(s && toOxigraph(s), p && toOxigraph(p), o && toOxigraph(o), this.defaultGraph()));
     // The resource and its fragments (`<r>#record`), which share its page: found by following its own links.
     const inside = new Set([iri]);
     const own: RDF.Quad[] = [];
@@ -369,10 +393,16 @@ export class EmbeddedStore implements Store {
   }
 
   async size(): Promise<number> {
-    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', {
+    if (!this.unionDefault) return this.oxigraph.match(null, null, null, oxigraph.defaultGraph()).length;
+    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }', {
       use_default_graph_as_union: true,
     }) as Map<string, Ox.Term>[];
     return Number(rows[0]!.get('n')!.value);
+  }
+
+  /** The graph describe() reads: the default graph when it is a set of its own, else every graph (deduplicated). */
+  private defaultGraph(): Ox.Term | null {
+    return this.unionDefault ? null : oxigraph.defaultGraph();
   }
 
   /**
@@ -384,18 +414,29 @@ export class EmbeddedStore implements Store {
       throw new StoreStateError(changeSet.from, this.manifest?.state);
     }
     const graphs = { ...this.manifest.graphs };
+    const dflt = oxigraph.defaultGraph();
+    /** Statements that left a graph: they leave the default graph too unless another graph still makes them. */
+    const left: Ox.Quad[] = [];
     for (const g of changeSet.graphs) {
+      const name = oxigraph.namedNode(g.name);
+      if (!this.unionDefault) left.push(...this.oxigraph.match(null, null, null, name));
       this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
       if (g.quads === undefined) {
         delete graphs[g.name];
         continue;
       }
-      const name = oxigraph.namedNode(g.name);
       for (const q of g.quads) {
         const [s, p, o] = [q.subject, q.predicate, q.object].map(toOxigraph) as [never, never, never];
         this.oxigraph.add(oxigraph.quad(s, p, o, name));
+        if (!this.unionDefault) this.oxigraph.add(oxigraph.quad(s, p, o, dflt as never));
       }
       graphs[g.name] = { hash: g.hash ?? '', triples: g.quads.length, offset: 0, length: 0 };
+    }
+    for (const q of left) {
+      const still = this.oxigraph
+        .match(q.subject, q.predicate, q.object, null)
+        .some((other) => other.graph.termType !== 'DefaultGraph');
+      if (!still) this.oxigraph.delete(oxigraph.quad(q.subject, q.predicate, q.object, dflt as never));
     }
     this.manifest = { ...this.manifest, state: changeSet.to, sequence: changeSet.sequence, graphs };
   }

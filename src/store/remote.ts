@@ -281,7 +281,13 @@ export class RemoteStore implements Store {
     let context: RDF.Quad[] = [];
     if (wanted.length > 0) {
       const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(' ');
-      const text = `CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { ${wanted.map((l) => `<${l}>`).join(' ')} } VALUES ?p { ${predicates} } ?s ?p ?o }`;
+      const values = (iris: string[]) => iris.map((l) => `<${l}>`).join(' ');
+      // A fragment of another resource (`<project>#source`) is shown whole, as the embedded store gives it.
+      const fragments = wanted.filter((l) => l.includes('#'));
+      const text = `CONSTRUCT { ?s ?p ?o } WHERE {
+  { VALUES ?s { ${values(wanted)} } VALUES ?p { ${predicates} } ?s ?p ?o }
+  ${fragments.length > 0 ? `UNION { VALUES ?s { ${values(fragments)} } ?s ?p ?o }` : ''}
+}`;
       context = dedupe(await this.quads(text, { dataset }));
     }
     return { own, incoming, context };

@@ -69,6 +69,19 @@ describe('named graphs, as published', () => {
     expect(await count('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')).toBe(nt.length);
   });
 
+  it('the default graph is a set: a statement several graphs hold (a keyword of many projects) comes once', async () => {
+    const shared = await csv(
+      `SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o HAVING (COUNT(?g) > 1) LIMIT 1`,
+    );
+    // The real data has statements in more than one graph, or this test would prove nothing.
+    expect(shared.length).toBe(1);
+    const [s, p] = shared[0]!;
+    const rows = await csv(`SELECT ?o WHERE { <${s}> <${p}> ?o }`);
+    expect(rows.length).toBe(new Set(rows.map((r) => r.join(','))).size);
+    const all = await count('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }');
+    expect(all).toBe(await count('SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }'));
+  });
+
   it('FROM and FROM NAMED select published graphs', async () => {
     const triples = manifest.graphs[DATASET_GRAPH]!.triples;
     expect(await count(`SELECT (COUNT(*) AS ?n) FROM <${DATASET_GRAPH}> WHERE { ?s ?p ?o }`)).toBe(triples);
