@@ -295,13 +295,14 @@ export class RemoteStore implements Store {
 
   /** The dataset of a query that names none: the published graphs, as default graph (their union) and as named. */
   private union(): Dataset {
+    // Past the limit the list goes in no query, so it is not worth a scan of the store (graphs() still reads it).
+    if (this.published.length > MAX_LISTED_GRAPHS) return { default: [], named: [], storeDefault: true };
     if (this.refreshing === undefined && performance.now() - this.listedAt > this.refreshMs) {
       // The query goes with the list it has; a store that cannot list its graphs now is asked again next time.
       this.refreshing = this.refresh()
         .catch(() => undefined)
         .finally(() => (this.refreshing = undefined));
     }
-    if (this.published.length > MAX_LISTED_GRAPHS) return { default: [], named: [], storeDefault: true };
     return { default: this.published, named: this.published };
   }
 
