@@ -12,7 +12,7 @@ import { toAlgebra, toAst } from '@traqula/algebra-sparql-1-2';
 import { Generator as SparqlGenerator } from '@traqula/generator-sparql-1-2';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../publish/change-sets.ts';
 import { InternalError } from '../errors.ts';
-import { DCT, FOAF, RDF as RDF_NS, RDFS, SCHEMA, SKOS, VCARD } from '../vocab.ts';
+import { describeBy } from './describe.ts';
 import {
   ServiceRefusedError,
   StoreLoadFailure,
@@ -30,10 +30,6 @@ import {
 
 /** Pieces dataset.nq is read in: Oxigraph parses an iterable of byte chunks as one stream, lines may span them. */
 const CHUNK_BYTES = 8 << 20;
-export const LABELS = new Set(
-  [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')].map((p) => p.value),
-);
-export const TYPE = RDF_NS('type').value;
 
 export interface LoadProgress {
   bytes: number;
@@ -339,46 +335,14 @@ export class EmbeddedStore implements Store {
     return { text: toSparql(rest), hasDataset, form, dataset };
   }
 
+  /** In a few CONSTRUCT queries, each answered as N-Triples text (far cheaper than terms out of WebAssembly). */
   async describe(iri: string): Promise<Description | undefined> {
-    const triples = (s: RDF.Term | null, p: RDF.Term | null, o: RDF.Term | null): RDF.Quad[] =>
-      dedupe(this.oxigraph.match(s && toOxigraph(s), p && toOxigraph(p), o && toOxigraph(o), this.defaultGraph()));
-    // The resource and its fragments (`<r>#record`), which share its page: found by following its own links.
-    const inside = new Set([iri]);
-    const own: RDF.Quad[] = [];
-    const pending = [iri];
-    while (pending.length > 0) {
-      const s = pending.pop()!;
-      for (const q of triples(DataFactory.namedNode(s), null, null)) {
-        own.push(q);
-        if (q.object.termType === 'NamedNode' && isFragmentOf(q.object.value, iri) && !inside.has(q.object.value)) {
-          inside.add(q.object.value);
-          pending.push(q.object.value);
-        }
-      }
-    }
-    const incoming = [...inside].flatMap((m) => triples(null, null, DataFactory.namedNode(m)));
-    for (const q of incoming) {
-      if (isFragmentOf(q.subject.value, iri) && !inside.has(q.subject.value)) {
-        inside.add(q.subject.value);
-        own.push(...triples(q.subject, null, null));
-      }
-    }
-    const reverse = incoming.filter((q) => !inside.has(q.subject.value));
-    if (own.length === 0 && reverse.length === 0) return undefined;
-    const linked = new Set<string>();
-    for (const q of own)
-      if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
-    for (const q of reverse) linked.add(q.subject.value);
-    const context: RDF.Quad[] = [];
-    for (const l of linked) {
-      if (inside.has(l)) continue;
-      // A fragment of another resource (`<project>#source`) is shown whole: all its statements are context.
-      const fragment = l.includes('#');
-      for (const q of triples(DataFactory.namedNode(l), null, null)) {
-        if (fragment || q.predicate.value === TYPE || LABELS.has(q.predicate.value)) context.push(q);
-      }
-    }
-    return { own: dedupe(own), incoming: reverse, context };
+    return describeBy(iri, async (text) => {
+      const result = this.run({ text, hasDataset: false, form: 'construct' }, {});
+      const quads: RDF.Quad[] = [];
+      if (result.type === 'quads') for await (const q of result.quads) quads.push(q);
+      return quads;
+    });
   }
 
   async graphs(): Promise<GraphInfo[]> {
@@ -477,10 +441,6 @@ export function formOf(operation: AlgebraNode): QueryForm {
     else if (input && typeof input === 'object') queue.push(input);
   }
   return 'select';
-}
-
-export function isFragmentOf(candidate: string, iri: string): boolean {
-  return candidate.startsWith(`${iri}#`);
 }
 
 /** The same triple sits in several graphs (a keyword's label in each project naming it): once in the union. */

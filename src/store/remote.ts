@@ -7,18 +7,9 @@ import { datasetIris as irisOf } from '../dataset-iris.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
 import { SCHEMA } from '../vocab.ts';
-import {
-  LABELS,
-  TYPE,
-  dedupe,
-  formOf,
-  inspect,
-  isFragmentOf,
-  toOperation,
-  toSparql,
-  type AlgebraNode,
-} from './embedded.ts';
+import { formOf, inspect, toOperation, toSparql, type AlgebraNode } from './embedded.ts';
 import type { ChangeSet, Description, GraphInfo, QueryOptions, QueryResult, Store, StoreOperation } from './store.ts';
+import { describeBy } from './describe.ts';
 
 export interface RemoteStoreOptions {
   /** The store's SPARQL query endpoint; credentials, if any, in its userinfo (sent only when it asks for them). */
@@ -233,64 +224,7 @@ export class RemoteStore implements Store {
   async describe(iri: string): Promise<Description | undefined> {
     if (UNSAFE_IRI.test(iri)) return undefined;
     const dataset = this.union();
-    const fragment = (v: string) => `isIRI(${v}) && STRSTARTS(STR(${v}), ${JSON.stringify(`${iri}#`)})`;
-    const found = await this.quads(
-      `CONSTRUCT { ?s ?p ?o } WHERE {
-  { BIND(<${iri}> AS ?s) ?s ?p ?o }
-  UNION { <${iri}> ?l ?s FILTER(${fragment('?s')}) ?s ?p ?o }
-  UNION { BIND(<${iri}> AS ?o) ?s ?p ?o }
-  UNION { <${iri}> ?l ?f FILTER(${fragment('?f')}) BIND(?f AS ?o) ?s ?p ?o }
-  UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
-}`,
-      { dataset },
-    );
-    const all = new Map<string, RDF.Quad>();
-    const add = (qs: readonly RDF.Quad[]) => {
-      for (const q of dedupe(qs as RDF.Quad[])) all.set(quadKey(q), q);
-    };
-    add(found);
-    // Which members the first query covered: their own statements and the links to them.
-    const covered = new Set([iri]);
-    for (const q of found) {
-      if (q.subject.value === iri && isFragmentOf(q.object.value, iri)) covered.add(q.object.value);
-      if (q.object.value === iri && isFragmentOf(q.subject.value, iri)) covered.add(q.subject.value);
-    }
-    for (;;) {
-      const inside = insideOf(iri, [...all.values()]);
-      const pending = [...inside].filter((m) => !covered.has(m) && !UNSAFE_IRI.test(m));
-      if (pending.length === 0) break;
-      for (const m of pending) covered.add(m);
-      const values = pending.map((m) => `<${m}>`).join(' ');
-      add(
-        await this.quads(
-          `CONSTRUCT { ?s ?p ?o } WHERE { { VALUES ?s { ${values} } ?s ?p ?o } UNION { VALUES ?o { ${values} } ?s ?p ?o } }`,
-          { dataset },
-        ),
-      );
-    }
-    const quads = [...all.values()];
-    const inside = insideOf(iri, quads);
-    const own = quads.filter((q) => inside.has(q.subject.value));
-    const incoming = quads.filter((q) => !inside.has(q.subject.value) && inside.has(q.object.value));
-    if (own.length === 0 && incoming.length === 0) return undefined;
-    const linked = new Set<string>();
-    for (const q of own)
-      if (q.object.termType === 'NamedNode' && q.predicate.value !== TYPE) linked.add(q.object.value);
-    for (const q of incoming) linked.add(q.subject.value);
-    const wanted = [...linked].filter((l) => !inside.has(l) && !UNSAFE_IRI.test(l));
-    let context: RDF.Quad[] = [];
-    if (wanted.length > 0) {
-      const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(' ');
-      const values = (iris: string[]) => iris.map((l) => `<${l}>`).join(' ');
-      // A fragment of another resource (`<project>#source`) is shown whole, as the embedded store gives it.
-      const fragments = wanted.filter((l) => l.includes('#'));
-      const text = `CONSTRUCT { ?s ?p ?o } WHERE {
-  { VALUES ?s { ${values(wanted)} } VALUES ?p { ${predicates} } ?s ?p ?o }
-  ${fragments.length > 0 ? `UNION { VALUES ?s { ${values(fragments)} } ?s ?p ?o }` : ''}
-}`;
-      context = dedupe(await this.quads(text, { dataset }));
-    }
-    return { own, incoming, context };
+    return describeBy(iri, (text) => this.quads(text, { dataset }));
   }
 
   /** The dataset of a query that names none: the published graphs, as default graph (their union) and as named. */
@@ -426,33 +360,6 @@ function describeAsConstruct(describe: AlgebraNode): string {
   }
   if (branches.length === 0) return 'CONSTRUCT {} WHERE {}';
   return `CONSTRUCT { ${template.join(' ')} } WHERE { ${branches.join(' UNION ')} }`;
-}
-
-/** The resource and its fragments that its statements, or statements about it, name. */
-function insideOf(iri: string, quads: readonly RDF.Quad[]): Set<string> {
-  const inside = new Set([iri]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const q of quads) {
-      const [s, o] = [q.subject.value, q.object.value];
-      if (inside.has(s) && q.object.termType === 'NamedNode' && isFragmentOf(o, iri) && !inside.has(o)) {
-        inside.add(o);
-        grew = true;
-      }
-      if (inside.has(o) && q.subject.termType === 'NamedNode' && isFragmentOf(s, iri) && !inside.has(s)) {
-        inside.add(s);
-        grew = true;
-      }
-    }
-  }
-  return inside;
-}
-
-function quadKey(q: RDF.Quad): string {
-  const o = q.object;
-  const object =
-    o.termType === 'Literal' ? `"${o.value}"@${o.language}^^${o.datatype.value}` : `${o.termType}:${o.value}`;
-  return `${q.subject.termType}:${q.subject.value} ${q.predicate.value} ${object}`;
 }
 
 function fromJson(t: JsonTerm): RDF.Term {

@@ -491,9 +491,13 @@ describe('dereferencing', () => {
   });
 
   it('serves the home page, the dataset, the catalog, VoID (also at /.well-known/void) and our vocabulary', async () => {
+    // The home page is the store's: every kind with its count and list, and a search over all of them.
     const home = await get('/', { Accept: 'text/html' });
     expect(home.status).toBe(200);
-    expect(await home.text()).toBe(await readFile(path.join(outDir, 'index.html'), 'utf8'));
+    const homeHtml = await home.text();
+    expect(homeHtml).toMatch(/<form [^>]*action="\/list"[^>]*role="search"/);
+    for (const kind of ['programme', 'project', 'organisation', 'keyword'])
+      expect(homeHtml).toContain(`href="/list/${kind}"`);
     const voidDoc = await get('/.well-known/void');
     expect(voidDoc.status).toBe(200);
     expect(voidDoc.headers.get('content-type')).toMatch(/^text\/turtle/);

@@ -7,7 +7,6 @@ import { toAlgebra } from '@traqula/algebra-sparql-1-2';
 import { buildTempOutput, startTestServer, type TestServer } from './support.ts';
 import { createEngine, executeQuery } from '../../src/serve/engine.ts';
 import { EmbeddedStore } from '../../src/store/embedded.ts';
-import path from 'node:path';
 
 let server: TestServer;
 let outDir: string;
