@@ -40,7 +40,11 @@ export async function serverPathQuery(
     const items = await ((await result.execute()) as unknown as Limited).take(MAX_ROWS + 1).toArray();
     const kept = items.slice(0, MAX_ROWS);
     const counted = { ...result, execute: async () => new ArrayIterator(kept, { autoStart: false }) };
-    const written = await comunica.resultToString(counted as never, 'application/sparql-results+json', context as never);
+    const written = await comunica.resultToString(
+      counted as never,
+      'application/sparql-results+json',
+      context as never,
+    );
     let body = '';
     for await (const chunk of written.data) body += String(chunk);
     return { body, rows: kept.length };
