@@ -5,6 +5,7 @@ import { copyFile, link, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parseDocument, YAMLMap } from 'yaml';
 import autocannon, { type Result } from 'autocannon';
 import { benchQueries, QUERY_RUNS, type Sample } from './queries.ts';
 import { SCHEMA } from '../src/vocab.ts';
@@ -237,8 +238,13 @@ export async function rebuildUnderLoad(server: Server, o: RebuildOptions): Promi
   const file = path.join(o.data, 'projects', `${id}.yaml`);
   const original = await readFile(file, 'utf8');
   const marker = `bench-edit-${Date.now()}`;
-  const edited = original.replace(/^name: (.*)$/m, `name: $1 ${marker}`);
-  if (edited === original) throw new Error(`${file} has no one-line name to edit`);
+  // The record's name, or its Dutch one where it has translations (what the page shows first).
+  const doc = parseDocument(original);
+  const at = doc.get('name') instanceof YAMLMap ? ['name', 'nl'] : ['name'];
+  const name = doc.getIn(at);
+  if (typeof name !== 'string') throw new Error(`${file} has no name to edit at ${at.join('.')}`);
+  doc.setIn(at, `${name} ${marker}`);
+  const edited = doc.toString();
   const nameQuery = `SELECT ?name WHERE { <${o.sample.project}> <${SCHEMA('name').value}> ?name }`;
   const page = new URL(pathOf(o.sample.project, o.base).slice(1), server.url);
   const lookup = benchQueries(o.base, o.sample)[0]!.sparql;
