@@ -268,7 +268,6 @@ async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): 
     wasmMB: megabytes(wasmAfterLoad - wasmBefore),
     wasmAfterQueriesMB: megabytes(wasmMemoryBytes() - wasmBefore),
     peakRssMB: peakRssMB(),
-    triples: await store.size(),
     quads: store.oxigraph.size,
     queries,
   };
