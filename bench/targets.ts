@@ -86,6 +86,8 @@ export interface Run {
     | Failed
     | {
         buildSec: number;
+        /** Query workers of the server the rebuild ran beside. */
+        workers?: number;
         sparqlVisibleSec: number | null;
         pageVisibleSec: number | null;
         visibleLimitSec: number;
@@ -100,7 +102,7 @@ export interface Run {
       };
 }
 
-function ok<T extends object>(part: T | undefined): part is Exclude<T, Failed> {
+export function ok<T extends object>(part: T | undefined): part is Exclude<T, Failed> {
   return part !== undefined && !('error' in part);
 }
 
