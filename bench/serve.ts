@@ -138,7 +138,8 @@ const NOT_A_PAGE = /\.(css|js|mjs|svg|png|ico|woff2?|xml|nt|nq|ttl|trig|jsonld|r
 /**
  * The home page and the list pages: the kinds' lists where they exist, the pages that list a keyword's, an
  * organisation's and a programme's projects (the sample's), and the links of the home page with a query string
- * or a trailing slash (paged, searched or filtered lists, containers). A URL that answers 404 is recorded with null figures: the list does not exist.
+ * or a trailing slash (paged, searched or filtered lists, containers). A URL that answers 404 is recorded with
+ * null figures: the list does not exist.
  */
 async function listPages(server: Server, base: string, sample: Sample): Promise<Record<string, Figures>> {
   const paths = new Set(['/', '/project/', '/organisation/', '/programme/', '/keyword']);
