@@ -201,6 +201,11 @@ async function sparqlOxigraphTask(file: string, base: string, sample: Sample): P
 }
 
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+/** CPU seconds of this process (every thread) since `from`. */
+const cpuSec = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
 
 /** Wall and CPU time of each run, alternating between the setups so that a busy neighbour slows them alike. */
 async function interleaved(
@@ -246,9 +251,11 @@ async function interleaved(
 async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): Promise<Figures> {
   const rssBefore = process.memoryUsage().rss;
   const wasmBefore = wasmMemoryBytes();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const store = await EmbeddedStore.load(outDir);
   const loadSec = sec(t);
+  const loadCpuSec = cpuSec(cpu);
   const rssAfterLoad = process.memoryUsage().rss;
   const wasmAfterLoad = wasmMemoryBytes();
   const query = await serverPathQuery(store, `${base}sparql`);
@@ -264,6 +271,7 @@ async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): 
   );
   return {
     loadSec,
+    loadCpuSec,
     rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
     wasmMB: megabytes(wasmAfterLoad - wasmBefore),
     wasmAfterQueriesMB: megabytes(wasmMemoryBytes() - wasmBefore),
@@ -295,13 +303,16 @@ async function storeOxigraphTask(file: string): Promise<Figures> {
   const { default: oxigraph } = await import('oxigraph');
   const rssBefore = process.memoryUsage().rss;
   const wasmBefore = wasmMemoryBytes();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const store = new oxigraph.Store();
   store.load(pieces(file), { format: 'application/n-quads', no_transaction: true });
   const loadSec = sec(t);
+  const loadCpuSec = cpuSec(cpu);
   const rssAfterLoad = process.memoryUsage().rss;
   return {
     loadSec,
+    loadCpuSec,
     rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
     wasmMB: megabytes(wasmMemoryBytes() - wasmBefore),
     peakRssMB: peakRssMB(),

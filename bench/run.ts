@@ -275,6 +275,8 @@ function storeFigures(embedded: Figures, oxi: Figures): NonNullable<Run['store']
   return {
     loadSec: embedded.loadSec as number,
     oxigraphLoadSec: oxi.loadSec as number,
+    loadCpuSec: embedded.loadCpuSec as number,
+    oxigraphLoadCpuSec: oxi.loadCpuSec as number,
     wasmMB: embedded.wasmMB as number,
     oxigraphWasmMB: oxi.wasmMB as number,
     rssDeltaMB: embedded.rssDeltaMB as number,

@@ -56,6 +56,8 @@ export interface Run {
   store?: {
     loadSec: number;
     oxigraphLoadSec: number;
+    loadCpuSec: number;
+    oxigraphLoadCpuSec: number;
     wasmMB: number;
     oxigraphWasmMB: number;
     rssDeltaMB: number;
@@ -280,6 +282,10 @@ export function formatTable(runs: Run[], checks: Check[]): string {
   fig('jsonld.oursSec', (r) => r.jsonld && fmt(r.jsonld.oursSec));
   fig('jsonld.jsonldJsSec', (r) => r.jsonld && (r.jsonld.jsonldJsSec === null ? 'skipped' : fmt(r.jsonld.jsonldJsSec)));
   fig('store.loadSec / oxigraphLoadSec', (r) => r.store && `${fmt(r.store.loadSec)} / ${fmt(r.store.oxigraphLoadSec)}`);
+  fig(
+    'store.loadCpuSec / oxigraphLoadCpuSec',
+    (r) => r.store && `${fmt(r.store.loadCpuSec)} / ${fmt(r.store.oxigraphLoadCpuSec)}`,
+  );
   fig('store.wasmMB / oxigraphWasmMB', (r) => r.store && `${r.store.wasmMB} / ${r.store.oxigraphWasmMB}`);
   fig(
     'store.rssDeltaMB / oxigraphRssDeltaMB',
