@@ -1,4 +1,7 @@
 // One benchmark measurement in a process of its own (so its peak memory is its own); prints one JSON line with the figures.
+// First, so that it sees Oxigraph's WebAssembly instance being made.
+import { wasmMemoryBytes } from './wasm-memory.ts';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -12,6 +15,8 @@ import { jsonLdChunks, viaJsonLdJs } from '../src/publish/jsonld.ts';
 import { writePieces } from '../src/publish/write-dumps.ts';
 import { jsonldContext } from '../src/publish/context.ts';
 import { createEngine, executeQuery, loadStore } from '../src/serve/engine.ts';
+import { EmbeddedStore } from '../src/store/embedded.ts';
+import { serverPathQuery } from './store-path.ts';
 import { injectErrors } from './inject-errors.ts';
 import { benchQueries, JSONLD_JS_MAX_RECORDS, QUERY_RUNS, type BenchQuery, type Sample } from './queries.ts';
 
@@ -195,6 +200,127 @@ async function sparqlOxigraphTask(file: string, base: string, sample: Sample): P
   return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples: store.size, queries };
 }
 
+const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+/** CPU seconds of this process (every thread) since `from`. */
+const cpuSec = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
+
+/** Wall and CPU time of each run, alternating between the setups so that a busy neighbour slows them alike. */
+async function interleaved(
+  setups: Record<string, (q: BenchQuery) => Promise<number>>,
+  queries: BenchQuery[],
+): Promise<Record<string, Record<string, Figures>>> {
+  const out: Record<string, Record<string, Figures>> = {};
+  for (const q of queries) {
+    const wall: Record<string, number[]> = {};
+    const cpu: Record<string, number[]> = {};
+    const rows: Record<string, number> = {};
+    for (const [name, run] of Object.entries(setups)) {
+      rows[name] = await run(q); // warm-up
+      wall[name] = [];
+      cpu[name] = [];
+    }
+    for (let i = 0; i < QUERY_RUNS; i++) {
+      for (const [name, run] of Object.entries(setups)) {
+        const c = process.cpuUsage();
+        const t = performance.now();
+        rows[name] = await run(q);
+        wall[name]!.push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        cpu[name]!.push((used.user + used.system) / 1000);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    out[q.name] = Object.fromEntries(
+      Object.keys(setups).map((name) => [
+        name,
+        { p50Ms: median(wall[name]!), cpuP50Ms: median(cpu[name]!), rows: rows[name]! },
+      ]),
+    );
+  }
+  return out;
+}
+
+/**
+ * `store-embedded <out> <base> <sample>`: the embedded store as serve loads it (EmbeddedStore.load), its memory,
+ * and the six queries through Comunica in front of it (store-path.ts) against Oxigraph's own Store.query on the
+ * same store in the same process.
+ */
+async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): Promise<Figures> {
+  const rssBefore = process.memoryUsage().rss;
+  const wasmBefore = wasmMemoryBytes();
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const store = await EmbeddedStore.load(outDir);
+  const loadSec = sec(t);
+  const loadCpuSec = cpuSec(cpu);
+  const rssAfterLoad = process.memoryUsage().rss;
+  const wasmAfterLoad = wasmMemoryBytes();
+  const query = await serverPathQuery(store, `${base}sparql`);
+  const queries = await interleaved(
+    {
+      comunica: async (q) => (await query(q.sparql)).rows,
+      oxigraph: async (q) => {
+        const r = store.oxigraph.query(q.sparql, { use_default_graph_as_union: true }) as unknown;
+        return Array.isArray(r) ? r.length : 1;
+      },
+    },
+    benchQueries(base, sample),
+  );
+  return {
+    loadSec,
+    loadCpuSec,
+    rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
+    wasmMB: megabytes(wasmAfterLoad - wasmBefore),
+    wasmAfterQueriesMB: megabytes(wasmMemoryBytes() - wasmBefore),
+    peakRssMB: peakRssMB(),
+    quads: store.oxigraph.size,
+    queries,
+  };
+}
+
+/** dataset.nq in 8 MB pieces, as Oxigraph's load takes an iterable of bytes (the file is larger than a string). */
+function* pieces(file: string): Generator<Uint8Array> {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    for (let at = 0; at < size; ) {
+      const buffer = Buffer.allocUnsafe(8 << 20);
+      const n = readSync(fd, buffer, 0, buffer.length, at);
+      if (n === 0) break;
+      at += n;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `store-oxigraph <dataset.nq>`: the anchor for load time and memory, Oxigraph's fastest load of the same file. */
+async function storeOxigraphTask(file: string): Promise<Figures> {
+  const { default: oxigraph } = await import('oxigraph');
+  const rssBefore = process.memoryUsage().rss;
+  const wasmBefore = wasmMemoryBytes();
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const store = new oxigraph.Store();
+  store.load(pieces(file), { format: 'application/n-quads', no_transaction: true });
+  const loadSec = sec(t);
+  const loadCpuSec = cpuSec(cpu);
+  const rssAfterLoad = process.memoryUsage().rss;
+  return {
+    loadSec,
+    loadCpuSec,
+    rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
+    wasmMB: megabytes(wasmMemoryBytes() - wasmBefore),
+    peakRssMB: peakRssMB(),
+    quads: store.size,
+    bytes: (await stat(file)).size,
+  };
+}
+
 /** `checks <data> <tmp.jsonld>`: the SHACL and JSON-LD comparisons, sharing one ingest. */
 async function checksTask(data: string, file: string): Promise<Figures> {
   const m = await mapped(data);
@@ -209,6 +335,8 @@ const tasks: Record<string, (...args: string[]) => Promise<Figures>> = {
   jsonld: async (data, file) => jsonldTask(await mapped(data!), file!),
   'sparql-ours': (file, base, sample) => sparqlOursTask(file!, base!, JSON.parse(sample!) as Sample),
   'sparql-oxigraph': (file, base, sample) => sparqlOxigraphTask(file!, base!, JSON.parse(sample!) as Sample),
+  'store-embedded': (out, base, sample) => storeEmbeddedTask(out!, base!, JSON.parse(sample!) as Sample),
+  'store-oxigraph': (file) => storeOxigraphTask(file!),
 };
 
 const [name, ...args] = process.argv.slice(2);

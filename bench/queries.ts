@@ -20,6 +20,8 @@ export interface Sample {
   project: string;
   organisation: string;
   keyword: string;
+  /** The project's programme, whose page lists its projects. */
+  programme?: string;
 }
 
 export function benchQueries(base: string, sample: Sample): BenchQuery[] {
@@ -57,11 +59,32 @@ export async function sampleOf(data: string, base: string): Promise<Sample> {
     id: string;
     keywords: string[];
     participants: string[];
+    programme?: string;
   };
   const iris = mintIris(base);
   return {
     project: iris.project(record.id).value,
     keyword: iris.keyword(record.keywords[0]!).value,
     organisation: iris.organisation(record.participants[0]!).value,
+    ...(record.programme !== undefined ? { programme: iris.programme(record.programme).value } : {}),
   };
+}
+
+/**
+ * IRIs of `n` resources spread evenly over the generated projects and organisations (files are named by id), for
+ * the resource pages the HTTP bench requests.
+ */
+export async function resourceSample(data: string, base: string, n: number): Promise<string[]> {
+  const iris = mintIris(base);
+  const spread = async (folder: string, count: number, mint: (id: string) => string) => {
+    const ids = (await readdir(path.join(data, folder))).filter((f) => f.endsWith('.yaml')).sort();
+    const step = Math.max(1, Math.floor(ids.length / count));
+    return ids
+      .filter((_, i) => i % step === 0)
+      .slice(0, count)
+      .map((f) => mint(f.slice(0, -'.yaml'.length)));
+  };
+  const projects = await spread('projects', Math.ceil(n / 2), (id) => iris.project(id).value);
+  const organisations = await spread('organisations', Math.floor(n / 2), (id) => iris.organisation(id).value);
+  return [...projects, ...organisations];
 }

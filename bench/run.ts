@@ -1,13 +1,15 @@
 // `npm run bench -- --records N`: generates synthetic records, measures our pipeline and endpoint against the anchors, prints a table, writes bench/results.json.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate } from './generate.ts';
-import { benchQueries, JSONLD_JS_MAX_RECORDS, sampleOf, type Sample } from './queries.ts';
-import { targets, formatTable, type Run } from './targets.ts';
+import { JSONLD_JS_MAX_RECORDS, resourceSample, sampleOf, type Sample } from './queries.ts';
+import { httpFigures, rebuildUnderLoad, startServe, virtuosoFigures, type Server } from './serve.ts';
+import { targets, formatTable, ok, type Run } from './targets.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -23,8 +25,21 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(HERE, 'results.json') },
     keep: { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
+    prepared: { type: 'string', multiple: true },
+    parts: { type: 'string' },
+    'visible-seconds': { type: 'string', default: '60' },
   },
 });
+const PARTS = ['build', 'engine', 'store', 'http', 'rebuild', 'virtuoso', 'checks'] as const;
+type Part = (typeof PARTS)[number];
+const parts = new Set((values.parts ?? '').split(',').filter((x) => x !== '')) as Set<Part>;
+for (const part of parts) {
+  if (!PARTS.includes(part)) {
+    process.stderr.write(`--parts takes a comma-separated list of ${PARTS.join(', ')}; got "${part}"\n`);
+    process.exit(2);
+  }
+}
+const httpSeconds = Number(values['http-seconds']);
 const requested = (values.records ?? ['1000', '10000'])
   .flatMap((v) => v.split(','))
   .map((v) => Number(v.replace(/_/g, '')));
@@ -69,66 +84,13 @@ function child(task: string, args: string[]): Promise<Record<string, unknown>> {
   });
 }
 
-/** Starts `projectgraph serve` on a free port and resolves with its SPARQL URL once it listens. */
-function startServer(out: string, workers: number): Promise<{ proc: ChildProcess; sparql: string }> {
-  return new Promise((resolve, reject) => {
-    // Each query worker holds its own store; at 100,000 records that needs more than Node's default heap.
-    const args = ['serve', '--out', out, '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)];
-    const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'projectgraph.js'), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MB}`.trim() },
-    });
-    let seen = '';
-    let errors = '';
-    proc.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
-    proc.stdout!.on('data', (d: Buffer) => {
-      seen += d.toString();
-      const m = /SPARQL:\s+(\S+)/.exec(seen);
-      if (m) resolve({ proc, sparql: m[1]! });
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => reject(new Error(`the server stopped (exit ${code}) before it listened:\n${errors}`)));
-  });
-}
-
 /**
- * The server's default of two query workers, unless two copies of the store (as measured by the SPARQL child
- * of the same run) would take more than 60 % of this machine's memory: then one, as the README advises for
- * large datasets. results.json says which.
+ * The server's default of two query workers, unless two copies of the store (as measured by the store child of the
+ * same run) would take more than 60 % of this machine's memory: then one. results.json says which.
  */
-function serverWorkers(storeRssMB: number): number {
-  return 2 * storeRssMB > 0.6 * (totalmem() / 2 ** 20) ? 1 : 2;
-}
-
-async function httpFigures(out: string, sample: Sample, workers: number): Promise<Record<string, unknown>> {
-  const started = performance.now();
-  const { proc, sparql } = await startServer(out, workers);
-  const readySec = (performance.now() - started) / 1000;
-  try {
-    const { default: autocannon } = await import('autocannon');
-    const lookup = benchQueries(BASE, sample)[0]!.sparql;
-    const result = await autocannon({
-      url: `${sparql}?query=${encodeURIComponent(lookup)}`,
-      connections: 10,
-      duration: Number(values['http-seconds']),
-      headers: { accept: 'application/sparql-results+json' },
-    });
-    const ok = result['2xx'];
-    return {
-      lookupReqPerSec: result.requests.average,
-      p99Ms: result.latency.p99,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      ok,
-      serverReadySec: readySec,
-      workers,
-    };
-  } finally {
-    proc.kill('SIGTERM');
-  }
+function serverWorkers(storeMB: number | undefined): number {
+  if (storeMB === undefined) return 2;
+  return 2 * storeMB > 0.6 * (totalmem() / 2 ** 20) ? 1 : 2;
 }
 
 interface Prepared {
@@ -137,7 +99,9 @@ interface Prepared {
   data: string;
   out: string;
   sample: Sample;
-  generateSec: number;
+  generateSec: number | null;
+  /** A build given with --prepared: kept, and put back as it was after the rebuild part. */
+  shared: boolean;
 }
 
 async function prepare(records: number): Promise<Prepared> {
@@ -153,44 +117,136 @@ async function prepare(records: number): Promise<Prepared> {
     out: path.join(dir, 'out'),
     sample: await sampleOf(data, BASE),
     generateSec: (performance.now() - t) / 1000,
+    shared: false,
   };
+}
+
+/** A directory holding `data/` (records) and `out/` (their build), made once and reused (--prepared). */
+async function prepared(dir: string): Promise<Prepared> {
+  const data = path.join(dir, 'data');
+  const out = path.join(dir, 'out');
+  for (const needed of [path.join(data, 'projects'), path.join(out, 'dataset.nq')]) {
+    if (!existsSync(needed)) {
+      process.stderr.write(`--prepared ${dir}: ${needed} is missing (see bench/README.md, "Prepared builds")\n`);
+      process.exit(2);
+    }
+  }
+  const records = (await readdir(path.join(data, 'projects'))).filter((f) => f.endsWith('.yaml')).length;
+  return { records, dir, data, out, sample: await sampleOf(data, BASE), generateSec: null, shared: true };
 }
 
 type Figures = Record<string, unknown>;
 
-/** The build and everything that needs its output: the n3 limit, both SPARQL engines, the HTTP server. */
-async function buildLane(p: Prepared): Promise<Figures> {
+/** Whether a part runs: --parts, or every part (every part but the build for a prepared one). */
+const runsPart = (p: Prepared, part: Part) => (values.parts ? parts.has(part) : !p.shared || part !== 'build');
+
+/** Every part of one size, one after another; a part that fails leaves its error in its place. */
+async function measure(p: Prepared): Promise<Run> {
   const n = p.records;
-  log(`${n}: build`);
-  const build = await child('build', [p.data, p.out]);
-  log(`${n}: n3 parse + write (the limit)`);
-  const limit = await child('limit', [path.join(p.out, 'dataset.ttl'), path.join(p.dir, 'limit.nt')]);
-  const nt = path.join(p.out, 'dataset.nt');
-  log(`${n}: SPARQL, our engine`);
-  const ours = await child('sparql-ours', [nt, BASE, JSON.stringify(p.sample)]);
-  log(`${n}: SPARQL, Oxigraph`);
-  const oxi = await child('sparql-oxigraph', [nt, BASE, JSON.stringify(p.sample)]);
-  log(`${n}: HTTP, autocannon against projectgraph serve`);
-  const workers = serverWorkers(ours.rssMB as number);
-  let http: Figures;
-  try {
-    http = await httpFigures(p.out, p.sample, workers);
-  } catch (e) {
-    http = { lookupReqPerSec: null, p99Ms: null, workers, error: (e as Error).message.slice(0, 500) };
+  const run: Run = { records: n, triples: null, generateSec: p.generateSec, prepared: p.shared ? p.dir : null };
+  const attempt = async <T>(part: string, f: () => Promise<T>): Promise<T | { error: string }> => {
+    try {
+      return await f();
+    } catch (e) {
+      log(`${n}: ${part} failed: ${(e as Error).message.slice(0, 500)}`);
+      return { error: (e as Error).message.slice(0, 2000) };
+    }
+  };
+  if (runsPart(p, 'build')) {
+    log(`${n}: build`);
+    const build = await child('build', [p.data, p.out]);
+    run.triples = build.triples as number;
+    run.build = {
+      totalSec: build.totalSec as number,
+      peakRssMB: build.peakRssMB as number,
+      stages: build.stages as Record<string, number>,
+      records: build.records,
+      files: build.files,
+      pageThreads: build.pageThreads,
+    };
+    log(`${n}: n3 parse + write (the limit)`);
+    const limit = await child('limit', [path.join(p.out, 'dataset.ttl'), path.join(p.dir, 'limit.nt')]);
+    run.limit = { n3ParseWriteSec: limit.n3ParseWriteSec as number, triples: limit.triples };
   }
-  return { build, limit, ours, oxi, http };
+  if (runsPart(p, 'engine')) {
+    const nt = path.join(p.out, 'dataset.nt');
+    log(`${n}: SPARQL, the rdf-stores engine`);
+    const ours = await child('sparql-ours', [nt, BASE, JSON.stringify(p.sample)]);
+    log(`${n}: SPARQL, Oxigraph over dataset.nt`);
+    const oxi = await child('sparql-oxigraph', [nt, BASE, JSON.stringify(p.sample)]);
+    run.triples ??= ours.triples as number;
+    run.sparql = engineFigures(ours, oxi);
+  }
+  if (runsPart(p, 'store')) {
+    log(`${n}: the embedded store: load, memory, queries through Comunica and Store.query`);
+    const embedded = await child('store-embedded', [p.out, BASE, JSON.stringify(p.sample)]);
+    log(`${n}: Oxigraph loading dataset.nq (the anchor)`);
+    const oxi = await child('store-oxigraph', [path.join(p.out, 'dataset.nq')]);
+    run.store = storeFigures(embedded, oxi);
+  }
+  const workers = serverWorkers(run.store?.wasmMB);
+  const heapMb = HEAP_MB;
+  const resources = await resourceSample(p.data, BASE, 100);
+  const withServer = async (workers: number, use: (server: Server) => Promise<Figures>): Promise<Figures> => {
+    const server = await startServe({ out: p.out, workers, heapMb });
+    try {
+      return await use(server);
+    } finally {
+      await server.stop();
+    }
+  };
+  if (runsPart(p, 'http')) {
+    log(`${n}: HTTP, projectgraph serve with ${workers} workers: lookups, resource pages; home and list pages`);
+    const http = await attempt('http', () =>
+      withServer(workers, (server) => httpFigures(server, BASE, p.sample, resources, httpSeconds)),
+    );
+    run.serve = { workers, ...http } as Run['serve'];
+  }
+  if (runsPart(p, 'rebuild')) {
+    // The build runs beside the server: its peak (about 126 KB a record at 100,000) counts against the copies.
+    const rebuildWorkers = 2 * (run.store?.wasmMB ?? 0) + 0.126 * n > 0.8 * (totalmem() / 2 ** 20) ? 1 : workers;
+    log(`${n}: a one-record rebuild while autocannon runs (serve with ${rebuildWorkers} workers)`);
+    run.rebuild = (await attempt('rebuild', () =>
+      withServer(rebuildWorkers, (server) =>
+        rebuildUnderLoad(server, {
+          data: p.data,
+          base: BASE,
+          sample: p.sample,
+          resources,
+          rebuild: () => child('build', [p.data, p.out]),
+          visibleLimitSec: Number(values['visible-seconds']),
+          restore: p.shared,
+        }),
+      ),
+    )) as Run['rebuild'];
+    if (ok(run.rebuild)) run.rebuild.workers = rebuildWorkers;
+  }
+  if (runsPart(p, 'virtuoso')) {
+    log(`${n}: serve --store over Virtuoso against Virtuoso's own endpoint`);
+    run.virtuoso = (await attempt('virtuoso', () => virtuosoFigures(p.out, BASE, p.sample, heapMb))) as Run['virtuoso'];
+  }
+  if (runsPart(p, 'checks')) {
+    log(`${n}: SHACL ours and whole graph; JSON-LD ours and jsonld.js`);
+    const checks = await child('checks', [p.data, path.join(p.dir, 'bench.jsonld')]);
+    run.shacl = checks.shacl as Run['shacl'];
+    run.jsonld = checks.jsonld as Run['jsonld'];
+  }
+  // A prepared build's triples: the lines of its N-Triples dump, one triple each.
+  run.triples ??= await lineCount(path.join(p.out, 'dataset.nt'));
+  return run;
 }
 
-/** SHACL (ours and whole graph) and JSON-LD (ours and jsonld.js), from the records, in one process. */
-async function checkLane(p: Prepared): Promise<Figures> {
-  log(`${p.records}: SHACL ours and whole graph; JSON-LD ours and jsonld.js`);
-  return child('checks', [p.data, path.join(p.dir, 'bench.jsonld')]);
+async function lineCount(file: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
 }
 
-function assemble(p: Prepared, lane: Figures, checks: Figures): Run {
-  const { build, limit, ours, oxi, http } = lane as Record<string, Figures>;
-  const oq = ours!.queries as Record<string, { p50Ms: number; rows: number }>;
-  const xq = oxi!.queries as Record<string, { p50Ms: number; rows: number }>;
+function engineFigures(ours: Figures, oxi: Figures): Run['sparql'] {
+  const oq = ours.queries as Record<string, { p50Ms: number; rows: number }>;
+  const xq = oxi.queries as Record<string, { p50Ms: number; rows: number }>;
   const queries = Object.fromEntries(
     Object.keys(oq).map((name) => [
       name,
@@ -203,43 +259,55 @@ function assemble(p: Prepared, lane: Figures, checks: Figures): Run {
     ]),
   );
   return {
-    records: p.records,
-    triples: build!.triples as number,
-    generateSec: p.generateSec,
-    build: {
-      totalSec: build!.totalSec as number,
-      peakRssMB: build!.peakRssMB as number,
-      stages: build!.stages as Record<string, number>,
-      records: build!.records,
-      files: build!.files,
-      pageThreads: build!.pageThreads,
-    },
-    limit: { n3ParseWriteSec: limit!.n3ParseWriteSec as number, triples: limit!.triples },
-    shacl: checks.shacl as Run['shacl'],
-    jsonld: checks.jsonld as Run['jsonld'],
-    sparql: {
-      loadSec: ours!.loadSec as number,
-      rssMB: ours!.rssMB as number,
-      oxigraphLoadSec: oxi!.loadSec as number,
-      oxigraphRssMB: oxi!.rssMB as number,
-      engine: 'src/serve/engine.ts: Comunica over rdf-stores (loadStore + createEngine + executeQuery, as the server)',
-      queries,
-    },
-    http: http as Run['http'],
+    loadSec: ours.loadSec as number,
+    rssMB: ours.rssMB as number,
+    oxigraphLoadSec: oxi.loadSec as number,
+    oxigraphRssMB: oxi.rssMB as number,
+    engine: 'src/serve/engine.ts: Comunica over rdf-stores (loadStore + createEngine + executeQuery, as the server)',
+    queries,
+  };
+}
+
+type QueryTimes = Record<string, { p50Ms: number; cpuP50Ms: number; rows: number }>;
+
+function storeFigures(embedded: Figures, oxi: Figures): NonNullable<Run['store']> {
+  const q = embedded.queries as Record<string, QueryTimes>;
+  return {
+    loadSec: embedded.loadSec as number,
+    oxigraphLoadSec: oxi.loadSec as number,
+    loadCpuSec: embedded.loadCpuSec as number,
+    oxigraphLoadCpuSec: oxi.loadCpuSec as number,
+    wasmMB: embedded.wasmMB as number,
+    oxigraphWasmMB: oxi.wasmMB as number,
+    rssDeltaMB: embedded.rssDeltaMB as number,
+    oxigraphRssDeltaMB: oxi.rssDeltaMB as number,
+    quads: embedded.quads as number,
+    queries: Object.fromEntries(
+      Object.entries(q).map(([name, t]) => [
+        name,
+        {
+          comunicaP50Ms: t.comunica!.p50Ms,
+          oxigraphP50Ms: t.oxigraph!.p50Ms,
+          comunicaCpuP50Ms: t.comunica!.cpuP50Ms,
+          oxigraphCpuP50Ms: t.oxigraph!.cpuP50Ms,
+          rows: t.comunica!.rows,
+          oxigraphRows: t.oxigraph!.rows,
+        },
+      ]),
+    ),
   };
 }
 
 async function cleanup(p: Prepared): Promise<void> {
+  if (p.shared) return;
   if (!values.keep) await rm(p.dir, { recursive: true, force: true });
   else log(`kept ${p.dir}`);
 }
 
 /** One size, its measurements one after another. */
-async function runSize(records: number): Promise<Run> {
-  const p = await prepare(records);
+async function runSize(p: Prepared): Promise<Run> {
   try {
-    const lane = await buildLane(p);
-    return assemble(p, lane, await checkLane(p));
+    return await measure(p);
   } finally {
     await cleanup(p);
   }
@@ -273,9 +341,15 @@ async function writeResults(runs: Run[]): Promise<string> {
  */
 const runs: Run[] = [];
 let table = '';
-for (const n of [...sizes].reverse()) {
-  runs.push(await runSize(n));
+const given = await Promise.all((values.prepared ?? []).map(prepared));
+const todo: (() => Promise<Prepared>)[] = [
+  ...given.sort((a, b) => b.records - a.records).map((p) => async () => p),
+  ...(given.length > 0 && values.records === undefined ? [] : [...sizes].reverse().map((n) => () => prepare(n))),
+];
+for (const next of todo) {
+  const p = await next();
+  runs.push(await runSize(p));
   table = await writeResults(runs);
-  log(`${n}: done, results written to ${String(values.out)}`);
+  log(`${p.records}: done, results written to ${String(values.out)}`);
 }
 process.stdout.write(`${table}\nwrote ${String(values.out)}\n`);
