@@ -14,7 +14,8 @@ import { sortedGraph } from '../src/publish/graph.ts';
 import { jsonLdChunks, viaJsonLdJs } from '../src/publish/jsonld.ts';
 import { writePieces } from '../src/publish/write-dumps.ts';
 import { jsonldContext } from '../src/publish/context.ts';
-import { createEngine, executeQuery, loadStore } from '../src/serve/engine.ts';
+import path from 'node:path';
+import { createEngine, executeQuery } from '../src/serve/engine.ts';
 import { EmbeddedStore } from '../src/store/embedded.ts';
 import { serverPathQuery } from './store-path.ts';
 import { injectErrors } from './inject-errors.ts';
@@ -153,10 +154,14 @@ async function timeQueries(
   return out;
 }
 
-/** `sparql-ours <dataset.nt> <base>`: the endpoint's own engine factory (src/serve/engine.ts) over the store the server loads. */
+/**
+ * `sparql-ours <dataset.nt> <base>`: the endpoint's own engine (src/serve/engine.ts: Comunica in front of the
+ * embedded store) over the store the server loads from that build.
+ */
 async function sparqlOursTask(file: string, base: string, sample: Sample): Promise<Figures> {
   const t = performance.now();
-  const engine = createEngine(await loadStore(file));
+  const store = await EmbeddedStore.load(path.dirname(file));
+  const engine = await createEngine(store, { namedGraphs: (await store.graphs()).map((g) => g.name) });
   const loadSec = sec(t);
   const rssAfterLoad = rssMB();
   const queries = await timeQueries(
@@ -171,7 +176,8 @@ async function sparqlOursTask(file: string, base: string, sample: Sample): Promi
     },
     benchQueries(base, sample),
   );
-  return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples: engine.size, queries };
+  const triples = await store.size();
+  return { loadSec, rssMB: Math.max(rssAfterLoad, rssMB()), peakRssMB: peakRssMB(), triples, queries };
 }
 
 /** `sparql-oxigraph <dataset.nt> <base>`: Oxigraph in-process on the same N-Triples. */

@@ -170,7 +170,7 @@ async function measure(p: Prepared): Promise<Run> {
   }
   if (runsPart(p, 'engine')) {
     const nt = path.join(p.out, 'dataset.nt');
-    log(`${n}: SPARQL, the rdf-stores engine`);
+    log(`${n}: SPARQL, the endpoint's engine over the embedded store`);
     const ours = await child('sparql-ours', [nt, BASE, JSON.stringify(p.sample)]);
     log(`${n}: SPARQL, Oxigraph over dataset.nt`);
     const oxi = await child('sparql-oxigraph', [nt, BASE, JSON.stringify(p.sample)]);
@@ -263,7 +263,7 @@ function engineFigures(ours: Figures, oxi: Figures): Run['sparql'] {
     rssMB: ours.rssMB as number,
     oxigraphLoadSec: oxi.loadSec as number,
     oxigraphRssMB: oxi.rssMB as number,
-    engine: 'src/serve/engine.ts: Comunica over rdf-stores (loadStore + createEngine + executeQuery, as the server)',
+    engine: 'src/serve/engine.ts: Comunica in front of the embedded store (EmbeddedStore.load + createEngine + executeQuery, as the server)',
     queries,
   };
 }
