@@ -32,6 +32,11 @@ export function vocabularyNamespace(base: string): string {
   return `${base}${DATASET_PATHS.vocabulary}/`;
 }
 
+/** The IRI at a path under the base (`project/x` → `<base>project/x`): for paths a request or a page names. */
+export function iriAt(base: string, local: string): string {
+  return base + local;
+}
+
 /** Every IRI of the dataset under `base`; the records' own IRIs are minted by map/iri.ts and included here. */
 export function datasetIris(base: string) {
   const at = (path: string): NamedNode => namedNode(base + path);

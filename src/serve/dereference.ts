@@ -1,5 +1,6 @@
 // Linked-data dereferencing: the path of a minted IRI answers, by content negotiation, with its page or its RDF.
 import { Writer } from 'n3';
+import { iriAt } from '../dataset-iris.ts';
 import type { Quad } from '@rdfjs/types';
 import { toJsonLd } from '../publish/jsonld.ts';
 import { jsonldContext } from '../publish/context.ts';
@@ -58,7 +59,7 @@ const IRI_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
 /** The IRI a request path names under `base`, when it is a path a minted IRI can have. */
 export function resourcePathIri(base: string, rawPath: string): string | undefined {
-  return IRI_PATH.test(rawPath) ? base + rawPath.slice(1) : undefined;
+  return IRI_PATH.test(rawPath) ? iriAt(base, rawPath.slice(1)) : undefined;
 }
 
 export async function writeRdf(quads: Quad[], mediaType: RdfMediaType, base: string | undefined): Promise<string> {

@@ -6,7 +6,6 @@ import { html } from '../publish/html.ts';
 import { layout, type Site } from '../publish/page-layout.ts';
 import { siteFor } from '../publish/site.ts';
 import { SCHEMA } from '../vocab.ts';
-import type { QueryPool } from './worker-pool.ts';
 
 /** Plain text first: a client that states no preference (curl, SPARQL libraries) gets the message as it is. */
 const OFFERS = ['text/plain', 'text/html'] as const;
@@ -87,7 +86,17 @@ ${main}
  * The site's name, licence and publisher, asked of the store once at start, so error pages carry the same header
  * and footer as the published pages. Undefined when the store does not describe the dataset (a plain page then).
  */
-export async function siteForErrors(pool: Pick<QueryPool, 'run'>, base: string): Promise<Site | undefined> {
+/** What siteForErrors needs of the query pool: one query answered (a structural type, so no module cycle). */
+interface Querying {
+  run(request: {
+    query: string;
+    baseIri: string;
+    mediaTypes: { bindings: string };
+    maxRows: number;
+  }): Promise<{ body: Buffer }>;
+}
+
+export async function siteForErrors(pool: Querying, base: string): Promise<Site | undefined> {
   const dataset = `<${datasetIris(base).dataset.value}>`;
   const query = `PREFIX schema: <${SCHEMA.iri}>
 SELECT ?name ?licence ?publisherName WHERE {

@@ -2,7 +2,8 @@
 // facets, read from a Store once per store state by a few SPARQL queries, in one stable order, with a word search.
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import { DATASET_PATHS } from '../dataset-iris.ts';
+import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
+import { InternalError } from '../errors.ts';
 import { shorten } from '../publish/html.ts';
 import { SECTIONS } from '../publish/labels.ts';
 import { DCT, FOAF, RDFS, SCHEMA, SKOS, VCARD, ownTerms } from '../vocab.ts';
@@ -246,7 +247,7 @@ async function* subjectsAndObjects(
     }
     const last = page[page.length - 1]![0];
     if (page[0]![0] === last) {
-      throw new Error(`more than ${pageRows} values of <${property.value}> for <${last}>: raise pageRows`);
+      throw new InternalError(`more than ${pageRows} values of <${property.value}> for <${last}>: raise pageRows`);
     }
     for (const row of page) if (row[0] !== last) yield* expand(row);
     after = last;
@@ -255,7 +256,7 @@ async function* subjectsAndObjects(
 
 async function* select(store: Store, query: string): AsyncGenerator<[string, RDF.Term]> {
   const result = await store.query(query);
-  if (result.type !== 'bindings') throw new Error(`the store answered a SELECT with ${result.type}`);
+  if (result.type !== 'bindings') throw new InternalError(`the store answered a SELECT with ${result.type}`);
   for await (const row of result.bindings) {
     const s = row.get('s');
     const o = row.get('o');
@@ -415,7 +416,7 @@ export class ListIndex {
       if (local !== undefined && o.termType === 'Literal') addWords(local, o.value);
     }
     const descriptions = new Map<string, Best>();
-    const datasetIri = `${base}dataset`;
+    const datasetIri = datasetIris(base).dataset.value;
     let intro: Best | undefined;
     for (const [rank, property] of DESCRIPTIONS.entries()) {
       for await (const [s, o] of rows(property)) {

@@ -139,6 +139,7 @@ export class RemoteQueryPool {
         outDir: this.options.outDir,
         namedGraphs: this.store.publishedGraphs,
         pageRows: LIST_PAGE_ROWS,
+        documentsOptional: true,
       });
       // A failed make is tried again by the next request.
       pages.catch(() => {

@@ -1,7 +1,7 @@
 // Renders one resource's page (with its JSON-LD), Turtle, JSON-LD, N-Triples and RDF/XML from a Store, with the
 // static site's own rendering code, so what the server answers equals what the build writes.
 import type { Literal, Quad } from '@rdfjs/types';
-import { DATASET_PATHS, datasetIris } from '../dataset-iris.ts';
+import { DATASET_PATHS, datasetIris, iriAt } from '../dataset-iris.ts';
 import { InternalError, ProjectgraphError } from '../errors.ts';
 import { downloadsOf } from '../publish/downloads.ts';
 import { sortedGraph } from '../publish/graph.ts';
@@ -71,7 +71,7 @@ export async function createRenderer(store: Store, base: string, documents: Site
   const folders = new Set<string>();
   for (const r of resources) {
     const segments = (paths.local(r) ?? '').split('/');
-    for (let i = 1; i < segments.length; i++) folders.add(base + segments.slice(0, i).join('/'));
+    for (let i = 1; i < segments.length; i++) folders.add(iriAt(base, segments.slice(0, i).join('/')));
   }
   const folderQuads = new Map<string, Quad[]>([...folders].map((f) => [f, []]));
   for (const q of [...(await typesAndLabels(store, folders)), ...shownAfter]) {
@@ -88,7 +88,7 @@ export async function createRenderer(store: Store, base: string, documents: Site
     const fromStore = d ? [...d.own, ...d.incoming, ...d.context, ...documentContext] : [...documentContext];
     const segments = (paths.local(iri) ?? '').split('/');
     for (let i = 1; i < segments.length; i++)
-      fromStore.push(...(folderQuads.get(base + segments.slice(0, i).join('/')) ?? []));
+      fromStore.push(...(folderQuads.get(iriAt(base, segments.slice(0, i).join('/'))) ?? []));
     return new ResourceIndex([...sortedGraph(fromStore).quads, ...shownAfter], paths);
   };
 
@@ -186,7 +186,7 @@ async function resourcesOf(store: Store, base: string, shownAfter: readonly Quad
       documents.add(hash === -1 ? q.subject.value : q.subject.value.slice(0, hash));
     }
   }
-  const excluded = new Set<string>([base, ...SERVICES.map((s) => base + s)]);
+  const excluded = new Set<string>([base, ...SERVICES.map((s) => iriAt(base, s))]);
   return new Set([...documents].filter((d) => !excluded.has(d)).sort());
 }
 

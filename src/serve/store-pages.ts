@@ -27,6 +27,11 @@ export interface StorePagesOptions {
   namedGraphs?: Iterable<string>;
   /** Rows per request when the list index reads the store (an external store may cut long answers). */
   pageRows?: number;
+  /**
+   * Whether pages may go without the catalogue and VoID when `outDir` holds none (an external store served with no
+   * build at hand): the pages then list no downloads. A build without them is damaged, and is refused otherwise.
+   */
+  documentsOptional?: boolean;
 }
 
 export class StorePages {
@@ -50,7 +55,11 @@ export class StorePages {
     let renderer: Renderer | undefined;
     let lists: ListIndex | undefined;
     if (base !== undefined) {
-      renderer = await createRenderer(store, base, await readSiteDocuments(options.outDir));
+      const documents = await readSiteDocuments(options.outDir).catch((e: unknown) => {
+        if (options.documentsOptional) return { catalog: [], void: [] };
+        throw e;
+      });
+      renderer = await createRenderer(store, base, documents);
       lists = await ListIndex.build(store, base, options.pageRows ? { pageRows: options.pageRows } : {});
     }
     return new StorePages(store, iris, new Set(options.namedGraphs ?? []), renderer, lists);
