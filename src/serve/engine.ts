@@ -1,6 +1,6 @@
 // The query engine: Comunica in front of the store (the store evaluates whole operations, store/comunica-source.ts),
 // fetching only from allow-listed SERVICE endpoints, with results serialised in a chosen media type.
-import { InternalError, invariant } from '../errors.ts';
+import { InternalError, ProjectgraphError, invariant } from '../errors.ts';
 import { QueryEngine } from '@comunica/query-sparql-rdfjs';
 import { ArrayIterator } from 'asynciterator';
 import type * as RDF from '@rdfjs/types';
@@ -132,6 +132,9 @@ export async function executeQuery(engine: Engine, request: QueryRequest): Promi
  */
 function clientFault(e: unknown): PolicyError | undefined {
   if (e instanceof PolicyError) return undefined;
+  // The store refusing a query the policy let through (store/embedded.ts refusal()).
+  if (e instanceof ProjectgraphError && (e.code === 'QUERY_SYNTAX' || e.code === 'QUERY_REFUSED'))
+    return new PolicyError(e.message, 400, e.code);
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new PolicyError('the query is too complex to evaluate here: it nests too deeply');
   }

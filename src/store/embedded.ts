@@ -11,7 +11,7 @@ import { Parser } from '@traqula/parser-sparql-1-2';
 import { toAlgebra, toAst } from '@traqula/algebra-sparql-1-2';
 import { Generator as SparqlGenerator } from '@traqula/generator-sparql-1-2';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../publish/change-sets.ts';
-import { InternalError } from '../errors.ts';
+import { InternalError, ProjectgraphError } from '../errors.ts';
 import { describeBy } from './describe.ts';
 import {
   ServiceRefusedError,
@@ -129,6 +129,16 @@ function fromOxigraphQuad(q: Ox.Quad): RDF.Quad {
     fromOxigraph(q.object) as RDF.Quad_Object,
     fromOxigraph(q.graph) as RDF.Quad_Graph,
   );
+}
+
+/**
+ * Oxigraph reads a few queries that the SPARQL grammar allows differently from the parser in front of it (an ASK with
+ * GROUP BY): such a query is the store's refusal, a 400 with Oxigraph's words, not a fault of the server.
+ */
+function refusal(e: unknown): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/^error at \d+:\d+/.test(message)) return e;
+  return new ProjectgraphError('QUERY_SYNTAX', `the store cannot read this query: ${message.slice(0, 500)}`);
 }
 
 /** A term of SPARQL JSON results, as Oxigraph writes them (RDF 1.2 triple terms included). */
@@ -277,10 +287,15 @@ export class EmbeddedStore implements Store {
     // Results are taken serialised, in one string: reading each term out of WebAssembly memory field by field costs
     // far more than Oxigraph writing them and V8 parsing them.
     const tabular = prepared.form === 'select' || prepared.form === 'ask';
-    const result = this.oxigraph.query(prepared.text, {
-      ...oxOptions,
-      results_format: tabular ? 'application/sparql-results+json' : 'application/n-triples',
-    } as Parameters<Ox.Store['query']>[1]);
+    let result: ReturnType<Ox.Store['query']>;
+    try {
+      result = this.oxigraph.query(prepared.text, {
+        ...oxOptions,
+        results_format: tabular ? 'application/sparql-results+json' : 'application/n-triples',
+      } as Parameters<Ox.Store['query']>[1]);
+    } catch (e) {
+      throw refusal(e);
+    }
     if (typeof result === 'boolean') return { type: 'boolean', value: result };
     if (typeof result !== 'string') throw new InternalError('Oxigraph returned terms where a serialisation was asked');
     if (result.startsWith('{')) {
