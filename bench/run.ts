@@ -263,7 +263,8 @@ function engineFigures(ours: Figures, oxi: Figures): Run['sparql'] {
     rssMB: ours.rssMB as number,
     oxigraphLoadSec: oxi.loadSec as number,
     oxigraphRssMB: oxi.rssMB as number,
-    engine: 'src/serve/engine.ts: Comunica in front of the embedded store (EmbeddedStore.load + createEngine + executeQuery, as the server)',
+    engine:
+      'src/serve/engine.ts: Comunica in front of the embedded store (EmbeddedStore.load + createEngine + executeQuery, as the server)',
     queries,
   };
 }
