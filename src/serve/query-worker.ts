@@ -34,6 +34,8 @@ export interface LoadedStore {
   state: string | undefined;
   /** How the store came to hold it: loaded whole, or moved by a change set from the state before. */
   via: 'load' | 'change-set';
+  /** Every IRI with a page or a graph document: the server answers 404 for any other without asking a worker. */
+  addresses: string[];
 }
 
 /** A task's outcome: an answer (the body arrives as a plain Uint8Array), the policy's refusal, or nothing there. */
@@ -69,7 +71,14 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
       ...((engine as Engine | undefined) ? { reuse: engine } : {}),
     });
     pages = await StorePages.create(store, { outDir, namedGraphs });
-    return { namedGraphs, size: await store.size(), datasetIris: pages.datasetIris, state: store.state, via };
+    return {
+      namedGraphs,
+      size: await store.size(),
+      datasetIris: pages.datasetIris,
+      state: store.state,
+      via,
+      addresses: pages.addresses(),
+    };
   };
   const info = await describe('load');
   const stateOf = (): { state?: string } => (store.state === undefined ? {} : { state: store.state });

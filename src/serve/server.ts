@@ -361,7 +361,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
    */
   function renderPage(req: http.IncomingMessage, resourcePath: string, mediaType: ResourceMediaType): Promise<Page> {
     const iri = baseIri === undefined ? undefined : resourcePathIri(baseIri, resourcePath);
-    if (iri === undefined) return Promise.resolve(undefined);
+    // What the store holds is known without asking it: a path that names nothing is a 404 at once, costing no worker.
+    const known = pool.info.addresses;
+    if (iri === undefined || (known && !known.has(iri))) return Promise.resolve(undefined);
     return renderFromStore(req, { kind: 'resource', iri, mediaType, base: baseIri });
   }
 

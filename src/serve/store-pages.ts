@@ -65,6 +65,11 @@ export class StorePages {
     return new StorePages(store, iris, new Set(options.namedGraphs ?? []), renderer, lists);
   }
 
+  /** Every IRI that answers: the resources with pages and the named graphs (the server knows them without a query). */
+  addresses(): string[] {
+    return [...(this.renderer?.resources ?? []), ...this.namedGraphs];
+  }
+
   /** The representation asked for, or undefined when the store has nothing at that address. */
   async render(request: PageRequest): Promise<PageOutcome | undefined> {
     if (request.kind === 'list') return this.list(request.path, new URLSearchParams(request.search));

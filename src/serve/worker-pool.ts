@@ -63,6 +63,8 @@ export interface StoreInfo {
   datasetIris: string[];
   /** The graphs.json state of the build the store holds. */
   state: string | undefined;
+  /** Every IRI the store answers for (pages, graph documents), when known without asking the store. */
+  addresses?: ReadonlySet<string>;
 }
 
 export interface PoolOptions {
@@ -90,6 +92,7 @@ const toInfo = (loaded: LoadedStore): StoreInfo => ({
   size: loaded.size,
   datasetIris: loaded.datasetIris,
   state: loaded.state,
+  addresses: new Set(loaded.addresses),
 });
 
 export class QueryPool {
@@ -129,6 +132,11 @@ export class QueryPool {
     invariant(loaded, 'no query worker started');
     const pool = new QueryPool(workers, options, toInfo(loaded));
     return { pool, info: pool.info };
+  }
+
+  /** Each worker's JavaScript heap bound, in MB (its store's WebAssembly memory is outside it). */
+  get memoryMb(): number {
+    return this.workers.memoryMb;
   }
 
   get busyWorkers(): number {
