@@ -269,7 +269,8 @@ async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): 
     {
       comunica: async (q) => (await query(q.sparql)).rows,
       oxigraph: async (q) => {
-        const r = store.oxigraph.query(q.sparql, { use_default_graph_as_union: true }) as unknown;
+        // The store's default graph is the union of the graphs as a set (the build's dataset.nt), as serve queries it.
+        const r = store.oxigraph.query(q.sparql) as unknown;
         return Array.isArray(r) ? r.length : 1;
       },
     },
