@@ -1,6 +1,6 @@
 // The SPARQL 1.1 Graph Store HTTP Protocol, client side: replace a named graph with PUT, remove it with DELETE (indirect graph identification).
 import { ProjectgraphError } from '../errors.ts';
-import type { HttpClient } from './http-client.ts';
+import { answerText, type HttpClient } from './http-client.ts';
 
 /** The codes of a failed request to a store. */
 export type StoreCode =
@@ -69,11 +69,7 @@ export class GraphStore {
 async function expectSuccess(res: Response, method: string, ok: number[]): Promise<void> {
   const text = await res.text().catch(() => '');
   if (ok.includes(res.status)) return;
-  const detail = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
+  const detail = answerText(text);
   const why =
     res.status === 401
       ? 'the store refused the credentials'

@@ -111,6 +111,15 @@ export class HttpClient {
 }
 
 /** What a failed request says, without the URL's credentials or the request's headers. */
+/** A store's error answer as one short line of text: its markup and runs of white space dropped, cut at `max`. */
+export function answerText(body: string, max = 200): string {
+  return body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
+}
+
 export function describeFailure(e: unknown): string {
   if (e instanceof Error) {
     if (e.name === 'TimeoutError') return 'no answer within the time limit';

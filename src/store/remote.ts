@@ -4,7 +4,7 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser } from 'n3';
 import { ProjectgraphError } from '../errors.ts';
 import { datasetIris as irisOf } from '../dataset-iris.ts';
-import { HttpClient, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
+import { HttpClient, answerText, describeFailure, redactUrl, splitCredentials } from '../push/http-client.ts';
 import { countGraphs } from '../push/store-counts.ts';
 import { SCHEMA } from '../vocab.ts';
 import { formOf, inspect, toOperation, toSparql, type AlgebraNode } from './embedded.ts';
@@ -291,11 +291,7 @@ export class RemoteStore implements Store {
     }
     const body = await res.text();
     if (res.ok) return body;
-    const detail = body
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 300);
+    const detail = answerText(body, 300);
     // The store refusing a query our parser accepted is the query's fault; anything else is the store's.
     if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
       throw new ProjectgraphError('QUERY_REFUSED', `the store refused the query: ${detail}`);
@@ -320,11 +316,7 @@ async function findDatasets(http: HttpClient, endpoint: URL): Promise<string[]> 
   });
   const text = await res.text();
   if (!res.ok) {
-    const detail = text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 200);
+    const detail = answerText(text);
     throw new ProjectgraphError('STORE_LOAD', `the store answered HTTP ${res.status}: ${detail}`);
   }
   let rows: Record<string, JsonTerm>[];
