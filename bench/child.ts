@@ -54,7 +54,6 @@ async function buildTask(data: string, out: string): Promise<Figures> {
     records: summary.records,
     triples: summary.triples,
     files: summary.files.length,
-    pageThreads: summary.pageThreads,
   };
 }
 

@@ -162,7 +162,6 @@ async function measure(p: Prepared): Promise<Run> {
       stages: build.stages as Record<string, number>,
       records: build.records,
       files: build.files,
-      pageThreads: build.pageThreads,
     };
     log(`${n}: n3 parse + write (the limit)`);
     const limit = await child('limit', [path.join(p.out, 'dataset.ttl'), path.join(p.dir, 'limit.nt')]);

@@ -30,7 +30,6 @@ export interface Run {
     stages: Record<string, number>;
     records: unknown;
     files: unknown;
-    pageThreads: unknown;
   };
   limit?: { n3ParseWriteSec: number; triples: unknown };
   shacl?: {

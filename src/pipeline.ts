@@ -3,31 +3,33 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
 import { DATASET_PATHS, datasetIris } from './dataset-iris.ts';
-import { DataError, OutputError, PublishFailure, invariant, type Problem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
 import { loadShapes, validateRecords } from './validate/shacl.ts';
 import { sortedGraph } from './publish/graph.ts';
 import { toTurtle } from './publish/turtle.ts';
-import { jsonLdChunks, toJsonLd } from './publish/jsonld.ts';
-import { turtlePieces, writePieces, type Written } from './publish/write-dumps.ts';
+import { toJsonLd } from './publish/jsonld.ts';
+import { writePieces } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
 import { DirectoryWriter, OutputDir } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
 import { DUMP_FORMATS } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
-import { downloadsOf } from './publish/downloads.ts';
-import { voidQuads } from './publish/void.ts';
-import { inVocabularyDocument, vocabularyQuads } from './publish/vocabulary.ts';
-import { siteContext, sitePrefixes } from './publish/site.ts';
-import { pageWorkerCount, writeSiteHere, writeSiteInWorkers, type SiteJob } from './publish/pages.ts';
-import { namedGraphs, type NamedGraph } from './publish/named-graphs.ts';
-import { changeDates, publishNamedGraphs } from './publish/change-sets.ts';
+import { VoidCounter, voidQuads } from './publish/void.ts';
+import { vocabularyQuads } from './publish/vocabulary.ts';
+import { SERVICES, STYLESHEET, siteContext, sitePrefixes } from './publish/site.ts';
+import { SitePaths } from './publish/site-paths.ts';
+import { robotsTxt, sitemapFiles } from './publish/sitemap.ts';
+import { nquadsLayoutOf } from './publish/named-graphs.ts';
+import { changeDates, changeSets } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { prefixes } from './vocab.ts';
 import { noProgress, type Progress } from './progress.ts';
+import { flowRecords } from './build/record-flow.ts';
+import { jsonLdDump, nquadsDump, tripleText, trigDump, turtleDump } from './build/assemble-dumps.ts';
 
 /** The shapes that ship with projectgraph. */
 export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.meta.url));
@@ -41,8 +43,6 @@ export interface PipelineOptions {
   progress?: Progress;
   /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
   sourceDateEpoch?: string;
-  /** Worker threads that write the pages; 0 or 1 writes them in this thread. Default: pageWorkerCount (none below 2,000 records). */
-  pageWorkers?: number;
 }
 
 export interface Checked {
@@ -86,13 +86,39 @@ export async function check(options: PipelineOptions): Promise<Checked> {
   return { records, mapped, warnings };
 }
 
+export interface Validated {
+  records: number;
+  /** Statements in the named graphs, repeats across graphs included (as the records make them). */
+  statements: number;
+  warnings: Problem[];
+}
+
+/** What `validate` does: the build's own reading, mapping and SHACL, a part at a time, writing nothing. */
+export async function validateData(options: PipelineOptions): Promise<Validated> {
+  const progress = options.progress ?? noProgress;
+  options.onStage?.('ingest');
+  const records = await readAll(options.dataDir, progress);
+  const base = records.dataset.data.baseIri;
+  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
+  const flowed = await flowRecords(records, {
+    dataDir: options.dataDir,
+    shapes,
+    definitions: vocabularyQuads(base, STATUSES),
+    progress,
+    ...(options.onStage ? { onStage: options.onStage } : {}),
+  });
+  flowed.spill.close();
+  if (flowed.violations.length > 0) throw new DataError(flowed.violations);
+  // The dataset's graph also holds the vocabulary, which no record makes.
+  const statements = flowed.graphs.reduce((n, g) => n + g.triples, 0);
+  return { records: records.records.length, statements, warnings: flowed.warnings };
+}
+
 export interface BuildSummary {
   records: number;
   triples: number;
   files: string[];
   warnings: Problem[];
-  /** Threads that wrote the pages: 1 is the build's own. */
-  pageThreads: number;
   /** The number of the published build (output/ links to it). */
   version: number;
   /** Old builds that could not be removed after the new one was published. */
@@ -127,47 +153,42 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const stage = options.onStage ?? (() => {});
   const progress = options.progress ?? noProgress;
   const dataBefore = await snapshotData(options.dataDir);
-  let checked: Checked | undefined = await check(options);
-  const { warnings } = checked;
-  // What the build holds on to is released as soon as no later stage needs it: each of the records, the mapped
-  // records, the graph, its N-Triples lines and the named graphs grows with the data, and together they would
-  // set the build's peak heap (bench/README.md).
-  let records: Records | undefined = checked.records;
-  let mapped: MappedRecord[] | undefined = checked.mapped;
-  checked = undefined;
+  stage('ingest');
+  const records = await readAll(options.dataDir, progress);
   const recordCount = records.records.length;
   const base = records.dataset.data.baseIri;
   const iris = datasetIris(base);
   const dataset = records.dataset.data;
-  stage('publish');
+  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
   // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds them,
   // so the default-graph dumps, the union of the named graphs, hold them too.
-  const definitions = vocabularyQuads(base, STATUSES);
-  let graph: ReturnType<typeof sortedGraph> | undefined = sortedGraph([
-    ...mapped.flatMap((m) => m.quads),
-    ...definitions,
-  ]);
-  const quads = graph.quads;
-  const triples = quads.length;
-  /** Threads that wrote the pages (BuildSummary.pageThreads). */
-  let pageThreads = 1;
-  const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
-  const out = new DirectoryWriter(await output.stage());
-  // The build readers see now; the change sets and dates compare with it (a path that does not exist when there is
-  // none).
-  const previousDir = output.currentDir ?? path.join(output.builds, 'none');
-  const files: string[] = [];
-  const write = async (name: string, content: string) => {
-    await out.write(name, content);
-    files.push(name);
-  };
-  const writeDocument = async (name: string, quads: Quad[]) => {
-    const sorted = sortedGraph(quads).quads;
-    await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
-    await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
-  };
-  {
-    // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's string limit.
+  const flowed = await flowRecords(records, {
+    dataDir: options.dataDir,
+    shapes,
+    definitions: vocabularyQuads(base, STATUSES),
+    progress,
+    onStage: stage,
+  });
+  try {
+    if (flowed.violations.length > 0) throw new DataError(flowed.violations);
+    stage('publish');
+    const date = await buildDate(options.dataDir, options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
+    const out = new DirectoryWriter(await output.stage());
+    // The build readers see now; the change sets and dates compare with it (a path that does not exist when there
+    // is none).
+    const previousDir = output.currentDir ?? path.join(output.builds, 'none');
+    const files: string[] = [];
+    const write = async (name: string, content: string) => {
+      await out.write(name, content);
+      files.push(name);
+    };
+    const writeDocument = async (name: string, quads: Quad[]) => {
+      const sorted = sortedGraph(quads).quads;
+      await write(`${name}.ttl`, await toTurtle(sorted, sitePrefixes(base)));
+      await write(`${name}.jsonld`, await toJsonLd(sorted, siteContext(base)));
+    };
+    // The dumps, whose exact bytes the catalogue describes; written in pieces, as a large dump exceeds V8's
+    // string limit.
     const streamDump = async (
       format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS],
       pieces: Iterable<string> | AsyncIterable<string>,
@@ -180,42 +201,36 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       files.push(format.file);
       return { ...format, ...written };
     };
-    const nTriples = await streamDump(DUMP_FORMATS.nTriples, graph.lines);
-    graph = undefined;
+    const counter = new VoidCounter(base);
     const dumps = [
-      nTriples,
-      await streamDump(DUMP_FORMATS.turtle, turtlePieces(quads, prefixes(base))),
-      await streamDump(DUMP_FORMATS.jsonLd, jsonLdChunks(quads, jsonldContext(base))),
+      await streamDump(DUMP_FORMATS.nTriples, tripleText(flowed)),
+      await streamDump(DUMP_FORMATS.turtle, turtleDump(flowed, prefixes(base))),
+      await streamDump(DUMP_FORMATS.jsonLd, jsonLdDump(flowed, jsonldContext(base), counter)),
     ];
 
     // One named graph per record, in dataset.nq and dataset.trig; the catalogue's modified date is the last
     // build that changed them (change-sets.ts). Written before the catalogue, which gives their sizes.
     stage('named-graphs');
-    // The vocabulary document (def.ttl, and the dataset graph) also holds the status concepts the mapping makes.
-    const vocabulary = quads.filter((q) => inVocabularyDocument(base, q.subject.value));
-    let named: NamedGraph[] | undefined = namedGraphs(records, mapped, vocabulary);
-    mapped = undefined;
-    const dates = await changeDates(previousDir, named, date);
-    const quadDumps = new Map<string, Written>();
-    await publishNamedGraphs({
-      graphs: named,
-      previousDir,
-      base,
+    const dates = await changeDates(previousDir, flowed.graphs, date);
+    const byName = new Map(flowed.graphs.map((g) => [g.name.value, g]));
+    const changes = await changeSets({
+      previousDir: path.resolve(previousDir),
+      graphs: flowed.graphs,
+      linesOf: (name) => {
+        const g = byName.get(name);
+        return g ? flowed.spill.lines(g) : [];
+      },
+      layout: nquadsLayoutOf(flowed.graphs),
       graphPrefix: iris.graphs.prefix,
+      base,
       prefixes: sitePrefixes(base),
       dates,
-      write,
-      writeLarge: async (name, pieces) => {
-        quadDumps.set(name, await writePieces(path.join(out.dir, name), pieces));
-        files.push(name);
-      },
     });
-    named = undefined;
-    const withNamedGraphs = [DUMP_FORMATS.nQuads, DUMP_FORMATS.trig].map((format) => {
-      const written = quadDumps.get(format.file);
-      invariant(written, () => `the named-graph step wrote no ${format.file}`);
-      return { ...format, ...written };
-    });
+    const withNamedGraphs = [
+      await streamDump(DUMP_FORMATS.nQuads, nquadsDump(flowed)),
+      await streamDump(DUMP_FORMATS.trig, trigDump(flowed, sitePrefixes(base))),
+    ];
+    for (const [name, content] of changes.files) await write(name, content);
 
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID (of the default-graph dumps).
     stage('catalog');
@@ -229,45 +244,51 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       ...(dates.issued ? { issued: dates.issued } : {}),
     });
     const firstProject = records.records.find((r) => r.kind === 'project');
-    records = undefined;
     const description = voidQuads({
       base,
-      quads,
+      counted: counter,
       dumps: dumps.map((d) => d.file),
       title: dataset.title,
       licence: dataset.licence,
       ...(firstProject ? { example: iris.project(firstProject.data.id).value } : {}),
     });
-    await writeDocument(DATASET_PATHS.vocabulary, vocabulary);
+    await writeDocument(DATASET_PATHS.vocabulary, flowed.vocabulary);
     await writeDocument(DATASET_PATHS.catalog, catalog);
     await writeDocument(DATASET_PATHS.void, description);
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
-    // The site: a page, .ttl and .jsonld per resource, the home page, sitemap.xml and robots.txt.
-    stage('pages');
-    // From the catalogue, as the server lists them: it has the catalogue, not the dump files' details.
-    const downloads = downloadsOf(base, catalog);
-    const site: SiteJob = { base, dataset, downloads, date };
-    // The vocabulary is in the dump already; the catalogue and VoID describe the dumps, so they come after them.
-    // Each sorted, as the server has them from catalog.ttl and void.ttl: the pages it renders equal these.
-    const shownAfter = [...sortedGraph(catalog).quads, ...sortedGraph(description).quads];
-    const workers = options.pageWorkers ?? pageWorkerCount(recordCount);
-    pageThreads = Math.max(workers, 1);
-    const input = { ...site, quads: [...quads, ...shownAfter] };
-    const writingPages = progress.stage('writing pages', { unit: 'files' });
-    const onFiles = (n: number) => writingPages.add(n);
-    // The threads read the graph back from dataset.nt (the same quads, in the same order).
-    const pages =
-      workers > 1
-        ? await writeSiteInWorkers(input, out.dir, path.join(out.dir, nTriples.file), shownAfter, workers, onFiles)
-        : await writeSiteHere(input, out.dir, onFiles);
-    writingPages.end();
-    // Not push(...pages): a large site has more files than a call may take arguments.
-    for (const name of pages) files.push(name);
+    // What crawlers and pages need beside the data: the pages themselves come from the server or export-site.
+    stage('sitemap');
+    const paths = new SitePaths(base);
+    const documents = new Set(flowed.documents);
+    for (const q of [...catalog, ...description])
+      if (q.subject.termType === 'NamedNode') documents.add(paths.document(q.subject.value));
+    const pages = [...documents]
+      .filter((d) => {
+        const local = paths.local(d) ?? '';
+        return local !== '' && !(SERVICES as readonly string[]).includes(local);
+      })
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const file of sitemapFiles(base, [iris.home.value, ...pages], date)) await write(file.name, file.content);
+    await write('robots.txt', robotsTxt(iris.sitemap.value));
+    await write('style.css', STYLESHEET);
     await assertDataUnchanged(options.dataDir, dataBefore);
+    const { version, warnings: leftovers } = await output.publish();
+    return { records: recordCount, triples: counter.triples, files, warnings: flowed.warnings, version, leftovers };
+  } finally {
+    flowed.spill.close();
   }
-  const { version, warnings: leftovers } = await output.publish();
-  return { records: recordCount, triples, files, warnings, pageThreads, version, leftovers };
+}
+
+/** Reads and checks every record file, with progress. */
+async function readAll(dataDir: string, progress: Progress): Promise<Records> {
+  const reading = progress.stage('reading records', { unit: 'files' });
+  const records = await readRecords(dataDir, (done, total) => {
+    reading.total(total);
+    reading.set(done);
+  });
+  reading.end();
+  return records;
 }
 
 /** The same pieces, each shown to `see` on its way through (for counting bytes written); sync ones stay sync. */

@@ -12,6 +12,7 @@ import {
   nquadsPieces,
   toTriG,
   trigPieces,
+  type GraphSummary,
   type NamedGraph,
   type NQuadsLayout,
 } from './named-graphs.ts';
@@ -89,7 +90,9 @@ export interface ChangeSetResult {
  */
 export async function changeSets(options: {
   previousDir: string;
-  graphs: readonly NamedGraph[];
+  graphs: readonly GraphSummary[];
+  /** The sorted N-Triples lines of one of `graphs`: read only for the graphs that changed. */
+  linesOf: (name: string) => readonly string[];
   layout: NQuadsLayout;
   graphPrefix: string;
   base: string;
@@ -102,7 +105,7 @@ export async function changeSets(options: {
   for (const g of graphs) {
     const range = layout.ranges.get(g.name.value);
     invariant(range, () => `named graph ${g.name.value} is missing from dataset.nq`);
-    entries[g.name.value] = { hash: g.hash, triples: g.lines.length, ...range };
+    entries[g.name.value] = { hash: g.hash, triples: g.triples, ...range };
   }
   const state = stateHash(entries);
   const fresh = (restarted?: string): ChangeSetResult => {
@@ -150,7 +153,6 @@ export async function changeSets(options: {
   } catch (e) {
     return fresh(`the previous ${old.dump} does not match its ${MANIFEST_FILE} (${(e as Error).message})`);
   }
-  const newByName = new Map(graphs.map((g) => [g.name.value, g]));
   const iris = datasetIris(options.base);
   const changeIri = (kind: 'added' | 'removed', graph: string) =>
     iris.change(
@@ -164,7 +166,7 @@ export async function changeSets(options: {
   if (options.dates.modified !== undefined) entry.modified = options.dates.modified;
   for (const name of changed) {
     const before = oldLines.get(name) ?? [];
-    const after = newByName.get(name)?.lines ?? [];
+    const after = entries[name] ? options.linesOf(name) : [];
     const beforeSet = new Set(before);
     const afterSet = new Set(after);
     const removed = before.filter((l) => !afterSet.has(l));
@@ -240,7 +242,7 @@ function withDates(m: Manifest, { issued, modified }: Dates): Manifest {
  */
 export async function changeDates(
   previousDir: string,
-  graphs: readonly NamedGraph[],
+  graphs: readonly GraphSummary[],
   date: string | undefined,
 ): Promise<Dates> {
   const now: Dates = date === undefined ? {} : { issued: date, modified: date };
@@ -418,7 +420,9 @@ export async function publishNamedGraphs(options: {
   writeLarge: (name: string, pieces: Iterable<string> | AsyncIterable<string>) => Promise<unknown>;
 }): Promise<ChangeSetResult> {
   const layout = nquadsLayout(options.graphs);
-  const result = await changeSets({ ...options, layout, previousDir: path.resolve(options.previousDir) });
+  const byName = new Map(options.graphs.map((g) => [g.name.value, g.lines]));
+  const linesOf = (name: string) => byName.get(name) ?? [];
+  const result = await changeSets({ ...options, layout, linesOf, previousDir: path.resolve(options.previousDir) });
   await options.writeLarge('dataset.nq', nquadsPieces(options.graphs));
   await options.writeLarge('dataset.trig', trigPieces(options.graphs, options.prefixes));
   for (const [name, content] of result.files) await options.write(name, content);

@@ -21,8 +21,15 @@ const TYPE = RDF('type').value;
  * (The names come from datasetIris(base).graphs.)
  */
 
-export interface NamedGraph {
+/** What graphs.json and the change sets need of a graph, without its statements. */
+export interface GraphSummary {
   name: NamedNode;
+  /** sha256 (hex) of the concatenated sorted N-Triples lines. */
+  hash: string;
+  triples: number;
+}
+
+export interface NamedGraph extends GraphSummary {
   /** Sorted, without duplicates (see graph.ts). */
   quads: Quad[];
   /** The N-Triples line of each quad, in the same order; the content hash is taken over these. */
@@ -58,7 +65,7 @@ export function graphOf(name: NamedNode, quads: Quad[]): NamedGraph {
   const sorted = sortedGraph(quads);
   const hash = createHash('sha256');
   for (const line of sorted.lines) hash.update(line);
-  return { name, quads: sorted.quads, lines: sorted.lines, hash: hash.digest('hex') };
+  return { name, quads: sorted.quads, lines: sorted.lines, hash: hash.digest('hex'), triples: sorted.lines.length };
 }
 
 /** Where each graph's lines sit in dataset.nq, so a later build or a push reads one graph without parsing the file. */
@@ -79,6 +86,18 @@ export function nquadsLayout(graphs: readonly NamedGraph[]): NQuadsLayout {
     const perLine = Buffer.byteLength(` ${graphTerm(g.name)} .\n`) - 3;
     let length = 0;
     for (const l of g.lines) length += Buffer.byteLength(l) + perLine;
+    ranges.set(g.name.value, { offset, length });
+    offset += length;
+  }
+  return { ranges };
+}
+
+/** The same layout from each graph's size: the bytes of its N-Triples lines and how many there are. */
+export function nquadsLayoutOf(graphs: readonly { name: NamedNode; triples: number; length: number }[]): NQuadsLayout {
+  const ranges = new Map<string, { offset: number; length: number }>();
+  let offset = 0;
+  for (const g of graphs) {
+    const length = g.length + g.triples * (Buffer.byteLength(` ${graphTerm(g.name)} .\n`) - 3);
     ranges.set(g.name.value, { offset, length });
     offset += length;
   }
@@ -124,18 +143,34 @@ export function toTriG(
  * dataset.trig in pieces of whole graphs, each written by its own writer, with the prefix block only on the
  * first; joined they are the bytes toTriG() writes for all graphs at once (a test holds them to it).
  */
-export async function* trigPieces(
+export function trigPieces(
   graphs: readonly { name: NamedNode; quads: readonly Quad[] }[],
   prefixes: Record<string, string>,
   piece = TRIG_PIECE,
 ): AsyncGenerator<string> {
+  return trigPiecesOf(
+    (function* () {
+      for (let start = 0; start < graphs.length; start += piece) yield graphs.slice(start, start + piece);
+    })(),
+    prefixes,
+  );
+}
+
+/** dataset.trig from groups of whole graphs, each group written by its own writer (see trigPieces). */
+export async function* trigPiecesOf(
+  groups: Iterable<readonly { name: NamedNode; quads: readonly Quad[] }[]>,
+  prefixes: Record<string, string>,
+): AsyncGenerator<string> {
   const prefixBlock = await toTriG([], prefixes);
-  if (graphs.length === 0) yield prefixBlock;
-  for (let start = 0; start < graphs.length; start += piece) {
-    const text = await toTriG(graphs.slice(start, start + piece), prefixes);
+  let first = true;
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    const text = await toTriG(group, prefixes);
     invariant(text.startsWith(prefixBlock), 'the TriG writer did not start with the prefix block');
-    yield start === 0 ? text : text.slice(prefixBlock.length);
+    yield first ? text : text.slice(prefixBlock.length);
+    first = false;
   }
+  if (first) yield prefixBlock;
 }
 
 function addGraph(writer: Writer, g: { name: NamedNode; quads: readonly Quad[] }): void {

@@ -8,14 +8,39 @@ const { literal, namedNode, quad } = DataFactory;
 
 export interface VoidInput {
   base: string;
-  /** The quads of the dump, exactly as written (deduplicated). */
-  quads: Quad[];
+  /** The quads of the dump, exactly as written (deduplicated); or `counted`, the same seen on their way out. */
+  quads?: Iterable<Quad>;
+  counted?: VoidCounter;
   /** Dump files in output/ ("dataset.ttl"). */
   dumps: string[];
   title: { nl: string; en: string };
   licence: string;
   /** An example resource to start from (the first project). */
   example?: string;
+}
+
+/** The counts VoID states, gathered one statement at a time as a dump is written. */
+export class VoidCounter {
+  triples = 0;
+  readonly subjects = new Set<string>();
+  readonly objects = new Set<string>();
+  readonly entities = new Set<string>();
+  /** Entities of each class: statements are distinct, so each rdf:type statement is one. */
+  readonly classes = new Map<string, number>();
+  readonly properties = new Map<string, number>();
+
+  constructor(private readonly base: string) {}
+
+  /** Counts one statement of the dump; each must be given once. */
+  add(q: Quad): void {
+    this.triples++;
+    const s = termKey(q.subject);
+    this.subjects.add(s);
+    this.objects.add(termKey(q.object));
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(this.base)) this.entities.add(q.subject.value);
+    this.properties.set(q.predicate.value, (this.properties.get(q.predicate.value) ?? 0) + 1);
+    if (q.predicate.equals(RDF('type'))) this.classes.set(q.object.value, (this.classes.get(q.object.value) ?? 0) + 1);
+  }
 }
 
 export function voidQuads(input: VoidInput): Quad[] {
@@ -27,23 +52,9 @@ export function voidQuads(input: VoidInput): Quad[] {
   const add = (s: NamedNode, p: NamedNode, o: NamedNode | Literal) => out.push(quad(s, p, o));
   const count = (n: number) => literal(String(n), XSD('integer'));
 
-  const subjects = new Set<string>();
-  const objects = new Set<string>();
-  const entities = new Set<string>();
-  const classes = new Map<string, Set<string>>();
-  const properties = new Map<string, number>();
-  for (const q of input.quads) {
-    const s = termKey(q.subject);
-    subjects.add(s);
-    objects.add(termKey(q.object));
-    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) entities.add(q.subject.value);
-    properties.set(q.predicate.value, (properties.get(q.predicate.value) ?? 0) + 1);
-    if (q.predicate.equals(RDF('type'))) {
-      const set = classes.get(q.object.value) ?? new Set<string>();
-      set.add(s);
-      classes.set(q.object.value, set);
-    }
-  }
+  const counter = input.counted ?? new VoidCounter(base);
+  if (input.quads) for (const q of input.quads) counter.add(q);
+  const { subjects, objects, entities, classes, properties } = counter;
 
   add(doc, RDF('type'), VOID('DatasetDescription'));
   add(doc, DCT('title'), literal(`VoID-beschrijving: ${input.title.nl}`, 'nl'));
@@ -54,7 +65,7 @@ export function voidQuads(input: VoidInput): Quad[] {
   add(dataset, DCT('title'), literal(input.title.nl, 'nl'));
   add(dataset, DCT('title'), literal(input.title.en, 'en'));
   add(dataset, DCT('license'), namedNode(input.licence));
-  add(dataset, VOID('triples'), count(input.quads.length));
+  add(dataset, VOID('triples'), count(counter.triples));
   add(dataset, VOID('entities'), count(entities.size));
   add(dataset, VOID('distinctSubjects'), count(subjects.size));
   add(dataset, VOID('distinctObjects'), count(objects.size));
@@ -76,7 +87,7 @@ export function voidQuads(input: VoidInput): Quad[] {
     add(dataset, VOID('classPartition'), p);
     add(p, VOID('class'), namedNode(c));
     add(p, RDFS('label'), literal(`klasse ${shortIri(c, base)}`, 'nl'));
-    add(p, VOID('entities'), count(classes.get(c)?.size ?? 0));
+    add(p, VOID('entities'), count(classes.get(c) ?? 0));
   });
   [...properties.keys()].sort().forEach((prop, i) => {
     const p = namedNode(`${doc.value}#property-${numbered(i, properties.size)}`);

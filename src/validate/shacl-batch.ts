@@ -8,7 +8,11 @@ import { TermTable, tripleId, unpackTerms, type PackedTerms } from '../terms.ts'
 import { RDF, RDFS, SH } from '../vocab.ts';
 import { WorkerPool } from '../workers/pool.ts';
 
-const RDF_TYPE = RDF('type').value;
+const RDF_TYPE_TERM = RDF('type');
+const RDF_TYPE = RDF_TYPE_TERM.value;
+
+/** The rdf:type IRIs of a node that the records being validated do not describe (undefined: not known). */
+export type TypesOutside = (iri: string) => readonly string[] | undefined;
 const SUBCLASS = RDFS('subClassOf').value;
 const RDFS_CLASS = RDFS('Class').value;
 const TARGET_NODE = SH('targetNode');
@@ -251,7 +255,7 @@ export interface Cut {
  * subjects that several records describe (keywords, places, programmes) form batches of their own, each statement
  * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them).
  */
-export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut> {
+export function* cutBatches(mapped: MappedRecord[], size: number, outside?: TypesOutside): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -274,7 +278,13 @@ export function* cutBatches(mapped: MappedRecord[], size: number): Generator<Cut
   const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
     const batch = new BatchEncoder();
     owned(batch);
-    for (const node of pointedAt) for (const t of types.get(node) ?? []) batch.add(t);
+    for (const node of pointedAt) {
+      const local = types.get(node);
+      if (local) for (const t of local) batch.add(t);
+      else
+        for (const t of outside?.(node) ?? [])
+          batch.add(DataFactory.quad(DataFactory.namedNode(node), RDF_TYPE_TERM, DataFactory.namedNode(t)));
+    }
     return batch.finish();
   };
   for (let from = 0; from < mapped.length; from += size) {

@@ -18,6 +18,7 @@ import {
   validateInWorkers,
   validatorEnvironment,
   type PlainResult,
+  type TypesOutside,
 } from './shacl-batch.ts';
 
 /** The file in shapes/ whose triples join the data graph (class axioms) instead of the shapes graph. */
@@ -62,6 +63,11 @@ export interface ValidateOptions {
   workers?: number;
   /** Told after each batch: statements validated so far, and of how many (progress of long builds). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The types of nodes outside `mapped` that its records point to, for validating a part of the records: sh:class
+   * looks at them. The records' own subjects must be ones no record outside `mapped` describes.
+   */
+  types?: TypesOutside;
 }
 
 /** Below this many quads, starting worker threads costs more than it saves. */
@@ -95,7 +101,7 @@ export async function validateRecords(
     done += statements;
     options.onProgress?.(done, total);
   };
-  const batches = cutBatches(mapped, options.batchRecords ?? 1000);
+  const batches = cutBatches(mapped, options.batchRecords ?? 1000, options.types);
   const results =
     workers === 0
       ? await validateHere(batches, prepared, progress)
@@ -234,7 +240,7 @@ function shortName(iri: string | undefined): string {
   return iri.replace(/^.*[#/]/, '');
 }
 
-function sortProblems(ps: Problem[]): Problem[] {
+export function sortProblems(ps: Problem[]): Problem[] {
   // Field and value break ties, so the order does not depend on the order in which batches finished.
   const key = (p: Problem) =>
     `${p.location?.file ?? '~'}\u0000${String(p.location?.line ?? 0).padStart(9, '0')}\u0000${p.message}\u0000${p.field ?? ''}\u0000${p.value ?? ''}`;
