@@ -28,8 +28,10 @@ import { changeDates, changeSets } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
 import { prefixes } from './vocab.ts';
 import { noProgress, type Progress } from './progress.ts';
-import { flowRecords } from './build/record-flow.ts';
-import { jsonLdDump, nquadsDump, tripleText, trigDump, turtleDump } from './build/assemble-dumps.ts';
+import { flowRecords, type Flowed } from './build/record-flow.ts';
+import { DumpPieces } from './build/assemble-dumps.ts';
+import { BuildCache } from './build/build-cache.ts';
+import { codeVersion } from './build/code-version.ts';
 
 /** The shapes that ship with projectgraph. */
 export const DEFAULT_SHAPES_DIR = fileURLToPath(new URL('../shapes/', import.meta.url));
@@ -162,13 +164,23 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
   // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds them,
   // so the default-graph dumps, the union of the named graphs, hold them too.
-  const flowed = await flowRecords(records, {
-    dataDir: options.dataDir,
-    shapes,
-    definitions: vocabularyQuads(base, STATUSES),
-    progress,
-    onStage: stage,
-  });
+  // What earlier builds made of unchanged records and graphs; a build that fails leaves its index as it was.
+  const cache = BuildCache.open(output.cacheDir, codeVersion());
+  let flowed: Flowed;
+  try {
+    flowed = await flowRecords(records, {
+      dataDir: options.dataDir,
+      shapes,
+      definitions: vocabularyQuads(base, STATUSES),
+      progress,
+      onStage: stage,
+      cache,
+    });
+  } catch (e) {
+    cache.abandon();
+    throw e;
+  }
+  let committed = false;
   try {
     if (flowed.violations.length > 0) throw new DataError(flowed.violations);
     stage('publish');
@@ -202,10 +214,13 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       return { ...format, ...written };
     };
     const counter = new VoidCounter(base);
+    stage('pieces');
+    const style = { base, prefixes: prefixes(base), graphPrefixes: sitePrefixes(base), context: jsonldContext(base) };
+    const pieces = await DumpPieces.make(flowed, cache, style, counter);
     const dumps = [
-      await streamDump(DUMP_FORMATS.nTriples, tripleText(flowed)),
-      await streamDump(DUMP_FORMATS.turtle, turtleDump(flowed, prefixes(base))),
-      await streamDump(DUMP_FORMATS.jsonLd, jsonLdDump(flowed, jsonldContext(base), counter)),
+      await streamDump(DUMP_FORMATS.nTriples, pieces.nTriples()),
+      await streamDump(DUMP_FORMATS.turtle, pieces.turtle()),
+      await streamDump(DUMP_FORMATS.jsonLd, pieces.jsonLd(style.context)),
     ];
 
     // One named graph per record, in dataset.nq and dataset.trig; the catalogue's modified date is the last
@@ -227,8 +242,8 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       dates,
     });
     const withNamedGraphs = [
-      await streamDump(DUMP_FORMATS.nQuads, nquadsDump(flowed)),
-      await streamDump(DUMP_FORMATS.trig, trigDump(flowed, sitePrefixes(base))),
+      await streamDump(DUMP_FORMATS.nQuads, pieces.nQuads()),
+      await streamDump(DUMP_FORMATS.trig, pieces.trig()),
     ];
     for (const [name, content] of changes.files) await write(name, content);
 
@@ -273,9 +288,12 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     await write('robots.txt', robotsTxt(iris.sitemap.value));
     await write('style.css', STYLESHEET);
     await assertDataUnchanged(options.dataDir, dataBefore);
+    cache.commit();
+    committed = true;
     const { version, warnings: leftovers } = await output.publish();
     return { records: recordCount, triples: counter.triples, files, warnings: flowed.warnings, version, leftovers };
   } finally {
+    if (!committed) cache.abandon();
     flowed.spill.close();
   }
 }

@@ -1,92 +1,158 @@
-// The dumps, assembled from the spilled graphs in one stable order: graph by graph (the dataset's graph and then
-// the records, by graph name), each statement once, the statements about shared subjects (keywords, places,
-// programmes) once at the end; so a one-record edit changes one stretch of each dump.
+// The dumps, assembled from pieces in one stable order: graph by graph (the dataset's graph and the records, by
+// graph name), each graph's own statements, then the statements about subjects several graphs share (keywords,
+// places, programmes) once at the end. Each graph's Turtle, JSON-LD, TriG and VoID counts are cached under its
+// content, so a rebuild writes an unchanged graph by copying its pieces, and a one-record edit changes one stretch
+// of each dump.
 import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import { invariant } from '../errors.ts';
-import { jsonLdChunks } from '../publish/jsonld.ts';
-import { nquadLines, trigPiecesOf } from '../publish/named-graphs.ts';
+import { jsonLdChunks, jsonLdHead, jsonLdNodes, jsonLdTail } from '../publish/jsonld.ts';
+import { nquadLines, toTriG } from '../publish/named-graphs.ts';
 import { toTurtle } from '../publish/turtle.ts';
-import type { VoidCounter } from '../publish/void.ts';
-import { lineSubject } from './graph-spill.ts';
+import { voidPart, type VoidCounter, type VoidPart } from '../publish/void.ts';
+import { cacheKey, type PieceCache } from './build-cache.ts';
+import { codeVersion } from './code-version.ts';
+import { lineSubject, splitLines, type SpilledGraph } from './graph-spill.ts';
 import type { Flowed } from './record-flow.ts';
-
-/** Statements per Turtle piece; pieces end at a graph's end, and no subject but a shared one spans graphs. */
-const TURTLE_PIECE = 20_000;
-/** Graphs per TriG piece. */
-const TRIG_PIECE = 2_000;
 
 const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
 
-/** The default graph's statements as N-Triples text, a graph at a time; the shared subjects' statements last. */
-export function* tripleText(flowed: Flowed): Generator<string> {
-  const shared = new Set<string>();
-  for (const g of flowed.graphs) {
-    let own = '';
-    for (const line of flowed.spill.lines(g)) {
-      if (flowed.shared.has(lineSubject(line))) shared.add(line);
-      else own += line;
+export interface DumpStyle {
+  base: string;
+  /** Prefixes of dataset.ttl. */
+  prefixes: Record<string, string>;
+  /** Prefixes of dataset.trig. */
+  graphPrefixes: Record<string, string>;
+  context: Record<string, unknown>;
+}
+
+/** The pieces of every graph, made or found in the cache, and the shared statements that end the triple dumps. */
+export class DumpPieces {
+  private constructor(
+    private readonly flowed: Flowed,
+    private readonly cache: PieceCache,
+    /** The key of each graph's own pieces and of its TriG piece, in graph order. */
+    private readonly keys: { own: string; trig: string }[],
+    private readonly tail: { text: string; quads: Quad[]; turtle: string; nodes: string[] },
+    private readonly header: { turtle: string; trig: string },
+    private readonly nodes: number,
+    readonly reused: number,
+  ) {}
+
+  /** Goes through every graph once, making the pieces the cache lacks and counting VoID on the way. */
+  static async make(flowed: Flowed, cache: PieceCache, style: DumpStyle, counter: VoidCounter): Promise<DumpPieces> {
+    const version = codeVersion();
+    const styleKey = JSON.stringify(style);
+    const header = { turtle: await toTurtle([], style.prefixes), trig: await toTriG([], style.graphPrefixes) };
+    const keys: { own: string; trig: string }[] = [];
+    const shared = new Set<string>();
+    let nodes = 0;
+    let reused = 0;
+    for (const g of flowed.graphs) {
+      const own = ownText(flowed, g, shared);
+      const key = {
+        own: cacheKey('own', version, styleKey, own),
+        trig: cacheKey('trig', version, styleKey, g.name.value, g.hash),
+      };
+      keys.push(key);
+      let part = cache.get(`${key.own} void`);
+      const counts = part === undefined ? undefined : (JSON.parse(part) as VoidPart & { nodes: number });
+      if (counts && cache.get(`${key.own} ttl`) !== undefined && cache.get(`${key.own} jsonld`) !== undefined) {
+        counter.addPart(counts);
+        nodes += counts.nodes;
+        reused++;
+      } else {
+        const quads = parse(own);
+        const turtle = await toTurtle(quads, style.prefixes);
+        invariant(turtle.startsWith(header.turtle), 'the Turtle writer did not start with the prefix block');
+        const jsonld = jsonLdNodes(quads, style.context);
+        const made = { ...voidPart(quads, style.base), nodes: jsonld.length };
+        cache.set(`${key.own} ttl`, turtle.slice(header.turtle.length));
+        cache.set(`${key.own} jsonld`, jsonld.join(',\n    '));
+        part = JSON.stringify(made);
+        cache.set(`${key.own} void`, part);
+        counter.addPart(made);
+        nodes += made.nodes;
+      }
+      if (cache.get(key.trig) === undefined) {
+        const text = await toTriG([{ name: g.name, quads: parse(flowed.spill.text(g)) }], style.graphPrefixes);
+        invariant(text.startsWith(header.trig), 'the TriG writer did not start with the prefix block');
+        cache.set(key.trig, text.slice(header.trig.length));
+      }
     }
-    if (own !== '') yield own;
+    const tailLines = [...shared].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    shared.clear();
+    const text = tailLines.join('');
+    const quads = parse(text);
+    for (const q of quads) counter.add(q);
+    const turtle = (await toTurtle(quads, style.prefixes)).slice(header.turtle.length);
+    const tailNodes = jsonLdNodes(quads, style.context);
+    nodes += tailNodes.length;
+    return new DumpPieces(flowed, cache, keys, { text, quads, turtle, nodes: tailNodes }, header, nodes, reused);
   }
-  const last = [...shared].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  shared.clear();
-  for (let i = 0; i < last.length; i += TURTLE_PIECE) yield last.slice(i, i + TURTLE_PIECE).join('');
-}
 
-/** The same statements as quads, in the same order. */
-export function* tripleQuads(flowed: Flowed): Generator<Quad> {
-  for (const text of tripleText(flowed)) yield* parse(text);
-}
-
-/** dataset.ttl in pieces, with the prefix block once; each piece is written by toTurtle. */
-export async function* turtleDump(flowed: Flowed, prefixes: Record<string, string>): AsyncGenerator<string> {
-  const header = await toTurtle([], prefixes);
-  let first = true;
-  let group: Quad[] = [];
-  const piece = async () => {
-    const text = await toTurtle(group, prefixes);
-    invariant(text.startsWith(header), 'the Turtle writer did not start with the prefix block');
-    group = [];
-    const out = first ? text : text.slice(header.length);
-    first = false;
-    return out;
-  };
-  for (const text of tripleText(flowed)) {
-    for (const q of parse(text)) group.push(q);
-    if (group.length >= TURTLE_PIECE) yield await piece();
+  /** dataset.nt: each graph's own lines, then the shared ones. */
+  *nTriples(): Generator<string> {
+    for (const g of this.flowed.graphs) {
+      const own = ownText(this.flowed, g, undefined);
+      if (own !== '') yield own;
+    }
+    if (this.tail.text !== '') yield this.tail.text;
   }
-  if (group.length > 0 || first) yield await piece();
+
+  /** dataset.ttl: the prefixes, then the pieces. */
+  *turtle(): Generator<string> {
+    yield this.header.turtle;
+    for (const k of this.keys) yield this.piece(`${k.own} ttl`);
+    yield this.tail.turtle;
+  }
+
+  /** dataset.jsonld: one document whose "@graph" holds every node object, in the same order. */
+  *jsonLd(context: Record<string, unknown>): Generator<string> {
+    // A graph of fewer than two nodes is written as jsonLdChunks writes it, without "@graph".
+    if (this.nodes < 2) {
+      yield* jsonLdChunks(parse([...this.nTriples()].join('')), context);
+      return;
+    }
+    yield jsonLdHead(context);
+    let first = true;
+    const next = (text: string) => {
+      const out = first ? text : `,\n    ${text}`;
+      first = false;
+      return out;
+    };
+    for (const k of this.keys) {
+      const text = this.piece(`${k.own} jsonld`);
+      if (text !== '') yield next(text);
+    }
+    for (const node of this.tail.nodes) yield next(node);
+    yield jsonLdTail;
+  }
+
+  /** dataset.nq: every graph's lines with its name, in graph order (nquadsLayoutOf gives the byte ranges). */
+  *nQuads(): Generator<string> {
+    for (const g of this.flowed.graphs) yield nquadLines(this.flowed.spill.lines(g), g.name);
+  }
+
+  /** dataset.trig: the prefixes, then each graph's piece. */
+  *trig(): Generator<string> {
+    yield this.header.trig;
+    for (const k of this.keys) yield this.piece(k.trig);
+  }
+
+  private piece(key: string): string {
+    const text = this.cache.get(key);
+    invariant(text !== undefined, () => `the build's piece ${key} went missing from its cache`);
+    return text;
+  }
 }
 
-/** dataset.jsonld in pieces; counts the statements for VoID on the way. */
-export function jsonLdDump(flowed: Flowed, context: Record<string, unknown>, counter: VoidCounter): Generator<string> {
-  return jsonLdChunks(
-    (function* () {
-      for (const q of tripleQuads(flowed)) {
-        counter.add(q);
-        yield q;
-      }
-    })(),
-    context,
-  );
-}
-
-/** dataset.nq: every graph's lines with its name, in graph order (nquadsLayoutOf gives the byte ranges). */
-export function* nquadsDump(flowed: Flowed): Generator<string> {
-  for (const g of flowed.graphs) yield nquadLines(flowed.spill.lines(g), g.name);
-}
-
-/** dataset.trig: the same graphs with prefixes. */
-export function trigDump(flowed: Flowed, prefixes: Record<string, string>): AsyncGenerator<string> {
-  return trigPiecesOf(
-    (function* () {
-      for (let start = 0; start < flowed.graphs.length; start += TRIG_PIECE) {
-        yield flowed.graphs
-          .slice(start, start + TRIG_PIECE)
-          .map((g) => ({ name: g.name, quads: parse(flowed.spill.text(g)) }));
-      }
-    })(),
-    prefixes,
-  );
+/** A graph's lines about subjects no other graph describes; the others are added to `shared` when given. */
+function ownText(flowed: Flowed, g: SpilledGraph, shared: Set<string> | undefined): string {
+  let own = '';
+  for (const line of splitLines(flowed.spill.text(g))) {
+    if (!flowed.shared.has(lineSubject(line))) own += line;
+    else shared?.add(line);
+  }
+  return own;
 }

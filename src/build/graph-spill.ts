@@ -54,6 +54,17 @@ export class GraphSpill {
     return graph;
   }
 
+  /** Appends a graph whose lines (joined), hash and count are known already (from the build cache). */
+  addText(name: NamedNode, text: string, hash: string, triples: number): SpilledGraph {
+    const bytes = Buffer.from(text, 'utf8');
+    const graph = { name, hash, triples, offset: this.size, length: bytes.length };
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.size += bytes.length;
+    if (this.pendingBytes >= FLUSH_AT) this.flush();
+    return graph;
+  }
+
   /** The graph's lines as one string (each line ends in a newline). */
   text(graph: SpilledGraph): string {
     this.flush();

@@ -40,6 +40,8 @@ const MARKER_TEXT =
 const OLD_BUILD_FILES = ['dataset.nt', 'dataset.ttl', 'catalog.ttl', 'void.ttl', 'sitemap.xml', 'robots.txt'];
 const LOCK = '.lock';
 const STAGING = '.staging-';
+/** The build cache (build/build-cache.ts): kept between builds, safe to delete. */
+const CACHE = 'cache';
 const NEW_LINK = '.link-';
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -70,6 +72,11 @@ export class OutputDir {
     private readonly lock: Lock,
     private current: Current,
   ) {}
+
+  /** Where the build cache lives: in the builds folder, which only projectgraph writes. */
+  get cacheDir(): string {
+    return path.join(this.builds, CACHE);
+  }
 
   /** The folder beside the target that holds the builds. */
   get builds(): string {
@@ -384,7 +391,12 @@ async function inspectBuilds(builds: string, refuse: (why: string) => OutputErro
   if (!s.isDirectory()) throw refuse(`has a ${builds} that is not a folder of projectgraph's builds`);
   const foreign = (await readdir(builds)).filter(
     (e) =>
-      !/^\d+$/.test(e) && e !== LOCK && !e.startsWith(`${LOCK}.`) && !e.startsWith(STAGING) && !e.startsWith(NEW_LINK),
+      !/^\d+$/.test(e) &&
+      e !== LOCK &&
+      e !== CACHE &&
+      !e.startsWith(`${LOCK}.`) &&
+      !e.startsWith(STAGING) &&
+      !e.startsWith(NEW_LINK),
   );
   if (foreign.length > 0) {
     const some = foreign.sort().slice(0, 3).join(', ');

@@ -21,8 +21,16 @@ interface Term {
  * term under its namespace, status concepts included. The build and the server both cut the document out by it.
  */
 export function inVocabularyDocument(base: string, subject: string): boolean {
-  return subject === datasetIris(base).vocabulary.value || subject.startsWith(ownVocabulary(base).iri);
+  // Asked once per statement of a build: the two IRIs are worked out once per base.
+  let cut = vocabularyCuts.get(base);
+  if (!cut) {
+    cut = { document: datasetIris(base).vocabulary.value, namespace: ownVocabulary(base).iri };
+    vocabularyCuts.set(base, cut);
+  }
+  return subject === cut.document || subject.startsWith(cut.namespace);
 }
+
+const vocabularyCuts = new Map<string, { document: string; namespace: string }>();
 
 /**
  * The vocabulary document `<base>def` and its terms. The status concepts themselves come from the

@@ -1,4 +1,5 @@
 // The VoID description (void.ttl, also /.well-known/void): counts of the dump, its class and property partitions, where to query and download it.
+import { createHash } from 'node:crypto';
 import { DataFactory } from 'n3';
 import type { Literal, NamedNode, Quad } from '@rdfjs/types';
 import { datasetIris } from '../dataset-iris.ts';
@@ -19,28 +20,82 @@ export interface VoidInput {
   example?: string;
 }
 
-/** The counts VoID states, gathered one statement at a time as a dump is written. */
+/** The counts of a part of a dump whose subjects no other part has (one graph's own statements). */
+export interface VoidPart {
+  triples: number;
+  subjects: number;
+  entities: number;
+  /** objectKey() of each distinct object. */
+  objects: string[];
+  classes: Record<string, number>;
+  properties: Record<string, number>;
+}
+
+/** The counts VoID states, gathered as a dump is written: statement by statement, or a part at a time. */
 export class VoidCounter {
   triples = 0;
-  readonly subjects = new Set<string>();
+  private readonly subjects = new Set<string>();
+  private readonly entities = new Set<string>();
+  private partSubjects = 0;
+  private partEntities = 0;
+  /** objectKey() of every distinct object. */
   readonly objects = new Set<string>();
-  readonly entities = new Set<string>();
   /** Entities of each class: statements are distinct, so each rdf:type statement is one. */
   readonly classes = new Map<string, number>();
   readonly properties = new Map<string, number>();
 
   constructor(private readonly base: string) {}
 
-  /** Counts one statement of the dump; each must be given once. */
+  /** Counts one statement of the dump; each must be given once, and its subject must be in no part. */
   add(q: Quad): void {
     this.triples++;
-    const s = termKey(q.subject);
-    this.subjects.add(s);
-    this.objects.add(termKey(q.object));
+    this.subjects.add(termKey(q.subject));
+    this.objects.add(objectKey(q.object));
     if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(this.base)) this.entities.add(q.subject.value);
-    this.properties.set(q.predicate.value, (this.properties.get(q.predicate.value) ?? 0) + 1);
-    if (q.predicate.equals(RDF('type'))) this.classes.set(q.object.value, (this.classes.get(q.object.value) ?? 0) + 1);
+    bump(this.properties, q.predicate.value, 1);
+    if (q.predicate.equals(RDF('type'))) bump(this.classes, q.object.value, 1);
   }
+
+  /** Counts a part whose subjects are in no other part and were never given to add(). */
+  addPart(part: VoidPart): void {
+    this.triples += part.triples;
+    this.partSubjects += part.subjects;
+    this.partEntities += part.entities;
+    for (const o of part.objects) this.objects.add(o);
+    for (const [c, n] of Object.entries(part.classes)) bump(this.classes, c, n);
+    for (const [p, n] of Object.entries(part.properties)) bump(this.properties, p, n);
+  }
+
+  get subjectCount(): number {
+    return this.subjects.size + this.partSubjects;
+  }
+
+  get entityCount(): number {
+    return this.entities.size + this.partEntities;
+  }
+}
+
+/** The counts of statements that make up one part (see VoidPart). */
+export function voidPart(quads: readonly Quad[], base: string): VoidPart {
+  const c = new VoidCounter(base);
+  for (const q of quads) c.add(q);
+  return {
+    triples: c.triples,
+    subjects: c.subjectCount,
+    entities: c.entityCount,
+    objects: [...c.objects],
+    classes: Object.fromEntries(c.classes),
+    properties: Object.fromEntries(c.properties),
+  };
+}
+
+/** A short fixed-size key of an object term: distinct objects are counted over the whole dump by it. */
+export function objectKey(t: Quad['object']): string {
+  return createHash('sha256').update(termKey(t)).digest('base64').slice(0, 16);
+}
+
+function bump(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }
 
 export function voidQuads(input: VoidInput): Quad[] {
@@ -54,7 +109,7 @@ export function voidQuads(input: VoidInput): Quad[] {
 
   const counter = input.counted ?? new VoidCounter(base);
   if (input.quads) for (const q of input.quads) counter.add(q);
-  const { subjects, objects, entities, classes, properties } = counter;
+  const { objects, classes, properties } = counter;
 
   add(doc, RDF('type'), VOID('DatasetDescription'));
   add(doc, DCT('title'), literal(`VoID-beschrijving: ${input.title.nl}`, 'nl'));
@@ -66,8 +121,8 @@ export function voidQuads(input: VoidInput): Quad[] {
   add(dataset, DCT('title'), literal(input.title.en, 'en'));
   add(dataset, DCT('license'), namedNode(input.licence));
   add(dataset, VOID('triples'), count(counter.triples));
-  add(dataset, VOID('entities'), count(entities.size));
-  add(dataset, VOID('distinctSubjects'), count(subjects.size));
+  add(dataset, VOID('entities'), count(counter.entityCount));
+  add(dataset, VOID('distinctSubjects'), count(counter.subjectCount));
   add(dataset, VOID('distinctObjects'), count(objects.size));
   add(dataset, VOID('classes'), count(classes.size));
   add(dataset, VOID('properties'), count(properties.size));

@@ -46,15 +46,26 @@ describe('projectgraph build on the real data', () => {
     expect(isomorphic(ttl, json)).toBe(true);
   });
 
-  it('writes Turtle with prefixes and N-Triples sorted', async () => {
+  it('writes Turtle with prefixes, and N-Triples graph by graph with shared subjects once at the end', async () => {
     const ttl = await readFile(path.join(ws, 'output/dataset.ttl'), 'utf8');
     expect(ttl.startsWith('@prefix pg: <https://projectgraph.example/def/>.\n')).toBe(true);
     expect(ttl).toContain(
       '<https://projectgraph.example/project/cluster-governance-kks-2015> a schema:ResearchProject;',
     );
     const lines = (await readFile(path.join(ws, 'output/dataset.nt'), 'utf8')).trimEnd().split('\n');
-    expect([...lines].sort()).toEqual(lines);
     expect(new Set(lines).size).toBe(lines.length);
+    // The order follows dataset.nq: each graph's statements about subjects no other graph describes, in the
+    // graphs' order, then the statements about subjects several graphs describe (keywords, places), sorted.
+    const quads = (await readFile(path.join(ws, 'output/dataset.nq'), 'utf8')).trimEnd().split('\n');
+    const subjectOf = (line: string) => line.slice(0, line.indexOf(' '));
+    const graphOf = (line: string) => line.slice(line.lastIndexOf(' <', line.length - 3) + 1, -2);
+    const graphsOf = new Map<string, Set<string>>();
+    for (const q of quads) graphsOf.set(subjectOf(q), (graphsOf.get(subjectOf(q)) ?? new Set()).add(graphOf(q)));
+    const asTriple = (q: string) => `${q.slice(0, q.lastIndexOf(' <', q.length - 3))} .`;
+    const own = quads.filter((q) => graphsOf.get(subjectOf(q))?.size === 1).map(asTriple);
+    const shared = [...new Set(quads.filter((q) => (graphsOf.get(subjectOf(q))?.size ?? 0) > 1).map(asTriple))].sort();
+    expect(shared.length).toBeGreaterThan(0);
+    expect(lines).toEqual([...own, ...shared]);
   });
 
   it('embeds its JSON-LD context, so the dump needs no network', async () => {
