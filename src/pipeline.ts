@@ -121,6 +121,8 @@ export interface BuildSummary {
   triples: number;
   files: string[];
   warnings: Problem[];
+  /** What came from the build cache: records mapped and validated before, graphs whose pieces were kept. */
+  reused: { mapped: number; validated: number; graphs: number; corrupt: number };
   /** The number of the published build (output/ links to it). */
   version: number;
   /** Old builds that could not be removed after the new one was published. */
@@ -291,7 +293,8 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     cache.commit();
     committed = true;
     const { version, warnings: leftovers } = await output.publish();
-    return { records: recordCount, triples: counter.triples, files, warnings: flowed.warnings, version, leftovers };
+    const reused = { ...flowed.reused, graphs: pieces.reused, corrupt: cache.stats.corrupt };
+    return { records: recordCount, triples: counter.triples, files, warnings: flowed.warnings, reused, version, leftovers };
   } finally {
     if (!committed) cache.abandon();
     flowed.spill.close();
