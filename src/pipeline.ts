@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
 import { DATASET_PATHS, datasetIris } from './dataset-iris.ts';
-import { DataError, OutputError, PublishFailure, type Problem } from './errors.ts';
+import { DataError, OutputError, PublishFailure, invariant, type Problem } from './errors.ts';
 import { readRecords, type Records } from './ingest/read-records.ts';
 import { assertDataUnchanged, snapshotData } from './ingest/data-snapshot.ts';
 import { mapRecords, type MappedRecord } from './map/map-records.ts';
@@ -11,12 +11,12 @@ import { loadShapes, validateRecords } from './validate/shacl.ts';
 import { sortedGraph } from './publish/graph.ts';
 import { toTurtle } from './publish/turtle.ts';
 import { toJsonLd } from './publish/jsonld.ts';
-import { writePieces } from './publish/write-dumps.ts';
+import { writePieces, writePiecesGzipped } from './publish/write-dumps.ts';
 import { jsonldContext } from './publish/context.ts';
 import { DirectoryWriter, OutputDir } from './publish/output-dir.ts';
 import { withProvenance } from './map/provenance.ts';
 import { buildDate } from './publish/build-date.ts';
-import { DUMP_FORMATS } from './publish/dumps.ts';
+import { DUMP_FORMATS, gzipped } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { VoidCounter, voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
@@ -215,12 +215,31 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       files.push(format.file);
       return { ...format, ...written };
     };
+    /** The large line-based dumps also get a gzip copy, for portals and downloads. */
+    const streamDumpAndGzip = async (
+      format: (typeof DUMP_FORMATS)[keyof typeof DUMP_FORMATS],
+      pieces: Iterable<string> | AsyncIterable<string>,
+    ) => {
+      stage(format.file);
+      const writing = progress.stage(`writing ${format.file} and ${format.file}.gz`, { bytes: true });
+      const seen = counted(pieces, (piece) => writing.add(Buffer.byteLength(piece)));
+      const written = await writePiecesGzipped(path.join(out.dir, format.file), seen, true);
+      writing.end();
+      invariant(written.gzip, 'the gzip copy was not written');
+      const zipped = gzipped(format);
+      files.push(format.file, zipped.file);
+      return [
+        { ...format, ...written.plain },
+        { ...zipped, ...written.gzip },
+      ];
+    };
     const counter = new VoidCounter(base);
     stage('pieces');
     const style = { base, prefixes: prefixes(base), graphPrefixes: sitePrefixes(base), context: jsonldContext(base) };
     const pieces = await DumpPieces.make(flowed, cache, style, counter);
+    const [nTriples, nTriplesGzip] = await streamDumpAndGzip(DUMP_FORMATS.nTriples, pieces.nTriples());
     const dumps = [
-      await streamDump(DUMP_FORMATS.nTriples, pieces.nTriples()),
+      nTriples!,
       await streamDump(DUMP_FORMATS.turtle, pieces.turtle()),
       await streamDump(DUMP_FORMATS.jsonLd, pieces.jsonLd(style.context)),
     ];
@@ -243,15 +262,13 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       prefixes: sitePrefixes(base),
       dates,
     });
-    const withNamedGraphs = [
-      await streamDump(DUMP_FORMATS.nQuads, pieces.nQuads()),
-      await streamDump(DUMP_FORMATS.trig, pieces.trig()),
-    ];
+    const [nQuads, nQuadsGzip] = await streamDumpAndGzip(DUMP_FORMATS.nQuads, pieces.nQuads());
+    const withNamedGraphs = [nQuads!, await streamDump(DUMP_FORMATS.trig, pieces.trig())];
     for (const [name, content] of changes.files) await write(name, content);
 
     // Descriptions for portals and crawlers: our vocabulary, the DCAT-AP catalogue, VoID (of the default-graph dumps).
     stage('catalog');
-    const allDumps = [...dumps, ...withNamedGraphs];
+    const allDumps = [...dumps, ...withNamedGraphs, nTriplesGzip!, nQuadsGzip!];
     const catalog = catalogQuads({
       base,
       dataset,
@@ -294,7 +311,15 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     committed = true;
     const { version, warnings: leftovers } = await output.publish();
     const reused = { ...flowed.reused, graphs: pieces.reused, corrupt: cache.stats.corrupt };
-    return { records: recordCount, triples: counter.triples, files, warnings: flowed.warnings, reused, version, leftovers };
+    return {
+      records: recordCount,
+      triples: counter.triples,
+      files,
+      warnings: flowed.warnings,
+      reused,
+      version,
+      leftovers,
+    };
   } finally {
     if (!committed) cache.abandon();
     flowed.spill.close();

@@ -40,6 +40,8 @@ export interface DumpFile {
   specification: string;
   bytes: number;
   sha256: string;
+  /** IANA media type of the compression, for a compressed copy ("application/gzip"). */
+  compressFormat?: string;
 }
 
 export interface CatalogInput {
@@ -164,13 +166,23 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     const checksum = iri.checksum(dump.format);
     add(s, RDF('type'), DCAT('Distribution'));
     texts(s, DCT('title'), dump.title);
-    texts(s, DCT('description'), {
-      nl: `De hele dataset in één bestand (${dump.mediaType}), zoals deze build hem publiceert.`,
-      en: `The whole dataset in one file (${dump.mediaType}), as this build publishes it.`,
-    });
+    texts(
+      s,
+      DCT('description'),
+      dump.compressFormat
+        ? {
+            nl: `De hele dataset in één bestand (${dump.mediaType}), gecomprimeerd (${dump.compressFormat}), zoals deze build hem publiceert.`,
+            en: `The whole dataset in one file (${dump.mediaType}), compressed (${dump.compressFormat}), as this build publishes it.`,
+          }
+        : {
+            nl: `De hele dataset in één bestand (${dump.mediaType}), zoals deze build hem publiceert.`,
+            en: `The whole dataset in one file (${dump.mediaType}), as this build publishes it.`,
+          },
+    );
     add(s, DCAT('accessURL'), url);
     add(s, DCAT('downloadURL'), url);
     add(s, DCAT('mediaType'), IANA_MEDIA_TYPE(dump.mediaType));
+    if (dump.compressFormat) add(s, DCAT('compressFormat'), IANA_MEDIA_TYPE(dump.compressFormat));
     add(s, DCT('format'), EU_FILE_TYPE(dump.euFileType));
     add(s, DCAT('byteSize'), literal(String(dump.bytes), XSD('nonNegativeInteger')));
     add(s, SPDX('checksum'), checksum);
@@ -241,6 +253,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
   add(SPDX('checksumAlgorithm_sha256'), RDF('type'), SPDX('ChecksumAlgorithm'));
   for (const dump of input.dumps) {
     add(IANA_MEDIA_TYPE(dump.mediaType), RDF('type'), DCT('MediaType'));
+    if (dump.compressFormat) add(IANA_MEDIA_TYPE(dump.compressFormat), RDF('type'), DCT('MediaType'));
     add(EU_FILE_TYPE(dump.euFileType), RDF('type'), DCT('MediaTypeOrExtent'));
     add(EU_FILE_TYPE(dump.euFileType), SKOS('inScheme'), table(EU_FILE_TYPE));
   }

@@ -53,3 +53,14 @@ export const DUMP_FORMATS = {
     specification: SPEC.trig.value,
   },
 } as const satisfies Record<string, Format>;
+
+/** The gzip copy of a dump, which the catalogue lists as a distribution of its own. */
+export function gzipped(format: Format): Format & { compressFormat: string } {
+  return {
+    ...format,
+    file: `${format.file}.gz`,
+    format: `${format.format}-gzip`,
+    title: { nl: `${format.title.nl}, gecomprimeerd (gzip)`, en: `${format.title.en}, compressed (gzip)` },
+    compressFormat: 'application/gzip',
+  };
+}

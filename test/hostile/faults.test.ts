@@ -253,7 +253,12 @@ describe('an old build that cannot be removed', () => {
       execFileSync('umount', [stuck], { stdio: 'ignore' });
     }
     expect((await runCli(['build'], ws)).code).toBe(0);
-    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/3', '.output.builds/4']);
+    expect(await besideOutput(ws)).toEqual([
+      '.output.builds',
+      '.output.builds/3',
+      '.output.builds/4',
+      '.output.builds/cache',
+    ]);
     await rm(ws, { recursive: true, force: true });
     recordOutcome({
       area: 'build',
@@ -288,7 +293,12 @@ describe('kill -9 between moving an older output folder aside and renaming the l
     const r = await runCli(['build'], ws);
     expect(r.code, r.stderr).toBe(0);
     expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/2');
-    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1', '.output.builds/2']);
+    expect(await besideOutput(ws)).toEqual([
+      '.output.builds',
+      '.output.builds/1',
+      '.output.builds/2',
+      '.output.builds/cache',
+    ]);
     await rm(ws, { recursive: true, force: true });
     recordOutcome({
       area: 'build',

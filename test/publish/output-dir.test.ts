@@ -116,7 +116,13 @@ describe('publishing through links', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(await readlink(path.join(ws, 'output'))).toBe(`.output.builds/${n}`);
     }
-    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/2', '.output.builds/3']);
+    // Beside the builds, the build cache (build/build-cache.ts).
+    expect(await besideOutput(ws)).toEqual([
+      '.output.builds',
+      '.output.builds/2',
+      '.output.builds/3',
+      '.output.builds/cache',
+    ]);
     expect((await readdir(path.join(ws, 'output'))).sort()).toContain('.projectgraph-build');
   });
 
@@ -134,7 +140,12 @@ describe('publishing through links', () => {
     }
     const published = await readFile(path.join(web, '.site.builds/2/dataset.nt'), 'utf8');
     expect(await readFile(path.join(ws, 'output', 'dataset.nt'), 'utf8')).toBe(published);
-    expect(await besideOutput(web, 'site')).toEqual(['.site.builds', '.site.builds/1', '.site.builds/2']);
+    expect(await besideOutput(web, 'site')).toEqual([
+      '.site.builds',
+      '.site.builds/1',
+      '.site.builds/2',
+      '.site.builds/cache',
+    ]);
     expect(await besideOutput(ws)).toEqual([]);
     // A link to where nothing is yet is followed too.
     await symlink(path.join(web, 'later'), path.join(ws, 'later'));
@@ -211,7 +222,7 @@ describe('one build at a time', () => {
     const done = await firstDone;
     expect(done.code, done.stderr).toBe(0);
     expect(await readlink(path.join(ws, 'output'))).toBe('.output.builds/1');
-    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1']);
+    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1', '.output.builds/cache']);
   });
 
   it('two builds started at once: one publishes, the other fails clearly; none is lost silently', {
@@ -238,7 +249,7 @@ describe('one build at a time', () => {
     await writeFile(path.join(ws, '.output.builds/.lock'), JSON.stringify(lock));
     const r = await runCli(['build'], ws);
     expect(r.code, r.stderr).toBe(0);
-    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1']);
+    expect(await besideOutput(ws)).toEqual(['.output.builds', '.output.builds/1', '.output.builds/cache']);
   });
 });
 
