@@ -43,6 +43,8 @@ export interface PipelineOptions {
   onStage?: (stage: string) => void;
   /** Counts of the long stages (records read, statements validated, bytes and files written); the CLI prints them. */
   progress?: Progress;
+  /** Records per SHACL call; the build's memory grows with it (default 5,000). */
+  partRecords?: number;
   /** Seconds since 1970 that the catalogue and sitemap date the build by; default: the SOURCE_DATE_EPOCH environment variable. */
   sourceDateEpoch?: string;
 }
@@ -177,6 +179,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       progress,
       onStage: stage,
       cache,
+      ...(options.partRecords !== undefined ? { partRecords: options.partRecords } : {}),
     });
   } catch (e) {
     cache.abandon();

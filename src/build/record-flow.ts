@@ -26,7 +26,7 @@ import { GraphSpill, lineSubject, type SpilledGraph } from './graph-spill.ts';
 const TYPE = RDF('type').value;
 /** An owner for a subject that more than one record describes. */
 const SEVERAL = -1;
-/** Records validated per call: each call cuts them into batches for the worker threads. */
+/** Records validated per call by default: each call cuts them into batches for the worker threads. */
 const VALIDATE_PART = 5_000;
 
 export interface FlowOptions {
@@ -38,6 +38,8 @@ export interface FlowOptions {
   onStage?: (stage: string) => void;
   /** Worker threads for SHACL (validateRecords' default when absent). */
   workers?: number;
+  /** Records per SHACL call (default 5,000): what validation holds at once grows with it. */
+  partRecords?: number;
   /** Where the mapping and the SHACL results of unchanged records are kept between builds. */
   cache?: PieceCache;
 }
@@ -260,7 +262,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
       warnings.push(...results.warnings);
       reusedChecks++;
     }
-    if (part.length >= VALIDATE_PART) {
+    if (part.length >= (options.partRecords ?? VALIDATE_PART)) {
       await check(part);
       part = [];
     }
