@@ -54,6 +54,7 @@ async function buildTask(data: string, out: string): Promise<Figures> {
     records: summary.records,
     triples: summary.triples,
     files: summary.files.length,
+    reused: summary.reused,
   };
 }
 

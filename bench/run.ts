@@ -6,6 +6,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { editProjects } from './edit-records.ts';
 import { generate } from './generate.ts';
 import { JSONLD_JS_MAX_RECORDS, resourceSample, sampleOf, type Sample } from './queries.ts';
 import { httpFigures, rebuildUnderLoad, startServe, virtuosoFigures, type Server } from './serve.ts';
@@ -162,6 +163,21 @@ async function measure(p: Prepared): Promise<Run> {
       stages: build.stages as Record<string, number>,
       records: build.records,
       files: build.files,
+    };
+    // Warm rebuilds into the same output, whose build cache the cold build left.
+    log(`${n}: warm rebuild after one edited record`);
+    await editProjects(p.data, 1, 'bewerkt');
+    const one = await child('build', [p.data, p.out]);
+    const some = Math.max(1, Math.round(n / 100));
+    log(`${n}: warm rebuild after editing ${some} records (1 %)`);
+    await editProjects(p.data, some, 'herzien');
+    const percent = await child('build', [p.data, p.out]);
+    run.warm = {
+      oneEditSec: one.totalSec as number,
+      onePercentSec: percent.totalSec as number,
+      onePercentRecords: some,
+      peakRssMB: Math.max(one.peakRssMB as number, percent.peakRssMB as number),
+      stagesOneEdit: one.stages as Record<string, number>,
     };
     log(`${n}: n3 parse + write (the limit)`);
     const limit = await child('limit', [path.join(p.out, 'dataset.ttl'), path.join(p.dir, 'limit.nt')]);
