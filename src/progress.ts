@@ -62,14 +62,26 @@ function duration(ms: number): string {
   return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** Progress on a stream, which a command closes when it stops, whether its stages ended or not. */
+export interface ClosableProgress extends Progress {
+  /** Ends a terminal line left open by a stage that did not end (the command failed), so what follows starts clean. */
+  close(): void;
+}
+
 /** Progress lines on a stream (default: stderr), each starting with "… " so logs and tests can tell them apart. */
-export function progressOn(options: ProgressOptions = {}): Progress {
+export function progressOn(options: ProgressOptions = {}): ClosableProgress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? (() => performance.now());
   const quiet = options.quietMs ?? 1000;
   const tty = stream.isTTY === true && (options.term ?? process.env.TERM) !== 'dumb';
   const interval = tty ? (options.ttyIntervalMs ?? 250) : (options.plainIntervalMs ?? 5000);
+  // A terminal line is open from a stage's first update until that stage ends.
+  let lineOpen = false;
   return {
+    close() {
+      if (lineOpen) stream.write('\n');
+      lineOpen = false;
+    },
     stage(name, o = {}) {
       const started = now();
       const unit = o.unit ?? '';
@@ -102,8 +114,10 @@ export function progressOn(options: ProgressOptions = {}): Progress {
       const show = (text: string, final: boolean) => {
         const width = stream.columns;
         const fitted = tty && width !== undefined && text.length >= width ? `${text.slice(0, width - 2)}…` : text;
-        if (tty) stream.write(`\r${fitted}\u001b[K${final ? '\n' : ''}`);
-        else stream.write(`${text}\n`);
+        if (tty) {
+          stream.write(`\r${fitted}\u001b[K${final ? '\n' : ''}`);
+          lineOpen = !final;
+        } else stream.write(`${text}\n`);
       };
       const update = () => {
         const t = now();

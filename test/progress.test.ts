@@ -105,3 +105,30 @@ describe('progress of a stage', () => {
     );
   });
 });
+
+describe('a command that stops in the middle of a stage', () => {
+  it('ends the open terminal line, so its error starts on a line of its own', () => {
+    const { stream, clock, now } = fake(true);
+    const progress = progressOn({ stream, now });
+    const s = progress.stage('reading records', { unit: 'files', total: 100 });
+    clock.t = 2000;
+    s.add(10);
+    progress.close();
+    stream.write('error: data/projects/x.yaml:3:1: …\n');
+    expect(stream.text).toBe(
+      '\r… reading records: 10 of 100 files, 5/s, about 18 s left\u001b[K\nerror: data/projects/x.yaml:3:1: …\n',
+    );
+  });
+
+  it('writes nothing more when every stage ended', () => {
+    const { stream, clock, now } = fake(true);
+    const progress = progressOn({ stream, now });
+    const s = progress.stage('reading records', { unit: 'files' });
+    clock.t = 2000;
+    s.add(10);
+    s.end();
+    const before = stream.text;
+    progress.close();
+    expect(stream.text).toBe(before);
+  });
+});
