@@ -277,6 +277,7 @@ describe('a record of 100,000 keys', () => {
     `id: many\nname: Veel\ntype: company\n${Array.from({ length: n }, (_, i) => `k${i}: v`).join('\n')}\n` +
     (twice ? 'k99999: again\n' : '');
 
+  // Seconds on a loaded two-core machine; a check that compares every key with every other took 108 s here.
   async function refusedIn(source: string): Promise<{ message: string; ms: number }> {
     const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-keys-'));
     await cp(DATA, dir, { recursive: true });
@@ -291,7 +292,7 @@ describe('a record of 100,000 keys', () => {
   it('is refused in seconds for its unknown fields, at the first of them', { timeout: 60_000 }, async () => {
     const { message, ms } = await refusedIn(many(100_000));
     expect(message).toMatch(/many\.yaml:4:1: k0: unknown fields "k0", "k1", "k2", "k3", "k4" and 99995 more/);
-    expect(ms).toBeLessThan(15_000);
+    expect(ms).toBeLessThan(30_000);
   });
 
   it('is refused in seconds for a key given twice, at its second line', { timeout: 60_000 }, async () => {
@@ -299,6 +300,6 @@ describe('a record of 100,000 keys', () => {
     expect(message).toMatch(
       /many\.yaml:100004:1: k99999: the field "k99999" is given twice in one place \(first on line 100003\)/,
     );
-    expect(ms).toBeLessThan(15_000);
+    expect(ms).toBeLessThan(30_000);
   });
 });
