@@ -19,12 +19,13 @@ export const buildCommand: Command = {
   publishes: true,
   async run(v) {
     const started = performance.now();
+    const progress = progressOn();
     const summary = await build({
       dataDir: String(v.data),
       outDir: String(v.out),
       ...(v.shapes ? { shapesDir: String(v.shapes) } : {}),
-      progress: progressOn(),
-    });
+      progress,
+    }).finally(() => progress.close());
     printWarnings(summary.warnings);
     for (const w of summary.leftovers) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import { DataError, type Problem, type SourceLocation } from '../errors.ts';
+import { fastParse } from './fast-yaml.ts';
 
 /** Records are small; a file above this is refused before it is read whole. */
 export const MAX_RECORD_FILE_BYTES = 1024 * 1024;
@@ -98,8 +99,19 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number; by
   return { line: 1, column: 1, byte: 0 };
 }
 
-/** `reread` gives the text again for locating fields later; without it the text itself is kept for that. */
+/**
+ * `reread` gives the text again for locating fields later; without it the text itself is kept for that. The value
+ * is the `yaml` package's (parseYamlDocument); js-yaml gives it faster where the two agree (fast-yaml.ts). Either
+ * way the locator parses with `yaml`, and only once something in the record needs a line.
+ */
 export function parseYaml(text: string, file: string, reread?: () => string): ParsedYaml {
+  const value = fastParse(text);
+  if (value !== undefined) return { value, source: lazySource(file, reread ?? (() => text)) };
+  return parseYamlDocument(text, file, reread);
+}
+
+/** parseYaml with the `yaml` package alone: what a record file means, refused with located messages. */
+export function parseYamlDocument(text: string, file: string, reread?: () => string): ParsedYaml {
   const lineCounter = new LineCounter();
   // The yaml package's own duplicate-key check compares every key with every other (a 100,000-key file took
   // minutes), so it is off and duplicateKeys() below does the same in one pass.

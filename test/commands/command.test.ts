@@ -37,7 +37,7 @@ describe('progress', () => {
     expect(stream.text).toBe(
       '… writing pages: 1,000 of 10,000 files, 500/s, about 18 s left\n' +
         '… writing pages: 10,000 of 10,000 files, 500/s\n' +
-        '… writing pages: 10,000 files in 20 s\n',
+        '… writing pages: 10,000 files in 20 s, 500/s\n',
     );
   });
 
@@ -64,7 +64,7 @@ describe('progress', () => {
     s.end();
     const rewrites = stream.text.split('\r').filter(Boolean);
     expect(rewrites.length).toBeLessThanOrEqual(6);
-    expect(rewrites.at(-1)).toMatch(/^… writing dataset\.nt: 20\.0 MB in 2\.0 s\u001b\[K\n$/);
+    expect(rewrites.at(-1)).toMatch(/^… writing dataset\.nt: 20\.0 MB in 2\.0 s, 10\.0 MB\/s\u001b\[K\n$/);
     expect(stream.text.split('\n')).toHaveLength(2);
   });
 });
