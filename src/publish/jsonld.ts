@@ -33,6 +33,12 @@ export class CompactionRules {
   /** False when the context uses a feature this builder does not reproduce (then jsonld.js does the work). */
   readonly supported: boolean;
   private readonly prefixes: [string, string][] = [];
+  /**
+   * The namespaces, longest first, as one pattern: a namespace with at least one character after it that does not
+   * begin with `//`, tried in turn as the list would be (String#startsWith per namespace costs far more).
+   */
+  private readonly namespacePattern: RegExp | undefined;
+  private readonly prefixOf = new Map<string, string>();
   private readonly vocab: string | undefined;
   private readonly terms = new Map<string, TermDef[]>();
   private readonly termNames = new Set<string>();
@@ -62,6 +68,11 @@ export class CompactionRules {
     }
     // Longest namespace first, so the most specific prefix wins (pg: under the base IRI before any shorter one).
     this.prefixes.sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    for (const [name, ns] of this.prefixes) if (!this.prefixOf.has(ns)) this.prefixOf.set(ns, name);
+    if (this.prefixes.length > 0) {
+      const alternatives = this.prefixes.map(([, ns]) => ns.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      this.namespacePattern = new RegExp(`^(?:${alternatives.join('|')})(?=[^])(?!//)`);
+    }
     for (const [name, def] of Object.entries(context)) {
       if (name.startsWith('@') || typeof def === 'string' || def === null || typeof def !== 'object') continue;
       const d = def as Record<string, unknown>;
@@ -87,15 +98,16 @@ export class CompactionRules {
     return value;
   }
 
+  /** `prefix:suffix` for an IRI under one of the prefixes, or undefined. */
+  private compact(iri: string): string | undefined {
+    const ns = this.namespacePattern?.exec(iri)?.[0];
+    return ns === undefined ? undefined : `${this.prefixOf.get(ns)}:${iri.slice(ns.length)}`;
+  }
+
   /** An IRI in @id position: a compact IRI where a prefix fits, otherwise the full IRI. */
   id(term: Term): string {
     if (term.termType === 'BlankNode') return `_:${term.value}`;
-    const iri = term.value;
-    for (const [name, ns] of this.prefixes) {
-      if (iri.length > ns.length && iri.startsWith(ns) && !iri.slice(ns.length).startsWith('//'))
-        return `${name}:${iri.slice(ns.length)}`;
-    }
-    return iri;
+    return this.compact(term.value) ?? term.value;
   }
 
   /** An IRI in vocabulary position (@type values, keys): a bare name under @vocab where that is unambiguous. */
@@ -107,15 +119,7 @@ export class CompactionRules {
       const local = iri.slice(this.vocab.length);
       if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(local) && !this.termNames.has(local)) key = local;
     }
-    if (key === iri) {
-      for (const [name, ns] of this.prefixes) {
-        const local = iri.slice(ns.length);
-        if (iri.length > ns.length && iri.startsWith(ns) && !local.startsWith('//')) {
-          key = `${name}:${local}`;
-          break;
-        }
-      }
-    }
+    if (key === iri) key = this.compact(iri) ?? iri;
     this.keyCache.set(iri, key);
     return key;
   }
@@ -355,6 +359,18 @@ function writeNode(out: string[], run: Run, rules: CompactionRules, depth: numbe
   }
 }
 
+/** Parts of the node being written, reused: each node becomes one flat string, its small parts garbage at once. */
+const parts: string[] = [];
+
+/** One node object's text (writeNode) as one string. */
+function nodeString(run: Run, rules: CompactionRules, depth: number): string {
+  parts.length = 0;
+  writeNode(parts, run, rules, depth);
+  const text = parts.join('');
+  parts.length = 0;
+  return text;
+}
+
 /** writeNode, or false, writing nothing, for a node with an irregular key. */
 function writeRegularNode(out: string[], [quads, start, end]: Run, rules: CompactionRules, depth: number): boolean {
   const types: string[] = [];
@@ -503,8 +519,7 @@ export function jsonLdPiece(
   const rules = supportedRules(context);
   const out: string[] = [];
   for (const run of subjectRuns(options.sorted ? quads : sortedGraph(quads).quads)) {
-    out.push(out.length === 0 ? NODE_FIRST : NODE_NEXT);
-    writeNode(out, run, rules, 4);
+    out.push(out.length === 0 ? NODE_FIRST : NODE_NEXT, nodeString(run, rules, 4));
   }
   return out.join('');
 }
@@ -553,14 +568,12 @@ function* documentChunks(
       continue;
     }
     if (count === 2) {
-      out.push(jsonLdFrame(context).head, NODE_FIRST);
-      writeNode(out, first!, rules, 4);
+      out.push(jsonLdFrame(context).head, NODE_FIRST, nodeString(first!, rules, 4));
       first = undefined;
     }
-    const from = out.length;
-    out.push(NODE_NEXT);
-    writeNode(out, run, rules, 4);
-    for (let i = from; i < out.length; i++) chars += out[i]!.length;
+    const node = nodeString(run, rules, 4);
+    out.push(NODE_NEXT, node);
+    chars += NODE_NEXT.length + node.length;
     if (chars >= CHUNK_CHARS) {
       yield out.join('');
       out = [];
