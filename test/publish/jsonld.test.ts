@@ -228,17 +228,18 @@ describe('direct JSON-LD builder', () => {
     );
     const predicate = fc.oneof(iri, fc.constant('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'));
     const contexts = [context, {}, { ...context, '3': { '@id': 'http://schema.org/member', '@type': '@id' } }];
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.tuple(fc.constantFrom(`${BASE}project/a`, 'http://schema.org/Thing', 'b1'), predicate, object), {
           maxLength: 30,
         }),
         fc.constantFrom(...contexts),
-        (triples, ctx) => {
+        async (triples, ctx) => {
           const quads = normal(
             triples.map(([s, p, o]) => quad(s === 'b1' ? blankNode(s) : namedNode(s), namedNode(p), o)),
           );
           expect([...jsonLdChunks(quads, ctx)].join('')).toBe(stringifiedDocument(quads, ctx));
+          expect(await toJsonLd(quads, ctx)).toBe(stringifiedDocument(quads, ctx));
         },
       ),
       { numRuns: 400 },
