@@ -6,7 +6,7 @@
 import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import { invariant } from '../errors.ts';
-import { jsonLdChunks, jsonLdHead, jsonLdNodes, jsonLdTail } from '../publish/jsonld.ts';
+import { assembleJsonLd, jsonLdPiece } from '../publish/jsonld.ts';
 import { nquadLines, toTriG } from '../publish/named-graphs.ts';
 import { toTurtle } from '../publish/turtle.ts';
 import { voidPart, type VoidCounter, type VoidPart } from '../publish/void.ts';
@@ -33,9 +33,8 @@ export class DumpPieces {
     private readonly cache: PieceCache,
     /** The key of each graph's own pieces and of its TriG piece, in graph order. */
     private readonly keys: { own: string; trig: string }[],
-    private readonly tail: { text: string; quads: Quad[]; turtle: string; nodes: string[] },
+    private readonly tail: { text: string; turtle: string; jsonld: string },
     private readonly header: { turtle: string; trig: string },
-    private readonly nodes: number,
     readonly reused: number,
   ) {}
 
@@ -46,7 +45,6 @@ export class DumpPieces {
     const header = { turtle: await toTurtle([], style.prefixes), trig: await toTriG([], style.graphPrefixes) };
     const keys: { own: string; trig: string }[] = [];
     const shared = new Set<string>();
-    let nodes = 0;
     let reused = 0;
     for (const g of flowed.graphs) {
       const own = ownText(flowed, g, shared);
@@ -55,24 +53,20 @@ export class DumpPieces {
         trig: cacheKey('trig', version, styleKey, g.name.value, g.hash),
       };
       keys.push(key);
-      let part = cache.get(`${key.own} void`);
-      const counts = part === undefined ? undefined : (JSON.parse(part) as VoidPart & { nodes: number });
+      const part = cache.get(`${key.own} void`);
+      const counts = part === undefined ? undefined : (JSON.parse(part) as VoidPart);
       if (counts && cache.get(`${key.own} ttl`) !== undefined && cache.get(`${key.own} jsonld`) !== undefined) {
         counter.addPart(counts);
-        nodes += counts.nodes;
         reused++;
       } else {
         const quads = parse(own);
         const turtle = await toTurtle(quads, style.prefixes);
         invariant(turtle.startsWith(header.turtle), 'the Turtle writer did not start with the prefix block');
-        const jsonld = jsonLdNodes(quads, style.context);
-        const made = { ...voidPart(quads, style.base), nodes: jsonld.length };
+        const made = voidPart(quads, style.base);
         cache.set(`${key.own} ttl`, turtle.slice(header.turtle.length));
-        cache.set(`${key.own} jsonld`, jsonld.join(',\n    '));
-        part = JSON.stringify(made);
-        cache.set(`${key.own} void`, part);
+        cache.set(`${key.own} jsonld`, jsonLdPiece(quads, style.context, { sorted: true }));
+        cache.set(`${key.own} void`, JSON.stringify(made));
         counter.addPart(made);
-        nodes += made.nodes;
       }
       if (cache.get(key.trig) === undefined) {
         const text = await toTriG([{ name: g.name, quads: parse(flowed.spill.text(g)) }], style.graphPrefixes);
@@ -86,9 +80,8 @@ export class DumpPieces {
     const quads = parse(text);
     for (const q of quads) counter.add(q);
     const turtle = (await toTurtle(quads, style.prefixes)).slice(header.turtle.length);
-    const tailNodes = jsonLdNodes(quads, style.context);
-    nodes += tailNodes.length;
-    return new DumpPieces(flowed, cache, keys, { text, quads, turtle, nodes: tailNodes }, header, nodes, reused);
+    const jsonld = jsonLdPiece(quads, style.context, { sorted: true });
+    return new DumpPieces(flowed, cache, keys, { text, turtle, jsonld }, header, reused);
   }
 
   /** dataset.nt: each graph's own lines, then the shared ones. */
@@ -108,25 +101,15 @@ export class DumpPieces {
   }
 
   /** dataset.jsonld: one document whose "@graph" holds every node object, in the same order. */
-  *jsonLd(context: Record<string, unknown>): Generator<string> {
-    // A graph of fewer than two nodes is written as jsonLdChunks writes it, without "@graph".
-    if (this.nodes < 2) {
-      yield* jsonLdChunks(parse([...this.nTriples()].join('')), context);
-      return;
-    }
-    yield jsonLdHead(context);
-    let first = true;
-    const next = (text: string) => {
-      const out = first ? text : `,\n    ${text}`;
-      first = false;
-      return out;
-    };
-    for (const k of this.keys) {
-      const text = this.piece(`${k.own} jsonld`);
-      if (text !== '') yield next(text);
-    }
-    for (const node of this.tail.nodes) yield next(node);
-    yield jsonLdTail;
+  jsonLd(context: Record<string, unknown>): AsyncGenerator<string> {
+    const self = this;
+    return assembleJsonLd(
+      context,
+      (function* () {
+        for (const k of self.keys) yield self.piece(`${k.own} jsonld`);
+        yield self.tail.jsonld;
+      })(),
+    );
   }
 
   /** dataset.nq: every graph's lines with its name, in graph order (nquadsLayoutOf gives the byte ranges). */

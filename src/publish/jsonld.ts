@@ -610,39 +610,6 @@ export function* jsonLdChunks(quads: Iterable<Quad>, context: Record<string, unk
 }
 
 /**
- * The node objects of `quads` (statements about a subject adjacent), each as jsonLdChunks writes it inside
- * "@graph": a dump of two or more nodes is jsonLdHead + the nodes joined by ",\n    " + jsonLdTail.
- */
-export function jsonLdNodes(quads: Iterable<Quad>, context: Record<string, unknown>): string[] {
-  const rules = rulesFor(context);
-  invariant(rules.supported, 'this JSON-LD context uses features the direct builder does not support; use toJsonLd');
-  const out: string[] = [];
-  let subject: Term | undefined;
-  let group: Quad[] = [];
-  const emit = () => {
-    if (subject !== undefined)
-      out.push(JSON.stringify(nodeObject(subject, group, rules), null, 2).replace(/\n/g, '\n    '));
-  };
-  for (const q of quads) {
-    if (subject !== undefined && !q.subject.equals(subject)) {
-      emit();
-      group = [];
-    }
-    subject = q.subject;
-    group.push(q);
-  }
-  emit();
-  return out;
-}
-
-/** What comes before the nodes of a dump of two or more (see jsonLdNodes). */
-export function jsonLdHead(context: Record<string, unknown>): string {
-  return `{\n  "@context": ${JSON.stringify(context, null, 2).replace(/\n/g, '\n  ')},\n  "@graph": [\n    `;
-}
-
-export const jsonLdTail = '\n  ]\n}\n';
-
-/**
  * The graph as one compact JSON-LD document (subjects in the dumps' order), for small graphs such as one resource's.
  * Named graphs, or a context with features beyond prefixes, @vocab and simple terms, go through jsonld.js.
  */
