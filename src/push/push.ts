@@ -229,7 +229,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
       await options.onSent?.(op);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, ops.length)) }, worker));
+  // Two update requests at once keep a store busy while the next is read and sent; more make Virtuoso's inserts
+  // deadlock on each other (SR172), which costs retries.
+  const width = options.concurrency ?? (batched ? 2 : 4);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, ops.length + queue.length)) }, worker));
   const reached = new Set([...sent, ...deleted]);
   for (const g of [...puts, ...deletes]) {
     if (!outOfSync.has(g) && !reached.has(g)) {
