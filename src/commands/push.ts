@@ -5,26 +5,31 @@ import type { Command } from './command.ts';
 import { progressOn } from '../progress.ts';
 
 export const pushCommand: Command = {
-  usage: `projectgraph push --store URL [--graph-store URL] [--out DIR] [--user U --password P] [--full]
+  usage: `projectgraph push --store URL [--graph-store URL] [--update URL] [--out DIR] [--user U --password P] [--full]
 
   --store URL        the store's SPARQL query endpoint (used to check what the store holds)
   --graph-store URL  its SPARQL 1.1 Graph Store HTTP Protocol endpoint (default: the --store URL)
+  --update URL       its SPARQL 1.1 Update endpoint: a push of many graphs (the first, --full) then sends
+                     them many to a request instead of one request per graph
   --out DIR          the build to send (default: output)
   --user U           account for HTTP Basic or Digest authentication, whichever the store asks for
   --password P       its password; better: leave it out and set PROJECTGRAPH_STORE_PASSWORD,
                      so that it does not show in the process list or shell history
   --full             send every graph, not only those changed since the last push to this store
 
-Changed graphs are replaced (PUT), graphs of deleted records removed (DELETE), unchanged ones left alone.
+Changed graphs are replaced (PUT, or with --update and 16 graphs or more, CLEAR and INSERT DATA in batches),
+graphs of deleted records removed (DELETE), unchanged ones left alone.
 Exit codes: 0 in sync, 1 the store refused the data, 2 wrong use or credentials refused, 3 the store holds
 something else than was sent, 4 the store could not be reached or did not answer in time (retry later).
 What each store holds is remembered in .projectgraph/push/ beside the output directory; a push that
 failed half way lists the graphs not in sync, and the next push sends them again.
 Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:3030/ds/data
-          Virtuoso --store http://host:8890/sparql --graph-store http://host:8890/sparql-graph-crud-auth --user dba`,
+          Virtuoso --store http://host:8890/sparql --graph-store http://host:8890/sparql-graph-crud-auth
+                   --update http://host:8890/sparql-auth --user dba`,
   options: {
     store: { type: 'string' },
     'graph-store': { type: 'string' },
+    update: { type: 'string' },
     out: { type: 'string', default: 'output' },
     user: { type: 'string' },
     password: { type: 'string' },
@@ -39,6 +44,7 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
       outDir: String(v.out),
       store: v.store,
       ...(typeof v['graph-store'] === 'string' ? { graphStore: v['graph-store'] } : {}),
+      ...(typeof v.update === 'string' ? { update: v.update } : {}),
       ...(typeof v.user === 'string' ? { user: v.user, password: password ?? '' } : {}),
       full: v.full === true,
       onProgress: (done, total) => {

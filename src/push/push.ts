@@ -1,9 +1,11 @@
-// Push: brings a store's named graphs in line with a build over the Graph Store Protocol, sending only what changed, then checks the store's counts.
+// Push: brings a store's named graphs in line with a build over the Graph Store Protocol (or batched SPARQL Update when
+// many graphs go), sending only what changed, then checks the store's counts.
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../publish/change-sets.ts';
 import { GraphStore, GraphStoreError, type StoreCode } from './graph-store.ts';
+import { SparqlUpdate, type GraphContent } from './sparql-update.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
 import { pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
 import { countGraphs, countNamed, countTotals } from './store-counts.ts';
@@ -14,6 +16,15 @@ export interface PushOptions {
   store: string;
   /** The store's Graph Store Protocol endpoint; default: the same URL as `store` (as Fuseki's dataset URL serves both). */
   graphStore?: string;
+  /**
+   * The store's SPARQL 1.1 Update endpoint. With it, a push that replaces many graphs (a first push, --full)
+   * sends them many to a request (CLEAR, then INSERT DATA) instead of one Graph Store request per graph.
+   */
+  update?: string;
+  /** Size of the N-Triples of one update request (default 1 MB: Virtuoso refuses queries past 10 MB). */
+  batchBytes?: number;
+  /** Fewer graphs to replace than this go one by one over the Graph Store Protocol, as edits do (default 16). */
+  batchMinGraphs?: number;
   user?: string;
   password?: string;
   /** Send every graph, not only the changed ones. */
@@ -31,10 +42,8 @@ export interface PushOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface Operation {
-  method: 'PUT' | 'DELETE';
-  graph: string;
-}
+/** One request to the store: a graph replaced or removed over the Graph Store Protocol, or graphs in one update. */
+export type Operation = { method: 'PUT' | 'DELETE'; graph: string } | { method: 'UPDATE'; graphs: string[] };
 
 /**
  * Why a graph is not in sync, in the terms that decide what to do next: the store could not be reached or did
@@ -96,6 +105,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       : (gsp.credentials ?? sparql.credentials);
   const http = new HttpClient(credentials, options.timeoutMs);
   const store = new GraphStore(http, gsp.url);
+  const update = options.update !== undefined ? new SparqlUpdate(http, endpoint(options.update, '--update').url) : undefined;
   const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
   const previous = await readPushState(stateFile);
   const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
@@ -127,6 +137,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
 
   // Without a record of this store (first push, or the state was lost) or with --full, ask the store which
   // of our graphs it holds, so that graphs of records deleted since are removed too.
+  // Graphs the store is known not to hold need no clearing before they are inserted.
+  let held: Set<string> | undefined;
   if (!previous || options.full) {
     let counts: Map<string, number>;
     try {
@@ -138,6 +150,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       return report({ planned: { put: Object.keys(manifest.graphs).length, delete: 0 } });
     }
     for (const g of counts.keys()) if (!(g in manifest.graphs) && !(g in known)) known[g] = null;
+    held = new Set(counts.keys());
   }
 
   const puts = Object.keys(manifest.graphs).filter((g) => options.full || known[g] !== manifest.graphs[g]!.hash);
@@ -149,20 +162,50 @@ export async function push(options: PushOptions): Promise<PushReport> {
 
   const sent: string[] = [];
   const deleted: string[] = [];
+  const batched = update !== undefined && puts.length >= (options.batchMinGraphs ?? 16);
+  // Graphs still to go in update requests, and the size of one: halved each time the store refuses one as too
+  // large, so that a store with a lower limit settles on what it takes rather than refusing every request.
+  const queue = batched ? [...puts] : [];
+  let batchBytes = options.batchBytes ?? 1_000_000;
   const ops: Operation[] = [
-    ...puts.map((graph) => ({ method: 'PUT' as const, graph })),
+    ...(batched ? [] : puts.map((graph) => ({ method: 'PUT' as const, graph }))),
     ...deletes.map((graph) => ({ method: 'DELETE' as const, graph })),
   ];
+  const total = puts.length + deletes.length;
+  const graphsOf = (op: Operation) => (op.method === 'UPDATE' ? op.graphs : [op.graph]);
   let stopped: { reason: string; kind: FailureKind } | undefined;
   let next = 0;
   const retryDelays = options.retryDelaysMs ?? [250, 1000, 4000];
   const nqFile = path.join(buildDir, manifest.dump);
   let done = 0;
   const worker = async () => {
-    while (stopped === undefined && next < ops.length) {
-      const op = ops[next++]!;
+    while (stopped === undefined && (queue.length > 0 || next < ops.length)) {
+      const op = queue.length > 0 ? takeBatch(queue, manifest, batchBytes) : ops[next++]!;
       try {
-        if (op.method === 'PUT') {
+        if (op.method === 'UPDATE') {
+          const lines = await readGraphLines(nqFile, manifest, op.graphs);
+          const contents: GraphContent[] = op.graphs.map((graph) => ({
+            graph,
+            lines: lines.get(graph) ?? [],
+            clear: held === undefined || held.has(graph),
+          }));
+          try {
+            // One retry only: a refusal that stays goes again in smaller requests below, which are retried.
+            await withRetries(() => update!.replaceGraphs(contents), retryDelays.slice(0, 1));
+          } catch (e) {
+            // A store that takes updates, but not this one (too large for it, or a graph it cannot take in an
+            // update): its graphs go again in smaller requests, and a single graph over the Graph Store Protocol.
+            if (!(e instanceof GraphStoreError) || KIND_OF_CODE[e.code] !== 'refused') throw e;
+            if (op.graphs.length === 1) ops.splice(next, 0, { method: 'PUT', graph: op.graphs[0]! });
+            else {
+              const size = op.graphs.reduce((n, g) => n + manifest.graphs[g]!.length, 0);
+              batchBytes = Math.min(batchBytes, Math.floor(size / 2));
+              queue.unshift(...op.graphs);
+            }
+            continue;
+          }
+          sent.push(...op.graphs);
+        } else if (op.method === 'PUT') {
           const body = ((await readGraphLines(nqFile, manifest, [op.graph])).get(op.graph) ?? []).join('');
           await withRetries(() => store.put(op.graph, body), retryDelays);
           sent.push(op.graph);
@@ -174,20 +217,26 @@ export async function push(options: PushOptions): Promise<PushReport> {
       } catch (e) {
         const reason = e instanceof GraphStoreError ? e.message : `${op.method} failed: ${describeFailure(e)}`;
         const failure = { reason, kind: failureKind(e) };
-        outOfSync.set(op.graph, failure);
+        for (const g of graphsOf(op)) outOfSync.set(g, failure);
         // A store that is gone, or that refuses our account, will refuse the rest too: stop sending.
         if (!(e instanceof GraphStoreError) || e.status === 401 || e.status === 403) stopped = failure;
-        options.onProgress?.(++done, ops.length);
+        done += graphsOf(op).length;
+        options.onProgress?.(done, total);
         continue;
       }
-      options.onProgress?.(++done, ops.length);
+      done += graphsOf(op).length;
+      options.onProgress?.(done, total);
       await options.onSent?.(op);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, ops.length)) }, worker));
-  for (const op of ops) {
-    if (!outOfSync.has(op.graph) && !sent.includes(op.graph) && !deleted.includes(op.graph)) {
-      outOfSync.set(op.graph, {
+  // Two update requests at once keep a store busy while the next is read and sent; more make Virtuoso's inserts
+  // deadlock on each other (SR172), which costs retries.
+  const width = options.concurrency ?? (batched ? 2 : 4);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, ops.length + queue.length)) }, worker));
+  const reached = new Set([...sent, ...deleted]);
+  for (const g of [...puts, ...deletes]) {
+    if (!outOfSync.has(g) && !reached.has(g)) {
+      outOfSync.set(g, {
         reason: `not sent: the push stopped after an earlier failure (${stopped?.reason ?? 'unknown'})`,
         kind: stopped?.kind ?? 'unreachable',
       });
@@ -242,6 +291,14 @@ export async function push(options: PushOptions): Promise<PushReport> {
   await writePushState(stateFile, final);
   const planned = { put: puts.length, delete: deletes.length };
   return report({ put: sent.sort(), deleted: deleted.sort(), unchanged, planned, ...(verified ? { verified } : {}) });
+}
+
+/** The next update request: graphs from the front of the queue, at least one, up to about `bytes` in the dump. */
+function takeBatch(queue: string[], manifest: Manifest, bytes: number): Operation {
+  let size = manifest.graphs[queue[0]!]!.length;
+  let n = 1;
+  while (n < queue.length && size + manifest.graphs[queue[n]!]!.length <= bytes) size += manifest.graphs[queue[n++]!]!.length;
+  return { method: 'UPDATE', graphs: queue.splice(0, n) };
 }
 
 /** The failure that decides the advice when graphs fail for several reasons: the one to fix first. */
