@@ -370,6 +370,8 @@ function gather(into: Statements, property: Property, o: RDF.Term, listed: (iri:
 
 /** One resource as the index keeps it between builds: what its entry, its words and its links are made from. */
 interface Summary {
+  /** Its kind (of KINDS), undefined for the dataset. */
+  kind: string | undefined;
   label: string | undefined;
   /** The label without case or accents: the lists' order. */
   key: string;
@@ -404,9 +406,10 @@ class Dictionary {
   }
 }
 
-function summarise(s: Statements, dictionary: Dictionary): Summary {
+function summarise(local: string, s: Statements, dictionary: Dictionary): Summary {
   const d = s.description?.value;
   return {
+    kind: kindOfLocal(local),
     label: s.label?.value,
     key: s.label === undefined ? '' : fold(s.label.value),
     // A copy: the shortened text is a slice that would otherwise keep the whole description in memory.
@@ -564,8 +567,12 @@ export class ListIndex {
     }
     const dictionary = new Dictionary();
     const summaries = new Map<string, Summary>();
-    for (const [local, s] of statements) summaries.set(local, summarise(s, dictionary));
-    return ListIndex.make(state, { base, options, dictionary, summaries, graphs });
+    for (const [local, s] of statements) summaries.set(local, summarise(local, s, dictionary));
+    // The one order of every list: by label without case or accents, then by path; so a page is a slice.
+    const order = [...summaries.keys()].filter((local) => isListed(summaries.get(local)!));
+    const cmp = comparer(summaries);
+    order.sort(cmp);
+    return ListIndex.make(state, { base, options, dictionary, summaries, graphs }, order);
   }
 
   /**
@@ -631,18 +638,28 @@ export class ListIndex {
     for (const local of touched) {
       const s = statements.get(local);
       if (s === undefined) summaries.delete(local);
-      else summaries.set(local, summarise(s, this.sources.dictionary));
+      else summaries.set(local, summarise(local, s, this.sources.dictionary));
     }
-    return ListIndex.make(store.state, { ...this.sources, summaries, graphs });
+    // The order kept, with the touched resources taken out and put back where their new label sorts.
+    const cmp = comparer(summaries);
+    const order = this.locals.filter((local) => !touched.has(local));
+    const moved = [...touched].filter((local) => summaries.has(local) && isListed(summaries.get(local)!));
+    for (const local of moved.sort(cmp)) {
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(order[mid]!, local) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      order.splice(lo, 0, local);
+    }
+    return ListIndex.make(store.state, { ...this.sources, summaries, graphs }, order);
   }
 
   /** Lays the kept resources out in the one order of every list, with their links, years and words. */
-  private static make(state: string | undefined, sources: Sources): ListIndex {
-    // The one order of every list: by label without case or accents, then by path; so a page is a slice.
-    const keyed: [string, Summary][] = [];
-    for (const entry of sources.summaries) if (entry[1].label !== undefined && kindOfLocal(entry[0])) keyed.push(entry);
-    keyed.sort(([a, x], [b, y]) => (x.key < y.key ? -1 : x.key > y.key ? 1 : a < b ? -1 : a > b ? 1 : 0));
-    const locals = keyed.map(([local]) => local);
+  private static make(state: string | undefined, sources: Sources, locals: string[]): ListIndex {
+    const keyed = locals.map((local): [string, Summary] => [local, sources.summaries.get(local)!]);
     const ordinal = new Map(locals.map((l, i) => [l, i]));
     const links: Record<Facet | 'parts', [number, number][]> = {
       programme: [],
@@ -662,32 +679,16 @@ export class ListIndex {
     };
     const startYears = new Int16Array(locals.length);
     const endYears = new Int16Array(locals.length);
-    // Only the words listed resources use: the dictionary keeps those of every earlier state too.
-    const used = new Map<number, number>();
-    const dictionary: string[] = [];
-    const words: number[][] = [];
-    keyed.forEach(([local, s], a) => {
-      const fromKind = kindOfLocal(local)!;
+    keyed.forEach(([, s], a) => {
       for (const [link, target] of s.links) {
         const b = ordinal.get(target);
-        const list = b === undefined ? undefined : to(link, fromKind, kindOfLocal(target)!);
+        const list = b === undefined ? undefined : to(link, s.kind!, sources.summaries.get(target)!.kind!);
         // Programme → the programmes that are part of it: the link is stated the other way.
         if (list === 'parts') links.parts.push([b!, a]);
         else if (list !== undefined) links[list].push([a, b!]);
       }
       startYears[a] = s.start;
       endYears[a] = s.end;
-      words.push(
-        s.words.map((id) => {
-          let local = used.get(id);
-          if (local === undefined) {
-            local = dictionary.length;
-            dictionary.push(sources.dictionary.words[id]!);
-            used.set(id, local);
-          }
-          return local;
-        }),
-      );
     });
     const datasetLocal = datasetIris(sources.base).dataset.value.slice(sources.base.length);
     return new ListIndex(
@@ -697,8 +698,9 @@ export class ListIndex {
         locals,
         labels: keyed.map(([, s]) => s.label!),
         descriptions: keyed.map(([, s]) => s.description),
-        words,
-        dictionary,
+        // The dictionary of every state so far: a word no resource has any more has no postings, and matches nothing.
+        words: keyed.map(([, s]) => s.words),
+        dictionary: sources.dictionary.words,
         links,
         startYears,
         endYears,
@@ -849,6 +851,20 @@ function contains(list: Uint32Array, value: number): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+/** Whether a kept resource is in the lists: one of a listed kind, with a label. */
+function isListed(s: Summary): boolean {
+  return s.label !== undefined && s.kind !== undefined;
+}
+
+/** The lists' order of kept resources: by label without case or accents, then by path. */
+function comparer(summaries: ReadonlyMap<string, Summary>): (a: string, b: string) => number {
+  return (a, b) => {
+    const x = summaries.get(a)!.key;
+    const y = summaries.get(b)!.key;
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  };
 }
 
 /** The local path of an IRI the index keeps: a listed resource, or the dataset (whose description is the intro). */
