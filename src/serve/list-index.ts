@@ -7,7 +7,7 @@ import { InternalError } from '../errors.ts';
 import { shorten } from '../publish/html.ts';
 import { SECTIONS } from '../publish/labels.ts';
 import { DCT, FOAF, RDFS, SCHEMA, SKOS, VCARD, ownTerms } from '../vocab.ts';
-import type { Store } from '../store/store.ts';
+import type { ChangeSet, Store } from '../store/store.ts';
 
 /** Properties that name a thing, best first (as the pages name it: publish/resource-index.ts). */
 const LABELS = [SCHEMA('name'), SKOS('prefLabel'), DCT('title'), FOAF('name'), VCARD('fn'), RDFS('label')];
@@ -119,14 +119,20 @@ class Relation {
 
 /** Lower case without accents: "Één" and "een" are the same word to a search, and sort together. */
 export function fold(text: string): string {
+  // ASCII has no accents to take off: most text skips the Unicode work, which is most of an index's build.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function words(text: string): string[] {
-  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const folded = fold(text);
+  // In folded ASCII the letters and digits are exactly a-z and 0-9.
+  return (NON_ASCII.test(folded) ? folded.match(/[\p{L}\p{N}]+/gu) : folded.match(/[a-z0-9]+/g)) ?? [];
 }
 
 /** The words of every listed resource, each word once, with the resources it occurs in. */
@@ -212,21 +218,20 @@ class WordIndex {
 }
 
 /**
- * Each distinct subject and object of one property, asked of the store whole or page by page. `linked`: the objects
- * are IRIs, asked one row per subject (GROUP_CONCAT), since a row costs more than its text in every store.
+ * Each distinct ?s and ?o of a pattern, asked of the store whole or page by page. `grouped`: the pattern binds ?v to
+ * IRIs, asked one row per subject (GROUP_CONCAT), since a row costs more than its text in every store.
  */
 async function* subjectsAndObjects(
   store: Store,
-  property: RDF.NamedNode,
+  pattern: string,
   pageRows: number | undefined,
-  linked = false,
+  grouped = false,
 ): AsyncGenerator<[string, RDF.Term]> {
-  const pattern = linked ? `?s <${property.value}> ?v FILTER(isIRI(?v))` : `?s <${property.value}> ?o`;
   // The union holds a triple once per graph that states it (a keyword's name, in each of its projects).
-  const head = linked ? 'SELECT ?s (GROUP_CONCAT(STR(?v); separator=" ") AS ?o)' : 'SELECT DISTINCT ?s ?o';
-  const tail = linked ? ' GROUP BY ?s' : '';
+  const head = grouped ? 'SELECT ?s (GROUP_CONCAT(DISTINCT STR(?v); separator=" ") AS ?o)' : 'SELECT DISTINCT ?s ?o';
+  const tail = grouped ? ' GROUP BY ?s' : '';
   const expand = (row: [string, RDF.Term]): [string, RDF.Term][] =>
-    linked ? row[1].value.split(' ').map((iri) => [row[0], DataFactory.namedNode(iri)]) : [row];
+    grouped ? row[1].value.split(' ').map((iri) => [row[0], DataFactory.namedNode(iri)]) : [row];
   if (pageRows === undefined) {
     for await (const row of select(store, `${head} WHERE { ${pattern} }${tail}`)) yield* expand(row);
     return;
@@ -247,7 +252,7 @@ async function* subjectsAndObjects(
     }
     const last = page[page.length - 1]![0];
     if (page[0]![0] === last) {
-      throw new InternalError(`more than ${pageRows} values of <${property.value}> for <${last}>: raise pageRows`);
+      throw new InternalError(`more than ${pageRows} rows of { ${pattern} } for <${last}>: raise pageRows`);
     }
     for (const row of page) if (row[0] !== last) yield* expand(row);
     after = last;
@@ -275,10 +280,160 @@ interface Best {
   value: string;
 }
 
-/** Keeps the best-ranked value; between equal ranks the smaller text, so every store gives the same choice. */
-function keepBest(map: Map<string, Best>, key: string, rank: number, value: string): void {
-  const old = map.get(key);
-  if (old === undefined || rank < old.rank || (rank === old.rank && value < old.value)) map.set(key, { rank, value });
+/** The better of two values: the better rank; between equal ranks the smaller text, so every store gives one choice. */
+function better(old: Best | undefined, rank: number, value: string): Best {
+  return old === undefined || rank < old.rank || (rank === old.rank && value < old.value) ? { rank, value } : old;
+}
+
+/** Links the lists follow, by their place in the properties' table. */
+const PARENT = 0;
+const KEYWORDS = 1;
+const MEMBER = 2;
+const STATUS = 3;
+
+/** What the index reads a property for, and the property's rank among those of its role (labels, descriptions). */
+interface Property {
+  iri: string;
+  role: 'label' | 'alternate' | 'description' | 'link' | 'start' | 'end';
+  rank: number;
+}
+
+function propertiesOf(base: string): Property[] {
+  const links = [SCHEMA('parentOrganization'), SCHEMA('keywords'), SCHEMA('member'), ownTerms(base).status];
+  return [
+    ...LABELS.map((p, rank): Property => ({ iri: p.value, role: 'label', rank })),
+    { iri: SCHEMA('alternateName').value, role: 'alternate', rank: 0 },
+    ...DESCRIPTIONS.map((p, rank): Property => ({ iri: p.value, role: 'description', rank })),
+    ...links.map((p, rank): Property => ({ iri: p.value, role: 'link', rank })),
+    { iri: SCHEMA('foundingDate').value, role: 'start', rank: 0 },
+    { iri: SCHEMA('dissolutionDate').value, role: 'end', rank: 0 },
+  ];
+}
+
+/** A resource's statements as the index reads them, gathered in any order (every choice among them is a minimum). */
+interface Statements {
+  label: Best | undefined;
+  description: Best | undefined;
+  /** The best schema:description: the dataset's is the home page's introduction. */
+  intro: Best | undefined;
+  /** Texts searched: every label and alternate name; descriptions only of a resource with a label. */
+  named: string[];
+  described: string[];
+  links: [number, string][];
+  start: number;
+  end: number;
+}
+
+function noStatements(): Statements {
+  return {
+    label: undefined,
+    description: undefined,
+    intro: undefined,
+    named: [],
+    described: [],
+    links: [],
+    start: 0,
+    end: 0,
+  };
+}
+
+/** Adds one statement: `listed` gives the local path of an IRI when it is a listed resource. */
+function gather(into: Statements, property: Property, o: RDF.Term, listed: (iri: string) => string | undefined): void {
+  if (property.role === 'link') {
+    const to = o.termType === 'NamedNode' ? listed(o.value) : undefined;
+    if (to !== undefined) into.links.push([property.rank, to]);
+    return;
+  }
+  if (o.termType !== 'Literal') return;
+  switch (property.role) {
+    case 'label':
+      into.label = better(into.label, literalRank(property.rank, o), o.value);
+      into.named.push(o.value);
+      return;
+    case 'alternate':
+      into.named.push(o.value);
+      return;
+    case 'description':
+      into.description = better(into.description, literalRank(property.rank, o), o.value);
+      if (property.rank === 0) into.intro = better(into.intro, literalRank(0, o), o.value);
+      into.described.push(o.value);
+      return;
+    default: {
+      const year = Number.parseInt(o.value, 10);
+      // A year beyond what Int16 holds is no year a project ran in; the list shows none rather than a wrong one.
+      if (!(year > 0 && year < 32768)) return;
+      if (property.role === 'start') into.start = Math.max(into.start, year);
+      else into.end = Math.max(into.end, year);
+    }
+  }
+}
+
+/** One resource as the index keeps it between builds: what its entry, its words and its links are made from. */
+interface Summary {
+  /** Its kind (of KINDS), undefined for the dataset. */
+  kind: string | undefined;
+  label: string | undefined;
+  /** The label without case or accents: the lists' order. */
+  key: string;
+  description: string | undefined;
+  intro: string | undefined;
+  /** Its distinct words, as ids in the index's dictionary. */
+  words: number[];
+  links: [number, string][];
+  start: number;
+  end: number;
+}
+
+/** The words every index of one server has met, append-only: an id stays valid in every index made before. */
+class Dictionary {
+  readonly words: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  idsOf(texts: readonly string[]): number[] {
+    const out = new Set<number>();
+    for (const text of texts) {
+      for (const w of words(text)) {
+        let id = this.ids.get(w);
+        if (id === undefined) {
+          id = this.words.length;
+          this.words.push(w);
+          this.ids.set(w, id);
+        }
+        out.add(id);
+      }
+    }
+    return [...out];
+  }
+}
+
+function summarise(local: string, s: Statements, dictionary: Dictionary): Summary {
+  const d = s.description?.value;
+  return {
+    kind: kindOfLocal(local),
+    label: s.label?.value,
+    key: s.label === undefined ? '' : fold(s.label.value),
+    // A copy: the shortened text is a slice that would otherwise keep the whole description in memory.
+    description: d === undefined ? undefined : Buffer.from(shorten(d, SHORT)).toString(),
+    intro: s.intro?.value,
+    words: dictionary.idsOf(s.label === undefined ? s.named : [...s.named, ...s.described]),
+    links: s.links,
+    start: s.start,
+    end: s.end,
+  };
+}
+
+/** Subjects asked at once when a change set names them: few enough that a store's row limit is never near. */
+const SUBJECTS_PER_QUERY = 100;
+
+/** What an index is made from and keeps, so that a change set needs only the resources it touches read again. */
+interface Sources {
+  base: string;
+  options: ListIndexOptions;
+  dictionary: Dictionary;
+  /** Every listed resource (and the dataset), by its local path. */
+  summaries: Map<string, Summary>;
+  /** Each named graph → the resources it states something the index reads about: a change to it touches those. */
+  graphs: Map<string, string[]>;
 }
 
 export class ListIndex {
@@ -323,6 +478,8 @@ export class ListIndex {
       endYears: Int16Array;
       intro: string | undefined;
     },
+    /** What the index was made from, kept for apply(). */
+    private readonly sources: Sources,
   ) {
     this.size = data.locals.length;
     this.locals = data.locals;
@@ -373,128 +530,188 @@ export class ListIndex {
     this.wordIndex = new WordIndex(this.size, (o) => data.words[o]!, data.dictionary);
   }
 
-  /** Reads the index from the store: a few whole-store SELECTs over the union of the published graphs. */
+  /**
+   * Reads the index from the store: a SELECT per property over the union of the published graphs, and one of which
+   * resources each graph speaks of (what a later change set touches).
+   */
   static async build(store: Store, base: string, options: ListIndexOptions = {}): Promise<ListIndex> {
     const state = store.state;
-    const rows = (p: RDF.NamedNode, linked = false) => subjectsAndObjects(store, p, options.pageRows, linked);
-    const listed = (iri: string): string | undefined => {
-      if (!iri.startsWith(base) || iri.includes('#')) return undefined;
-      const local = iri.slice(base.length);
-      return kindOfLocal(local) === undefined ? undefined : local;
-    };
-    const dictionary: string[] = [];
-    const wordIds = new Map<string, number>();
-    const wordsOf = new Map<string, number[]>();
-    const addWords = (local: string, text: string) => {
-      let list = wordsOf.get(local);
-      if (list === undefined) {
-        list = [];
-        wordsOf.set(local, list);
-      }
-      for (const w of new Set(words(text))) {
-        let id = wordIds.get(w);
-        if (id === undefined) {
-          id = dictionary.length;
-          dictionary.push(w);
-          wordIds.set(w, id);
+    const kept = keptOf(base);
+    const statements = new Map<string, Statements>();
+    for (const property of propertiesOf(base)) {
+      const linked = property.role === 'link';
+      const pattern = linked ? `?s <${property.iri}> ?v FILTER(isIRI(?v))` : `?s <${property.iri}> ?o`;
+      for await (const [s, o] of subjectsAndObjects(store, pattern, options.pageRows, linked)) {
+        const local = kept(s);
+        if (local === undefined) continue;
+        let into = statements.get(local);
+        if (into === undefined) {
+          into = noStatements();
+          statements.set(local, into);
         }
-        list.push(id);
-      }
-    };
-
-    const labels = new Map<string, Best>();
-    for (const [rank, property] of LABELS.entries()) {
-      for await (const [s, o] of rows(property)) {
-        const local = listed(s);
-        if (local === undefined || o.termType !== 'Literal') continue;
-        keepBest(labels, local, literalRank(rank, o), o.value);
-        addWords(local, o.value);
+        gather(into, property, o, kept);
       }
     }
-    for await (const [s, o] of rows(SCHEMA('alternateName'))) {
-      const local = listed(s);
-      if (local !== undefined && o.termType === 'Literal') addWords(local, o.value);
+    const values = propertiesOf(base)
+      .map((p) => `<${p.iri}>`)
+      .join(' ');
+    // Per graph (here ?s) the subjects (?v) it states a read property of. Only those under the base are kept; an
+    // external store is asked for those alone (its own system graphs hold many others), the embedded one for all,
+    // which costs it less than the filter.
+    const under = options.pageRows === undefined ? '' : ` FILTER(STRSTARTS(STR(?v), ${JSON.stringify(base)}))`;
+    const pattern = `VALUES ?p { ${values} } GRAPH ?s { ?v ?p ?x${under} }`;
+    const graphs = new Map<string, string[]>();
+    for await (const [g, s] of subjectsAndObjects(store, pattern, options.pageRows, true)) {
+      const local = kept(s.value);
+      if (local === undefined) continue;
+      const list = graphs.get(g);
+      if (list === undefined) graphs.set(g, [local]);
+      else list.push(local);
     }
-    const descriptions = new Map<string, Best>();
-    const datasetIri = datasetIris(base).dataset.value;
-    let intro: Best | undefined;
-    for (const [rank, property] of DESCRIPTIONS.entries()) {
-      for await (const [s, o] of rows(property)) {
-        if (o.termType !== 'Literal') continue;
-        if (s === datasetIri && property.equals(SCHEMA('description'))) {
-          const r = literalRank(0, o);
-          if (intro === undefined || r < intro.rank || (r === intro.rank && o.value < intro.value))
-            intro = { rank: r, value: o.value };
-        }
-        const local = listed(s);
-        if (local === undefined || !labels.has(local)) continue;
-        keepBest(descriptions, local, literalRank(rank, o), o.value);
-        addWords(local, o.value);
-      }
-    }
-
+    const dictionary = new Dictionary();
+    const summaries = new Map<string, Summary>();
+    for (const [local, s] of statements) summaries.set(local, summarise(local, s, dictionary));
     // The one order of every list: by label without case or accents, then by path; so a page is a slice.
-    const keyed = [...labels].map(([local, best]) => ({ local, label: best.value, key: fold(best.value) }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
-    const locals = keyed.map((k) => k.local);
-    const ordinal = new Map(locals.map((l, i) => [l, i]));
-    /** Links by a property between listed resources, one list of ordinal pairs per [from kind, to kind]. */
-    const linkRows = async (property: RDF.NamedNode, kinds: [string, string][]) => {
-      const pairs = kinds.map((): [number, number][] => []);
-      for await (const [s, o] of rows(property, true)) {
-        const from = listed(s);
-        const to = o.termType === 'NamedNode' ? listed(o.value) : undefined;
-        if (from === undefined || to === undefined) continue;
-        const which = kinds.findIndex(([a, b]) => kindOfLocal(from) === a && kindOfLocal(to) === b);
-        const a = ordinal.get(from);
-        const b = ordinal.get(to);
-        if (which !== -1 && a !== undefined && b !== undefined) pairs[which]!.push([a, b]);
-      }
-      return pairs;
-    };
-    const terms = ownTerms(base);
-    const underProgramme = await linkRows(SCHEMA('parentOrganization'), [
-      ['project', 'programme'],
-      ['programme', 'programme'],
-    ]);
-    const links = {
-      programme: underProgramme[0]!,
-      keyword: (await linkRows(SCHEMA('keywords'), [['project', 'keyword']]))[0]!,
-      organisation: (await linkRows(SCHEMA('member'), [['project', 'organisation']]))[0]!,
-      status: (await linkRows(terms.status, [['project', DATASET_PATHS.vocabulary]]))[0]!,
-      // Programme → the programmes that are part of it: the link is stated the other way.
-      parts: underProgramme[1]!.map(([a, b]) => [b, a] as [number, number]),
-    };
-    const yearsOf = async (property: RDF.NamedNode) => {
-      const years = new Int16Array(locals.length);
-      for await (const [s, o] of rows(property)) {
-        const local = listed(s);
-        const at = local === undefined ? undefined : ordinal.get(local);
-        const year = o.termType === 'Literal' ? Number.parseInt(o.value, 10) : Number.NaN;
-        // A year beyond what Int16 holds is no year a project ran in; the list shows none rather than a wrong one.
-        if (at !== undefined && year > 0 && year < 32768) years[at] = Math.max(years[at]!, year);
-      }
-      return years;
-    };
-    const startYears = await yearsOf(SCHEMA('foundingDate'));
-    const endYears = await yearsOf(SCHEMA('dissolutionDate'));
-    return new ListIndex(base, state, {
-      locals,
-      labels: keyed.map((k) => k.label),
-      descriptions: locals.map((l) => {
-        const d = descriptions.get(l)?.value;
-        // A copy: the shortened text is a slice that would otherwise keep the whole description in memory.
-        return d === undefined ? undefined : Buffer.from(shorten(d, SHORT)).toString();
-      }),
-      words: locals.map((l) => [...new Set(wordsOf.get(l) ?? [])]),
-      dictionary,
-      links,
-      startYears,
-      endYears,
-      intro: intro?.value,
-    });
+    const order = [...summaries.keys()].filter((local) => isListed(summaries.get(local)!));
+    const cmp = comparer(summaries);
+    order.sort(cmp);
+    return ListIndex.make(state, { base, options, dictionary, summaries, graphs }, order);
   }
 
+  /**
+   * The index after the store applied a change set: only the resources the changed graphs spoke of, before or now,
+   * are read again; the rest is kept. Equal to an index built afresh from the store (a test holds it to that).
+   * An index of another state than the change set's is built afresh.
+   */
+  async apply(change: ChangeSet, store: Store): Promise<ListIndex> {
+    const { base, options } = this.sources;
+    if (this.state === undefined || change.from !== this.state) return ListIndex.build(store, base, options);
+    const kept = keptOf(base);
+    const read = new Map(propertiesOf(base).map((p) => [p.iri, p]));
+    const graphs = new Map(this.sources.graphs);
+    const touched = new Set<string>();
+    for (const g of change.graphs) {
+      for (const local of graphs.get(g.name) ?? []) touched.add(local);
+      if (g.quads === undefined) {
+        graphs.delete(g.name);
+        continue;
+      }
+      const now = new Set<string>();
+      for (const q of g.quads) {
+        const local =
+          q.subject.termType === 'NamedNode' && read.has(q.predicate.value) ? kept(q.subject.value) : undefined;
+        if (local !== undefined) now.add(local);
+      }
+      if (now.size === 0) graphs.delete(g.name);
+      else graphs.set(g.name, [...now]);
+      for (const local of now) touched.add(local);
+    }
+    const statements = new Map<string, Statements>();
+    const values = [...read.keys()].map((iri) => `<${iri}>`).join(' ');
+    const locals = [...touched];
+    for (let i = 0; i < locals.length; i += SUBJECTS_PER_QUERY) {
+      const subjects = locals
+        .slice(i, i + SUBJECTS_PER_QUERY)
+        .map((l) => `<${base}${l}>`)
+        .join(' ');
+      const result = await store.query(
+        `SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?s { ${subjects} } VALUES ?p { ${values} } ?s ?p ?o }`,
+      );
+      if (result.type !== 'bindings') throw new InternalError(`the store answered a SELECT with ${result.type}`);
+      let rows = 0;
+      for await (const row of result.bindings) {
+        rows++;
+        const [s, p, o] = [row.get('s'), row.get('p'), row.get('o')];
+        const property = p === undefined ? undefined : read.get(p.value);
+        const local = s?.termType === 'NamedNode' ? kept(s.value) : undefined;
+        if (property === undefined || local === undefined || o === undefined) continue;
+        if (property.role === 'link' && o.termType !== 'NamedNode') continue;
+        let into = statements.get(local);
+        if (into === undefined) {
+          into = noStatements();
+          statements.set(local, into);
+        }
+        gather(into, property, o, kept);
+      }
+      if (options.pageRows !== undefined && rows >= options.pageRows) {
+        throw new InternalError(`${rows} rows for ${SUBJECTS_PER_QUERY} resources may be cut: raise pageRows`);
+      }
+    }
+    const summaries = new Map(this.sources.summaries);
+    for (const local of touched) {
+      const s = statements.get(local);
+      if (s === undefined) summaries.delete(local);
+      else summaries.set(local, summarise(local, s, this.sources.dictionary));
+    }
+    // The order kept, with the touched resources taken out and put back where their new label sorts.
+    const cmp = comparer(summaries);
+    const order = this.locals.filter((local) => !touched.has(local));
+    const moved = [...touched].filter((local) => summaries.has(local) && isListed(summaries.get(local)!));
+    for (const local of moved.sort(cmp)) {
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(order[mid]!, local) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      order.splice(lo, 0, local);
+    }
+    return ListIndex.make(store.state, { ...this.sources, summaries, graphs }, order);
+  }
+
+  /** Lays the kept resources out in the one order of every list, with their links, years and words. */
+  private static make(state: string | undefined, sources: Sources, locals: string[]): ListIndex {
+    const keyed = locals.map((local): [string, Summary] => [local, sources.summaries.get(local)!]);
+    const ordinal = new Map(locals.map((l, i) => [l, i]));
+    const links: Record<Facet | 'parts', [number, number][]> = {
+      programme: [],
+      keyword: [],
+      organisation: [],
+      status: [],
+      parts: [],
+    };
+    /** Which list a link goes to, by its property and the kinds at its two ends. */
+    const to = (link: number, from: string, target: string): Facet | 'parts' | undefined => {
+      if (link === PARENT && from === 'programme' && target === 'programme') return 'parts';
+      if (from !== 'project') return undefined;
+      if (link === PARENT) return target === 'programme' ? 'programme' : undefined;
+      if (link === KEYWORDS) return target === 'keyword' ? 'keyword' : undefined;
+      if (link === MEMBER) return target === 'organisation' ? 'organisation' : undefined;
+      return link === STATUS && target === DATASET_PATHS.vocabulary ? 'status' : undefined;
+    };
+    const startYears = new Int16Array(locals.length);
+    const endYears = new Int16Array(locals.length);
+    keyed.forEach(([, s], a) => {
+      for (const [link, target] of s.links) {
+        const b = ordinal.get(target);
+        const list = b === undefined ? undefined : to(link, s.kind!, sources.summaries.get(target)!.kind!);
+        // Programme → the programmes that are part of it: the link is stated the other way.
+        if (list === 'parts') links.parts.push([b!, a]);
+        else if (list !== undefined) links[list].push([a, b!]);
+      }
+      startYears[a] = s.start;
+      endYears[a] = s.end;
+    });
+    const datasetLocal = datasetIris(sources.base).dataset.value.slice(sources.base.length);
+    return new ListIndex(
+      sources.base,
+      state,
+      {
+        locals,
+        labels: keyed.map(([, s]) => s.label!),
+        descriptions: keyed.map(([, s]) => s.description),
+        // The dictionary of every state so far: a word no resource has any more has no postings, and matches nothing.
+        words: keyed.map(([, s]) => s.words),
+        dictionary: sources.dictionary.words,
+        links,
+        startYears,
+        endYears,
+        intro: sources.summaries.get(datasetLocal)?.intro,
+      },
+      sources,
+    );
+  }
   entry(ordinal: number): Entry {
     const start = this.startYears[ordinal]!;
     const end = this.endYears[ordinal]!;
@@ -637,4 +854,29 @@ function contains(list: Uint32Array, value: number): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+/** Whether a kept resource is in the lists: one of a listed kind, with a label. */
+function isListed(s: Summary): boolean {
+  return s.label !== undefined && s.kind !== undefined;
+}
+
+/** The lists' order of kept resources: by label without case or accents, then by path. */
+function comparer(summaries: ReadonlyMap<string, Summary>): (a: string, b: string) => number {
+  return (a, b) => {
+    const x = summaries.get(a)!.key;
+    const y = summaries.get(b)!.key;
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  };
+}
+
+/** The local path of an IRI the index keeps: a listed resource, or the dataset (whose description is the intro). */
+function keptOf(base: string): (iri: string) => string | undefined {
+  const dataset = datasetIris(base).dataset.value;
+  return (iri) => {
+    if (iri === dataset) return iri.slice(base.length);
+    if (!iri.startsWith(base) || iri.includes('#')) return undefined;
+    const local = iri.slice(base.length);
+    return kindOfLocal(local) === undefined ? undefined : local;
+  };
 }

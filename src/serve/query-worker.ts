@@ -8,6 +8,7 @@ import { mediaTypeForForm, type MediaChoices } from './admission.ts';
 import { toAnswer, type Answer } from './answer.ts';
 import { EmbeddedStore } from '../store/embedded.ts';
 import { readChangeSet } from '../store/change-set.ts';
+import type { ChangeSet } from '../store/store.ts';
 import { StorePages, type PageRequest } from './store-pages.ts';
 
 export interface WorkerInit {
@@ -62,7 +63,7 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
   let engine!: Engine;
   let pages!: StorePages;
   let outDir = init.outDir;
-  const describe = async (via: LoadedStore['via']): Promise<LoadedStore> => {
+  const describe = async (via: LoadedStore['via'], change?: ChangeSet): Promise<LoadedStore> => {
     const namedGraphs = (await store.graphs()).map((g) => g.name);
     engine = await createEngine(store, {
       namedGraphs,
@@ -70,7 +71,7 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
       // Unset before the first store is described.
       ...((engine as Engine | undefined) ? { reuse: engine } : {}),
     });
-    pages = await StorePages.create(store, { outDir, namedGraphs });
+    pages = await StorePages.create(store, { outDir, namedGraphs, ...(change ? { previous: { pages, change } } : {}) });
     return {
       namedGraphs,
       size: await store.size(),
@@ -110,7 +111,7 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
     const change = store.state === undefined ? undefined : await readChangeSet(outDir, store.state);
     if (change) {
       await store.apply(change);
-      return { kind: 'switched', info: await describe('change-set') };
+      return { kind: 'switched', info: await describe('change-set', change) };
     }
     // The old copy is freed before the new one is loaded: one copy per worker, even while moving.
     store.close();

@@ -1,7 +1,7 @@
 // What a query worker renders from its store besides query answers: each resource's page and RDF forms, named-graph
 // documents, the home page and the lists. Made once per build the store holds.
 import type * as RDF from '@rdfjs/types';
-import type { Store } from '../store/store.ts';
+import type { ChangeSet, Store } from '../store/store.ts';
 import type { QueryResponse } from './engine.ts';
 import { fallbackHtml, writeRdf, type ResourceMediaType } from './dereference.ts';
 import { createRenderer, type Renderer } from './resource-render.ts';
@@ -32,6 +32,11 @@ export interface StorePagesOptions {
    * build at hand): the pages then list no downloads. A build without them is damaged, and is refused otherwise.
    */
   documentsOptional?: boolean;
+  /**
+   * The pages of the state the store held before it applied `change`: their list index is moved by the change set
+   * (only the resources of the changed graphs are read again) instead of built afresh.
+   */
+  previous?: { pages: StorePages; change: ChangeSet };
 }
 
 export class StorePages {
@@ -60,7 +65,11 @@ export class StorePages {
         throw e;
       });
       renderer = await createRenderer(store, base, documents);
-      lists = await ListIndex.build(store, base, options.pageRows ? { pageRows: options.pageRows } : {});
+      const before = options.previous?.pages.lists;
+      lists =
+        before?.base === base
+          ? await before.apply(options.previous!.change, store)
+          : await ListIndex.build(store, base, options.pageRows ? { pageRows: options.pageRows } : {});
     }
     return new StorePages(store, iris, new Set(options.namedGraphs ?? []), renderer, lists);
   }

@@ -1,13 +1,18 @@
 // The list index against a naive reading of the same data (fast-check): every resource on exactly one page, filters
-// and the search returning exactly what a plain filter over the records returns, in the one stable order.
+// and the search returning exactly what a plain filter over the records returns, in the one stable order; and after
+// random edits applied as change sets, the same index as one built afresh.
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import oxigraph from 'oxigraph';
 import { EmbeddedStore } from '../../src/store/embedded.ts';
-import { ListIndex, type ListQuery } from '../../src/serve/list-index.ts';
+import { FACETS, ListIndex, type ListQuery } from '../../src/serve/list-index.ts';
 import { PAGE_SIZE, renderListPage } from '../../src/serve/list-pages.ts';
 import { siteFor } from '../../src/publish/site.ts';
 import { SCHEMA, SKOS, ownTerms, XSD } from '../../src/vocab.ts';
+import type { ChangeSet } from '../../src/store/store.ts';
 
 const BASE = 'https://lists.example/';
 const STATUSES = ['planned', 'ongoing', 'completed', 'discontinued'] as const;
@@ -76,17 +81,19 @@ const data: fc.Arbitrary<Data> = fc
     }),
   }));
 
-function storeOf(d: Data): EmbeddedStore {
-  const store = new EmbeddedStore();
+/** The statements a build would publish for the data, each record in a graph of its own. */
+function quadsOf(d: Data, intro?: string): oxigraph.Quad[] {
+  const quads: oxigraph.Quad[] = [];
   const t = ownTerms(BASE);
   const n = (iri: string) => oxigraph.namedNode(iri);
   // Each record in a graph of its own, as a build publishes them: the lists read the union.
   const add = (graph: string, s: string, p: string, o: oxigraph.Term): void => {
-    store.oxigraph.add(oxigraph.quad(n(s), n(p), o as never, n(`${BASE}graph/${graph}`)));
+    quads.push(oxigraph.quad(n(s), n(p), o as never, n(`${BASE}graph/${graph}`)));
   };
   const name = SCHEMA('name').value;
   for (const code of STATUSES)
     add('dataset', t.statusConcept(code).value, SKOS('prefLabel').value, oxigraph.literal(code, 'nl'));
+  if (intro !== undefined) add('dataset', `${BASE}dataset`, SCHEMA('description').value, oxigraph.literal(intro, 'nl'));
   for (const [i, label] of d.programmes.entries())
     add(`programme/${i}`, `${BASE}programme/g${i}`, name, oxigraph.literal(label));
   for (const [i, label] of d.organisations.entries())
@@ -109,6 +116,12 @@ function storeOf(d: Data): EmbeddedStore {
     if (p.start !== undefined) add(g, s, SCHEMA('foundingDate').value, year(p.start));
     if (p.end !== undefined) add(g, s, SCHEMA('dissolutionDate').value, year(p.end));
   }
+  return quads;
+}
+
+function storeOf(d: Data): EmbeddedStore {
+  const store = new EmbeddedStore();
+  for (const q of quadsOf(d)) store.oxigraph.add(q);
   return store;
 }
 
@@ -283,6 +296,142 @@ describe('the list index', () => {
         expect(ids(paged, paged.query({ q: 'de' }))).toEqual(ids(whole, whole.query({ q: 'de' })));
       }),
       { numRuns: 15 },
+    );
+  });
+});
+
+/** A build's store of the data: its dataset.nq and graphs.json in a temporary folder, loaded as the server loads. */
+async function builtStore(quads: oxigraph.Quad[], state: string): Promise<EmbeddedStore> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-list-apply-'));
+  const graphs: Record<string, { hash: string; triples: number; offset: number; length: number }> = {};
+  for (const q of quads) {
+    const entry = graphs[q.graph.value] ?? { hash: '', triples: 0, offset: 0, length: 0 };
+    entry.triples++;
+    graphs[q.graph.value] = entry;
+  }
+  await writeFile(path.join(dir, 'dataset.nq'), new oxigraph.Store(quads).dump({ format: 'application/n-quads' }));
+  const manifest = { format: 'projectgraph-graphs/1', sequence: 1, state, graphPrefix: `${BASE}graph/`, graphs };
+  await writeFile(path.join(dir, 'graphs.json'), JSON.stringify({ ...manifest, dump: 'dataset.nq' }));
+  return EmbeddedStore.load(dir);
+}
+
+/** The change set between two versions of the statements: every graph whose statements differ, with its new ones. */
+function changeSetOf(
+  before: oxigraph.Quad[],
+  after: oxigraph.Quad[],
+  from: string,
+  to: string,
+  seq: number,
+): ChangeSet {
+  const byGraph = (quads: oxigraph.Quad[]) => {
+    const graphs = new Map<string, oxigraph.Quad[]>();
+    for (const q of quads) graphs.set(q.graph.value, [...(graphs.get(q.graph.value) ?? []), q]);
+    return graphs;
+  };
+  const text = (quads: oxigraph.Quad[] | undefined) =>
+    (quads ?? [])
+      .map((q) => q.toString())
+      .sort()
+      .join('\n');
+  const [old, now] = [byGraph(before), byGraph(after)];
+  const names = [...new Set([...old.keys(), ...now.keys()])].sort();
+  const graphs = names
+    .filter((name) => text(old.get(name)) !== text(now.get(name)))
+    .map((name) => (now.has(name) ? { name, quads: now.get(name)! } : { name }));
+  return { from, to, sequence: seq, graphs };
+}
+
+interface Edit {
+  next: Data;
+  fates: ('keep' | 'edit' | 'delete' | 'rename')[];
+  renamed: boolean[];
+  added: number;
+  intro: string;
+}
+
+const edit: fc.Arbitrary<Edit> = fc.record({
+  next: data,
+  fates: fc.array(fc.constantFrom('keep', 'keep', 'edit', 'delete', 'rename'), { maxLength: 130 }),
+  renamed: fc.array(fc.boolean(), { maxLength: 5 }),
+  added: fc.nat(6),
+  intro: text,
+});
+
+/** The data after an edit: projects edited, deleted, renamed (a new id) and added; shared names changed. */
+function edited(d: Data, e: Edit, step: number): Data {
+  const rename = <T>(pool: T[], from: T[]) =>
+    pool.map((x, i) => (e.renamed[i] && from.length ? from[i % from.length]! : x));
+  const fitted = (p: Project, id: string): Project => ({
+    ...p,
+    id,
+    programme: p.programme === undefined ? undefined : p.programme % d.programmes.length,
+    keywords: p.keywords.filter((k) => k < d.keywords.length),
+    organisations: p.organisations.filter((o) => o < d.organisations.length),
+  });
+  const others = e.next.projects;
+  return {
+    programmes: rename(d.programmes, e.next.programmes),
+    keywords: rename(d.keywords, e.next.keywords),
+    organisations: rename(d.organisations, e.next.organisations),
+    projects: [
+      ...d.projects.flatMap((p, i): Project[] => {
+        const fate = e.fates[i] ?? 'keep';
+        if (fate === 'delete') return [];
+        if (fate === 'rename') return [{ ...p, id: `${p.id}r` }];
+        if (fate === 'edit' && others.length > 0) return [fitted(others[i % others.length]!, p.id)];
+        return [p];
+      }),
+      ...others.slice(0, e.added).map((p, j) => fitted(p, `n${step}x${j}`)),
+    ],
+  };
+}
+
+/** Everything a list page can show of an index. */
+function everythingOf(i: ListIndex) {
+  return {
+    state: i.state,
+    intro: i.intro,
+    years: i.years,
+    statuses: [...i.statuses],
+    entries: [...Array(i.size).keys()].map((o) => ({
+      ...i.entry(o),
+      links: FACETS.map((f) => [...i.linked(f, o)]),
+      projects: FACETS.map((f) => [...i.projectsOf(f, o)]),
+      parts: [...i.subProgrammes(o)],
+    })),
+    searches: ['de', 'erg', 'één', 'CAFE', 'wijk zorg', 'transitie'].map((q) => [...i.query({ q })]),
+    ran: [2003, 2008].map((year) => [...i.query({ kind: 'project', year })]),
+  };
+}
+
+describe('the list index after a change set', () => {
+  it('equals the index built afresh, and reads only the resources of the changed graphs', async () => {
+    await fc.assert(
+      fc.asyncProperty(data, text, fc.array(edit, { minLength: 1, maxLength: 3 }), async (d, intro, edits) => {
+        let quads = quadsOf(d, intro);
+        const store = await builtStore(quads, 'state-0');
+        let index = await ListIndex.build(store, BASE);
+        let now = d;
+        for (const [step, e] of edits.entries()) {
+          now = edited(now, e, step);
+          const next = quadsOf(now, e.intro);
+          const change = changeSetOf(quads, next, `state-${step}`, `state-${step + 1}`, step + 2);
+          quads = next;
+          await store.apply(change);
+          const asked: string[] = [];
+          const query = store.query.bind(store);
+          store.query = (operation, options) => {
+            asked.push(String(operation));
+            return query(operation, options);
+          };
+          index = await index.apply(change, store);
+          store.query = query;
+          // Only questions about named resources: nothing was read of the whole store.
+          for (const q of asked) expect(q).toContain('VALUES ?s {');
+          expect(everythingOf(index)).toEqual(everythingOf(await ListIndex.build(store, BASE)));
+        }
+      }),
+      { numRuns: 25 },
     );
   });
 });
