@@ -115,7 +115,12 @@ try {
     triples: full.verified?.triples,
     buildSeconds,
     fullPush: { seconds: fullSeconds, graphsSent: full.put.length },
-    oneRecordEdit: { rebuildSeconds, pushSeconds: incrementalSeconds, graphsSent: sent.length, graph: sent[0]?.method === 'PUT' ? sent[0].graph : undefined },
+    oneRecordEdit: {
+      rebuildSeconds,
+      pushSeconds: incrementalSeconds,
+      graphsSent: sent.length,
+      graph: sent[0]?.method === 'PUT' ? sent[0].graph : undefined,
+    },
     nothingChanged: { pushSeconds: noopSeconds, graphsSent: noop.put.length },
   };
   const file = fileURLToPath(new URL('./push-results.json', import.meta.url));

@@ -105,7 +105,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
       : (gsp.credentials ?? sparql.credentials);
   const http = new HttpClient(credentials, options.timeoutMs);
   const store = new GraphStore(http, gsp.url);
-  const update = options.update !== undefined ? new SparqlUpdate(http, endpoint(options.update, '--update').url) : undefined;
+  const update =
+    options.update !== undefined ? new SparqlUpdate(http, endpoint(options.update, '--update').url) : undefined;
   const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
   const previous = await readPushState(stateFile);
   const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
@@ -297,7 +298,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
 function takeBatch(queue: string[], manifest: Manifest, bytes: number): Operation {
   let size = manifest.graphs[queue[0]!]!.length;
   let n = 1;
-  while (n < queue.length && size + manifest.graphs[queue[n]!]!.length <= bytes) size += manifest.graphs[queue[n++]!]!.length;
+  while (n < queue.length && size + manifest.graphs[queue[n]!]!.length <= bytes)
+    size += manifest.graphs[queue[n++]!]!.length;
   return { method: 'UPDATE', graphs: queue.splice(0, n) };
 }
 

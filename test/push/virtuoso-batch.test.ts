@@ -49,7 +49,10 @@ async function storeQuads(v: Virtuoso): Promise<Quad[]> {
 }
 
 /** A proxy in front of Virtuoso that answers 503 to the `refuse`-th update request and its retry. */
-async function refusingProxy(target: string, refuse: number): Promise<{ url: string; refused: string[]; server: Server }> {
+async function refusingProxy(
+  target: string,
+  refuse: number,
+): Promise<{ url: string; refused: string[]; server: Server }> {
   const refused: string[] = [];
   let updates = 0;
   const server = createServer((req, res) => {
