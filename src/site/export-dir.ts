@@ -45,6 +45,7 @@ export async function claimExportDir(given: string, guards: ExportGuards): Promi
   if (path.dirname(dir) === dir) throw refuse('is the root of the file system');
   const output = await canonicalPath(path.resolve(guards.output));
   if (asGiven === output) throw refuse('is the output it exports');
+  if (isInside(output, dir) || isInside(output, asGiven)) throw refuse(`contains the output it exports (${output})`);
   const builds = path.join(path.dirname(output), `.${path.basename(output)}.builds`);
   const named: [string, string, boolean][] = [
     // [what, folder, whether the export may not lie inside it either]
