@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { build, type BuildSummary } from '../../src/pipeline.ts';
+import { build, DEFAULT_SHAPES_DIR, type BuildSummary } from '../../src/pipeline.ts';
+import { exportSite } from '../../src/site/export-site.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DATA = path.join(ROOT, 'data');
@@ -35,6 +36,16 @@ export async function buildCopy(
   // An empty string stands for "unset", so SOURCE_DATE_EPOCH from the test's environment cannot leak in.
   const summary = await build({ dataDir: data, outDir: out, sourceDateEpoch: epoch ?? '' });
   return { dir, out, data, summary };
+}
+
+/**
+ * The static site of the build published at `out`, as `projectgraph export-site` writes it into `site` beside it
+ * (the build itself writes no pages): pages, their .ttl and .jsonld, and the build's own files.
+ */
+export async function exportedSite(out: string, data: string): Promise<string> {
+  const site = path.join(path.dirname(out), 'site');
+  await exportSite({ from: out, out: site, dataDir: data, shapesDir: DEFAULT_SHAPES_DIR });
+  return site;
 }
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
