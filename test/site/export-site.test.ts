@@ -7,14 +7,10 @@ import { Parser } from 'n3';
 import { generate } from '../../bench/generate.ts';
 import { OutputError } from '../../src/errors.ts';
 import { build, DEFAULT_SHAPES_DIR } from '../../src/pipeline.ts';
-import { downloadsOf } from '../../src/publish/downloads.ts';
-import { sortedGraph } from '../../src/publish/graph.ts';
-import { readSiteDocuments } from '../../src/publish/site-documents.ts';
-import { siteFiles } from '../../src/publish/site.ts';
 import { EXPORT_MANIFEST } from '../../src/site/export-dir.ts';
 import { exportSite, type ExportReport } from '../../src/site/export-site.ts';
 import { startTestServer, type TestServer } from '../serve/support.ts';
-import { listFiles } from '../publish/support.ts';
+import { listFiles, wholeGraphSite } from '../publish/support.ts';
 import { runCli, withoutProgress, workspaceWithRealData } from '../support/project.ts';
 
 const BASE = 'https://projectgraph.example/';
@@ -48,19 +44,11 @@ function addressOf(file: string): string {
   return `/${file}`;
 }
 
-/**
- * The static home page as the build made it before the site became an export: from the whole graph (the dump, then
- * the catalogue and VoID, each sorted), with publish/site.ts.
- */
+/** The static home page as the build made it before the site became an export (publish/site.ts, whole graph). */
 async function homeFromWholeGraph(out: string, data: string): Promise<string> {
-  const quads = new Parser({ format: 'N-Triples' }).parse(await readFile(path.join(out, 'dataset.nt'), 'utf8'));
-  const documents = await readSiteDocuments(out);
-  const after = [...sortedGraph(documents.catalog).quads, ...sortedGraph(documents.void).quads];
-  const { readRecords } = await import('../../src/ingest/read-records.ts');
-  const dataset = (await readRecords(data)).dataset.data;
-  const input = { base: BASE, dataset, quads: [...quads, ...after], downloads: downloadsOf(BASE, documents.catalog) };
-  for await (const f of siteFiles({ ...input, date: undefined })) if (f.name === 'index.html') return f.content;
-  throw new Error('the site has no home page');
+  const home = (await wholeGraphSite(out, data, BASE)).get('index.html');
+  if (home === undefined) throw new Error('the site has no home page');
+  return home;
 }
 
 /** Every assertion that the export is what the server serves, over real HTTP. */
