@@ -33,6 +33,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'serve the SPARQL endpoint, the query page and every published IRI',
     load: async () => (await import('./commands/serve.ts')).serveCommand,
   },
+  'export-site': {
+    summary: 'write the published build as a static site into a folder, rewriting only the pages that changed',
+    load: async () => (await import('./commands/export-site.ts')).exportSiteCommand,
+  },
   push: {
     summary: 'send the named graphs of a build to a triple store (Graph Store Protocol), only what changed',
     load: async () => (await import('./commands/push.ts')).pushCommand,

@@ -319,6 +319,12 @@ async function canonical(p: string): Promise<string> {
   }
 }
 
+/** `p` with the folders above it resolved through links, as the build compares its --out (site/export-dir.ts too). */
+export const canonicalPath = (p: string): Promise<string> => canonical(p);
+
+/** Whether `child` lies strictly inside `parent` (both resolved). */
+export const isInside = (child: string, parent: string): boolean => inside(child, parent);
+
 function inside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);

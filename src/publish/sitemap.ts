@@ -11,25 +11,45 @@ export interface SitemapFile {
   content: string;
 }
 
-/** `sitemap.xml`, or, for more pages than one sitemap may hold, `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, … */
-export function sitemapFiles(
+/**
+ * `sitemap.xml`, or, for more pages than one sitemap may hold, the numbered sitemaps `sitemap-1.xml`,
+ * `sitemap-2.xml`, … followed by `sitemap.xml` as their index. The addresses are read once, as they come, and at most
+ * `limit` of them are held: each numbered sitemap is handed out as soon as it is full and the next address is known.
+ */
+export function* sitemapFiles(
   base: string,
-  urls: string[],
+  urls: Iterable<string>,
   date: string | undefined,
   limit = SITEMAP_LIMIT,
-): SitemapFile[] {
+): Generator<SitemapFile> {
   const lastmod = date === undefined ? '' : `<lastmod>${date}</lastmod>`;
   const urlset = (list: string[]) =>
     `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${list.map((u) => `<url><loc>${escapeXml(u)}</loc>${lastmod}</url>\n`).join('')}</urlset>\n`;
-  if (urls.length <= limit) return [{ name: DATASET_PATHS.sitemap, content: urlset(urls) }];
-  const parts: SitemapFile[] = [];
-  for (let i = 0; i < urls.length; i += limit)
-    parts.push({ name: `sitemap-${parts.length + 1}.xml`, content: urlset(urls.slice(i, i + limit)) });
+  const parts: string[] = [];
+  let pending: string[] = [];
+  for (const url of urls) {
+    if (pending.length === limit) {
+      const name = `sitemap-${parts.length + 1}.xml`;
+      parts.push(name);
+      yield { name, content: urlset(pending) };
+      pending = [];
+    }
+    pending.push(url);
+  }
+  if (parts.length === 0) {
+    yield { name: DATASET_PATHS.sitemap, content: urlset(pending) };
+    return;
+  }
+  const last = `sitemap-${parts.length + 1}.xml`;
+  parts.push(last);
+  yield { name: last, content: urlset(pending) };
   const iris = datasetIris(base);
-  const index = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${parts
-    .map((p) => `<sitemap><loc>${escapeXml(iris.file(p.name).value)}</loc>${lastmod}</sitemap>\n`)
-    .join('')}</sitemapindex>\n`;
-  return [{ name: DATASET_PATHS.sitemap, content: index }, ...parts];
+  yield {
+    name: DATASET_PATHS.sitemap,
+    content: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${parts
+      .map((p) => `<sitemap><loc>${escapeXml(iris.file(p).value)}</loc>${lastmod}</sitemap>\n`)
+      .join('')}</sitemapindex>\n`,
+  };
 }
 
 export function robotsTxt(sitemapUrl: string): string {

@@ -50,6 +50,8 @@ export interface Renderer {
   readonly state: string | undefined;
   /** One representation of a resource; undefined when the resource has no page. */
   render(iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined>;
+  /** Several representations of one resource, in the order asked, from one reading of the store (export-site). */
+  renderEach(iri: string, mediaTypes: readonly ResourceMediaType[]): Promise<Rendered[] | undefined>;
 }
 
 /**
@@ -119,24 +121,42 @@ export async function createRenderer(store: Store, base: string, documents: Site
     }
   };
 
-  const render = async (iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined> => {
-    if (!resources.has(iri)) return undefined;
+  const renderWith = async (
+    iri: string,
+    mediaType: ResourceMediaType,
+    index: () => Promise<ResourceIndex>,
+  ): Promise<Rendered> => {
     const local = paths.local(iri) ?? '';
     const body = (text: string): Rendered => ({ kind: 'body', body: text, mediaType });
-    if (mediaType === 'text/html') return body(resourceHtml(await indexFor(iri), site, iri, downloads));
+    if (mediaType === 'text/html') return body(resourceHtml(await index(), site, iri, downloads));
     if (local === DATASET_PATHS.dataset) {
       const dump = downloads.find((d) => d.mediaType === mediaType);
       if (dump) return { kind: 'dump', file: dump.file, mediaType };
     }
     const quads = (DOCUMENTS as readonly string[]).includes(local)
       ? await documentQuads(local)
-      : resourceStatements(await indexFor(iri), iri);
+      : resourceStatements(await index(), iri);
     if (mediaType === 'text/turtle') return body(await toTurtle(quads, sitePrefixes(base)));
     if (mediaType === 'application/ld+json') return body(await toJsonLd(quads, siteContext(base)));
     return body(await writeRdf(quads, mediaType, base));
   };
 
-  return { site, downloads, resources, state, render };
+  const render = async (iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined> => {
+    if (!resources.has(iri)) return undefined;
+    return renderWith(iri, mediaType, () => indexFor(iri));
+  };
+
+  const renderEach = async (iri: string, mediaTypes: readonly ResourceMediaType[]): Promise<Rendered[] | undefined> => {
+    if (!resources.has(iri)) return undefined;
+    // The store is asked once for all the forms: they are made from the same statements.
+    let index: Promise<ResourceIndex> | undefined;
+    const shared = () => (index ??= indexFor(iri));
+    const out: Rendered[] = [];
+    for (const type of mediaTypes) out.push(await renderWith(iri, type, shared));
+    return out;
+  };
+
+  return { site, downloads, resources, state, render, renderEach };
 }
 
 /** The site's words (name, licence, publisher) from the dataset's own statements, as the build takes them. */

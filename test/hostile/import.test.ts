@@ -111,7 +111,10 @@ describe('markup in a wiki page', () => {
     const nt = await readFile(path.join(ws, 'output/dataset.nt'), 'utf8');
     expect(nt).toContain('Help een piek?! <img src=x onerror=alert(1)>');
     expect(nt).toContain('</script><script>alert(1)</script> Clusteren wordt');
-    const html = await readFile(path.join(ws, 'output/project/cluster-governance-kks-2015.html'), 'utf8');
+    // The pages are the build's export (export-site): the build writes no pages.
+    const exported = await runCli(['export-site', '--out', 'site'], ws);
+    expect(exported.code, exported.stderr).toBe(0);
+    const html = await readFile(path.join(ws, 'site/project/cluster-governance-kks-2015.html'), 'utf8');
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<script>alert(1)');
     // Shown as text in the page (&lt; or &#60;) or carried in its JSON-LD with < and > escaped (\u003c).

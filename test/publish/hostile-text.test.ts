@@ -8,7 +8,7 @@ import { createServer } from 'http-server';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/pipeline.ts';
-import { EPOCH, ROOT, jsonLdBlocks, listFiles } from './support.ts';
+import { EPOCH, ROOT, exportedSite, jsonLdBlocks, listFiles } from './support.ts';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'publish-hostile-text');
 const IMG = '<img src=x onerror=alert(1)>';
@@ -24,8 +24,10 @@ let profile: string;
 
 beforeAll(async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'projectgraph-hostile-'));
-  out = path.join(dir, 'output');
-  await build({ dataDir: FIXTURE, outDir: out, sourceDateEpoch: EPOCH });
+  // The pages are the build's export (export-site): the build writes no pages.
+  const published = path.join(dir, 'output');
+  await build({ dataDir: FIXTURE, outDir: published, sourceDateEpoch: EPOCH });
+  out = await exportedSite(published, FIXTURE);
   pages = (await listFiles(out)).filter((f) => f.endsWith('.html'));
   const server = createServer({ root: out, ext: 'html', cache: -1, showDir: 'false', logFn: () => {} });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { build } from '../../src/pipeline.ts';
 import { generate } from '../../bench/generate.ts';
 import { hasPropertyWords, localName } from '../../src/publish/labels.ts';
-import { buildCopy, EPOCH, listFiles, parseRdf } from './support.ts';
+import { buildCopy, EPOCH, exportedSite, listFiles, parseRdf } from './support.ts';
 
 interface Output {
   out: string;
@@ -18,7 +18,8 @@ interface Output {
 async function dataBuild(): Promise<Output> {
   const built = await buildCopy();
   const dataset = parse(await readFile(path.join(built.data, 'dataset.yaml'), 'utf8')) as { baseIri: string };
-  return { out: built.out, base: dataset.baseIri };
+  // The pages are the build's export (export-site), which holds the build's files too.
+  return { out: await exportedSite(built.out, built.data), base: dataset.baseIri };
 }
 
 async function benchBuild(): Promise<Output> {
@@ -28,7 +29,7 @@ async function benchBuild(): Promise<Output> {
   const out = path.join(dir, 'output');
   await build({ dataDir: data, outDir: out, sourceDateEpoch: EPOCH });
   const dataset = parse(await readFile(path.join(data, 'dataset.yaml'), 'utf8')) as { baseIri: string };
-  return { out, base: dataset.baseIri };
+  return { out: await exportedSite(out, data), base: dataset.baseIri };
 }
 
 /** Every predicate in every Turtle file of the output: the dumps, the catalogue, VoID, the vocabulary and each resource's own. */

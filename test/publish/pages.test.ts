@@ -11,10 +11,21 @@ import {
   type SchemaOrgVocabulary,
 } from '../../src/validate/schemaorg.ts';
 import { PROV, RDF, RDFS, SCHEMA } from '../../src/vocab.ts';
-import { CONFORMANCE, EPOCH_DATE, buildCopy, jsonLdBlocks, listFiles, parseRdf, type Built } from './support.ts';
+import {
+  CONFORMANCE,
+  EPOCH_DATE,
+  buildCopy,
+  exportedSite,
+  jsonLdBlocks,
+  listFiles,
+  parseRdf,
+  type Built,
+} from './support.ts';
 
 const BASE = 'https://projectgraph.example/';
 let built: Built;
+/** The build's static site (export-site), where the pages are. */
+let site: string;
 let files: string[];
 let pages: string[];
 let vocabulary: SchemaOrgVocabulary;
@@ -28,10 +39,11 @@ function iriOfPage(file: string): string {
 
 beforeAll(async () => {
   built = await buildCopy();
-  files = await listFiles(built.out);
+  site = await exportedSite(built.out, built.data);
+  files = await listFiles(site);
   pages = files.filter((f) => f.endsWith('.html'));
   vocabulary = await loadSchemaOrgVocabulary(path.join(CONFORMANCE, 'schemaorg', 'schemaorg-current-http.ttl.gz'));
-  dump = await parseRdf(path.join(built.out, 'dataset.nt'), 'application/n-triples');
+  dump = await parseRdf(path.join(site, 'dataset.nt'), 'application/n-triples');
 });
 
 describe('the pages', () => {
@@ -67,7 +79,7 @@ describe('the pages', () => {
 
   it('are Dutch, with title, description, canonical link, landmarks, one h1 and no external assets', async () => {
     for (const f of pages) {
-      const html = await readFile(path.join(built.out, f), 'utf8');
+      const html = await readFile(path.join(site, f), 'utf8');
       expect(html, f).toMatch(/^<!doctype html>\n<html lang="nl">/);
       expect(html, f).toMatch(/<title>[^<]+<\/title>/);
       expect(html, f).toMatch(/<meta name="description" content="[^"]+">/);
@@ -86,7 +98,7 @@ describe('the pages', () => {
   it('embed JSON-LD that parses offline and passes the schema.org vocabulary check', async () => {
     let statements = 0;
     for (const f of pages) {
-      const blocks = jsonLdBlocks(await readFile(path.join(built.out, f), 'utf8'));
+      const blocks = jsonLdBlocks(await readFile(path.join(site, f), 'utf8'));
       expect(blocks, f).toHaveLength(1);
       const doc = JSON.parse(blocks[0]!) as Record<string, unknown>;
       expect(doc['@context'], f).toBe('https://schema.org');
@@ -104,43 +116,41 @@ describe('the pages', () => {
   });
 
   it('say in their JSON-LD what the dump says about the resource', async () => {
-    const page = jsonLdBlocks(
-      await readFile(path.join(built.out, 'project/cluster-governance-kks-2015.html'), 'utf8'),
-    )[0]!;
+    const page = jsonLdBlocks(await readFile(path.join(site, 'project/cluster-governance-kks-2015.html'), 'utf8'))[0]!;
     const store = new Store(await schemaOrgJsonLdToQuads(JSON.parse(page)));
     const project = `${BASE}project/cluster-governance-kks-2015`;
     const inDump = dump.filter((q) => q.subject.value === project && q.predicate.value.startsWith(SCHEMA.iri));
     expect(inDump.length).toBeGreaterThan(15);
     for (const q of inDump) expect(store.has(q), `${q.predicate.value} ${q.object.value}`).toBe(true);
     // The reverse direction too: an organisation's page states the project's member link.
-    const org = jsonLdBlocks(await readFile(path.join(built.out, 'organisation/kei.html'), 'utf8'))[0]!;
+    const org = jsonLdBlocks(await readFile(path.join(site, 'organisation/kei.html'), 'utf8'))[0]!;
     const orgStore = new Store(await schemaOrgJsonLdToQuads(JSON.parse(org)));
     expect(orgStore.getQuads(project, SCHEMA('member'), `${BASE}organisation/kei`, null)).toHaveLength(1);
   });
 
   it('link relations both ways: an organisation lists its projects, a keyword its projects, a project its programme', async () => {
-    const org = await readFile(path.join(built.out, 'organisation/kei.html'), 'utf8');
+    const org = await readFile(path.join(site, 'organisation/kei.html'), 'utf8');
     expect(org).toContain('<dt>Betrokken bij</dt>');
     expect(org).toContain('<a href="/project/cluster-governance-kks-2015">Cluster Governance (KKS 2015)</a>');
-    const keyword = await readFile(path.join(built.out, 'keyword/clusters.html'), 'utf8');
+    const keyword = await readFile(path.join(site, 'keyword/clusters.html'), 'utf8');
     expect(keyword).toContain('<a href="/project/cluster-governance-kks-2015">');
-    const project = await readFile(path.join(built.out, 'project/cluster-governance-kks-2015.html'), 'utf8');
+    const project = await readFile(path.join(site, 'project/cluster-governance-kks-2015.html'), 'utf8');
     expect(project).toContain('<a href="/programme/kennis-voor-krachtige-steden">Kennis voor Krachtige Steden</a>');
     expect(project).toContain('<a href="/organisation/kei">KEI</a>');
-    const programme = await readFile(path.join(built.out, 'programme/kennis-voor-krachtige-steden.html'), 'utf8');
+    const programme = await readFile(path.join(site, 'programme/kennis-voor-krachtige-steden.html'), 'utf8');
     expect(programme).toContain('<a href="/project/cluster-governance-kks-2015">');
     expect(programme).toContain('<a href="/programme/verdus">VerDuS</a>');
   });
 
   it("have per-resource Turtle and JSON-LD holding the resource's statements, its reverse links and the labels of what it links to", async () => {
-    const kei = await parseRdf(path.join(built.out, 'organisation/kei.ttl'));
+    const kei = await parseRdf(path.join(site, 'organisation/kei.ttl'));
     const store = new Store(kei);
     const iri = `${BASE}organisation/kei`;
     for (const q of dump.filter((d) => d.subject.value === iri)) expect(store.has(q)).toBe(true);
     const project = `${BASE}project/cluster-governance-kks-2015`;
     expect(store.getQuads(project, SCHEMA('member'), iri, null)).toHaveLength(1);
     expect(store.getQuads(project, SCHEMA('name'), null, null)).toHaveLength(1);
-    const fromJsonLd = new Store(await schemaOrgJsonLdToQuadsFile(path.join(built.out, 'organisation/kei.jsonld')));
+    const fromJsonLd = new Store(await schemaOrgJsonLdToQuadsFile(path.join(site, 'organisation/kei.jsonld')));
     expect(fromJsonLd.size).toBe(store.size);
     for (const q of kei) expect(fromJsonLd.has(q)).toBe(true);
   });
@@ -150,7 +160,7 @@ describe('the pages', () => {
       dump.flatMap((q) => [q.predicate.value, q.object.value]).filter((v) => v.startsWith(`${BASE}def/`)),
     );
     expect(used.size).toBeGreaterThanOrEqual(4);
-    const def = new Store(await parseRdf(path.join(built.out, 'def.ttl')));
+    const def = new Store(await parseRdf(path.join(site, 'def.ttl')));
     for (const iri of used) {
       expect(files, iri).toContain(`${iri.slice(BASE.length)}.html`);
       expect(def.getQuads(iri, null, null, null).length, iri).toBeGreaterThan(0);
@@ -164,13 +174,13 @@ describe('the pages', () => {
   });
 
   it('list every page in the sitemap with its absolute address and lastmod, and robots.txt points to it', async () => {
-    const sitemap = await readFile(path.join(built.out, 'sitemap.xml'), 'utf8');
+    const sitemap = await readFile(path.join(site, 'sitemap.xml'), 'utf8');
     const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     const expected = [...new Set(pages.map(iriOfPage))].sort();
     expect([...locs].sort()).toEqual(expected);
     expect(sitemap.match(/<lastmod>/g)).toHaveLength(locs.length);
     expect(sitemap).toContain(`<lastmod>${EPOCH_DATE}</lastmod>`);
-    expect(await readFile(path.join(built.out, 'robots.txt'), 'utf8')).toContain(`Sitemap: ${BASE}sitemap.xml`);
+    expect(await readFile(path.join(site, 'robots.txt'), 'utf8')).toContain(`Sitemap: ${BASE}sitemap.xml`);
   });
 
   it('record provenance: every record resource names its YAML file, the wiki page where there is one', () => {
@@ -196,10 +206,11 @@ describe('the pages', () => {
 
   it('are byte-identical when the same data is built again', async () => {
     const again = await buildCopy();
-    const second = await listFiles(again.out);
+    const againSite = await exportedSite(again.out, again.data);
+    const second = await listFiles(againSite);
     expect(second).toEqual(files);
     for (const f of files) {
-      expect(await readFile(path.join(again.out, f), 'utf8'), f).toBe(await readFile(path.join(built.out, f), 'utf8'));
+      expect(await readFile(path.join(againSite, f), 'utf8'), f).toBe(await readFile(path.join(site, f), 'utf8'));
     }
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createServer } from 'http-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES } from '../../src/publish/site.ts';
-import { buildCopy, parseRdf } from './support.ts';
+import { buildCopy, exportedSite, parseRdf } from './support.ts';
 
 const BASE = 'https://projectgraph.example/';
 let origin: string;
@@ -13,16 +13,18 @@ let iris: string[];
 
 beforeAll(async () => {
   const built = await buildCopy();
+  // The site a static server serves is the build's export (export-site): the build writes no pages.
+  const site = await exportedSite(built.out, built.data);
   // The same as `npx http-server output -e html`: no rewrite rules, no configuration beyond the default extension.
-  const server = createServer({ root: built.out, ext: 'html', cache: -1, showDir: 'false', logFn: () => {} });
+  const server = createServer({ root: site, ext: 'html', cache: -1, showDir: 'false', logFn: () => {} });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   close = () => server.close();
   const published = [
-    ...(await parseRdf(path.join(built.out, 'dataset.nt'), 'application/n-triples')),
-    ...(await parseRdf(path.join(built.out, 'catalog.ttl'))),
-    ...(await parseRdf(path.join(built.out, 'void.ttl'))),
-    ...(await parseRdf(path.join(built.out, 'def.ttl'))),
+    ...(await parseRdf(path.join(site, 'dataset.nt'), 'application/n-triples')),
+    ...(await parseRdf(path.join(site, 'catalog.ttl'))),
+    ...(await parseRdf(path.join(site, 'void.ttl'))),
+    ...(await parseRdf(path.join(site, 'def.ttl'))),
   ];
   const all = new Set<string>();
   for (const q of published)

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'n3';
 import type { Quad } from '@rdfjs/types';
-import { build, type BuildSummary } from '../../src/pipeline.ts';
+import { build, DEFAULT_SHAPES_DIR, type BuildSummary } from '../../src/pipeline.ts';
+import { exportSite } from '../../src/site/export-site.ts';
+import { readRecords } from '../../src/ingest/read-records.ts';
+import { downloadsOf } from '../../src/publish/downloads.ts';
+import { sortedGraph } from '../../src/publish/graph.ts';
+import { readSiteDocuments } from '../../src/publish/site-documents.ts';
+import { siteFiles } from '../../src/publish/site.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DATA = path.join(ROOT, 'data');
@@ -35,6 +41,34 @@ export async function buildCopy(
   // An empty string stands for "unset", so SOURCE_DATE_EPOCH from the test's environment cannot leak in.
   const summary = await build({ dataDir: data, outDir: out, sourceDateEpoch: epoch ?? '' });
   return { dir, out, data, summary };
+}
+
+/**
+ * The static site of the build published at `out`, as `projectgraph export-site` writes it into `site` beside it
+ * (the build itself writes no pages): pages, their .ttl and .jsonld, and the build's own files.
+ */
+export async function exportedSite(out: string, data: string): Promise<string> {
+  const site = path.join(path.dirname(out), 'site');
+  await exportSite({ from: out, out: site, dataDir: data, shapesDir: DEFAULT_SHAPES_DIR });
+  return site;
+}
+
+/**
+ * The site as the build wrote it before it became an export: every file publish/site.ts makes from the whole graph
+ * in memory (the dump, then the catalogue and VoID, each sorted), by name. The reference the server's pages and the
+ * export are held to.
+ */
+export async function wholeGraphSite(out: string, data: string, base: string): Promise<Map<string, string>> {
+  const quads = new Parser({ format: 'N-Triples' }).parse(await readFile(path.join(out, 'dataset.nt'), 'utf8'));
+  const documents = await readSiteDocuments(out);
+  const after = [...sortedGraph(documents.catalog).quads, ...sortedGraph(documents.void).quads];
+  const dataset = (await readRecords(data)).dataset.data;
+  const downloads = downloadsOf(base, documents.catalog);
+  const files = new Map<string, string>();
+  for await (const f of siteFiles({ base, dataset, quads: [...quads, ...after], downloads, date: undefined })) {
+    files.set(f.name, f.content);
+  }
+  return files;
 }
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
