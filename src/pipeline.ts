@@ -20,9 +20,8 @@ import { DUMP_FORMATS, gzipped } from './publish/dumps.ts';
 import { catalogQuads, recordFacts } from './publish/dcat.ts';
 import { VoidCounter, voidQuads } from './publish/void.ts';
 import { vocabularyQuads } from './publish/vocabulary.ts';
-import { SERVICES, STYLESHEET, siteContext, sitePrefixes } from './publish/site.ts';
-import { SitePaths } from './publish/site-paths.ts';
-import { robotsTxt, sitemapFiles } from './publish/sitemap.ts';
+import { siteContext, sitePrefixes } from './publish/site.ts';
+import { buildSiteFiles, pageIris } from './site/build-files.ts';
 import { nquadsLayoutOf } from './publish/named-graphs.ts';
 import { changeDates, changeSets } from './publish/change-sets.ts';
 import { STATUSES } from './ingest/schema.ts';
@@ -295,20 +294,12 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     await write('.well-known/void', await toTurtle(sortedGraph(description).quads, sitePrefixes(base)));
 
     // What crawlers and pages need beside the data: the pages themselves come from the server or export-site.
-    stage('sitemap');
-    const paths = new SitePaths(base);
-    const documents = new Set(flowed.documents);
-    for (const q of [...catalog, ...description])
-      if (q.subject.termType === 'NamedNode') documents.add(paths.document(q.subject.value));
-    const pages = [...documents]
-      .filter((d) => {
-        const local = paths.local(d) ?? '';
-        return local !== '' && !(SERVICES as readonly string[]).includes(local);
-      })
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const file of sitemapFiles(base, [iris.home.value, ...pages], date)) await write(file.name, file.content);
-    await write('robots.txt', robotsTxt(iris.sitemap.value));
-    await write('style.css', STYLESHEET);
+    stage('site files');
+    const subjects = function* () {
+      yield* flowed.documents;
+      for (const q of [...catalog, ...description]) yield q.subject.value;
+    };
+    for (const f of buildSiteFiles(base, pageIris(base, subjects()), date)) await write(f.name, f.content);
     await assertDataUnchanged(options.dataDir, dataBefore);
     cache.commit();
     committed = true;

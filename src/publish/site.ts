@@ -16,7 +16,7 @@ import { SitePaths } from './site-paths.ts';
 import { robotsTxt, sitemapFiles } from './sitemap.ts';
 import { toTurtle } from './turtle.ts';
 
-export const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
+const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
 
 /** Documents whose .ttl/.jsonld hold the whole document (the dumps, the catalogue, VoID, the vocabulary), written by the pipeline. */
 export const DOCUMENTS = [
