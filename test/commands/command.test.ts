@@ -85,9 +85,10 @@ describe('a build reports its long stages with counts', () => {
     for (const stage of ['mapping to RDF', 'checking the shapes (SHACL)']) {
       expect(lines.find((l) => l.startsWith(`… ${stage}: ${files} of ${files} records`))).toBeDefined();
     }
-    for (const dump of ['dataset.nt', 'dataset.ttl', 'dataset.jsonld', 'dataset.nq', 'dataset.trig']) {
+    const stages = ['dataset.nt and dataset.nt.gz', 'dataset.ttl', 'dataset.jsonld', 'dataset.nq and dataset.nq.gz'];
+    for (const dump of [...stages, 'dataset.trig']) {
       expect(
-        lines.find((l) => new RegExp(`^… writing ${dump.replace('.', '\\.')}: \\d+ kB in \\d`).test(l)),
+        lines.find((l) => new RegExp(`^… writing ${dump.replaceAll('.', '\\.')}: \\d+ kB in \\d`).test(l)),
         dump,
       ).toBeDefined();
     }
