@@ -53,9 +53,9 @@ export class DumpPieces {
         trig: cacheKey('trig', version, styleKey, g.name.value, g.hash),
       };
       keys.push(key);
-      const part = cache.get(`${key.own} void`);
+      const part = cache.get(`${key.own}:void`);
       const counts = part === undefined ? undefined : (JSON.parse(part) as VoidPart);
-      if (counts && cache.get(`${key.own} ttl`) !== undefined && cache.get(`${key.own} jsonld`) !== undefined) {
+      if (counts && cache.get(`${key.own}:ttl`) !== undefined && cache.get(`${key.own}:jsonld`) !== undefined) {
         counter.addPart(counts);
         reused++;
       } else {
@@ -63,9 +63,9 @@ export class DumpPieces {
         const turtle = await toTurtle(quads, style.prefixes);
         invariant(turtle.startsWith(header.turtle), 'the Turtle writer did not start with the prefix block');
         const made = voidPart(quads, style.base);
-        cache.set(`${key.own} ttl`, turtle.slice(header.turtle.length));
-        cache.set(`${key.own} jsonld`, jsonLdPiece(quads, style.context, { sorted: true }));
-        cache.set(`${key.own} void`, JSON.stringify(made));
+        cache.set(`${key.own}:ttl`, turtle.slice(header.turtle.length));
+        cache.set(`${key.own}:jsonld`, jsonLdPiece(quads, style.context, { sorted: true }));
+        cache.set(`${key.own}:void`, JSON.stringify(made));
         counter.addPart(made);
       }
       if (cache.get(key.trig) === undefined) {
@@ -96,7 +96,7 @@ export class DumpPieces {
   /** dataset.ttl: the prefixes, then the pieces. */
   *turtle(): Generator<string> {
     yield this.header.turtle;
-    for (const k of this.keys) yield this.piece(`${k.own} ttl`);
+    for (const k of this.keys) yield this.piece(`${k.own}:ttl`);
     yield this.tail.turtle;
   }
 
@@ -106,7 +106,7 @@ export class DumpPieces {
     return assembleJsonLd(
       context,
       (function* () {
-        for (const k of self.keys) yield self.piece(`${k.own} jsonld`);
+        for (const k of self.keys) yield self.piece(`${k.own}:jsonld`);
         yield self.tail.jsonld;
       })(),
     );

@@ -5,16 +5,15 @@ import {
   closeSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   readdirSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { invariant } from '../errors.ts';
 
 /**
  * Changes whenever what the build writes for the same input may change: a new version of projectgraph or of the
@@ -22,7 +21,8 @@ import path from 'node:path';
  */
 export type CacheVersion = string;
 
-const INDEX = 'index.json';
+/** One line of the format and code version, then `key segment offset length check` per entry. */
+const INDEX = 'index';
 const FORMAT = 'projectgraph-cache/1';
 /** A segment whose live entries are fewer than this share of its bytes is copied into the new one and dropped. */
 const COMPACT_BELOW = 0.5;
@@ -33,12 +33,6 @@ interface Location {
   length: number;
   /** sha256 (hex, first 32 digits) of the entry's bytes: a corrupt entry is found and made again. */
   check: string;
-}
-
-interface IndexFile {
-  format: typeof FORMAT;
-  version: CacheVersion;
-  entries: Record<string, Location>;
 }
 
 export interface CacheStats {
@@ -68,7 +62,7 @@ export const noCache: PieceCache = {
 
 export class BuildCache implements PieceCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0 };
-  private readonly old: Record<string, Location>;
+  private readonly old: Map<string, Location>;
   private readonly used = new Map<string, Location>();
   private readonly fds = new Map<number, number>();
   private readonly segment: number;
@@ -80,7 +74,7 @@ export class BuildCache implements PieceCache {
   private constructor(
     private readonly dir: string,
     private readonly version: CacheVersion,
-    old: Record<string, Location>,
+    old: Map<string, Location>,
     private readonly hadIndex: boolean,
   ) {
     this.old = old;
@@ -91,23 +85,14 @@ export class BuildCache implements PieceCache {
   /** Opens the cache in `dir` (made when missing). */
   static open(dir: string, version: CacheVersion): BuildCache {
     mkdirSync(dir, { recursive: true });
-    let entries: Record<string, Location> = {};
-    let hadIndex = false;
-    try {
-      const index = JSON.parse(readFileSync(path.join(dir, INDEX), 'utf8')) as Partial<IndexFile>;
-      if (index.format === FORMAT && index.version === version && index.entries && typeof index.entries === 'object')
-        entries = index.entries;
-      hadIndex = true;
-    } catch {
-      // No index, or an unreadable one: an empty cache; its old segments go at the next commit.
-    }
-    return new BuildCache(dir, version, entries, hadIndex);
+    const entries = readIndex(path.join(dir, INDEX), version);
+    return new BuildCache(dir, version, entries ?? new Map(), entries !== undefined);
   }
 
   /** The entry under `key`, or undefined; a hit is kept at the next commit. */
   get(key: string): string | undefined {
     const fresh = this.used.get(key);
-    const at = fresh ?? this.old[key];
+    const at = fresh ?? this.old.get(key);
     if (!at) {
       this.stats.misses++;
       return undefined;
@@ -123,8 +108,9 @@ export class BuildCache implements PieceCache {
     return bytes.toString('utf8');
   }
 
-  /** Stores `value` under `key` for later builds. */
+  /** Stores `value` under `key` (no spaces or line breaks) for later builds. */
   set(key: string, value: string): void {
+    invariant(!/[\s]/.test(key), () => `a cache key holds a space: ${key}`);
     const bytes = Buffer.from(value, 'utf8');
     this.used.set(key, this.append(bytes));
   }
@@ -165,10 +151,7 @@ export class BuildCache implements PieceCache {
     this.flush();
     if (this.segmentFd !== undefined) closeSync(this.segmentFd);
     this.segmentFd = undefined;
-    const index: IndexFile = { format: FORMAT, version: this.version, entries: Object.fromEntries(this.used) };
-    const tmp = path.join(this.dir, `${INDEX}.${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(index));
-    renameSync(tmp, path.join(this.dir, INDEX));
+    writeIndex(path.join(this.dir, INDEX), this.version, this.used);
     const needed = new Set([...this.used.values()].map((at) => at.segment));
     this.closeReaders();
     for (const n of segmentsIn(this.dir)) if (!needed.has(n)) rmSync(this.segmentFile(n), { force: true });
@@ -248,7 +231,8 @@ export function cacheKey(...parts: (string | Uint8Array)[]): string {
     h.update(`${bytes.length}:`);
     h.update(bytes);
   }
-  return h.digest('hex');
+  // 128 bits: no two of a build's entries meet by chance, and the index stays half the size.
+  return h.digest('hex').slice(0, 32);
 }
 
 function digest(bytes: Uint8Array): string {
@@ -264,4 +248,70 @@ function segmentsIn(dir: string): number[] {
   } catch {
     return [];
   }
+}
+
+/** The index's entries, or undefined when there is none or it is not whole and of this version. */
+function readIndex(file: string, version: CacheVersion): Map<string, Location> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const entries = new Map<string, Location>();
+    const buffer = Buffer.allocUnsafe(1 << 22);
+    let rest = '';
+    let first = true;
+    let ended = false;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      const text = rest + buffer.toString('utf8', 0, n);
+      const lines = text.split('\n');
+      rest = n === 0 ? '' : (lines.pop() ?? '');
+      for (const line of lines) {
+        if (line === '') continue;
+        if (first) {
+          if (line !== `${FORMAT} ${version}`) return undefined;
+          first = false;
+          continue;
+        }
+        if (line === 'end') {
+          ended = true;
+          continue;
+        }
+        const [key, segment, offset, length, check] = line.split(' ');
+        const numbers = [segment, offset, length].map(Number);
+        if (!key || !check || ended || numbers.some((x) => !Number.isSafeInteger(x) || x < 0)) return undefined;
+        entries.set(key, { segment: numbers[0]!, offset: numbers[1]!, length: numbers[2]!, check });
+      }
+      if (n === 0) break;
+    }
+    // A index cut short (a full disk) has no last line: it is not used.
+    return ended ? entries : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the index beside itself and renames it into place, so a reader sees the old index or the new one. */
+function writeIndex(file: string, version: CacheVersion, entries: Map<string, Location>): void {
+  const tmp = `${file}.${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    let chunk = `${FORMAT} ${version}\n`;
+    const put = (text: string) => {
+      chunk += text;
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    };
+    for (const [key, at] of entries) put(`${key} ${at.segment} ${at.offset} ${at.length} ${at.check}\n`);
+    put('end\n');
+    writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }

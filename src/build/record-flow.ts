@@ -150,7 +150,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
       if (i === 0) datasetQuads = quads;
       else {
         cache.set(key, JSON.stringify(entry));
-        cache.set(`${key} origins`, JSON.stringify(m.origins));
+        cache.set(`${key}:origins`, JSON.stringify(m.origins));
       }
     }
     const f: RecordFacts = { subjects: entry.subjects, types: entry.types, objects: entry.objects };
@@ -251,7 +251,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
         pooled.add(id);
         return true;
       });
-      const cachedOrigins = cache.get(`${keys[i]!} origins`);
+      const cachedOrigins = cache.get(`${keys[i]!}:origins`);
       const all = cachedOrigins !== undefined ? (JSON.parse(cachedOrigins) as Origin[]) : mappedAt(i).origins;
       const origins = all.filter((o) => owner.get(o.subject) === SEVERAL);
       pool.push({ source: records.records[i - 1]!.source, quads: shared, origins });

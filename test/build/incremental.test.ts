@@ -135,8 +135,9 @@ describe('the build cache', () => {
     const after = await files(out);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [name, bytes] of before) expect(after.get(name)!.equals(bytes), name).toBe(true);
-    // A cache whose index is not JSON is an empty cache, not a failed build.
-    await writeFile(path.join(cache, 'index.json'), '{"format": "projectgraph-cache/1", "entr');
+    // A cache whose index was cut short is an empty cache, not a failed build.
+    const index = await readFile(path.join(cache, 'index'), 'utf8');
+    await writeFile(path.join(cache, 'index'), index.slice(0, Math.floor(index.length / 2)));
     const third = await build({ dataDir: data, outDir: out, sourceDateEpoch: EPOCH });
     expect(third.reused.mapped).toBe(0);
   }, 120_000);
