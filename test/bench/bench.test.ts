@@ -17,6 +17,7 @@ interface Results {
   triples: unknown;
   build: { totalSec: unknown; peakRssMB: unknown; stages: Record<string, unknown> };
   limit: { n3ParseWriteSec: unknown };
+  warm: Record<string, unknown>;
   shacl: { oursSec: unknown; wholeGraphSec: unknown; sameResults: unknown; violations: unknown };
   jsonld: { oursSec: unknown; jsonldJsSec: unknown };
   sparql: Record<string, unknown> & {
@@ -55,11 +56,17 @@ describe('npm run bench', () => {
       'dataset.nt',
       'dataset.ttl',
       'dataset.jsonld',
+      'dataset.nq',
+      'pieces',
       'catalog',
-      'pages',
+      'site files',
     ]) {
       expect(isNumber(res.build.stages[stage]), `build.stages.${stage}`).toBe(true);
     }
+    // The warm rebuilds, with the cache the cold build left: one edited record, then 1 % of them.
+    for (const key of ['oneEditSec', 'onePercentSec', 'peakRssMB'])
+      expect(isNumber(res.warm[key]), `warm.${key}`).toBe(true);
+    expect(res.warm.onePercentRecords).toBe(2);
     expect(isNumber(res.shacl.oursSec) && isNumber(res.shacl.wholeGraphSec)).toBe(true);
     expect(res.shacl.sameResults).toBe(true);
     expect(res.shacl.violations).toBeGreaterThan(0);

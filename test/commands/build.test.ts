@@ -155,7 +155,7 @@ describe('projectgraph build refuses invalid data and leaves the previous output
     expect((await runCli(['build'], ws)).code).toBe(0);
     good = await snapshot(path.join(ws, 'output'));
     kept = await besideOutput(ws);
-    expect(kept).toEqual(['.output.builds', '.output.builds/1']);
+    expect(kept).toEqual(['.output.builds', '.output.builds/1', '.output.builds/cache']);
   });
 
   it.each(INVALID)('$fixture', async ({ fixture, at, line, field, words }) => {
