@@ -25,13 +25,14 @@ export const exportSiteCommand: Command = {
     if (typeof v.out !== 'string' || v.out === '')
       throw new UsageError('--out DIR is required: the folder to export into');
     const started = performance.now();
+    const progress = progressOn();
     const report = await exportSite({
       from: String(v.from),
       out: v.out,
       dataDir: String(v.data),
       shapesDir: typeof v.shapes === 'string' ? v.shapes : DEFAULT_SHAPES_DIR,
-      progress: progressOn(),
-    });
+      progress,
+    }).finally(() => progress.close());
     const unchanged = report.files.length - report.written.length;
     process.stdout.write(
       `exported ${report.files.length} files of ${report.build} into ${v.out} in ${elapsedSeconds(started)} s: ` +

@@ -11,11 +11,13 @@ export const validateCommand: Command = {
   options: { data: { type: 'string', default: 'data' }, shapes: { type: 'string' } },
   async run(v) {
     const started = performance.now();
+    const progress = progressOn();
+    // A failure mid-stage ends the progress line before its error is printed.
     const checked = await validateData({
       dataDir: String(v.data),
       ...(v.shapes ? { shapesDir: String(v.shapes) } : {}),
-      progress: progressOn(),
-    });
+      progress,
+    }).finally(() => progress.close());
     printWarnings(checked.warnings);
     process.stdout.write(
       `valid: ${checked.records} records, ${checked.statements} statements in ${elapsedSeconds(started)} s${warningCount(checked.warnings.length)}\n`,
