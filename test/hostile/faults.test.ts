@@ -183,7 +183,7 @@ describe('a full disk and a read-only output directory', () => {
     expect(first.code, first.stderr).toBe(0);
     const good = await treeHash(out);
     const kept = await besideOutput(mnt);
-    expect(kept).toEqual(['.output.builds', '.output.builds/1']);
+    expect(kept).toEqual(['.output.builds', '.output.builds/1', '.output.builds/cache']);
     // Fill what is left of the file system, then change the data so the next build has to write.
     await writeFile(path.join(mnt, 'filler'), Buffer.alloc(64 * 1024 * 1024)).catch(() => {});
     await appendFile(
@@ -236,7 +236,7 @@ describe('an old build that cannot be removed', () => {
     await cp(DATA, path.join(ws, 'data'), { recursive: true });
     for (let n = 1; n <= 2; n++) expect((await runCli(['build'], ws)).code).toBe(0);
     // A mount point inside build 1 (the build the next one drops) cannot be removed.
-    const stuck = path.join(ws, '.output.builds/1/project');
+    const stuck = path.join(ws, '.output.builds/1/changes');
     mountTmpfs(stuck, 64);
     try {
       await addOrganisation(ws, 1);
