@@ -155,6 +155,9 @@ export class BuildCache implements PieceCache {
     const needed = new Set([...this.used.values()].map((at) => at.segment));
     this.closeReaders();
     for (const n of segmentsIn(this.dir)) if (!needed.has(n)) rmSync(this.segmentFile(n), { force: true });
+    // An index a killed build was writing.
+    for (const f of readdirSync(this.dir))
+      if (f.startsWith(`${INDEX}.`)) rmSync(path.join(this.dir, f), { force: true });
   }
 
   /**

@@ -124,12 +124,19 @@ describe('kill -9 during a build', () => {
     // The next build cleans what the killed ones left and publishes the change.
     const r = await runCli(['build'], ws);
     expect(r.code, r.stderr).toBe(0);
-    // Beside output/ only the new build and the one before it are kept: no staging folder, no lock.
+    // Beside output/ only the new build, the one before it and the build cache are kept: no staging folder, no lock.
     const current = Number((await readlink(path.join(ws, 'output'))).replace('.output.builds/', ''));
     const kept = await besideOutput(ws);
-    expect(kept).toHaveLength(3);
-    expect(kept.slice(0, 1).concat(kept.slice(2))).toEqual(['.output.builds', `.output.builds/${current}`]);
+    expect(kept).toHaveLength(4);
+    expect([kept[0], ...kept.slice(2)]).toEqual([
+      '.output.builds',
+      `.output.builds/${current}`,
+      '.output.builds/cache',
+    ]);
     expect(kept[1]).toMatch(/^\.output\.builds\/\d+$/);
+    // Nor in the cache anything a killed build left: the index and the segments it names.
+    for (const f of await readdir(path.join(ws, '.output.builds/cache')))
+      expect(f).toMatch(/^(index|segment-\d+\.bin)$/);
     expect(await treeHash(path.join(ws, 'output'))).toBe(next);
     recordOutcome({
       area: 'build',
