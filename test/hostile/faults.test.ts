@@ -80,6 +80,9 @@ describe('kill -9 during a build', () => {
   beforeAll(async () => {
     ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-kill-'));
     await generate(path.join(ws, 'data'), 200, 11);
+    expect((await runCli(['build'], ws)).code).toBe(0);
+    // The builds killed below reuse the build cache, so the moments to kill at span a rebuild after one new record.
+    await addOrganisation(ws, 100);
     const started = performance.now();
     const r = await runCli(['build'], ws);
     fullBuildMs = performance.now() - started;

@@ -133,7 +133,7 @@ describe('export-site, generated data: what a second export rewrites', () => {
     return m;
   };
   beforeAll(async () => {
-    w = await workspace({ projects: 150, seed: 9 });
+    w = await workspace({ projects: 80, seed: 9 });
     first = await buildAndExport(w);
     server = await startTestServer({ outDir: w.out, workers: 1 });
     before = await stamps();
