@@ -82,6 +82,7 @@ const ADDRESSES_OUTSIDE_VOCAB = new Set([
   'src/commands/push.ts: http://host:3030/ds/data',
   'src/commands/push.ts: http://host:8890/sparql',
   'src/commands/push.ts: http://host:8890/sparql-graph-crud-auth',
+  'src/commands/push.ts: http://host:8890/sparql-auth',
   // The server's own listening address (assembled from host and port), and the base that parses a request's path.
   'src/serve/server.ts: http://',
   'src/serve/server.ts: http://localhost',

@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NamedNode } from '@rdfjs/types';
+import { InternalError } from '../errors.ts';
 
 /** One graph in the spill: where its lines are, and what graphs.json says of it. */
 export interface SpilledGraph {
@@ -72,7 +73,7 @@ export class GraphSpill {
     let read = 0;
     while (read < graph.length) {
       const n = readSync(this.fd, buffer, read, graph.length - read, graph.offset + read);
-      if (n === 0) throw new Error(`the build's spill file ended early at ${graph.offset + read}`);
+      if (n === 0) throw new InternalError(`the build's spill file ended early at ${graph.offset + read}`);
       read += n;
     }
     return buffer.toString('utf8');

@@ -1,6 +1,7 @@
 // The fast path for reading a record: js-yaml, held to give exactly the `yaml` package's value, or to step aside.
 import { load, Schema, Type, type State } from 'js-yaml';
 import { Document, isScalar } from 'yaml';
+import { InternalError } from '../errors.ts';
 
 /*
  * The `yaml` package (parseDocument, then toJS) defines what a record file means: its YAML 1.2 core schema, its
@@ -29,7 +30,7 @@ const CORE_SCALAR_TAGS = YAML_DOCUMENT.schema.tags.filter((t) => !t.collection &
 const KEY_ONLY_TAGS = YAML_DOCUMENT.schema.tags.some((t) => t.default === 'key');
 
 /** Thrown from inside js-yaml to stop at the first sign that only `yaml` can say what the file means. */
-const STEP_ASIDE = new Error('read with the yaml package');
+const STEP_ASIDE = new InternalError('read with the yaml package');
 
 let resolved: unknown;
 const yamlCoreScalar = new Type('tag:projectgraph.invalid,2026:yaml-core-scalar', {

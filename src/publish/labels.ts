@@ -110,6 +110,7 @@ function makeTable(base: string): Map<string, PropertyWords> {
     [DCAT('downloadURL'), 'Downloadadres', 'Downloadadres van'],
     [DCAT('accessURL'), 'Toegangsadres', 'Toegangsadres van'],
     [DCAT('mediaType'), 'Mediatype', 'Mediatype van'],
+    [DCAT('compressFormat'), 'Compressie', 'Compressie van'],
     [DCAT('byteSize'), 'Grootte (bytes)', 'Grootte van'],
     [DCAT('endpointURL'), 'Eindpunt', 'Eindpunt van'],
     [DCAT('endpointDescription'), 'Beschrijving van het eindpunt', 'Beschrijving van'],

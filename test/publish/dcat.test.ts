@@ -1,5 +1,6 @@
 // The built catalogue against the official DCAT-AP 3.0.1 and DCAT-AP-NL 3.0 shapes, and its facts against the files it describes.
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFactory, Parser, Store } from 'n3';
@@ -85,7 +86,8 @@ describe('the DCAT-AP catalogue', () => {
   it('describes each dump, with and without named graphs, with its real size, SHA-256, media type and EU file type', async () => {
     const store = new Store(catalog);
     const distributions = store.getSubjects(RDF('type'), DCAT('Distribution'), null);
-    expect(distributions).toHaveLength(5);
+    // The five dumps and the gzip copies of the two largest.
+    expect(distributions).toHaveLength(7);
     const seen: string[] = [];
     for (const d of distributions) {
       const url = store.getObjects(d, DCAT('downloadURL'), null)[0]!.value;
@@ -108,7 +110,25 @@ describe('the DCAT-AP catalogue', () => {
       );
       expect(store.getObjects(d, DCT('license'), null)).toHaveLength(1);
     }
-    expect(seen.sort()).toEqual(['dataset.jsonld', 'dataset.nq', 'dataset.nt', 'dataset.trig', 'dataset.ttl']);
+    expect(seen.sort()).toEqual([
+      'dataset.jsonld',
+      'dataset.nq',
+      'dataset.nq.gz',
+      'dataset.nt',
+      'dataset.nt.gz',
+      'dataset.trig',
+      'dataset.ttl',
+    ]);
+    // A gzip copy has the media type of what it holds, and says how it is compressed; the others are not compressed.
+    for (const d of distributions) {
+      const file = store.getObjects(d, DCAT('downloadURL'), null)[0]!.value;
+      const compress = store.getObjects(d, DCAT('compressFormat'), null).map((o) => o.value);
+      expect(compress, file).toEqual(
+        file.endsWith('.gz') ? ['https://www.iana.org/assignments/media-types/application/gzip'] : [],
+      );
+    }
+    const gunzipped = gunzipSync(await readFile(path.join(built.out, 'dataset.nt.gz')));
+    expect(gunzipped.equals(await readFile(path.join(built.out, 'dataset.nt')))).toBe(true);
     const format = (file: string) => {
       const d = distributions.find((x) =>
         store.getObjects(x, DCAT('downloadURL'), null)[0]!.value.endsWith(`/${file}`),

@@ -49,7 +49,7 @@ describe('output/ on a plain static file server', () => {
       // A namespace IRI (`<base>def/`, named in VoID) is the folder whose index is the vocabulary's page.
       const bare = iri.replace(/#.*$/, '');
       const document = bare === BASE ? BASE : bare.replace(/\/$/, '');
-      if (/\.(ttl|nt|nq|trig|jsonld)$/.test(document)) continue;
+      if (/\.(ttl|nt|nq|trig|jsonld)(\.gz)?$/.test(document)) continue;
       expect(res.headers.get('content-type'), iri).toMatch(/^text\/html/);
       expect(body, iri).toContain(`<link rel="canonical" href="${document}">`);
       // A fragment IRI lands on its section of the document's page.
@@ -60,7 +60,9 @@ describe('output/ on a plain static file server', () => {
   it("serves each page's Turtle and JSON-LD siblings with RDF media types", async () => {
     const pages = [
       ...new Set(
-        iris.map((i) => i.replace(/#.*$/, '')).filter((i) => !/\.(ttl|nt|nq|trig|jsonld)$/.test(i) && !i.endsWith('/')),
+        iris
+          .map((i) => i.replace(/#.*$/, ''))
+          .filter((i) => !/\.(ttl|nt|nq|trig|jsonld)(\.gz)?$/.test(i) && !i.endsWith('/')),
       ),
     ];
     for (const page of pages) {

@@ -59,7 +59,9 @@ export async function exportedSite(out: string, data: string): Promise<string> {
  * export are held to.
  */
 export async function wholeGraphSite(out: string, data: string, base: string): Promise<Map<string, string>> {
-  const quads = new Parser({ format: 'N-Triples' }).parse(await readFile(path.join(out, 'dataset.nt'), 'utf8'));
+  // In sorted order, as the static site was always made: the dump's own order is graph by graph.
+  const nt = new Parser({ format: 'N-Triples' }).parse(await readFile(path.join(out, 'dataset.nt'), 'utf8'));
+  const quads = sortedGraph(nt).quads;
   const documents = await readSiteDocuments(out);
   const after = [...sortedGraph(documents.catalog).quads, ...sortedGraph(documents.void).quads];
   const dataset = (await readRecords(data)).dataset.data;

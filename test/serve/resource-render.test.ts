@@ -165,6 +165,8 @@ describe('pages from the store, real data', () => {
       'dataset.jsonld',
       'dataset.nq',
       'dataset.trig',
+      'dataset.nq.gz',
+      'dataset.nt.gz',
     ]);
     // The dataset's RDF/XML has no dump: it is the whole default graph, the graph of its Turtle dump.
     const xml = await parseRdfXml(await body(c, DATASET, 'application/rdf+xml'));
