@@ -207,6 +207,11 @@ async function sparqlOxigraphTask(file: string, base: string, sample: Sample): P
 }
 
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+/**
+ * What a load added to the process's resident memory; a small load can end with less than it started with, when a
+ * collection returned more pages than the load took, and then it added nothing measurable.
+ */
+const addedMegabytes = (bytes: number) => Math.max(0, megabytes(bytes));
 /** CPU seconds of this process (every thread) since `from`. */
 const cpuSec = (from: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(from);
@@ -279,7 +284,7 @@ async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): 
   return {
     loadSec,
     loadCpuSec,
-    rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
+    rssDeltaMB: addedMegabytes(rssAfterLoad - rssBefore),
     wasmMB: megabytes(wasmAfterLoad - wasmBefore),
     wasmAfterQueriesMB: megabytes(wasmMemoryBytes() - wasmBefore),
     peakRssMB: peakRssMB(),
@@ -320,7 +325,7 @@ async function storeOxigraphTask(file: string): Promise<Figures> {
   return {
     loadSec,
     loadCpuSec,
-    rssDeltaMB: megabytes(rssAfterLoad - rssBefore),
+    rssDeltaMB: addedMegabytes(rssAfterLoad - rssBefore),
     wasmMB: megabytes(wasmMemoryBytes() - wasmBefore),
     peakRssMB: peakRssMB(),
     quads: store.size,

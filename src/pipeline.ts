@@ -238,7 +238,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     const counter = new VoidCounter(base);
     stage('pieces');
     const style = { base, prefixes: prefixes(base), graphPrefixes: sitePrefixes(base), context: jsonldContext(base) };
-    const pieces = await DumpPieces.make(flowed, cache, style, counter);
+    const pieces = await DumpPieces.make(flowed, cache, style, counter, progress);
     const [nTriples, nTriplesGzip] = await streamDumpAndGzip(DUMP_FORMATS.nTriples, pieces.nTriples());
     const dumps = [
       nTriples!,

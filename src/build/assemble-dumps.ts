@@ -6,6 +6,7 @@
 import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import { invariant } from '../errors.ts';
+import { noProgress, type Progress } from '../progress.ts';
 import { assembleJsonLd, jsonLdPiece } from '../publish/jsonld.ts';
 import { nquadLines, toTriG } from '../publish/named-graphs.ts';
 import { toTurtle } from '../publish/turtle.ts';
@@ -39,7 +40,14 @@ export class DumpPieces {
   ) {}
 
   /** Goes through every graph once, making the pieces the cache lacks and counting VoID on the way. */
-  static async make(flowed: Flowed, cache: PieceCache, style: DumpStyle, counter: VoidCounter): Promise<DumpPieces> {
+  static async make(
+    flowed: Flowed,
+    cache: PieceCache,
+    style: DumpStyle,
+    counter: VoidCounter,
+    progress: Progress = noProgress,
+  ): Promise<DumpPieces> {
+    const making = progress.stage("making the dumps' pieces", { unit: 'graphs', total: flowed.graphs.length });
     const version = codeVersion();
     const styleKey = JSON.stringify(style);
     const header = { turtle: await toTurtle([], style.prefixes), trig: await toTriG([], style.graphPrefixes) };
@@ -73,7 +81,9 @@ export class DumpPieces {
         invariant(text.startsWith(header.trig), 'the TriG writer did not start with the prefix block');
         cache.set(key.trig, text.slice(header.trig.length));
       }
+      making.add();
     }
+    making.end();
     const tailLines = [...shared].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     shared.clear();
     const text = tailLines.join('');
