@@ -71,12 +71,13 @@ async function apply(data: string, e: Edit): Promise<void> {
     case 'change-id': {
       const target = path.join(data, folder, `${e.id}.yaml`);
       if (names.includes(`${e.id}.yaml`)) return;
-      // Publication ids are minted from the project's: they follow it, so no two records share one.
+      // Publication and subject ids are unique across records: they follow the project's, so no two share one.
       const publications = ((record.publications as { id: string }[]) ?? []).map((p, i) => ({
         ...p,
         id: `${e.id}-pub-${i}`,
       }));
-      await save({ ...record, id: e.id, publications }, target);
+      const about = ((record.about as { id: string }[]) ?? []).map((a, i) => ({ ...a, id: `${e.id}-over-${i}` }));
+      await save({ ...record, id: e.id, publications, ...(record.about ? { about } : {}) }, target);
       if (e.kind === 'change-id') await rm(file);
       return;
     }
