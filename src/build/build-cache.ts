@@ -51,13 +51,11 @@ export interface CacheStats {
 export interface PieceCache {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
-  through(key: string, make: () => string): string;
 }
 
 export const noCache: PieceCache = {
   get: () => undefined,
   set: () => {},
-  through: (_key, make) => make(),
 };
 
 export class BuildCache implements PieceCache {
@@ -113,15 +111,6 @@ export class BuildCache implements PieceCache {
     invariant(!/[\s]/.test(key), () => `a cache key holds a space: ${key}`);
     const bytes = Buffer.from(value, 'utf8');
     this.used.set(key, this.append(bytes));
-  }
-
-  /** The entry under `key`, made by `make` and stored when it is not cached. */
-  through(key: string, make: () => string): string {
-    const hit = this.get(key);
-    if (hit !== undefined) return hit;
-    const value = make();
-    this.set(key, value);
-    return value;
   }
 
   /**

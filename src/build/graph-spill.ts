@@ -41,18 +41,8 @@ export class GraphSpill {
   /** Appends a graph's lines, which must be sorted and distinct (sortedGraph gives them so). */
   add(name: NamedNode, lines: readonly string[]): SpilledGraph {
     const hash = createHash('sha256');
-    let text = '';
-    for (const l of lines) {
-      hash.update(l);
-      text += l;
-    }
-    const bytes = Buffer.from(text, 'utf8');
-    const graph = { name, hash: hash.digest('hex'), triples: lines.length, offset: this.size, length: bytes.length };
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.size += bytes.length;
-    if (this.pendingBytes >= FLUSH_AT) this.flush();
-    return graph;
+    for (const l of lines) hash.update(l);
+    return this.addText(name, lines.join(''), hash.digest('hex'), lines.length);
   }
 
   /** Appends a graph whose lines (joined), hash and count are known already (from the build cache). */

@@ -69,12 +69,17 @@ export class GraphStore {
 async function expectSuccess(res: Response, method: string, ok: number[]): Promise<void> {
   const text = await res.text().catch(() => '');
   if (ok.includes(res.status)) return;
+  throw new GraphStoreError(`${method} refused: ${refusal(res.status, text)}`, res.status);
+}
+
+/** Why a store refused a write, in words, with the start of its answer: Graph Store and SPARQL Update alike. */
+export function refusal(status: number, text: string): string {
   const detail = answerText(text);
   const why =
-    res.status === 401
+    status === 401
       ? 'the store refused the credentials'
-      : res.status === 403
+      : status === 403
         ? 'the account may not write to the store'
-        : `HTTP ${res.status}`;
-  throw new GraphStoreError(`${method} refused: ${why}${detail ? ` (${detail})` : ''}`, res.status);
+        : `HTTP ${status}`;
+  return `${why}${detail ? ` (${detail})` : ''}`;
 }

@@ -1,6 +1,6 @@
 // SPARQL 1.1 Update, client side: many named graphs replaced in one request (CLEAR then INSERT DATA), push's fast path.
-import { answerText, type HttpClient } from './http-client.ts';
-import { GraphStoreError } from './graph-store.ts';
+import type { HttpClient } from './http-client.ts';
+import { GraphStoreError, refusal } from './graph-store.ts';
 
 export interface GraphContent {
   graph: string;
@@ -53,16 +53,9 @@ export class SparqlUpdate {
     });
     const text = await res.text().catch(() => '');
     if (res.ok) return;
-    const detail = answerText(text);
-    const why =
-      res.status === 401
-        ? 'the store refused the credentials'
-        : res.status === 403
-          ? 'the account may not write to the store'
-          : `HTTP ${res.status}`;
     const n = graphs.length;
     throw new GraphStoreError(
-      `update of ${n} graph${n === 1 ? '' : 's'} refused: ${why}${detail ? ` (${detail})` : ''}`,
+      `update of ${n} graph${n === 1 ? '' : 's'} refused: ${refusal(res.status, text)}`,
       res.status,
     );
   }
