@@ -1,4 +1,6 @@
 // The build, top to bottom: ingest → map → validate → publish. Nothing reaches output/ unless every step succeeded.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Quad } from '@rdfjs/types';
@@ -98,23 +100,28 @@ export interface Validated {
 
 /** What `validate` does: the build's own reading, mapping and SHACL, a part at a time, writing nothing. */
 export async function validateData(options: PipelineOptions): Promise<Validated> {
-  const progress = options.progress ?? noProgress;
-  options.onStage?.('ingest');
-  const records = await readAll(options.dataDir, progress);
-  const base = records.dataset.data.baseIri;
-  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
-  const flowed = await flowRecords(records, {
-    dataDir: options.dataDir,
-    shapes,
-    definitions: vocabularyQuads(base, STATUSES),
-    progress,
-    ...(options.onStage ? { onStage: options.onStage } : {}),
-  });
-  flowed.spill.close();
-  if (flowed.violations.length > 0) throw new DataError(flowed.violations);
-  // The dataset's graph also holds the vocabulary, which no record makes.
-  const statements = flowed.graphs.reduce((n, g) => n + g.triples, 0);
-  return { records: records.records.length, statements, warnings: flowed.warnings };
+  // The build's passes read what they made back from a cache; here it lives as long as this call.
+  const scratch = await mkdtemp(path.join(tmpdir(), 'projectgraph-validate-'));
+  const cache = BuildCache.open(path.join(scratch, 'cache'), codeVersion());
+  try {
+    const flowed = await flowRecords({
+      dataDir: options.dataDir,
+      shapes: (base) => loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base),
+      definitions: (base) => vocabularyQuads(base, STATUSES),
+      cache,
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.onStage ? { onStage: options.onStage } : {}),
+      ...(options.partRecords !== undefined ? { partRecords: options.partRecords } : {}),
+    });
+    flowed.spill.close();
+    if (flowed.violations.length > 0) throw new DataError(flowed.violations);
+    // The dataset's graph also holds the vocabulary, which no record makes.
+    const statements = flowed.graphs.reduce((n, g) => n + g.triples, 0);
+    return { records: flowed.index.records.length, statements, warnings: flowed.warnings };
+  } finally {
+    cache.abandon();
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 export interface BuildSummary {
@@ -124,6 +131,8 @@ export interface BuildSummary {
   warnings: Problem[];
   /** What came from the build cache: records mapped and validated before, graphs whose pieces were kept. */
   reused: { mapped: number; validated: number; graphs: number; corrupt: number };
+  /** Record files parsed: those whose bytes the cache had not seen checked. */
+  parsed: number;
   /** The number of the published build (output/ links to it). */
   version: number;
   /** Old builds that could not be removed after the new one was published. */
@@ -158,23 +167,16 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
   const stage = options.onStage ?? (() => {});
   const progress = options.progress ?? noProgress;
   const dataBefore = await snapshotData(options.dataDir);
-  stage('ingest');
-  const records = await readAll(options.dataDir, progress);
-  const recordCount = records.records.length;
-  const base = records.dataset.data.baseIri;
-  const iris = datasetIris(base);
-  const dataset = records.dataset.data;
-  const shapes = await loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base);
-  // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds them,
-  // so the default-graph dumps, the union of the named graphs, hold them too.
   // What earlier builds made of unchanged records and graphs; a build that fails leaves its index as it was.
   const cache = BuildCache.open(output.cacheDir, codeVersion());
   let flowed: Flowed;
   try {
-    flowed = await flowRecords(records, {
+    flowed = await flowRecords({
       dataDir: options.dataDir,
-      shapes,
-      definitions: vocabularyQuads(base, STATUSES),
+      shapes: (base) => loadShapes(options.shapesDir ?? DEFAULT_SHAPES_DIR, base),
+      // Our vocabulary's definitions are published data like the records: the dataset graph of dataset.nq holds
+      // them, so the default-graph dumps, the union of the named graphs, hold them too.
+      definitions: (base) => vocabularyQuads(base, STATUSES),
       progress,
       onStage: stage,
       cache,
@@ -184,6 +186,11 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     cache.abandon();
     throw e;
   }
+  const records = flowed.index;
+  const recordCount = records.records.length;
+  const base = records.dataset.data.baseIri;
+  const iris = datasetIris(base);
+  const dataset = records.dataset.data;
   let committed = false;
   try {
     if (flowed.violations.length > 0) throw new DataError(flowed.violations);
@@ -311,6 +318,7 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
       files,
       warnings: flowed.warnings,
       reused,
+      parsed: flowed.parsed,
       version,
       leftovers,
     };
@@ -318,17 +326,6 @@ async function buildInto(output: OutputDir, options: PipelineOptions & { outDir:
     if (!committed) cache.abandon();
     flowed.spill.close();
   }
-}
-
-/** Reads and checks every record file, with progress. */
-async function readAll(dataDir: string, progress: Progress): Promise<Records> {
-  const reading = progress.stage('reading records', { unit: 'files' });
-  const records = await readRecords(dataDir, (done, total) => {
-    reading.total(total);
-    reading.set(done);
-  });
-  reading.end();
-  return records;
 }
 
 /** The same pieces, each shown to `see` on its way through (for counting bytes written); sync ones stay sync. */

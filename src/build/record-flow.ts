@@ -1,13 +1,13 @@
 // Map and validate the records a part at a time: each record's named graph goes to the spill as soon as it is
 // mapped, and SHACL sees the records in parts, so no step holds every statement of the build at once.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Quad } from '@rdfjs/types';
 import { Parser, Writer } from 'n3';
 import { datasetIris } from '../dataset-iris.ts';
 import { invariant, type Problem } from '../errors.ts';
-import type { Records } from '../ingest/read-records.ts';
+import { indexRecords, readRecordFile, type RecordIndex } from '../ingest/read-records.ts';
+import { outlineOf, type OutlinedRecord, type SourcedRecord } from '../ingest/records.ts';
 import { mapDataset } from '../map/dataset.ts';
 import { Emitter, type Origin } from '../map/emit.ts';
 import { mintIris } from '../map/iri.ts';
@@ -31,9 +31,10 @@ const VALIDATE_PART = 5_000;
 
 export interface FlowOptions {
   dataDir: string;
-  shapes: ShapesBundle;
-  /** Our vocabulary's definitions: they join the dataset's graph. */
-  definitions: Quad[];
+  /** The shapes, for the dataset's base IRI. */
+  shapes: (base: string) => Promise<ShapesBundle>;
+  /** Our vocabulary's definitions for the base IRI: they join the dataset's graph. */
+  definitions: (base: string) => Quad[];
   progress?: Progress;
   onStage?: (stage: string) => void;
   /** Worker threads for SHACL (validateRecords' default when absent). */
@@ -45,6 +46,9 @@ export interface FlowOptions {
 }
 
 export interface Flowed {
+  /** What was read: the dataset description whole, each record as its outline. */
+  index: RecordIndex;
+  shapes: ShapesBundle;
   spill: GraphSpill;
   /** Every named graph, sorted by name: the dataset's graph and one per record. */
   graphs: SpilledGraph[];
@@ -56,58 +60,109 @@ export interface Flowed {
   vocabulary: Quad[];
   violations: Problem[];
   warnings: Problem[];
-  /** Records whose mapping and SHACL results came from the cache. */
+  /** Records whose mapping and SHACL results came from the cache; records parsed (no outline was cached). */
   reused: { mapped: number; validated: number };
+  parsed: number;
 }
 
 /**
- * Maps every record into the spill, then validates the records in parts. The caller closes `spill`; on a
+ * Reads, maps and validates the records of `options.dataDir`. The caller closes the result's `spill`; on a
  * throw it is already closed.
  */
-export async function flowRecords(records: Records, options: FlowOptions): Promise<Flowed> {
+export async function flowRecords(options: FlowOptions): Promise<Flowed> {
   const spill = GraphSpill.open();
   try {
-    return await flow(records, options, spill);
+    return await flow(options, spill);
   } catch (e) {
     spill.close();
     throw e;
   }
 }
 
-async function flow(records: Records, options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
+/** What pass 1 keeps of a record's mapping: all but its lines, which are in the spill. */
+type Kept = Omit<MapEntry, 'lines'> & { graph: SpilledGraph };
+
+async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const stage = options.onStage ?? (() => {});
   const progress = options.progress ?? noProgress;
-  const base = records.dataset.data.baseIri;
-  const iris = mintIris(base);
-  const graphIris = datasetIris(base).graphs;
+  const cache = options.cache ?? noCache;
+  const version = codeVersion();
   const dataDir = path.resolve(options.dataDir);
-  const count = records.records.length + 1;
-  /** The mapped record at `i`: 0 is dataset.yaml, i + 1 the record records.records[i]; pure, so it can be redone. */
-  const mappedAt = (i: number): MappedRecord => {
-    let m: MappedRecord;
-    if (i === 0) {
-      const out = new Emitter();
-      mapDataset(records.dataset.data, iris, out);
-      m = { source: records.dataset.source, quads: out.quads, origins: out.origins };
-    } else m = mapRecord(records.records[i - 1]!, iris);
-    const file = path.relative(dataDir, path.resolve(m.source.file)).split(path.sep).join('/');
-    return withProvenance(m, file, base);
+  const relative = (file: string) => path.relative(dataDir, path.resolve(file)).split(path.sep).join('/');
+  // A record's outline depends on its bytes alone; its graph also on where it is and the base IRI.
+  const outlineKey = (kind: string, digest: string) => cacheKey('outline', version, kind, digest);
+  const mapKey = (base: string, shown: string, digest: string) =>
+    cacheKey('map', version, base, shown, relative(shown), digest);
+  let irisOf: { base: string; iris: ReturnType<typeof mintIris> } | undefined;
+  const mapOne = (record: SourcedRecord, base: string): MappedRecord => {
+    if (irisOf?.base !== base) irisOf = { base, iris: mintIris(base) };
+    return withProvenance(mapRecord(record, irisOf.iris), relative(record.source.file), base);
   };
-  const nameAt = (i: number) => {
-    const r = records.records[i - 1];
-    return i === 0 || r === undefined ? graphIris.dataset : graphIris.record(r.kind, r.data.id);
+  /** A record mapped: its lines to the spill, its entry and origins to the cache. */
+  const keep = (record: SourcedRecord, base: string, key: string): Kept => {
+    const m = mapOne(record, base);
+    const { quads, lines } = sortedGraph(m.quads);
+    const entry = mapEntry(quads, lines, base);
+    cache.set(key, JSON.stringify(entry));
+    cache.set(`${key}:origins`, JSON.stringify(m.origins));
+    const name = datasetIris(base).graphs.record(record.kind, record.data.id);
+    const { lines: text, ...rest } = entry;
+    return { ...rest, graph: spill.addText(name, text, entry.hash, entry.triples) };
+  };
+
+  // Ingest. A file whose bytes an earlier build checked is not parsed again (its outline is cached); a file that
+  // is parsed is mapped at once, so no whole record outlives its turn in this loop.
+  stage('ingest');
+  const reading = progress.stage('reading records', { unit: 'files' });
+  const parsed = new Map<string, Kept>();
+  let parsedCount = 0;
+  const index = await indexRecords(options.dataDir, {
+    onFile: (done, total) => {
+      reading.total(total);
+      reading.set(done);
+    },
+    remembered: (kind, digest) => {
+      const hit = cache.get(outlineKey(kind, digest));
+      return hit === undefined ? undefined : (JSON.parse(hit) as OutlinedRecord['data']);
+    },
+    onParsed: (record, digest, dataset) => {
+      parsedCount++;
+      cache.set(outlineKey(record.kind, digest), JSON.stringify(outlineOf(record)));
+      // Without a valid dataset description the build stops once every file is read.
+      if (dataset === undefined) return;
+      const base = dataset.data.baseIri;
+      parsed.set(path.resolve(record.source.file), keep(record, base, mapKey(base, record.source.file, digest)));
+    },
+  });
+  reading.end();
+  const records = index.records;
+  const base = index.dataset.data.baseIri;
+  const graphIris = datasetIris(base).graphs;
+  const shapes = await options.shapes(base);
+  const count = records.length + 1;
+  let datasetMapped: MappedRecord | undefined;
+  /** The mapped record at `i` (0 is dataset.yaml, i + 1 is records[i]) for SHACL: from the spill and the cache. */
+  const mappedAt = async (i: number): Promise<MappedRecord> => {
+    if (i === 0) {
+      invariant(datasetMapped, 'the dataset description is mapped first');
+      return datasetMapped;
+    }
+    const r = records[i - 1]!;
+    const origins = cache.get(`${keys[i]!}:origins`);
+    if (origins !== undefined) {
+      return { source: r.source, quads: parse(spill.text(spilled[i]!)), origins: JSON.parse(origins) as Origin[] };
+    }
+    return mapOne(await readRecordFile(r.file, r.kind), base);
   };
 
   // Pass 1: each record's graph to the spill; who describes each subject, and the types of every node.
   stage('map');
-  const cache = options.cache ?? noCache;
-  const version = codeVersion();
   const mapping = progress.stage('mapping to RDF', { unit: 'records', total: count });
   const owner = new Map<string, number>();
   const sharedTerms = new Set<string>();
   const types = new Map<string, string[]>();
   const vocabulary = new Map<string, Quad>();
-  for (const q of options.definitions) vocabulary.set(sortedGraph([q]).lines[0]!, q);
+  for (const q of options.definitions(base)) vocabulary.set(sortedGraph([q]).lines[0]!, q);
   const documents = new Set<string>();
   const graphs: SpilledGraph[] = [];
   const spilled: SpilledGraph[] = [];
@@ -134,34 +189,38 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
     }
   };
   for (let i = 0; i < count; i++) {
-    const source = i === 0 ? records.dataset.source : records.records[i - 1]!.source;
-    const file = path.resolve(source.file);
-    const key = cacheKey('map', version, base, source.file, path.relative(dataDir, file), readFileSync(file));
-    keys.push(key);
-    let entry: MapEntry;
-    const hit = i === 0 ? undefined : cache.get(key);
-    if (hit !== undefined) {
-      entry = JSON.parse(hit) as MapEntry;
-      reusedMaps++;
+    let kept: Omit<MapEntry, 'lines'>;
+    if (i === 0) {
+      const out = new Emitter();
+      mapDataset(index.dataset.data, mintIris(base), out);
+      const m = { source: index.dataset.source, quads: out.quads, origins: out.origins };
+      datasetMapped = withProvenance(m, relative(m.source.file), base);
+      const { quads, lines } = sortedGraph(datasetMapped.quads);
+      datasetQuads = quads;
+      kept = mapEntry(quads, lines, base);
+      keys.push('');
     } else {
-      const m = mappedAt(i);
-      const { quads, lines } = sortedGraph(m.quads);
-      entry = mapEntry(quads, lines, base);
-      if (i === 0) datasetQuads = quads;
-      else {
-        cache.set(key, JSON.stringify(entry));
-        cache.set(`${key}:origins`, JSON.stringify(m.origins));
+      const r = records[i - 1]!;
+      const key = mapKey(base, r.source.file, r.digest);
+      keys.push(key);
+      let k = parsed.get(path.resolve(r.file));
+      parsed.delete(path.resolve(r.file));
+      if (k === undefined) {
+        const hit = cache.get(key);
+        if (hit !== undefined) {
+          const { lines: text, ...entry } = JSON.parse(hit) as MapEntry;
+          k = { ...entry, graph: spill.addText(graphIris.record(r.kind, r.data.id), text, entry.hash, entry.triples) };
+          reusedMaps++;
+        } else k = keep(await readRecordFile(r.file, r.kind), base, key);
       }
+      kept = k;
+      graphs.push(k.graph);
+      spilled[i] = k.graph;
     }
-    const f: RecordFacts = { subjects: entry.subjects, types: entry.types, objects: entry.objects };
+    const f: RecordFacts = { subjects: kept.subjects, types: kept.types, objects: kept.objects };
     facts.push(f);
     describe(i, f);
-    for (const line of entry.vocabulary) vocabulary.set(line, parseLine(line));
-    if (i > 0) {
-      const g = spill.addText(nameAt(i), entry.lines, entry.hash, entry.triples);
-      graphs.push(g);
-      spilled[i] = g;
-    }
+    for (const line of kept.vocabulary) vocabulary.set(line, parseLine(line));
     mapping.add();
   }
   // The dataset graph holds our vocabulary too, which the records' statements add to: it is written last.
@@ -169,7 +228,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
   const datasetGraph = sortedGraph([...datasetQuads, ...vocabularyQuads]);
   // The vocabulary's subjects the records do not describe belong to the dataset's graph alone.
   describe(0, mapEntry(datasetGraph.quads, datasetGraph.lines, base));
-  graphs.push(spill.add(nameAt(0), datasetGraph.lines));
+  graphs.push(spill.add(graphIris.dataset, datasetGraph.lines));
   graphs.sort((a, b) => (a.name.value < b.name.value ? -1 : a.name.value > b.name.value ? 1 : 0));
   mapping.end();
 
@@ -181,7 +240,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
   stage('validate');
   const validating = progress.stage('checking the shapes (SHACL)', { unit: 'records', total: count });
   const outside = (iri: string) => types.get(iri);
-  const shapesKey = shapesVersion(options.shapes);
+  const shapesKey = shapesVersion(shapes);
   const violations: Problem[] = [];
   const warnings: Problem[] = [];
   const pool: MappedRecord[] = [];
@@ -197,7 +256,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
     if (part.length === 0) return;
     const outcome = await validateRecords(
       part.map((p) => p.m),
-      options.shapes,
+      shapes,
       { types: outside, ...(options.workers !== undefined ? { workers: options.workers } : {}) },
     );
     violations.push(...outcome.violations);
@@ -222,7 +281,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
     const known = i === 0 ? undefined : cache.get(key);
     const shares = facts[i]!.subjects.some(([s]) => owner.get(s) === SEVERAL);
     if (known === undefined) {
-      const m = mappedAt(i);
+      const m = await mappedAt(i);
       const own: Quad[] = [];
       const shared: Quad[] = [];
       for (const q of m.quads) {
@@ -252,9 +311,9 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
         return true;
       });
       const cachedOrigins = cache.get(`${keys[i]!}:origins`);
-      const all = cachedOrigins !== undefined ? (JSON.parse(cachedOrigins) as Origin[]) : mappedAt(i).origins;
+      const all = cachedOrigins !== undefined ? (JSON.parse(cachedOrigins) as Origin[]) : (await mappedAt(i)).origins;
       const origins = all.filter((o) => owner.get(o.subject) === SEVERAL);
-      pool.push({ source: records.records[i - 1]!.source, quads: shared, origins });
+      pool.push({ source: records[i - 1]!.source, quads: shared, origins });
     }
     if (known !== undefined) {
       const results = JSON.parse(known) as { violations: Problem[]; warnings: Problem[] };
@@ -271,15 +330,45 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
   await check(part);
   pooled.clear();
   if (pool.length > 0) {
-    const outcome = await validateRecords(pool, options.shapes, {
-      types: outside,
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-    });
-    violations.push(...outcome.violations);
-    warnings.push(...outcome.warnings);
+    // The shared subjects' results depend on their statements, where each came from, the types of what they
+    // point to and the shapes; a result's line also on its file, whose bytes must be as they were.
+    const writer = new Writer({ format: 'N-Triples' });
+    const pointed = new Set<string>();
+    const parts: string[] = [];
+    for (const e of pool) {
+      parts.push(e.source.file, JSON.stringify(e.origins));
+      parts.push(e.quads.map((q) => writer.quadToString(q.subject, q.predicate, q.object)).join(''));
+      for (const q of e.quads) if (q.object.termType === 'NamedNode') pointed.add(q.object.value);
+    }
+    const typesOf = [...pointed].sort().map((o) => `${o} ${(types.get(o) ?? []).join(' ')}`);
+    const key = cacheKey('shared', version, shapesKey, ...parts, ...typesOf);
+    const digests = new Map(records.map((r) => [r.source.file, r.digest]));
+    const known = cache.get(key);
+    const kept = known === undefined ? undefined : (JSON.parse(known) as PoolResults);
+    if (kept && Object.entries(kept.files).every(([file, digest]) => digests.get(file) === digest)) {
+      violations.push(...kept.violations);
+      warnings.push(...kept.warnings);
+    } else {
+      const outcome = await validateRecords(pool, shapes, {
+        types: outside,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      });
+      violations.push(...outcome.violations);
+      warnings.push(...outcome.warnings);
+      const files: Record<string, string> = {};
+      let placed = true;
+      for (const p of [...outcome.violations, ...outcome.warnings]) {
+        const digest = p.location ? digests.get(p.location.file) : undefined;
+        if (digest === undefined) placed = false;
+        else files[p.location!.file] = digest;
+      }
+      if (placed) cache.set(key, JSON.stringify({ violations: outcome.violations, warnings: outcome.warnings, files }));
+    }
   }
   validating.end();
   return {
+    index,
+    shapes,
     spill,
     graphs,
     shared: sharedTerms,
@@ -288,6 +377,7 @@ async function flow(records: Records, options: FlowOptions, spill: GraphSpill): 
     violations: sortProblems(violations),
     warnings: sortProblems(warnings),
     reused: { mapped: reusedMaps, validated: reusedChecks },
+    parsed: parsedCount,
   };
 }
 
@@ -308,6 +398,13 @@ interface MapEntry {
 }
 
 type RecordFacts = Pick<MapEntry, 'subjects' | 'types' | 'objects'>;
+
+/** The shared subjects' results, with the bytes (SHA-256) of each file a result is located in. */
+interface PoolResults {
+  violations: Problem[];
+  warnings: Problem[];
+  files: Record<string, string>;
+}
 
 function mapEntry(quads: readonly Quad[], lines: readonly string[], base: string): MapEntry {
   const subjects = new Map<string, string>();
@@ -339,8 +436,9 @@ function mapEntry(quads: readonly Quad[], lines: readonly string[], base: string
   };
 }
 
+/** Statements from spilled lines, blank nodes keeping their labels (origins name them). */
 function parse(text: string): Quad[] {
-  return new Parser({ format: 'N-Triples' }).parse(text);
+  return new Parser({ format: 'N-Triples', blankNodePrefix: '' }).parse(text);
 }
 
 function parseLine(line: string): Quad {

@@ -1,14 +1,20 @@
 // Checks across records that no single-file schema can see: unique ids, references that resolve, year order.
 import path from 'node:path';
 import type { Problem } from '../errors.ts';
-import type { Records, SourcedRecord } from './records.ts';
+import type { OutlinedRecord } from './records.ts';
 import { formatField, type FieldPath } from './read-yaml.ts';
 import { slug } from '../map/iri.ts';
 
-export function checkReferences({ dataset, records }: Records): Problem[] {
+/** The records to check, whole or outlined, and the dataset description's file (the data folder is beside it). */
+export interface ReferenceInput {
+  dataset: { source: { file: string } };
+  records: readonly OutlinedRecord[];
+}
+
+export function checkReferences({ dataset, records }: ReferenceInput): Problem[] {
   const problems: Problem[] = [];
   const problem = (
-    r: SourcedRecord,
+    r: OutlinedRecord,
     at: FieldPath,
     message: string,
     value?: string,
@@ -23,7 +29,7 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
     });
 
   // Ids are unique across the whole dataset, so a reference never has to say which kind it means.
-  const byId = new Map<string, SourcedRecord>();
+  const byId = new Map<string, OutlinedRecord>();
   for (const r of records) {
     const first = byId.get(r.data.id);
     if (first) {
@@ -38,8 +44,8 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
     } else byId.set(r.data.id, r);
   }
   // Inline resources (publications, subjects) get IRIs of their own, so their ids must be unique too.
-  const inline = new Map<string, { r: SourcedRecord; at: FieldPath }>();
-  const claimInline = (r: SourcedRecord, at: FieldPath, id: string, kind: string) => {
+  const inline = new Map<string, { r: OutlinedRecord; at: FieldPath }>();
+  const claimInline = (r: OutlinedRecord, at: FieldPath, id: string, kind: string) => {
     const key = `${kind}/${id}`;
     const first = inline.get(key);
     if (first) {
@@ -49,10 +55,10 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
   };
 
   // A file's name need not be its id: a reference by file name is answered with the id that file has.
-  const byFileName = new Map<string, SourcedRecord>();
+  const byFileName = new Map<string, OutlinedRecord>();
   for (const r of records) byFileName.set(`${r.kind}:${path.basename(r.source.file).replace(/\.ya?ml$/, '')}`, r);
   const dataFolder = path.dirname(dataset.source.file);
-  const expect = (r: SourcedRecord, at: FieldPath, id: string | undefined, kind: SourcedRecord['kind']) => {
+  const expect = (r: OutlinedRecord, at: FieldPath, id: string | undefined, kind: OutlinedRecord['kind']) => {
     if (id === undefined) return;
     const target = byId.get(id);
     const named = target ? undefined : byFileName.get(`${kind}:${id}`);
@@ -132,7 +138,7 @@ export function checkReferences({ dataset, records }: Records): Problem[] {
   return problems;
 }
 
-function programmeCycles(records: SourcedRecord[], byId: Map<string, SourcedRecord>): Problem[] {
+function programmeCycles(records: readonly OutlinedRecord[], byId: Map<string, OutlinedRecord>): Problem[] {
   const problems: Problem[] = [];
   for (const r of records) {
     if (r.kind !== 'programme') continue;
@@ -157,6 +163,6 @@ function programmeCycles(records: SourcedRecord[], byId: Map<string, SourcedReco
   return problems;
 }
 
-function folderOf(kind: SourcedRecord['kind']): string {
+function folderOf(kind: OutlinedRecord['kind']): string {
   return { project: 'projects', programme: 'programmes', organisation: 'organisations' }[kind];
 }

@@ -157,6 +157,11 @@ export function parseYamlDocument(text: string, file: string, reread?: () => str
   return { value, source };
 }
 
+/** A locator for a file read before: it reads and parses the file again only when a field is located. */
+export function rereadingSource(absolutePath: string, displayPath: string): YamlSource {
+  return lazySource(displayPath, () => readFileSync(absolutePath, 'utf8'));
+}
+
 /** A locator that parses the text on first use and keeps that parse for later lookups in the same file. */
 function lazySource(file: string, text: () => string): YamlSource {
   let parsed: { doc: Document; lines: LineCounter } | undefined;

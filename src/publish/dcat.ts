@@ -2,7 +2,7 @@
 import { DataFactory } from 'n3';
 import type { Literal, NamedNode, Quad } from '@rdfjs/types';
 import { datasetIris } from '../dataset-iris.ts';
-import type { SourcedRecord } from '../ingest/read-records.ts';
+import type { OutlinedRecord } from '../ingest/records.ts';
 import type { DatasetRecord } from '../ingest/schema.ts';
 import {
   DCAT,
@@ -268,7 +268,10 @@ function year(y: number): string {
 }
 
 /** The facts the catalogue takes from the records: their keywords, and the span of their years. */
-export function recordFacts(records: SourcedRecord[]): { keywords: string[]; years: { start?: number; end?: number } } {
+export function recordFacts(records: readonly OutlinedRecord[]): {
+  keywords: string[];
+  years: { start?: number; end?: number };
+} {
   const keywords = new Set<string>();
   let start: number | undefined;
   let end: number | undefined;

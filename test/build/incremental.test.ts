@@ -101,7 +101,10 @@ describe('the build cache', () => {
           await rm(path.join(ws, '.cold.builds', 'cache'), { recursive: true, force: true });
           const c = await build({ dataDir: data, outDir: cold, sourceDateEpoch: EPOCH });
           expect(c.reused.mapped).toBe(0);
+          expect(c.parsed).toBe(c.records);
           await expectSameFiles(warm, cold);
+          // SHACL warnings too, with their lines (a comment-only edit moves them).
+          expect(w.warnings).toEqual(c.warnings);
           return w;
         };
         await both();
@@ -110,6 +113,8 @@ describe('the build cache', () => {
           const w = await both();
           // The warm build did reuse: at most the edited records (two for a renamed one) were mapped again.
           expect(w.reused.mapped, JSON.stringify(e)).toBeGreaterThanOrEqual(w.records - 2);
+          // and only the files whose bytes changed were parsed.
+          expect(w.parsed, JSON.stringify(e)).toBeLessThanOrEqual(2);
         }
       }),
       { numRuns: 3 },
