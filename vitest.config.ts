@@ -1,12 +1,47 @@
 // Test runner settings: end-to-end tests start processes and servers, so they get generous time limits.
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files whose tests measure time, kill processes at moments or bound a server's load: they run one at a time,
+ * after the rest, so no other test file competes with them for the CPU.
+ */
+const ALONE = [
+  'test/hostile/**/*.test.ts',
+  'test/bench/**/*.test.ts',
+  'test/workers/**/*.test.ts',
+  'test/store/**/*.test.ts',
+  'test/publish/output-dir.test.ts',
+  'test/push/serve-store.test.ts',
+  'test/serve/limits.test.ts',
+  'test/serve/list-rebuild.test.ts',
+  'test/serve/serve-command.test.ts',
+  'test/serve/store-server.test.ts',
+  'test/import/malformed.test.ts',
+  'test/ingest/fast-yaml.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/support/compile.ts', 'test/support/temp-root.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'together',
+          include: ['test/**/*.test.ts'],
+          exclude: ALONE,
+          // Two at a time: most of these wait on the servers, builds and browsers they start.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -4,7 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_LOADER_VARIABLE } from '../../src/typescript-worker.ts';
 
+/** Set once the sources are compiled: each test project runs this set-up, and one compile serves them all. */
+const COMPILED = 'PROJECTGRAPH_TEST_COMPILED';
+
 export default function setup(): void {
+  if (process.env[COMPILED] === '1') return;
+  process.env[COMPILED] = '1';
   execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/compile.js', import.meta.url))], {
     stdio: 'inherit',
   });
