@@ -32,6 +32,7 @@ export class DumpPieces {
   private constructor(
     private readonly flowed: Flowed,
     private readonly cache: PieceCache,
+    private readonly style: DumpStyle,
     /** The key of each graph's own pieces and of its TriG piece, in graph order. */
     private readonly keys: { own: string; trig: string }[],
     private readonly tail: { text: string; turtle: string; jsonld: string },
@@ -61,25 +62,20 @@ export class DumpPieces {
         trig: cacheKey('trig', version, styleKey, g.name.value, g.hash),
       };
       keys.push(key);
+      // Only the counts are read here: a piece found missing or damaged when the dumps are written is made
+      // again then (piece()), so a rebuild reads each piece once.
       const part = cache.get(`${key.own}:void`);
       const counts = part === undefined ? undefined : (JSON.parse(part) as VoidPart);
-      if (counts && cache.get(`${key.own}:ttl`) !== undefined && cache.get(`${key.own}:jsonld`) !== undefined) {
+      if (counts) {
         counter.addPart(counts);
         reused++;
       } else {
         const quads = parse(own);
-        const turtle = await toTurtle(quads, style.prefixes);
-        invariant(turtle.startsWith(header.turtle), 'the Turtle writer did not start with the prefix block');
         const made = voidPart(quads, style.base);
-        cache.set(`${key.own}:ttl`, turtle.slice(header.turtle.length));
+        cache.set(`${key.own}:ttl`, await turtlePiece(quads, style.prefixes, header.turtle));
         cache.set(`${key.own}:jsonld`, jsonLdPiece(quads, style.context, { sorted: true }));
         cache.set(`${key.own}:void`, JSON.stringify(made));
         counter.addPart(made);
-      }
-      if (cache.get(key.trig) === undefined) {
-        const text = await toTriG([{ name: g.name, quads: parse(flowed.spill.text(g)) }], style.graphPrefixes);
-        invariant(text.startsWith(header.trig), 'the TriG writer did not start with the prefix block');
-        cache.set(key.trig, text.slice(header.trig.length));
       }
       making.add();
     }
@@ -91,7 +87,7 @@ export class DumpPieces {
     for (const q of quads) counter.add(q);
     const turtle = (await toTurtle(quads, style.prefixes)).slice(header.turtle.length);
     const jsonld = jsonLdPiece(quads, style.context, { sorted: true });
-    return new DumpPieces(flowed, cache, keys, { text, turtle, jsonld }, header, reused);
+    return new DumpPieces(flowed, cache, style, keys, { text, turtle, jsonld }, header, reused);
   }
 
   /** dataset.nt: each graph's own lines, then the shared ones. */
@@ -104,9 +100,13 @@ export class DumpPieces {
   }
 
   /** dataset.ttl: the prefixes, then the pieces. */
-  *turtle(): Generator<string> {
+  async *turtle(): AsyncGenerator<string> {
     yield this.header.turtle;
-    for (const k of this.keys) yield this.piece(`${k.own}:ttl`);
+    for (const [i, k] of this.keys.entries()) {
+      yield await this.piece(`${k.own}:ttl`, async () =>
+        turtlePiece(this.ownQuads(i), this.style.prefixes, this.header.turtle),
+      );
+    }
     yield this.tail.turtle;
   }
 
@@ -116,7 +116,11 @@ export class DumpPieces {
     return assembleJsonLd(
       context,
       (function* () {
-        for (const k of self.keys) yield self.piece(`${k.own}:jsonld`);
+        for (const [i, k] of self.keys.entries()) {
+          yield self.pieceNow(`${k.own}:jsonld`, () =>
+            jsonLdPiece(self.ownQuads(i), self.style.context, { sorted: true }),
+          );
+        }
         yield self.tail.jsonld;
       })(),
     );
@@ -128,16 +132,53 @@ export class DumpPieces {
   }
 
   /** dataset.trig: the prefixes, then each graph's piece. */
-  *trig(): Generator<string> {
+  async *trig(): AsyncGenerator<string> {
     yield this.header.trig;
-    for (const k of this.keys) yield this.piece(k.trig);
+    for (const [i, k] of this.keys.entries()) {
+      yield await this.piece(k.trig, () => trigPiece(this.flowed, this.graph(i), this.style, this.header.trig));
+    }
   }
 
-  private piece(key: string): string {
-    const text = this.cache.get(key);
-    invariant(text !== undefined, () => `the build's piece ${key} went missing from its cache`);
-    return text;
+  /** The cached piece under `key`, or the one `make` gives, kept for later builds. */
+  private async piece(key: string, make: () => Promise<string>): Promise<string> {
+    const known = this.cache.get(key);
+    if (known !== undefined) return known;
+    const made = await make();
+    this.cache.set(key, made);
+    return made;
   }
+
+  private pieceNow(key: string, make: () => string): string {
+    const known = this.cache.get(key);
+    if (known !== undefined) return known;
+    const made = make();
+    this.cache.set(key, made);
+    return made;
+  }
+
+  private ownQuads(i: number): Quad[] {
+    return parse(ownText(this.flowed, this.graph(i), undefined));
+  }
+
+  private graph(i: number): SpilledGraph {
+    const g = this.flowed.graphs[i];
+    invariant(g, () => `no graph ${i} for the dumps' pieces`);
+    return g;
+  }
+}
+
+/** A graph's own statements in Turtle, without the prefix block every piece would repeat. */
+async function turtlePiece(quads: Quad[], prefixes: Record<string, string>, header: string): Promise<string> {
+  const turtle = await toTurtle(quads, prefixes);
+  invariant(turtle.startsWith(header), 'the Turtle writer did not start with the prefix block');
+  return turtle.slice(header.length);
+}
+
+/** A named graph in TriG, without the prefix block. */
+async function trigPiece(flowed: Flowed, g: SpilledGraph, style: DumpStyle, header: string): Promise<string> {
+  const text = await toTriG([{ name: g.name, quads: parse(flowed.spill.text(g)) }], style.graphPrefixes);
+  invariant(text.startsWith(header), 'the TriG writer did not start with the prefix block');
+  return text.slice(header.length);
 }
 
 /** A graph's lines about subjects no other graph describes; the others are added to `shared` when given. */

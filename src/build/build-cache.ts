@@ -217,14 +217,26 @@ export class BuildCache implements PieceCache {
 
 /** A cache key from its parts: any change in any part is another key. */
 export function cacheKey(...parts: (string | Uint8Array)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    const bytes = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
-    h.update(`${bytes.length}:`);
-    h.update(bytes);
+  const key = new CacheKeyBuilder();
+  for (const p of parts) key.add(p);
+  return key.key();
+}
+
+/** cacheKey's key made a part at a time, for keys of more parts than are worth holding at once. */
+export class CacheKeyBuilder {
+  private readonly hash = createHash('sha256');
+
+  add(part: string | Uint8Array): this {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+    this.hash.update(`${bytes.length}:`);
+    this.hash.update(bytes);
+    return this;
   }
-  // 128 bits: no two of a build's entries meet by chance, and the index stays half the size.
-  return h.digest('hex').slice(0, 32);
+
+  key(): string {
+    // 128 bits: no two of a build's entries meet by chance, and the index stays half the size.
+    return this.hash.digest('hex').slice(0, 32);
+  }
 }
 
 function digest(bytes: Uint8Array): string {

@@ -17,9 +17,8 @@ import { sortedGraph } from '../publish/graph.ts';
 import { inVocabularyDocument } from '../publish/vocabulary.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { sortProblems, validateRecords, type ShapesBundle } from '../validate/shacl.ts';
-import { tripleId } from '../terms.ts';
 import { RDF } from '../vocab.ts';
-import { cacheKey, noCache, type PieceCache } from './build-cache.ts';
+import { CacheKeyBuilder, cacheKey, noCache, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
 import { GraphSpill, lineSubject, type SpilledGraph } from './graph-spill.ts';
 
@@ -243,7 +242,8 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const shapesKey = shapesVersion(shapes);
   const violations: Problem[] = [];
   const warnings: Problem[] = [];
-  const pool: MappedRecord[] = [];
+  /** The records that describe shared subjects; their statements about them are validated together at the end. */
+  const pool: number[] = [];
   const pooled = new Set<string>();
   let reusedChecks = 0;
   const validationKey = (i: number) => {
@@ -275,51 +275,55 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     if (unplaced) return;
     for (const p of part) if (p.i > 0) cache.set(p.key, JSON.stringify(byFile.get(p.m.source.file)));
   };
+  /** A record's lines about shared subjects, each statement once (the first record that makes it keeps it). */
+  const sharedLines = (i: number): string[] => {
+    const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
+    return lines.filter((l) => {
+      if (!sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
+      pooled.add(l);
+      return true;
+    });
+  };
+  /** A record's origins about shared subjects, from the cache or its mapping (either path gives the same). */
+  const sharedOrigins = async (i: number): Promise<Origin[]> => {
+    const text = i > 0 ? cache.get(`${keys[i]!}:origins`) : undefined;
+    const all = text !== undefined ? (JSON.parse(text) as Origin[]) : (await mappedAt(i)).origins;
+    return all.filter((o) => owner.get(o.subject) === SEVERAL);
+  };
+  const sourceAt = (i: number) => (i === 0 ? index.dataset.source : records[i - 1]!.source);
+  // The shared subjects' results depend on their statements, where each came from, the types of what they
+  // point to and the shapes (a result's line also on its file, checked below): the pool's key is made of
+  // those as the records go by, and the pool itself is only gathered when that key is not in the cache.
+  const poolKey = new CacheKeyBuilder().add('shared').add(version).add(shapesKey);
+  const pointed = new Set<string>();
   let part: { i: number; key: string; m: MappedRecord }[] = [];
   for (let i = 0; i < count; i++) {
     const key = validationKey(i);
     const known = i === 0 ? undefined : cache.get(key);
-    const shares = facts[i]!.subjects.some(([s]) => owner.get(s) === SEVERAL);
     if (known === undefined) {
       const m = await mappedAt(i);
-      const own: Quad[] = [];
-      const shared: Quad[] = [];
-      for (const q of m.quads) {
-        if (owner.get(q.subject.value) !== SEVERAL) own.push(q);
-        else if (!pooled.has(tripleId(q))) {
-          pooled.add(tripleId(q));
-          shared.push(q);
-        }
-      }
-      const mine = (o: Origin) => owner.get(o.subject) !== SEVERAL;
-      // Every origin about a shared subject stays, so a result about it names its first record, as before.
-      const origins = m.origins.filter((o) => !mine(o));
-      if (shared.length > 0 || origins.length > 0) pool.push({ source: m.source, quads: shared, origins });
-      part.push({ i, key, m: { source: m.source, quads: own, origins: m.origins.filter(mine) } });
-    } else if (shares) {
-      // Its statements about shared subjects, from its cached graph; where they came from, from its cached origins.
-      const g = spilled[i]!;
-      const shared = parse(
-        spill
-          .lines(g)
-          .filter((l) => sharedTerms.has(lineSubject(l)))
-          .join(''),
-      ).filter((q) => {
-        const id = tripleId(q);
-        if (pooled.has(id)) return false;
-        pooled.add(id);
-        return true;
-      });
-      const cachedOrigins = cache.get(`${keys[i]!}:origins`);
-      const all = cachedOrigins !== undefined ? (JSON.parse(cachedOrigins) as Origin[]) : (await mappedAt(i)).origins;
-      const origins = all.filter((o) => owner.get(o.subject) === SEVERAL);
-      pool.push({ source: records[i - 1]!.source, quads: shared, origins });
-    }
-    if (known !== undefined) {
+      const own = m.quads.filter((q) => owner.get(q.subject.value) !== SEVERAL);
+      const origins = m.origins.filter((o) => owner.get(o.subject) !== SEVERAL);
+      part.push({ i, key, m: { source: m.source, quads: own, origins } });
+    } else {
       const results = JSON.parse(known) as { violations: Problem[]; warnings: Problem[] };
       violations.push(...results.violations);
       warnings.push(...results.warnings);
       reusedChecks++;
+    }
+    // Its statements about shared subjects join the pool, read back from its spilled graph on either path, so
+    // the pool's key is the same whichever records were validated again.
+    if (facts[i]!.subjects.some(([s]) => owner.get(s) === SEVERAL)) {
+      pool.push(i);
+      const lines = sharedLines(i);
+      poolKey
+        .add(sourceAt(i).file)
+        .add(JSON.stringify(await sharedOrigins(i)))
+        .add(lines.join(''));
+      for (const l of lines) {
+        const o = lineObjectIri(l);
+        if (o !== undefined) pointed.add(o);
+      }
     }
     if (part.length >= (options.partRecords ?? VALIDATE_PART)) {
       await check(part);
@@ -330,18 +334,9 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   await check(part);
   pooled.clear();
   if (pool.length > 0) {
-    // The shared subjects' results depend on their statements, where each came from, the types of what they
-    // point to and the shapes; a result's line also on its file, whose bytes must be as they were.
-    const writer = new Writer({ format: 'N-Triples' });
-    const pointed = new Set<string>();
-    const parts: string[] = [];
-    for (const e of pool) {
-      parts.push(e.source.file, JSON.stringify(e.origins));
-      parts.push(e.quads.map((q) => writer.quadToString(q.subject, q.predicate, q.object)).join(''));
-      for (const q of e.quads) if (q.object.termType === 'NamedNode') pointed.add(q.object.value);
-    }
-    const typesOf = [...pointed].sort().map((o) => `${o} ${(types.get(o) ?? []).join(' ')}`);
-    const key = cacheKey('shared', version, shapesKey, ...parts, ...typesOf);
+    for (const o of [...pointed].sort()) poolKey.add(`${o} ${(types.get(o) ?? []).join(' ')}`);
+    pointed.clear();
+    const key = poolKey.key();
     const digests = new Map(records.map((r) => [r.source.file, r.digest]));
     const known = cache.get(key);
     const kept = known === undefined ? undefined : (JSON.parse(known) as PoolResults);
@@ -349,7 +344,13 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
       violations.push(...kept.violations);
       warnings.push(...kept.warnings);
     } else {
-      const outcome = await validateRecords(pool, shapes, {
+      // Every origin about a shared subject stays, so a result about it names its first record.
+      const mapped: MappedRecord[] = [];
+      for (const i of pool) {
+        mapped.push({ source: sourceAt(i), quads: parse(sharedLines(i).join('')), origins: await sharedOrigins(i) });
+      }
+      pooled.clear();
+      const outcome = await validateRecords(mapped, shapes, {
         types: outside,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
       });
@@ -434,6 +435,13 @@ function mapEntry(quads: readonly Quad[], lines: readonly string[], base: string
     objects: [...objects],
     vocabulary,
   };
+}
+
+/** The object of an N-Triples line when it is an IRI (subjects and predicates hold no spaces). */
+function lineObjectIri(line: string): string | undefined {
+  const afterSubject = line.indexOf(' ');
+  const at = line.indexOf(' ', afterSubject + 1) + 1;
+  return line[at] === '<' ? line.slice(at + 1, line.indexOf('>', at)) : undefined;
 }
 
 /** Statements from spilled lines, blank nodes keeping their labels (origins name them). */
