@@ -36,11 +36,13 @@ export async function describeBy(
   if (UNSAFE_IRI.test(iri)) return undefined;
   const fragment = (v: string) => `isIRI(${v}) && STRSTARTS(STR(${v}), ${JSON.stringify(`${iri}#`)})`;
   const found = await construct(
+    // The IRI stands in each pattern and is bound after it: a BIND before a pattern makes Oxigraph scan every
+    // statement and join, which costs a page seconds on a large store.
     `CONSTRUCT { ?s ?p ?o } WHERE {
-{ BIND(<${iri}> AS ?s) ?s ?p ?o }
+{ <${iri}> ?p ?o BIND(<${iri}> AS ?s) }
 UNION { <${iri}> ?l ?s FILTER(${fragment('?s')}) ?s ?p ?o }
-UNION { BIND(<${iri}> AS ?o) ?s ?p ?o }
-UNION { <${iri}> ?l ?f FILTER(${fragment('?f')}) BIND(?f AS ?o) ?s ?p ?o }
+UNION { ?s ?p <${iri}> BIND(<${iri}> AS ?o) }
+UNION { <${iri}> ?l ?o FILTER(${fragment('?o')}) ?s ?p ?o }
 UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
 }`,
   );
@@ -78,12 +80,13 @@ UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
   const wanted = [...linked].filter((l) => !inside.has(l) && !UNSAFE_IRI.test(l));
   let context: RDF.Quad[] = [];
   if (wanted.length > 0) {
-    const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(' ');
+    const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(', ');
     const values = (iris: string[]) => iris.map((l) => `<${l}>`).join(' ');
-    // A fragment of another resource (`<project>#source`) is shown whole, as the embedded store gives it.
+    // A fragment of another resource (`<project>#source`) is shown whole, as the embedded store gives it. The
+    // predicates are a FILTER, not a second VALUES: Oxigraph joins two VALUES blocks through a scan of the store.
     const fragments = wanted.filter((l) => l.includes('#'));
     const text = `CONSTRUCT { ?s ?p ?o } WHERE {
-{ VALUES ?s { ${values(wanted)} } VALUES ?p { ${predicates} } ?s ?p ?o }
+{ VALUES ?s { ${values(wanted)} } ?s ?p ?o FILTER(?p IN (${predicates})) }
 ${fragments.length > 0 ? `UNION { VALUES ?s { ${values(fragments)} } ?s ?p ?o }` : ''}
 }`;
     context = dedupe(await construct(text));
