@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OutputError } from '../errors.ts';
 import { canonicalPath, isInside } from '../publish/output-dir.ts';
+import type { ExportSource } from './export-plan.ts';
 
 /** Written last by every export: the files it wrote, each with the SHA-256 of its bytes. */
 export const EXPORT_MANIFEST = '.projectgraph-export.json';
@@ -19,6 +20,8 @@ export interface ExportTarget {
   dir: string;
   /** What the earlier export there wrote; empty for a new or empty folder. */
   manifest: Manifest;
+  /** What the earlier export was made from, when it finished and said so. */
+  source?: ExportSource;
 }
 
 /** Folders the export may not be, contain or lie inside, besides the projectgraph installation. */
@@ -82,10 +85,13 @@ export async function claimExportDir(given: string, guards: ExportGuards): Promi
         `, and no ${EXPORT_MANIFEST}): give an empty or new folder`,
     );
   }
-  return { dir, manifest: await readManifest(dir, refuse) };
+  return { dir, ...(await readManifest(dir, refuse)) };
 }
 
-async function readManifest(dir: string, refuse: (why: string) => OutputError): Promise<Manifest> {
+async function readManifest(
+  dir: string,
+  refuse: (why: string) => OutputError,
+): Promise<{ manifest: Manifest; source?: ExportSource }> {
   const file = path.join(dir, EXPORT_MANIFEST);
   let parsed: unknown;
   try {
@@ -100,7 +106,14 @@ async function readManifest(dir: string, refuse: (why: string) => OutputError): 
     files !== null &&
     Object.entries(files).every(([name, hash]) => typeof hash === 'string' && safeName(name));
   if (!valid) throw refuse(`holds a ${EXPORT_MANIFEST} that is not one projectgraph writes`);
-  return new Map(Object.entries(files as Record<string, string>));
+  const manifest = new Map(Object.entries(files as Record<string, string>));
+  const made = (parsed as { made?: Partial<Record<keyof ExportSource, unknown>> }).made;
+  // Anything else than three strings is no source: the next export renders everything.
+  const source =
+    typeof made?.state === 'string' && typeof made.code === 'string' && typeof made.shown === 'string'
+      ? { state: made.state, code: made.code, shown: made.shown }
+      : undefined;
+  return source ? { manifest, source } : { manifest };
 }
 
 /** A manifest may only name files inside the folder: a hand-edited one must not make the export remove others. */
@@ -109,10 +122,14 @@ function safeName(name: string): boolean {
   return name !== EXPORT_MANIFEST && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !p.includes('\\'));
 }
 
-/** Replaces the manifest in one rename, so a reader (or the next export) never sees half of it. */
-export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+/**
+ * Replaces the manifest in one rename, so a reader (or the next export) never sees half of it. `source` is written
+ * only by an export that finished: one killed half way leaves none, and the next export renders everything.
+ */
+export async function writeManifest(dir: string, manifest: Manifest, source?: ExportSource): Promise<void> {
   const files = Object.fromEntries([...manifest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const temporary = path.join(dir, `${EXPORT_MANIFEST}.${process.pid}`);
-  await writeFile(temporary, `${JSON.stringify({ format: FORMAT, files }, null, 1)}\n`);
+  const made = source ? { made: source } : {};
+  await writeFile(temporary, `${JSON.stringify({ format: FORMAT, ...made, files }, null, 1)}\n`);
   await rename(temporary, path.join(dir, EXPORT_MANIFEST));
 }

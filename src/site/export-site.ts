@@ -29,9 +29,11 @@ import { noProgress, type Progress } from '../progress.ts';
 import { createRenderer, type Renderer } from '../serve/resource-render.ts';
 import type { ResourceMediaType } from '../serve/dereference.ts';
 import { EmbeddedStore } from '../store/embedded.ts';
+import { MemoryDescribedStore, MemoryGraph } from '../store/memory-describe.ts';
 import type { Store } from '../store/store.ts';
 import { RDF, SCHEMA } from '../vocab.ts';
 import { EXPORT_MANIFEST, claimExportDir, writeManifest, type Manifest } from './export-dir.ts';
+import { affectedResources, changedStatements, codeVersion, shownHash, type ExportSource } from './export-plan.ts';
 
 const STYLESHEET_FILE = new URL('../publish/style.css', import.meta.url);
 
@@ -55,6 +57,8 @@ export interface ExportReport {
   written: string[];
   /** The files of the earlier export that this one no longer has, removed. */
   removed: string[];
+  /** How many resources were rendered: all, or after an earlier export into the folder only what can have changed. */
+  rendered: number;
 }
 
 /** One file of the export: made here, or a file of the build copied as it is. */
@@ -79,7 +83,12 @@ export async function exportSite(options: ExportOptions): Promise<ExportReport> 
   });
   loading.end();
   try {
-    return await exportFrom(store, build, target.dir, target.manifest, progress);
+    // Every resource is described: from the default graph (dataset.nt) in memory, not a few queries each.
+    const triples = path.join(build, 'dataset.nt');
+    const described = (await isFile(triples))
+      ? new MemoryDescribedStore(store, await MemoryGraph.read(triples))
+      : store;
+    return await exportFrom(described, build, target.dir, target.manifest, target.source, progress);
   } finally {
     store.close();
   }
@@ -90,6 +99,7 @@ async function exportFrom(
   build: string,
   dir: string,
   before: Manifest,
+  earlier: ExportSource | undefined,
   progress: Progress,
 ): Promise<ExportReport> {
   const base = await baseOf(store, build);
@@ -100,6 +110,9 @@ async function exportFrom(
   const rendered = renderedNames(renderer);
   const copied = (await buildFiles(build)).filter((f) => !rendered.has(f) && !f.endsWith('.html'));
   const names = [...rendered, ...copied];
+  const source: ExportSource | undefined =
+    store.state === undefined ? undefined : { state: store.state, code: await codeVersion(), shown: shownHash(after) };
+  const only = await toRender(store, build, base, renderer, after, before, earlier, source, names);
   // Every name this export may write is in the manifest before the first write: a killed export leaves no file
   // that the next one does not know it may replace or remove.
   const manifest: Manifest = new Map(before);
@@ -107,10 +120,10 @@ async function exportFrom(
   await mkdir(dir, { recursive: true });
   await writeManifest(dir, manifest);
 
-  const exporting = progress.stage('exporting the site', { unit: 'files', total: names.length });
+  const exporting = progress.stage('exporting the site', { unit: 'files' });
   const written: string[] = [];
   const made = new Set<string>();
-  await writeConcurrently(files(store, base, build, renderer, after, copied), async (file) => {
+  await writeConcurrently(files(store, base, build, renderer, after, copied, only), async (file) => {
     const hash = 'content' in file ? sha256(file.content) : await sha256File(file.source);
     if (before.get(file.name) !== hash || !(await isFile(path.join(dir, file.name)))) {
       // Each file is replaced in one rename: a web server serving the folder never sends half a page.
@@ -140,8 +153,8 @@ async function exportFrom(
     manifest.delete(name);
     await removeEmptyFolders(dir, path.dirname(name));
   }
-  await writeManifest(dir, manifest);
-  return { build, files: names, written: written.sort(), removed };
+  await writeManifest(dir, manifest, source);
+  return { build, files: names, written: written.sort(), removed, rendered: only?.size ?? renderer.resources.size };
 }
 
 /** The build folder the output link points at; it must be whole (carry the build's marker). */
@@ -199,6 +212,46 @@ function renderedNames(renderer: Renderer): Set<string> {
   return names;
 }
 
+/**
+ * The resources to render, when an earlier export into the folder can be followed: made by the same code from
+ * documents showing the same, from a build the kept change sets lead from, with every file it named present in its
+ * manifest. Undefined (render every resource) otherwise.
+ */
+async function toRender(
+  store: Store,
+  build: string,
+  base: string,
+  renderer: Renderer,
+  after: readonly Quad[],
+  before: Manifest,
+  earlier: ExportSource | undefined,
+  source: ExportSource | undefined,
+  names: readonly string[],
+): Promise<Set<string> | undefined> {
+  if (!(store instanceof MemoryDescribedStore) || earlier === undefined || source === undefined) return undefined;
+  if (earlier.code !== source.code || earlier.shown !== source.shown) return undefined;
+  const changed = await changedStatements(build, earlier.state, source.state, iriAt(base, 'graph/dataset'));
+  if (changed === undefined) return undefined;
+  const only = affectedResources(changed, store.graph, renderer.resources);
+  // The documents show the build's sizes and dates, and what they name shows them.
+  for (const d of DOCUMENTS) only.add(iriAt(base, d));
+  for (const q of after) {
+    for (const t of [q.subject, q.object]) {
+      if (t.termType === 'NamedNode' && renderer.resources.has(t.value.split('#')[0]!))
+        only.add(t.value.split('#')[0]!);
+    }
+  }
+  // A file the earlier export did not finish (or never had: a new resource, a new folder's index) is made now.
+  const missing = new Set(names.filter((n) => !before.get(n)));
+  for (const iri of renderer.resources) {
+    if (only.has(iri)) continue;
+    const local = renderer.site.paths.local(iri) ?? '';
+    const own = [renderer.site.paths.pageFile(local), `${local}/index.html`, ...FORMS.map(([ext]) => `${local}${ext}`)];
+    if (own.some((n) => missing.has(n))) only.add(iri);
+  }
+  return only;
+}
+
 async function* files(
   store: Store,
   base: string,
@@ -206,12 +259,14 @@ async function* files(
   renderer: Renderer,
   after: readonly Quad[],
   copied: string[],
+  only: ReadonlySet<string> | undefined,
 ): AsyncGenerator<ExportFile> {
   const paths = renderer.site.paths;
   yield { name: 'index.html', content: await homeHtml(store, base, renderer, after) };
   yield { name: 'style.css', content: await readFile(STYLESHEET_FILE, 'utf8') };
   const folders = foldersOf(renderer);
   for (const iri of renderer.resources) {
+    if (only !== undefined && !only.has(iri)) continue;
     const local = paths.local(iri) ?? '';
     const whole = (DOCUMENTS as readonly string[]).includes(local);
     const forms = whole ? [] : FORMS;

@@ -24,26 +24,66 @@ function dedupe(quads: readonly RDF.Quad[]): RDF.Quad[] {
 /** Characters that cannot stand between < and > in a query: an IRI holding one is asked about by no query. */
 const UNSAFE_IRI = /[\s<>"{}|^`\\]/;
 
+/** The three questions a description asks, answered by SPARQL (describeBy) or from a graph in memory. */
+export interface DescribeSource {
+  /** The resource's statements, its fragments' one link away, and the links to both (describeBy's first query). */
+  around(iri: string): Promise<RDF.Quad[]>;
+  /** Every statement about or pointing at one of `members` (fragments nested deeper). */
+  touching(members: readonly string[]): Promise<RDF.Quad[]>;
+  /** The types and labels of `wanted`, and every statement of `fragments` (those of `wanted` holding a `#`). */
+  context(wanted: readonly string[], fragments: readonly string[]): Promise<RDF.Quad[]>;
+}
+
 /**
  * Two queries for most resources: one for the resource, its fragments one link away and the links to them; one for
  * the types and labels of what they link to (and linked fragments of other resources whole). More only for fragments
  * nested deeper, which the data rarely has.
  */
-export async function describeBy(
+export function describeBy(
   iri: string,
   construct: (query: string) => Promise<RDF.Quad[]>,
 ): Promise<Description | undefined> {
-  if (UNSAFE_IRI.test(iri)) return undefined;
-  const fragment = (v: string) => `isIRI(${v}) && STRSTARTS(STR(${v}), ${JSON.stringify(`${iri}#`)})`;
-  const found = await construct(
-    `CONSTRUCT { ?s ?p ?o } WHERE {
-{ BIND(<${iri}> AS ?s) ?s ?p ?o }
+  return describeFrom(iri, sparqlSource(construct));
+}
+
+function sparqlSource(construct: (query: string) => Promise<RDF.Quad[]>): DescribeSource {
+  const values = (iris: readonly string[]) => iris.map((l) => `<${l}>`).join(' ');
+  return {
+    around(iri) {
+      const fragment = (v: string) => `isIRI(${v}) && STRSTARTS(STR(${v}), ${JSON.stringify(`${iri}#`)})`;
+      // The IRI stands in each pattern and is bound after it: a BIND before a pattern makes Oxigraph scan every
+      // statement and join, which costs a page seconds on a large store.
+      return construct(
+        `CONSTRUCT { ?s ?p ?o } WHERE {
+{ <${iri}> ?p ?o BIND(<${iri}> AS ?s) }
 UNION { <${iri}> ?l ?s FILTER(${fragment('?s')}) ?s ?p ?o }
-UNION { BIND(<${iri}> AS ?o) ?s ?p ?o }
-UNION { <${iri}> ?l ?f FILTER(${fragment('?f')}) BIND(?f AS ?o) ?s ?p ?o }
+UNION { ?s ?p <${iri}> BIND(<${iri}> AS ?o) }
+UNION { <${iri}> ?l ?o FILTER(${fragment('?o')}) ?s ?p ?o }
 UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
 }`,
-  );
+      );
+    },
+    touching(members) {
+      const v = values(members);
+      return construct(
+        `CONSTRUCT { ?s ?p ?o } WHERE { { VALUES ?s { ${v} } ?s ?p ?o } UNION { VALUES ?o { ${v} } ?s ?p ?o } }`,
+      );
+    },
+    context(wanted, fragments) {
+      const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(', ');
+      // The predicates are a FILTER, not a second VALUES: Oxigraph joins two VALUES blocks through a scan of the store.
+      return construct(`CONSTRUCT { ?s ?p ?o } WHERE {
+{ VALUES ?s { ${values(wanted)} } ?s ?p ?o FILTER(?p IN (${predicates})) }
+${fragments.length > 0 ? `UNION { VALUES ?s { ${values(fragments)} } ?s ?p ?o }` : ''}
+}`);
+    },
+  };
+}
+
+/** What describeBy makes, from any source that answers its three questions. */
+export async function describeFrom(iri: string, source: DescribeSource): Promise<Description | undefined> {
+  if (UNSAFE_IRI.test(iri)) return undefined;
+  const found = await source.around(iri);
   const all = new Map<string, RDF.Quad>();
   const add = (qs: readonly RDF.Quad[]) => {
     for (const q of qs) all.set(quadKey(q), q);
@@ -60,12 +100,7 @@ UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
     const pending = [...inside].filter((m) => !covered.has(m) && !UNSAFE_IRI.test(m));
     if (pending.length === 0) break;
     for (const m of pending) covered.add(m);
-    const values = pending.map((m) => `<${m}>`).join(' ');
-    add(
-      await construct(
-        `CONSTRUCT { ?s ?p ?o } WHERE { { VALUES ?s { ${values} } ?s ?p ?o } UNION { VALUES ?o { ${values} } ?s ?p ?o } }`,
-      ),
-    );
+    add(await source.touching(pending));
   }
   const quads = [...all.values()];
   const inside = insideOf(iri, quads);
@@ -78,15 +113,9 @@ UNION { ?s ?l <${iri}> FILTER(${fragment('?s')}) ?s ?p ?o }
   const wanted = [...linked].filter((l) => !inside.has(l) && !UNSAFE_IRI.test(l));
   let context: RDF.Quad[] = [];
   if (wanted.length > 0) {
-    const predicates = [TYPE, ...LABELS].map((p) => `<${p}>`).join(' ');
-    const values = (iris: string[]) => iris.map((l) => `<${l}>`).join(' ');
     // A fragment of another resource (`<project>#source`) is shown whole, as the embedded store gives it.
     const fragments = wanted.filter((l) => l.includes('#'));
-    const text = `CONSTRUCT { ?s ?p ?o } WHERE {
-{ VALUES ?s { ${values(wanted)} } VALUES ?p { ${predicates} } ?s ?p ?o }
-${fragments.length > 0 ? `UNION { VALUES ?s { ${values(fragments)} } ?s ?p ?o }` : ''}
-}`;
-    context = dedupe(await construct(text));
+    context = dedupe(await source.context(wanted, fragments));
   }
   return { own, incoming, context };
 }
