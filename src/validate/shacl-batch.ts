@@ -1,10 +1,11 @@
-// SHACL in batches: cuts the mapped records into batches and validates each with rdf-validate-shacl on a graph of its
-// own, targeting only the nodes it owns, in worker threads of the pool (shacl-worker.ts) or on this thread.
+// SHACL in batches: cuts the mapped records into batches and validates each with shacl-engine on a graph of its own,
+// targeting only the nodes it owns, in worker threads of the pool (shacl-worker.ts) or on this thread.
 import { DataFactory, Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Quad_Subject, Term } from '@rdfjs/types';
+import { EngineShapes, engineIsExact } from './engine.ts';
 import type { MappedRecord } from '../map/map-records.ts';
-import { TermTable, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
+import { TermTable, termId, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
 import { RDF, RDFS, SH } from '../vocab.ts';
 import { WorkerPool } from '../workers/pool.ts';
 
@@ -77,7 +78,8 @@ export function plainResult(r: ValidatorResult, shapes: Store): PlainResult {
   };
 }
 
-const plainTerm = (t: Term | null): PlainTerm | null => (t ? { termType: t.termType, value: t.value } : null);
+const plainTerm = (t: Term | null | undefined): PlainTerm | null =>
+  t ? { termType: t.termType, value: t.value } : null;
 
 /** The shapes and class axioms as N-Triples: how they reach a worker, which prepares them once. */
 export interface ShapesText {
@@ -92,6 +94,12 @@ export interface PreparedShapes {
   subjectTargets: [Quad_Subject, string][];
   axioms: Quad[];
   readonly batchable: boolean;
+  /**
+   * What validates the batches: shacl-engine (these shapes compiled once), several times faster, when its results
+   * cannot differ from rdf-validate-shacl's (engineIsExact); else (undefined) rdf-validate-shacl, the engine of
+   * whole-graph validation.
+   */
+  readonly engine: EngineShapes | undefined;
 }
 
 const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
@@ -107,7 +115,8 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
   const subjectTargets: [Quad_Subject, string][] = [];
   const base: Quad[] = [];
   let batchable = true;
-  for (const q of parse(shapes)) {
+  const all = parse(shapes);
+  for (const q of all) {
     const p = q.predicate.value;
     if (p === SH('targetClass').value) classTargets.push([q.subject, q.object.value]);
     else if (p === SH('targetSubjectsOf').value) subjectTargets.push([q.subject, q.object.value]);
@@ -117,7 +126,9 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
       base.push(q);
     }
   }
-  return { base, classTargets, subjectTargets, axioms: parse(axioms), batchable };
+  const parsedAxioms = parse(axioms);
+  const engine = engineIsExact(all) ? new EngineShapes([...base, ...parsedAxioms]) : undefined;
+  return { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
 }
 
 /**
@@ -173,40 +184,51 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   for (let i = 0; i + 2 < statements.length; i += 3) {
     quads.push(DataFactory.quad(at(i) as Quad_Subject, at(i + 1) as Quad['predicate'], at(i + 2) as Quad['object']));
   }
-  const data = new Store();
-  data.addQuads(quads);
-  data.addQuads(prepared.axioms);
   const mine = new Set(batch.focus);
-  const typesOf = new Map<string, string[]>();
-  const predicatesOf = new Map<string, Set<string>>();
+  /** The nodes this batch owns, with their types and predicates (which decide the shapes that target them). */
+  const owned = new Map<string, { node: Quad_Subject; types: string[]; predicates: Set<string> }>();
   for (const q of quads) {
     const s = q.subject.value;
     if (!mine.has(s)) continue;
-    if (q.predicate.value === RDF_TYPE) {
-      const list = typesOf.get(s) ?? [];
-      list.push(q.object.value);
-      typesOf.set(s, list);
+    let facts = owned.get(s);
+    if (!facts) {
+      facts = { node: q.subject, types: [], predicates: new Set() };
+      owned.set(s, facts);
     }
-    if (prepared.subjectTargets.length > 0) {
-      const set = predicatesOf.get(s) ?? new Set<string>();
-      set.add(q.predicate.value);
-      predicatesOf.set(s, set);
-    }
+    if (q.predicate.value === RDF_TYPE) facts.types.push(q.object.value);
+    facts.predicates.add(q.predicate.value);
   }
   const sub = subclassesOf([...prepared.axioms, ...quads]);
-  const targets: Quad[] = [];
-  const target = (shape: Quad_Subject, node: string) =>
-    targets.push(DataFactory.quad(shape, TARGET_NODE, DataFactory.namedNode(node)));
+  /** The nodes each targeted shape validates here, each once however many of its targets name it. */
+  const focus = new Map<string, { shape: Quad_Subject; nodes: Map<string, Quad_Subject> }>();
+  const target = (shape: Quad_Subject, node: Quad_Subject) => {
+    const key = termId(shape);
+    let entry = focus.get(key);
+    if (!entry) {
+      entry = { shape, nodes: new Map() };
+      focus.set(key, entry);
+    }
+    entry.nodes.set(termId(node), node);
+  };
   for (const [shape, cls] of prepared.classTargets) {
     const classes = sub(cls);
-    for (const [node, types] of typesOf) if (types.some((t) => classes.has(t))) target(shape, node);
+    for (const { node, types } of owned.values()) if (types.some((t) => classes.has(t))) target(shape, node);
   }
   for (const [shape, predicate] of prepared.subjectTargets) {
-    for (const [node, predicates] of predicatesOf) if (predicates.has(predicate)) target(shape, node);
+    for (const { node, predicates } of owned.values()) if (predicates.has(predicate)) target(shape, node);
   }
+  if (prepared.engine) {
+    return prepared.engine.validate(
+      quads,
+      [...focus.values()].map(({ shape, nodes }) => ({ shape, nodes: [...nodes.values()] })),
+    );
+  }
+  const data = new Store();
+  data.addQuads(quads);
+  data.addQuads(prepared.axioms);
   const shapes = new Store();
   shapes.addQuads(prepared.base);
-  shapes.addQuads(targets);
+  for (const { shape, nodes } of focus.values()) for (const node of nodes.values()) shapes.addQuad(shape, TARGET_NODE, node);
   const report = await new SHACLValidator(shapes, { factory: validatorEnvironment }).validate(data);
   const results: PlainResult[] = [];
   for (const r of report.results) {
