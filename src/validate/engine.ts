@@ -62,9 +62,7 @@ const NOT_CONSTRAINTS = new Set(
 );
 
 /** The predicates by which a shape leads to other shapes (their objects, or the members of their lists). */
-const LEADS = new Set(
-  ['property', 'node', 'not', 'qualifiedValueShape', 'and', 'or', 'xone'].map((p) => SH(p).value),
-);
+const LEADS = new Set(['property', 'node', 'not', 'qualifiedValueShape', 'and', 'or', 'xone'].map((p) => SH(p).value));
 const LISTS = new Set(['and', 'or', 'xone'].map((p) => SH(p).value));
 
 const TARGETS = ['targetClass', 'targetNode', 'targetObjectsOf', 'targetSubjectsOf', 'target'].map((p) => SH(p).value);

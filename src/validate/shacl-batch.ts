@@ -102,6 +102,59 @@ export interface PreparedShapes {
   readonly engine: EngineShapes | undefined;
 }
 
+const SH_PATH = SH('path').value;
+const SH_PROPERTY = SH('property').value;
+/** What leads from a shape to shapes applied at the same node, or (for a property shape) at each of its values. */
+const SH_LEADS = new Set(['node', 'not', 'qualifiedValueShape', 'and', 'or', 'xone'].map((p) => SH(p).value));
+const SH_LISTS = new Set(['and', 'or', 'xone'].map((p) => SH(p).value));
+
+/**
+ * Whether the shapes look only at the statements about each focus node and at the types of the nodes those
+ * statements name (sh:class), which is what a batch holds of them. A shape that follows a path from a value (an
+ * sh:node whose shape has an sh:property, say) would look at statements about another record's subject.
+ */
+function staysAtFocusNodes(quads: readonly Quad[], targeted: readonly string[]): boolean {
+  const bySubject = new Map<string, Quad[]>();
+  const first = new Map<string, string>();
+  const rest = new Map<string, string>();
+  for (const q of quads) {
+    if (q.predicate.value === RDF('first').value) first.set(q.subject.value, q.object.value);
+    if (q.predicate.value === RDF('rest').value) rest.set(q.subject.value, q.object.value);
+    const list = bySubject.get(q.subject.value);
+    if (list) list.push(q);
+    else bySubject.set(q.subject.value, [q]);
+  }
+  const members = (head: string): string[] => {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (let node: string | undefined = head; node !== undefined && !seen.has(node); node = rest.get(node)) {
+      seen.add(node);
+      const m = first.get(node);
+      if (m !== undefined) out.push(m);
+    }
+    return out;
+  };
+  const visited = new Set<string>();
+  const todo: [string, boolean][] = targeted.map((shape) => [shape, false]);
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    const [shape, atValue] = next;
+    if (visited.has(`${atValue} ${shape}`)) continue;
+    visited.add(`${atValue} ${shape}`);
+    const own = bySubject.get(shape) ?? [];
+    const hasPath = own.some((q) => q.predicate.value === SH_PATH);
+    if (atValue && (hasPath || own.some((q) => q.predicate.value === SH_PROPERTY))) return false;
+    for (const q of own) {
+      const p = q.predicate.value;
+      if (p === SH_PROPERTY) todo.push([q.object.value, hasPath || atValue]);
+      else if (SH_LEADS.has(p)) {
+        const shapes = SH_LISTS.has(p) ? members(q.object.value) : [q.object.value];
+        for (const s of shapes) todo.push([s, hasPath || atValue]);
+      }
+    }
+  }
+  return true;
+}
+
 const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
 
 /**
@@ -121,11 +174,18 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
     if (p === SH('targetClass').value) classTargets.push([q.subject, q.object.value]);
     else if (p === SH('targetSubjectsOf').value) subjectTargets.push([q.subject, q.object.value]);
     else {
-      if (p === SH('targetNode').value || p === SH('targetObjectsOf').value) batchable = false;
+      if ([SH('targetNode'), SH('targetObjectsOf'), SH('target')].some((t) => t.value === p)) batchable = false;
       if (p === RDF_TYPE && q.object.value === RDFS_CLASS) batchable = false;
       base.push(q);
     }
   }
+  if (
+    !staysAtFocusNodes(
+      all,
+      [...classTargets, ...subjectTargets].map(([shape]) => shape.value),
+    )
+  )
+    batchable = false;
   const parsedAxioms = parse(axioms);
   const engine = engineIsExact(all) ? new EngineShapes([...base, ...parsedAxioms]) : undefined;
   return { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
@@ -228,7 +288,8 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   data.addQuads(prepared.axioms);
   const shapes = new Store();
   shapes.addQuads(prepared.base);
-  for (const { shape, nodes } of focus.values()) for (const node of nodes.values()) shapes.addQuad(shape, TARGET_NODE, node);
+  for (const { shape, nodes } of focus.values())
+    for (const node of nodes.values()) shapes.addQuad(shape, TARGET_NODE, node);
   const report = await new SHACLValidator(shapes, { factory: validatorEnvironment }).validate(data);
   const results: PlainResult[] = [];
   for (const r of report.results) {
