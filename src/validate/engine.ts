@@ -5,12 +5,11 @@ import Shape from 'shacl-engine/lib/Shape.js';
 import type { Quad, Term } from '@rdfjs/types';
 import { BatchGraph } from './batch-graph.ts';
 import { termId } from '../terms.ts';
-import { RDF, RDFS, SH } from '../vocab.ts';
+import { RDF, SH } from '../vocab.ts';
 import type { PlainResult, PlainTerm } from './shacl-batch.ts';
 
 const SH_MESSAGE = SH('message').value;
 const SH_NS = SH('').value;
-const SUBCLASS = RDFS('subClassOf').value;
 
 /**
  * A shape that is validated each time it is reached. shacl-engine's own Shape validates a shape once per focus node
@@ -151,9 +150,15 @@ export class EngineShapes {
     }
   }
 
-  /** Validates `data`, each shape on the focus nodes given for it; results in the plain form of shacl-batch.ts. */
-  async validate(data: readonly Quad[], focus: readonly { shape: Term; nodes: Term[] }[]): Promise<PlainResult[]> {
-    const subclasses = data.filter((q) => q.predicate.value === SUBCLASS);
+  /**
+   * Validates `data`, each shape on the focus nodes given for it; results in the plain form of shacl-batch.ts.
+   * `subclasses` are the rdfs:subClassOf statements of `data`.
+   */
+  async validate(
+    data: readonly Quad[],
+    subclasses: readonly Quad[],
+    focus: readonly { shape: Term; nodes: Term[] }[],
+  ): Promise<PlainResult[]> {
     const validator =
       subclasses.length === 0
         ? this.validator

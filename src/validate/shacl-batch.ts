@@ -94,6 +94,8 @@ export interface PreparedShapes {
   subjectTargets: [Quad_Subject, string][];
   axioms: Quad[];
   readonly batchable: boolean;
+  /** The shapes whose sh:targetClass is a class of a node of type `type`, by the class axioms alone. */
+  readonly classTargeting: (type: string) => readonly Quad_Subject[];
   /**
    * What validates the batches: shacl-engine (these shapes compiled once), several times faster, when its results
    * cannot differ from rdf-validate-shacl's (engineIsExact); else (undefined) rdf-validate-shacl, the engine of
@@ -141,7 +143,10 @@ function staysAtFocusNodes(quads: readonly Quad[], targeted: readonly string[]):
     if (visited.has(`${atValue} ${shape}`)) continue;
     visited.add(`${atValue} ${shape}`);
     const own = bySubject.get(shape) ?? [];
-    const hasPath = own.some((q) => q.predicate.value === SH_PATH);
+    const paths = own.filter((q) => q.predicate.value === SH_PATH);
+    // A path other than one predicate (a sequence, an inverse) reaches statements about other subjects.
+    if (paths.some((q) => q.object.termType !== 'NamedNode')) return false;
+    const hasPath = paths.length > 0;
     if (atValue && (hasPath || own.some((q) => q.predicate.value === SH_PROPERTY))) return false;
     for (const q of own) {
       const p = q.predicate.value;
@@ -188,7 +193,8 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
     batchable = false;
   const parsedAxioms = parse(axioms);
   const engine = engineIsExact(all) ? new EngineShapes([...base, ...parsedAxioms]) : undefined;
-  return { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
+  const prepared = { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
+  return { ...prepared, classTargeting: classTargeting(prepared, []) };
 }
 
 /**
@@ -207,6 +213,24 @@ export interface EncodedBatch extends PackedTerms {
 export const batchTransfer = (b: EncodedBatch): ArrayBuffer[] =>
   // Typed arrays made here own plain ArrayBuffers (never shared ones), which can be handed over.
   [b.lengths.buffer as ArrayBuffer, b.statements.buffer as ArrayBuffer];
+
+/** For a type, the shapes whose target class it is or is a subclass of, following the axioms and `more`. */
+function classTargeting(
+  prepared: Pick<PreparedShapes, 'axioms' | 'classTargets'>,
+  more: readonly Quad[],
+): (type: string) => readonly Quad_Subject[] {
+  const sub = subclassesOf([...prepared.axioms, ...more]);
+  const classes = prepared.classTargets.map(([shape, cls]) => [shape, sub(cls)] as const);
+  const memo = new Map<string, Quad_Subject[]>();
+  return (type) => {
+    let shapes = memo.get(type);
+    if (!shapes) {
+      shapes = classes.filter(([, set]) => set.has(type)).map(([shape]) => shape);
+      memo.set(type, shapes);
+    }
+    return shapes;
+  };
+}
 
 /** Every class that is `cls` or a subclass of it, following rdfs:subClassOf statements in `quads`. */
 function subclassesOf(quads: Iterable<Quad>): (cls: string) => Set<string> {
@@ -235,8 +259,15 @@ function subclassesOf(quads: Iterable<Quad>): (cls: string) => Set<string> {
   };
 }
 
-/** Validates an encoded batch; returns plain results about the focus nodes (the subjects the batch owns). */
-export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]> {
+/** A batch of statements to validate on a graph of their own. */
+export interface Batch {
+  quads: Quad[];
+  /** The subjects this batch owns: only results about them count. */
+  focus: string[];
+}
+
+/** The batch an EncodedBatch stands for (in the worker that receives it). */
+export function decodeBatch(batch: EncodedBatch): Batch {
   const term = unpackTerms(batch);
   const { statements } = batch;
   const at = (i: number) => term[statements[i] as number] as Term;
@@ -244,10 +275,32 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   for (let i = 0; i + 2 < statements.length; i += 3) {
     quads.push(DataFactory.quad(at(i) as Quad_Subject, at(i + 1) as Quad['predicate'], at(i + 2) as Quad['object']));
   }
-  const mine = new Set(batch.focus);
+  return { quads, focus: batch.focus };
+}
+
+/** A batch in the form that crosses to a worker. */
+export function encodeBatch({ quads, focus }: Batch): EncodedBatch {
+  const terms = new TermTable();
+  const statements = new Int32Array(3 * quads.length);
+  let i = 0;
+  for (const q of quads) {
+    statements[i++] = terms.numberOf(q.subject);
+    statements[i++] = terms.numberOf(q.predicate);
+    statements[i++] = terms.numberOf(q.object);
+  }
+  return { ...terms.pack(), statements, focus };
+}
+
+/** Validates a batch; returns plain results about the focus nodes (the subjects the batch owns). */
+export async function validateBatch(prepared: PreparedShapes, { quads, focus: owners }: Batch): Promise<PlainResult[]> {
+  const mine = new Set(owners);
+  const bySubjects = prepared.subjectTargets.length > 0;
   /** The nodes this batch owns, with their types and predicates (which decide the shapes that target them). */
   const owned = new Map<string, { node: Quad_Subject; types: string[]; predicates: Set<string> }>();
+  const subclassStatements: Quad[] = [];
   for (const q of quads) {
+    const p = q.predicate.value;
+    if (p === SUBCLASS) subclassStatements.push(q);
     const s = q.subject.value;
     if (!mine.has(s)) continue;
     let facts = owned.get(s);
@@ -255,10 +308,12 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
       facts = { node: q.subject, types: [], predicates: new Set() };
       owned.set(s, facts);
     }
-    if (q.predicate.value === RDF_TYPE) facts.types.push(q.object.value);
-    facts.predicates.add(q.predicate.value);
+    if (p === RDF_TYPE) facts.types.push(q.object.value);
+    if (bySubjects) facts.predicates.add(p);
   }
-  const sub = subclassesOf([...prepared.axioms, ...quads]);
+  // The class axioms' subclasses are worked out once for every batch; statements of the data add to them.
+  const targetsOf =
+    subclassStatements.length === 0 ? prepared.classTargeting : classTargeting(prepared, subclassStatements);
   /** The nodes each targeted shape validates here, each once however many of its targets name it. */
   const focus = new Map<string, { shape: Quad_Subject; nodes: Map<string, Quad_Subject> }>();
   const target = (shape: Quad_Subject, node: Quad_Subject) => {
@@ -270,16 +325,15 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
     }
     entry.nodes.set(termId(node), node);
   };
-  for (const [shape, cls] of prepared.classTargets) {
-    const classes = sub(cls);
-    for (const { node, types } of owned.values()) if (types.some((t) => classes.has(t))) target(shape, node);
-  }
+  for (const { node, types } of owned.values())
+    for (const t of types) for (const shape of targetsOf(t)) target(shape, node);
   for (const [shape, predicate] of prepared.subjectTargets) {
     for (const { node, predicates } of owned.values()) if (predicates.has(predicate)) target(shape, node);
   }
   if (prepared.engine) {
     return prepared.engine.validate(
       quads,
+      subclassStatements,
       [...focus.values()].map(({ shape, nodes }) => ({ shape, nodes: [...nodes.values()] })),
     );
   }
@@ -298,38 +352,29 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   return results;
 }
 
-/** Builds one EncodedBatch. */
-class BatchEncoder {
-  private readonly terms = new TermTable();
-  private statements = new Int32Array(3 * 1024);
-  private length = 0;
+/** Gathers one Batch. */
+class BatchBuilder {
+  private readonly quads: Quad[] = [];
   private readonly focus = new Set<string>();
 
   /** A statement about a subject this batch owns. */
   own(q: Quad): void {
-    this.add(q);
+    this.quads.push(q);
     this.focus.add(q.subject.value);
   }
 
   add(q: Quad): void {
-    if (this.length + 3 > this.statements.length) {
-      const larger = new Int32Array(this.statements.length * 2);
-      larger.set(this.statements);
-      this.statements = larger;
-    }
-    this.statements[this.length++] = this.terms.numberOf(q.subject);
-    this.statements[this.length++] = this.terms.numberOf(q.predicate);
-    this.statements[this.length++] = this.terms.numberOf(q.object);
+    this.quads.push(q);
   }
 
-  finish(): EncodedBatch {
-    return { ...this.terms.pack(), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
+  finish(): Batch {
+    return { quads: this.quads, focus: [...this.focus] };
   }
 }
 
 /** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
 export interface Cut {
-  batch: EncodedBatch;
+  batch: Batch;
   statements: number;
 }
 
@@ -358,8 +403,8 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
     }
   });
   /** The batch of `owned` statements, plus the types of the nodes they point to that are not `mine`. */
-  const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
-    const batch = new BatchEncoder();
+  const build = (owned: (batch: BatchBuilder) => void, pointedAt: Set<string>): Batch => {
+    const batch = new BatchBuilder();
     owned(batch);
     for (const node of pointedAt) {
       const local = types.get(node);
@@ -477,7 +522,7 @@ export async function validateInWorkers(
     const encoded = (function* () {
       for (const cut of batches) {
         counts.push(cut.statements);
-        yield cut.batch;
+        yield encodeBatch(cut.batch);
       }
     })();
     const onResult = (_: PlainResult[], index: number) => progress(counts[index] ?? 0);

@@ -158,6 +158,20 @@ describe('shapes that look at the statements of the nodes a value names', () => 
     expect(reference.violations.some((v) => v.message === 'a member is named in French')).toBe(true);
     expect(await validateRecords(small, own, { workers: 0, batchRecords: 4 })).toEqual(reference);
   });
+
+  it('include a path other than one predicate', () => {
+    const inverse = DataFactory.blankNode('inverse-member');
+    const own = withShapes([
+      quad(ex('MemberOf'), RDF('type'), SH('NodeShape')),
+      quad(ex('MemberOf'), SH('targetClass'), SCHEMA('Organization')),
+      quad(ex('MemberOf'), SH('property'), ex('Projects')),
+      quad(ex('Projects'), SH('path'), inverse),
+      quad(inverse, SH('inversePath'), SCHEMA('member')),
+      quad(ex('Projects'), SH('maxCount'), literal('3', XSD('integer'))),
+      quad(ex('Projects'), SH('message'), literal('an organisation takes part in at most three projects')),
+    ]);
+    expect(prepared(own).batchable).toBe(false);
+  });
 });
 
 describe('SHACL in batches on the real data', () => {
