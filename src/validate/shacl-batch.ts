@@ -94,6 +94,11 @@ export interface PreparedShapes {
   subjectTargets: [Quad_Subject, string][];
   axioms: Quad[];
   readonly batchable: boolean;
+  /**
+   * Whether the shapes may look at statements with this predicate: rdf:type, rdfs:subClassOf and the IRIs the
+   * shapes name (their paths, sh:equals…); every predicate when a shape is sh:closed.
+   */
+  readonly reads: (predicate: string) => boolean;
   /** The shapes whose sh:targetClass is a class of a node of type `type`, by the class axioms alone. */
   readonly classTargeting: (type: string) => readonly Quad_Subject[];
   /**
@@ -194,7 +199,14 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
   const parsedAxioms = parse(axioms);
   const engine = engineIsExact(all) ? new EngineShapes([...base, ...parsedAxioms]) : undefined;
   const prepared = { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
-  return { ...prepared, classTargeting: classTargeting(prepared, []) };
+  const named = new Set([
+    RDF_TYPE,
+    SUBCLASS,
+    ...all.filter((q) => q.object.termType === 'NamedNode').map((q) => q.object.value),
+  ]);
+  const closed = all.some((q) => q.predicate.value === SH('closed').value);
+  const reads = closed ? () => true : (predicate: string) => named.has(predicate);
+  return { ...prepared, reads, classTargeting: classTargeting(prepared, []) };
 }
 
 /**
@@ -381,9 +393,15 @@ export interface Cut {
 /**
  * Cuts the graph into batches. A batch holds every statement about the subjects its records alone describe;
  * subjects that several records describe (keywords, places, programmes) form batches of their own, each statement
- * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them).
+ * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them). With
+ * `reads` (PreparedShapes.reads), statements whose predicate the shapes never look at are left out of the batches.
  */
-export function* cutBatches(mapped: MappedRecord[], size: number, outside?: TypesOutside): Generator<Cut> {
+export function* cutBatches(
+  mapped: MappedRecord[],
+  size: number,
+  outside?: TypesOutside,
+  reads: (predicate: string) => boolean = () => true,
+): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -424,6 +442,7 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
         for (const q of mapped[i]!.quads) {
           if (owner.get(q.subject.value) !== i) continue;
           owned++;
+          if (!reads(q.predicate.value)) continue;
           batch.own(q);
           if (q.object.termType !== 'NamedNode') continue;
           const o = owner.get(q.object.value);
@@ -445,6 +464,7 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
     for (const q of m.quads) {
       if (owner.get(q.subject.value) !== SHARED) continue;
       repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
+      if (!reads(q.predicate.value)) continue;
       const key = tripleId(q);
       if (seen.has(key)) continue;
       seen.add(key);
