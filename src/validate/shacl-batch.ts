@@ -1,10 +1,11 @@
-// SHACL in batches: cuts the mapped records into batches and validates each with rdf-validate-shacl on a graph of its
-// own, targeting only the nodes it owns, in worker threads of the pool (shacl-worker.ts) or on this thread.
+// SHACL in batches: cuts the mapped records into batches and validates each with shacl-engine on a graph of its own,
+// targeting only the nodes it owns, in worker threads of the pool (shacl-worker.ts) or on this thread.
 import { DataFactory, Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Quad_Subject, Term } from '@rdfjs/types';
+import { EngineShapes, engineIsExact } from './engine.ts';
 import type { MappedRecord } from '../map/map-records.ts';
-import { TermTable, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
+import { TermTable, termId, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
 import { RDF, RDFS, SH } from '../vocab.ts';
 import { WorkerPool } from '../workers/pool.ts';
 
@@ -77,7 +78,8 @@ export function plainResult(r: ValidatorResult, shapes: Store): PlainResult {
   };
 }
 
-const plainTerm = (t: Term | null): PlainTerm | null => (t ? { termType: t.termType, value: t.value } : null);
+const plainTerm = (t: Term | null | undefined): PlainTerm | null =>
+  t ? { termType: t.termType, value: t.value } : null;
 
 /** The shapes and class axioms as N-Triples: how they reach a worker, which prepares them once. */
 export interface ShapesText {
@@ -92,6 +94,75 @@ export interface PreparedShapes {
   subjectTargets: [Quad_Subject, string][];
   axioms: Quad[];
   readonly batchable: boolean;
+  /**
+   * Whether the shapes may look at statements with this predicate: rdf:type, rdfs:subClassOf and the IRIs the
+   * shapes name (their paths, sh:equals…); every predicate when a shape is sh:closed.
+   */
+  readonly reads: (predicate: string) => boolean;
+  /** The shapes whose sh:targetClass is a class of a node of type `type`, by the class axioms alone. */
+  readonly classTargeting: (type: string) => readonly Quad_Subject[];
+  /**
+   * What validates the batches: shacl-engine (these shapes compiled once), several times faster, when its results
+   * cannot differ from rdf-validate-shacl's (engineIsExact); else (undefined) rdf-validate-shacl, the engine of
+   * whole-graph validation.
+   */
+  readonly engine: EngineShapes | undefined;
+}
+
+const SH_PATH = SH('path').value;
+const SH_PROPERTY = SH('property').value;
+/** What leads from a shape to shapes applied at the same node, or (for a property shape) at each of its values. */
+const SH_LEADS = new Set(['node', 'not', 'qualifiedValueShape', 'and', 'or', 'xone'].map((p) => SH(p).value));
+const SH_LISTS = new Set(['and', 'or', 'xone'].map((p) => SH(p).value));
+
+/**
+ * Whether the shapes look only at the statements about each focus node and at the types of the nodes those
+ * statements name (sh:class), which is what a batch holds of them. A shape that follows a path from a value (an
+ * sh:node whose shape has an sh:property, say) would look at statements about another record's subject.
+ */
+function staysAtFocusNodes(quads: readonly Quad[], targeted: readonly string[]): boolean {
+  const bySubject = new Map<string, Quad[]>();
+  const first = new Map<string, string>();
+  const rest = new Map<string, string>();
+  for (const q of quads) {
+    if (q.predicate.value === RDF('first').value) first.set(q.subject.value, q.object.value);
+    if (q.predicate.value === RDF('rest').value) rest.set(q.subject.value, q.object.value);
+    const list = bySubject.get(q.subject.value);
+    if (list) list.push(q);
+    else bySubject.set(q.subject.value, [q]);
+  }
+  const members = (head: string): string[] => {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (let node: string | undefined = head; node !== undefined && !seen.has(node); node = rest.get(node)) {
+      seen.add(node);
+      const m = first.get(node);
+      if (m !== undefined) out.push(m);
+    }
+    return out;
+  };
+  const visited = new Set<string>();
+  const todo: [string, boolean][] = targeted.map((shape) => [shape, false]);
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    const [shape, atValue] = next;
+    if (visited.has(`${atValue} ${shape}`)) continue;
+    visited.add(`${atValue} ${shape}`);
+    const own = bySubject.get(shape) ?? [];
+    const paths = own.filter((q) => q.predicate.value === SH_PATH);
+    // A path other than one predicate (a sequence, an inverse) reaches statements about other subjects.
+    if (paths.some((q) => q.object.termType !== 'NamedNode')) return false;
+    const hasPath = paths.length > 0;
+    if (atValue && (hasPath || own.some((q) => q.predicate.value === SH_PROPERTY))) return false;
+    for (const q of own) {
+      const p = q.predicate.value;
+      if (p === SH_PROPERTY) todo.push([q.object.value, hasPath || atValue]);
+      else if (SH_LEADS.has(p)) {
+        const shapes = SH_LISTS.has(p) ? members(q.object.value) : [q.object.value];
+        for (const s of shapes) todo.push([s, hasPath || atValue]);
+      }
+    }
+  }
+  return true;
 }
 
 const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
@@ -107,17 +178,35 @@ export function prepareShapes({ shapes, axioms }: ShapesText): PreparedShapes {
   const subjectTargets: [Quad_Subject, string][] = [];
   const base: Quad[] = [];
   let batchable = true;
-  for (const q of parse(shapes)) {
+  const all = parse(shapes);
+  for (const q of all) {
     const p = q.predicate.value;
     if (p === SH('targetClass').value) classTargets.push([q.subject, q.object.value]);
     else if (p === SH('targetSubjectsOf').value) subjectTargets.push([q.subject, q.object.value]);
     else {
-      if (p === SH('targetNode').value || p === SH('targetObjectsOf').value) batchable = false;
+      if ([SH('targetNode'), SH('targetObjectsOf'), SH('target')].some((t) => t.value === p)) batchable = false;
       if (p === RDF_TYPE && q.object.value === RDFS_CLASS) batchable = false;
       base.push(q);
     }
   }
-  return { base, classTargets, subjectTargets, axioms: parse(axioms), batchable };
+  if (
+    !staysAtFocusNodes(
+      all,
+      [...classTargets, ...subjectTargets].map(([shape]) => shape.value),
+    )
+  )
+    batchable = false;
+  const parsedAxioms = parse(axioms);
+  const engine = engineIsExact(all) ? new EngineShapes([...base, ...parsedAxioms]) : undefined;
+  const prepared = { base, classTargets, subjectTargets, axioms: parsedAxioms, batchable, engine };
+  const named = new Set([
+    RDF_TYPE,
+    SUBCLASS,
+    ...all.filter((q) => q.object.termType === 'NamedNode').map((q) => q.object.value),
+  ]);
+  const closed = all.some((q) => q.predicate.value === SH('closed').value);
+  const reads = closed ? () => true : (predicate: string) => named.has(predicate);
+  return { ...prepared, reads, classTargeting: classTargeting(prepared, []) };
 }
 
 /**
@@ -136,6 +225,24 @@ export interface EncodedBatch extends PackedTerms {
 export const batchTransfer = (b: EncodedBatch): ArrayBuffer[] =>
   // Typed arrays made here own plain ArrayBuffers (never shared ones), which can be handed over.
   [b.lengths.buffer as ArrayBuffer, b.statements.buffer as ArrayBuffer];
+
+/** For a type, the shapes whose target class it is or is a subclass of, following the axioms and `more`. */
+function classTargeting(
+  prepared: Pick<PreparedShapes, 'axioms' | 'classTargets'>,
+  more: readonly Quad[],
+): (type: string) => readonly Quad_Subject[] {
+  const sub = subclassesOf([...prepared.axioms, ...more]);
+  const classes = prepared.classTargets.map(([shape, cls]) => [shape, sub(cls)] as const);
+  const memo = new Map<string, Quad_Subject[]>();
+  return (type) => {
+    let shapes = memo.get(type);
+    if (!shapes) {
+      shapes = classes.filter(([, set]) => set.has(type)).map(([shape]) => shape);
+      memo.set(type, shapes);
+    }
+    return shapes;
+  };
+}
 
 /** Every class that is `cls` or a subclass of it, following rdfs:subClassOf statements in `quads`. */
 function subclassesOf(quads: Iterable<Quad>): (cls: string) => Set<string> {
@@ -164,8 +271,15 @@ function subclassesOf(quads: Iterable<Quad>): (cls: string) => Set<string> {
   };
 }
 
-/** Validates an encoded batch; returns plain results about the focus nodes (the subjects the batch owns). */
-export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatch): Promise<PlainResult[]> {
+/** A batch of statements to validate on a graph of their own. */
+export interface Batch {
+  quads: Quad[];
+  /** The subjects this batch owns: only results about them count. */
+  focus: string[];
+}
+
+/** The batch an EncodedBatch stands for (in the worker that receives it). */
+export function decodeBatch(batch: EncodedBatch): Batch {
   const term = unpackTerms(batch);
   const { statements } = batch;
   const at = (i: number) => term[statements[i] as number] as Term;
@@ -173,40 +287,75 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   for (let i = 0; i + 2 < statements.length; i += 3) {
     quads.push(DataFactory.quad(at(i) as Quad_Subject, at(i + 1) as Quad['predicate'], at(i + 2) as Quad['object']));
   }
+  return { quads, focus: batch.focus };
+}
+
+/** A batch in the form that crosses to a worker. */
+export function encodeBatch({ quads, focus }: Batch): EncodedBatch {
+  const terms = new TermTable();
+  const statements = new Int32Array(3 * quads.length);
+  let i = 0;
+  for (const q of quads) {
+    statements[i++] = terms.numberOf(q.subject);
+    statements[i++] = terms.numberOf(q.predicate);
+    statements[i++] = terms.numberOf(q.object);
+  }
+  return { ...terms.pack(), statements, focus };
+}
+
+/** Validates a batch; returns plain results about the focus nodes (the subjects the batch owns). */
+export async function validateBatch(prepared: PreparedShapes, { quads, focus: owners }: Batch): Promise<PlainResult[]> {
+  const mine = new Set(owners);
+  const bySubjects = prepared.subjectTargets.length > 0;
+  /** The nodes this batch owns, with their types and predicates (which decide the shapes that target them). */
+  const owned = new Map<string, { node: Quad_Subject; types: string[]; predicates: Set<string> }>();
+  const subclassStatements: Quad[] = [];
+  for (const q of quads) {
+    const p = q.predicate.value;
+    if (p === SUBCLASS) subclassStatements.push(q);
+    const s = q.subject.value;
+    if (!mine.has(s)) continue;
+    let facts = owned.get(s);
+    if (!facts) {
+      facts = { node: q.subject, types: [], predicates: new Set() };
+      owned.set(s, facts);
+    }
+    if (p === RDF_TYPE) facts.types.push(q.object.value);
+    if (bySubjects) facts.predicates.add(p);
+  }
+  // The class axioms' subclasses are worked out once for every batch; statements of the data add to them.
+  const targetsOf =
+    subclassStatements.length === 0 ? prepared.classTargeting : classTargeting(prepared, subclassStatements);
+  /** The nodes each targeted shape validates here, each once however many of its targets name it. */
+  const focus = new Map<string, { shape: Quad_Subject; nodes: Map<string, Quad_Subject> }>();
+  const target = (shape: Quad_Subject, node: Quad_Subject) => {
+    const key = termId(shape);
+    let entry = focus.get(key);
+    if (!entry) {
+      entry = { shape, nodes: new Map() };
+      focus.set(key, entry);
+    }
+    entry.nodes.set(termId(node), node);
+  };
+  for (const { node, types } of owned.values())
+    for (const t of types) for (const shape of targetsOf(t)) target(shape, node);
+  for (const [shape, predicate] of prepared.subjectTargets) {
+    for (const { node, predicates } of owned.values()) if (predicates.has(predicate)) target(shape, node);
+  }
+  if (prepared.engine) {
+    return prepared.engine.validate(
+      quads,
+      subclassStatements,
+      [...focus.values()].map(({ shape, nodes }) => ({ shape, nodes: [...nodes.values()] })),
+    );
+  }
   const data = new Store();
   data.addQuads(quads);
   data.addQuads(prepared.axioms);
-  const mine = new Set(batch.focus);
-  const typesOf = new Map<string, string[]>();
-  const predicatesOf = new Map<string, Set<string>>();
-  for (const q of quads) {
-    const s = q.subject.value;
-    if (!mine.has(s)) continue;
-    if (q.predicate.value === RDF_TYPE) {
-      const list = typesOf.get(s) ?? [];
-      list.push(q.object.value);
-      typesOf.set(s, list);
-    }
-    if (prepared.subjectTargets.length > 0) {
-      const set = predicatesOf.get(s) ?? new Set<string>();
-      set.add(q.predicate.value);
-      predicatesOf.set(s, set);
-    }
-  }
-  const sub = subclassesOf([...prepared.axioms, ...quads]);
-  const targets: Quad[] = [];
-  const target = (shape: Quad_Subject, node: string) =>
-    targets.push(DataFactory.quad(shape, TARGET_NODE, DataFactory.namedNode(node)));
-  for (const [shape, cls] of prepared.classTargets) {
-    const classes = sub(cls);
-    for (const [node, types] of typesOf) if (types.some((t) => classes.has(t))) target(shape, node);
-  }
-  for (const [shape, predicate] of prepared.subjectTargets) {
-    for (const [node, predicates] of predicatesOf) if (predicates.has(predicate)) target(shape, node);
-  }
   const shapes = new Store();
   shapes.addQuads(prepared.base);
-  shapes.addQuads(targets);
+  for (const { shape, nodes } of focus.values())
+    for (const node of nodes.values()) shapes.addQuad(shape, TARGET_NODE, node);
   const report = await new SHACLValidator(shapes, { factory: validatorEnvironment }).validate(data);
   const results: PlainResult[] = [];
   for (const r of report.results) {
@@ -215,47 +364,44 @@ export async function validateBatch(prepared: PreparedShapes, batch: EncodedBatc
   return results;
 }
 
-/** Builds one EncodedBatch. */
-class BatchEncoder {
-  private readonly terms = new TermTable();
-  private statements = new Int32Array(3 * 1024);
-  private length = 0;
+/** Gathers one Batch. */
+class BatchBuilder {
+  private readonly quads: Quad[] = [];
   private readonly focus = new Set<string>();
 
   /** A statement about a subject this batch owns. */
   own(q: Quad): void {
-    this.add(q);
+    this.quads.push(q);
     this.focus.add(q.subject.value);
   }
 
   add(q: Quad): void {
-    if (this.length + 3 > this.statements.length) {
-      const larger = new Int32Array(this.statements.length * 2);
-      larger.set(this.statements);
-      this.statements = larger;
-    }
-    this.statements[this.length++] = this.terms.numberOf(q.subject);
-    this.statements[this.length++] = this.terms.numberOf(q.predicate);
-    this.statements[this.length++] = this.terms.numberOf(q.object);
+    this.quads.push(q);
   }
 
-  finish(): EncodedBatch {
-    return { ...this.terms.pack(), statements: this.statements.slice(0, this.length), focus: [...this.focus] };
+  finish(): Batch {
+    return { quads: this.quads, focus: [...this.focus] };
   }
 }
 
 /** A batch, and how many of the records' statements (repeats included) it stands for: the unit of progress. */
 export interface Cut {
-  batch: EncodedBatch;
+  batch: Batch;
   statements: number;
 }
 
 /**
  * Cuts the graph into batches. A batch holds every statement about the subjects its records alone describe;
  * subjects that several records describe (keywords, places, programmes) form batches of their own, each statement
- * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them).
+ * once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them). With
+ * `reads` (PreparedShapes.reads), statements whose predicate the shapes never look at are left out of the batches.
  */
-export function* cutBatches(mapped: MappedRecord[], size: number, outside?: TypesOutside): Generator<Cut> {
+export function* cutBatches(
+  mapped: MappedRecord[],
+  size: number,
+  outside?: TypesOutside,
+  reads: (predicate: string) => boolean = () => true,
+): Generator<Cut> {
   const SHARED = -1;
   const owner = new Map<string, number>();
   const types = new Map<string, Quad[]>();
@@ -275,8 +421,8 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
     }
   });
   /** The batch of `owned` statements, plus the types of the nodes they point to that are not `mine`. */
-  const build = (owned: (batch: BatchEncoder) => void, pointedAt: Set<string>): EncodedBatch => {
-    const batch = new BatchEncoder();
+  const build = (owned: (batch: BatchBuilder) => void, pointedAt: Set<string>): Batch => {
+    const batch = new BatchBuilder();
     owned(batch);
     for (const node of pointedAt) {
       const local = types.get(node);
@@ -296,6 +442,7 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
         for (const q of mapped[i]!.quads) {
           if (owner.get(q.subject.value) !== i) continue;
           owned++;
+          if (!reads(q.predicate.value)) continue;
           batch.own(q);
           if (q.object.termType !== 'NamedNode') continue;
           const o = owner.get(q.object.value);
@@ -317,6 +464,7 @@ export function* cutBatches(mapped: MappedRecord[], size: number, outside?: Type
     for (const q of m.quads) {
       if (owner.get(q.subject.value) !== SHARED) continue;
       repeated.set(q.subject.value, (repeated.get(q.subject.value) ?? 0) + 1);
+      if (!reads(q.predicate.value)) continue;
       const key = tripleId(q);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -394,7 +542,7 @@ export async function validateInWorkers(
     const encoded = (function* () {
       for (const cut of batches) {
         counts.push(cut.statements);
-        yield cut.batch;
+        yield encodeBatch(cut.batch);
       }
     })();
     const onResult = (_: PlainResult[], index: number) => progress(counts[index] ?? 0);

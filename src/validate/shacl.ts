@@ -82,8 +82,11 @@ const WORKER_THRESHOLD_QUADS = 60_000;
  * their own, each statement once. Each batch also gets the rdf:type statements of the nodes it points to (sh:class needs them) and the
  * class axioms. Only the nodes a batch owns are targeted there (shacl-batch.ts). Our shapes follow single
  * predicates from the focus node and look at the nodes they point to only through sh:class, so a focus node sees
- * the same statements as in the whole graph. The outcome equals validateWholeGraph's, which test/validate checks
- * on injected errors; shapes with targets that cannot be decided per batch fall back to the whole graph.
+ * the same statements as in the whole graph; statements with predicates no shape names are left out. The batches
+ * are validated with shacl-engine (engine.ts) where its results cannot differ from rdf-validate-shacl's, else with
+ * rdf-validate-shacl. The outcome equals validateWholeGraph's, which test/validate checks on injected and random
+ * faults; shapes whose targets cannot be decided per batch, or that look past a focus node's own statements, fall
+ * back to the whole graph.
  */
 export async function validateRecords(
   mapped: MappedRecord[],
@@ -101,7 +104,7 @@ export async function validateRecords(
     done += statements;
     options.onProgress?.(done, total);
   };
-  const batches = cutBatches(mapped, options.batchRecords ?? 1000, options.types);
+  const batches = cutBatches(mapped, options.batchRecords ?? 1000, options.types, prepared.reads);
   const results =
     workers === 0
       ? await validateHere(batches, prepared, progress)

@@ -12,7 +12,7 @@ import { readRecords } from '../../src/ingest/read-records.ts';
 import { mapRecords } from '../../src/map/map-records.ts';
 import { DEFAULT_SHAPES_DIR } from '../../src/pipeline.ts';
 import { loadShapes } from '../../src/validate/shacl.ts';
-import { batchTransfer, cutBatches, prepareShapes, validateHere } from '../../src/validate/shacl-batch.ts';
+import { batchTransfer, cutBatches, encodeBatch, prepareShapes, validateHere } from '../../src/validate/shacl-batch.ts';
 import type { EncodedBatch, PlainResult, ShapesText } from '../../src/validate/shacl-batch.ts';
 
 const DIST = new URL('../../dist/', import.meta.url);
@@ -40,7 +40,7 @@ describe('compiled workers', () => {
     });
     try {
       const batches = (function* () {
-        for (const cut of cutBatches(mapped, 10)) yield cut.batch;
+        for (const cut of cutBatches(mapped, 10)) yield encodeBatch(cut.batch);
       })();
       expect((await pool.runEach(batches, { transfer: batchTransfer })).flat()).toEqual(here);
     } finally {
