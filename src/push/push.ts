@@ -164,7 +164,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const unchanged = Object.keys(manifest.graphs).length - puts.length;
   // Until the store confirms them, the graphs about to change are unknown: a push killed now resends them next time.
   for (const g of [...puts, ...deletes]) known[g] = null;
-  await writePushState(stateFile, state());
+  // Rewriting the state costs in proportion to the whole build: a push with nothing to send leaves it as it is.
+  if (puts.length + deletes.length > 0 || !previous) await writePushState(stateFile, state());
 
   const sent: string[] = [];
   const deleted: string[] = [];

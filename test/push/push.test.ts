@@ -329,6 +329,21 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect((await push({ ...options, full: true })).failure).toBeUndefined();
   });
 
+  it('--verify-all on the command line finds a triple lost behind its back (exit 3), and the next push repairs it', async () => {
+    expect((await push(options)).outOfSync).toEqual([]);
+    store.store.update(`DELETE WHERE { GRAPH <${BASE}graph/organisation/kei> { <${BASE}organisation/kei> ?p ?o } }`);
+    const args = ['push', '--out', out, '--store', store.sparql, '--graph-store', store.graphStore, '--user', USER];
+    const plain = await runCli([...args, '--password', PASSWORD], ws);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/in sync: the graphs sent verified by their triple counts/);
+    const all = await runCli([...args, '--password', PASSWORD, '--verify-all'], ws);
+    expect(all.code).toBe(3);
+    expect(all.stderr).toMatch(/organisation\/kei: the store holds \d+ triples in this graph, the build \d+/);
+    const repaired = await push(options);
+    expect(repaired.put).toEqual([`${BASE}graph/organisation/kei`]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
   it('refuses to push without a build', async () => {
     const r = await runCli(['push', '--out', path.join(ws, 'nothing'), '--store', store.sparql], ws);
     expect(r.code).toBe(2);
