@@ -7,7 +7,7 @@ import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../
 import { GraphStore, GraphStoreError, type StoreCode } from './graph-store.ts';
 import { SparqlUpdate, type GraphContent } from './sparql-update.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
-import { pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
+import { markPending, pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
 import { countGraphs, countNamed, countTotals } from './store-counts.ts';
 
 export interface PushOptions {
@@ -164,8 +164,9 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const unchanged = Object.keys(manifest.graphs).length - puts.length;
   // Until the store confirms them, the graphs about to change are unknown: a push killed now resends them next time.
   for (const g of [...puts, ...deletes]) known[g] = null;
-  // Rewriting the state costs in proportion to the whole build: a push with nothing to send leaves it as it is.
-  if (puts.length + deletes.length > 0 || !previous) await writePushState(stateFile, state());
+  // A first push writes the whole state; a later one lists only the graphs it is about to change beside it.
+  if (!previous) await writePushState(stateFile, state());
+  else if (puts.length + deletes.length > 0) await markPending(stateFile, [...puts, ...deletes]);
 
   const sent: string[] = [];
   const deleted: string[] = [];

@@ -175,6 +175,29 @@ describe('projectgraph push to a Graph Store endpoint', () => {
     expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
   });
 
+  it('a push killed after sending, before it saved its state, is redone by the next even when the edit was undone', async () => {
+    const file = path.join(data, 'organisations/kei.yaml');
+    const before = await readFile(file, 'utf8');
+    expect((await push(options)).outOfSync).toEqual([]);
+    await rename('kei', 'KEI (kort bewerkt)');
+    await rebuild();
+    // Throwing from onSent stops the push where a kill would: the graph is in the store, the state not written.
+    await expect(
+      push({
+        ...options,
+        onSent: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    await writeFile(file, before);
+    await rebuild();
+    const again = await push(options);
+    expect(again.put).toEqual([`${BASE}graph/organisation/kei`]);
+    expect(again.outOfSync).toEqual([]);
+    expect(isomorphic(storeQuads(store), await buildQuads(out))).toBe(true);
+  });
+
   it('without its push state, asks the store and removes graphs under the dataset that the build does not have', async () => {
     const report0 = await push(options);
     await rm(report0.stateFile);
