@@ -79,12 +79,18 @@ export async function markPending(file: string, graphs: readonly string[]): Prom
   await rename(tmp, pendingFile(file));
 }
 
+/** A state to save: its graphs as read (an object) or as a push keeps them (a Map). */
+export type PushStateToWrite = Omit<PushState, 'graphs'> & {
+  graphs: PushState['graphs'] | ReadonlyMap<string, string | null>;
+};
+
 /** Written to a temporary file and renamed, so a push killed while saving leaves the previous state whole. */
-export async function writePushState(file: string, state: PushState): Promise<void> {
+export async function writePushState(file: string, state: PushStateToWrite): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
+  const entries = state.graphs instanceof Map ? [...state.graphs] : Object.entries(state.graphs);
   const sorted: PushState = {
     ...state,
-    graphs: Object.fromEntries(Object.entries(state.graphs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    graphs: Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(sorted, null, 1)}\n`);

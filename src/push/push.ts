@@ -7,7 +7,7 @@ import { MANIFEST_FILE, parseManifest, readGraphLines, type Manifest } from '../
 import { GraphStore, GraphStoreError, type StoreCode } from './graph-store.ts';
 import { SparqlUpdate, type GraphContent } from './sparql-update.ts';
 import { HttpClient, describeFailure, redactUrl, splitCredentials, type Credentials } from './http-client.ts';
-import { markPending, pushStateFile, readPushState, writePushState, type PushState } from './push-state.ts';
+import { markPending, pushStateFile, readPushState, writePushState, type PushStateToWrite } from './push-state.ts';
 import { countGraphs, countNamed, countTotals } from './store-counts.ts';
 
 export interface PushOptions {
@@ -114,9 +114,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
     options.update !== undefined ? new SparqlUpdate(http, endpoint(options.update, '--update').url) : undefined;
   const stateFile = options.stateFile ?? pushStateFile(options.outDir, gsp.url);
   const previous = await readPushState(stateFile);
-  const known: Record<string, string | null> = { ...(previous?.graphs ?? {}) };
+  // A Map: the state of a large build has a hundred thousand graphs, which an object copies and updates slowly.
+  const known = new Map<string, string | null>(Object.entries(previous?.graphs ?? {}));
   const outOfSync = new Map<string, { reason: string; kind: FailureKind }>();
-  const state = (): PushState => ({
+  const state = (): PushStateToWrite => ({
     format: 'projectgraph-push/1',
     graphStore: redactUrl(gsp.url),
     sparql: redactUrl(sparql.url),
@@ -155,15 +156,15 @@ export async function push(options: PushOptions): Promise<PushReport> {
       for (const g of Object.keys(manifest.graphs)) outOfSync.set(g, { reason, kind });
       return report({ planned: { put: Object.keys(manifest.graphs).length, delete: 0 } });
     }
-    for (const g of counts.keys()) if (!(g in manifest.graphs) && !(g in known)) known[g] = null;
+    for (const g of counts.keys()) if (!(g in manifest.graphs) && !known.has(g)) known.set(g, null);
     held = new Set(counts.keys());
   }
 
-  const puts = Object.keys(manifest.graphs).filter((g) => options.full || known[g] !== manifest.graphs[g]!.hash);
-  const deletes = Object.keys(known).filter((g) => !(g in manifest.graphs));
+  const puts = Object.keys(manifest.graphs).filter((g) => options.full || known.get(g) !== manifest.graphs[g]!.hash);
+  const deletes = [...known.keys()].filter((g) => !(g in manifest.graphs));
   const unchanged = Object.keys(manifest.graphs).length - puts.length;
   // Until the store confirms them, the graphs about to change are unknown: a push killed now resends them next time.
-  for (const g of [...puts, ...deletes]) known[g] = null;
+  for (const g of [...puts, ...deletes]) known.set(g, null);
   // A first push writes the whole state; a later one lists only the graphs it is about to change beside it.
   if (!previous) await writePushState(stateFile, state());
   else if (puts.length + deletes.length > 0) await markPending(stateFile, [...puts, ...deletes]);
@@ -219,7 +220,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
           sent.push(op.graph);
         } else {
           await withRetries(() => store.delete(op.graph), retryDelays);
-          delete known[op.graph];
+          known.delete(op.graph);
           deleted.push(op.graph);
         }
       } catch (e) {
@@ -259,12 +260,11 @@ export async function push(options: PushOptions): Promise<PushReport> {
   let verified: PushReport['verified'];
   try {
     const whole = held !== undefined || options.verifyAll === true || sent.length + deleted.length > BY_NAME_MAX;
-    const expected = {
-      graphs: Object.keys(manifest.graphs).length,
-      triples: Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0),
-    };
     const totals = whole ? await countTotals(http, sparql.url, manifest.graphPrefix) : undefined;
-    const inSync = totals !== undefined && totals.graphs === expected.graphs && totals.triples === expected.triples;
+    const inSync =
+      totals !== undefined &&
+      totals.graphs === Object.keys(manifest.graphs).length &&
+      totals.triples === Object.values(manifest.graphs).reduce((n, e) => n + e.triples, 0);
     const counts = inSync
       ? new Map([...sent.map((g) => [g, manifest.graphs[g]!.triples] as const), ...deleted.map((g) => [g, 0] as const)])
       : whole
@@ -273,26 +273,26 @@ export async function push(options: PushOptions): Promise<PushReport> {
     for (const g of sent) {
       const entry = manifest.graphs[g]!;
       const found = counts.get(g) ?? 0;
-      if (found === entry.triples) known[g] = entry.hash;
+      if (found === entry.triples) known.set(g, entry.hash);
       else outOfSync.set(g, differs(`the store holds ${found} triples in this graph, the build ${entry.triples}`));
     }
     for (const g of deleted) {
       const n = counts.get(g) ?? 0;
       if (n === 0) continue;
-      known[g] = null;
+      known.set(g, null);
       outOfSync.set(g, differs(`the store still holds this graph (${n} triples), which the build no longer has`));
     }
     if (whole && !inSync) {
       for (const [g, entry] of Object.entries(manifest.graphs)) {
         const found = counts.get(g) ?? 0;
         if (found === entry.triples) continue;
-        known[g] = null;
+        known.set(g, null);
         const reason = `the store holds ${found} triples in this graph, the build ${entry.triples}`;
         if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
       for (const [g, n] of counts) {
         if (g in manifest.graphs) continue;
-        known[g] = null;
+        known.set(g, null);
         const reason = `the store still holds this graph (${n} triples), which the build no longer has`;
         if (!outOfSync.has(g)) outOfSync.set(g, differs(reason));
       }
@@ -302,7 +302,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
     const kind = failureKind(e);
     const unverified = `sent, but not verified: the store could not be asked (${describeFailure(e)})`;
     for (const g of sent) {
-      known[g] = null;
+      known.set(g, null);
       if (!outOfSync.has(g)) outOfSync.set(g, { reason: unverified, kind });
     }
   }
