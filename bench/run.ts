@@ -1,7 +1,7 @@
 // `npm run bench -- --records N`: generates synthetic records, measures our pipeline and endpoint against the anchors, prints a table, writes bench/results.json.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { editProjects } from './edit-records.ts';
 import { generate } from './generate.ts';
 import { JSONLD_JS_MAX_RECORDS, resourceSample, sampleOf, type Sample } from './queries.ts';
+import { pushFigures, PUSH_MAX_RECORDS } from './push-figures.ts';
 import { httpFigures, rebuildUnderLoad, startServe, virtuosoFigures, type Server } from './serve.ts';
 import { targets, formatTable, ok, type Run } from './targets.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
@@ -31,7 +32,7 @@ const { values } = parseArgs({
     'visible-seconds': { type: 'string', default: '60' },
   },
 });
-const PARTS = ['build', 'engine', 'store', 'http', 'rebuild', 'virtuoso', 'checks'] as const;
+const PARTS = ['build', 'engine', 'store', 'http', 'rebuild', 'virtuoso', 'push', 'checks'] as const;
 type Part = (typeof PARTS)[number];
 const parts = new Set((values.parts ?? '').split(',').filter((x) => x !== '')) as Set<Part>;
 for (const part of parts) {
@@ -138,6 +139,9 @@ async function prepared(dir: string): Promise<Prepared> {
 
 type Figures = Record<string, unknown>;
 
+/** Put back what the push part edited in a prepared build, once its push was measured. */
+const restoreAfterPush: (() => Promise<void>)[] = [];
+
 /** Whether a part runs: --parts, or every part (every part but the build for a prepared one). */
 const runsPart = (p: Prepared, part: Part) => (values.parts ? parts.has(part) : !p.shared || part !== 'build');
 
@@ -239,6 +243,27 @@ async function measure(p: Prepared): Promise<Run> {
   if (runsPart(p, 'virtuoso')) {
     log(`${n}: serve --store over Virtuoso against Virtuoso's own endpoint`);
     run.virtuoso = (await attempt('virtuoso', () => virtuosoFigures(p.out, BASE, p.sample, heapMb))) as Run['virtuoso'];
+  }
+  // Issue 15 measures push at 100,000 and 10,000 records; at a million it would be hours of Virtuoso alone.
+  if (runsPart(p, 'push') && n <= PUSH_MAX_RECORDS) {
+    log(`${n}: push to a fresh Virtuoso (the first push), then after one edited record`);
+    run.push = (await attempt('push', () =>
+      pushFigures(p.out, async () => {
+        // editProjects edits the first project of the sorted files when asked for one.
+        const folder = path.join(p.data, 'projects');
+        const first = path.join(folder, (await readdir(folder)).filter((f) => f.endsWith('.yaml')).sort()[0]!);
+        const original = await readFile(first, 'utf8');
+        await editProjects(p.data, 1, 'gepusht');
+        await child('build', [p.data, p.out]);
+        // A prepared build is put back as it was (the rebuild part does the same).
+        if (p.shared)
+          restoreAfterPush.push(async () => {
+            await writeFile(first, original);
+            await child('build', [p.data, p.out]);
+          });
+      }),
+    )) as Run['push'];
+    for (const restore of restoreAfterPush.splice(0)) await restore();
   }
   if (runsPart(p, 'checks')) {
     log(`${n}: SHACL ours and whole graph; JSON-LD ours and jsonld.js`);

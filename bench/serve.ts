@@ -10,7 +10,7 @@ import autocannon, { type Result } from 'autocannon';
 import { benchQueries, QUERY_RUNS, type Sample } from './queries.ts';
 import { SCHEMA } from '../src/vocab.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
-import { startVirtuoso } from '../test/push/support/virtuoso.ts';
+import { startVirtuoso, type Virtuoso } from '../test/push/support/virtuoso.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
@@ -312,14 +312,12 @@ const run = promisify(execFile);
 const rowsOf = (body: string) => (JSON.parse(body) as { results: { bindings: unknown[] } }).results.bindings.length;
 
 /**
- * serve --store over a fresh Virtuoso holding the build's dataset.nq (bulk-loaded, as the quickest way to the same
- * named graphs that push writes): the six queries through the server against Virtuoso's own endpoint.
+ * A fresh Virtuoso sized as its own guide sizes one for 2 GB: the test set-up's buffers (80 MB) and 60 s query limit
+ * are for small test data.
  */
-export async function virtuosoFigures(out: string, base: string, sample: Sample, heapMb: number): Promise<Figures> {
+export async function startSizedVirtuoso(): Promise<Virtuoso> {
   const virtuoso = await startVirtuoso(120_000);
   try {
-    // The test set-up's buffers (80 MB) and 60 s query limit are for small test data: sized here as Virtuoso's
-    // own guide sizes them for 2 GB (both the anchor and serve --store query this one store).
     await virtuoso.kill();
     for (const f of ['virtuoso.db', 'virtuoso.trx', 'virtuoso.lck', 'virtuoso-temp.db'])
       await rm(path.join(virtuoso.dir, f), { force: true });
@@ -332,6 +330,20 @@ export async function virtuosoFigures(out: string, base: string, sample: Sample,
         .replace(/^MaxQueryExecutionTime = \d+$/m, 'MaxQueryExecutionTime = 600'),
     );
     await virtuoso.restart();
+    return virtuoso;
+  } catch (e) {
+    await virtuoso.stop();
+    throw e;
+  }
+}
+
+/**
+ * serve --store over a fresh Virtuoso holding the build's dataset.nq (bulk-loaded, as the quickest way to the same
+ * named graphs that push writes): the six queries through the server against Virtuoso's own endpoint.
+ */
+export async function virtuosoFigures(out: string, base: string, sample: Sample, heapMb: number): Promise<Figures> {
+  const virtuoso = await startSizedVirtuoso();
+  try {
     const t = performance.now();
     const nq = path.join(virtuoso.dir, 'dataset.nq');
     await link(path.join(out, 'dataset.nq'), nq).catch(() => copyFile(path.join(out, 'dataset.nq'), nq));

@@ -6,6 +6,7 @@ import { progressOn } from '../progress.ts';
 
 export const pushCommand: Command = {
   usage: `projectgraph push --store URL [--graph-store URL] [--update URL] [--out DIR] [--user U --password P] [--full]
+                  [--verify-all]
 
   --store URL        the store's SPARQL query endpoint (used to check what the store holds)
   --graph-store URL  its SPARQL 1.1 Graph Store HTTP Protocol endpoint (default: the --store URL)
@@ -16,6 +17,8 @@ export const pushCommand: Command = {
   --password P       its password; better: leave it out and set PROJECTGRAPH_STORE_PASSWORD,
                      so that it does not show in the process list or shell history
   --full             send every graph, not only those changed since the last push to this store
+  --verify-all       after sending, count every graph the store holds under the dataset, not only the changed
+                     ones (finds graphs changed behind push's back; a first push and --full always do)
 
 Changed graphs are replaced (PUT, or with --update and 16 graphs or more, CLEAR and INSERT DATA in batches),
 graphs of deleted records removed (DELETE), unchanged ones left alone.
@@ -34,6 +37,7 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
     user: { type: 'string' },
     password: { type: 'string' },
     full: { type: 'boolean', default: false },
+    'verify-all': { type: 'boolean', default: false },
   },
   async run(v) {
     if (typeof v.store !== 'string') throw new UsageError('--store URL is required');
@@ -47,6 +51,7 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
       ...(typeof v.update === 'string' ? { update: v.update } : {}),
       ...(typeof v.user === 'string' ? { user: v.user, password: password ?? '' } : {}),
       full: v.full === true,
+      verifyAll: v['verify-all'] === true,
       onProgress: (done, total) => {
         sending.total(total);
         sending.set(done);
@@ -64,7 +69,11 @@ Examples: Fuseki --store http://host:3030/ds/sparql --graph-store http://host:30
         const { graphs, triples } = report.verified;
         process.stdout.write(`the store holds ${n(graphs, 'graph')} with ${n(triples, 'triple')} under this dataset\n`);
       }
-      process.stdout.write('in sync: every graph verified by its triple count\n');
+      process.stdout.write(
+        report.verified
+          ? 'in sync: every graph verified by its triple count\n'
+          : 'in sync: the graphs sent verified by their triple counts, the graphs deleted gone\n',
+      );
       return undefined;
     }
     // Only once the outcome is known, and then as what it is: a failed push, what reached the store, what to do.

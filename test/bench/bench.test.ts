@@ -35,6 +35,13 @@ interface Results {
   virtuoso: {
     queries: Record<string, { serveP50Ms: unknown; virtuosoP50Ms: unknown; rows: unknown; virtuosoRows: unknown }>;
   };
+  push: {
+    firstPushSec: unknown;
+    oneEditPushSec: unknown;
+    graphs: unknown;
+    triples: unknown;
+    oneEditGraphsSent: unknown;
+  };
   targets: { target: string }[];
 }
 
@@ -99,7 +106,7 @@ describe('npm run bench', () => {
       expect(q.rows, name).toBeGreaterThan(0);
     }
     // A part that failed holds its error instead of its figures (Virtuoso missing, the server not starting).
-    for (const part of ['serve', 'rebuild', 'virtuoso'] as const)
+    for (const part of ['serve', 'rebuild', 'virtuoso', 'push'] as const)
       expect((res[part] as { error?: string }).error, part).toBeUndefined();
     for (const load of [res.serve.lookup, res.serve.pages]) {
       expect(isNumber(load.reqPerSec) && isNumber(load.p99Ms), JSON.stringify(res.serve)).toBe(true);
@@ -116,8 +123,20 @@ describe('npm run bench', () => {
       expect(isNumber(q.serveP50Ms) && isNumber(q.virtuosoP50Ms), name).toBe(true);
       expect(q.rows, name).toBe(q.virtuosoRows);
     }
+    // The first push to a fresh Virtuoso, then the push after one edited record: exactly one graph.
+    expect(isNumber(res.push.firstPushSec) && isNumber(res.push.oneEditPushSec), JSON.stringify(res.push)).toBe(true);
+    expect(res.push.graphs).toBeGreaterThan(200);
+    // Quads in the store: every triple at least once (one shared by two graphs is in both).
+    expect(res.push.triples).toBeGreaterThanOrEqual(res.triples as number);
+    expect(res.push.oneEditGraphsSent).toBe(1);
     const named = res.targets.map((t) => t.target);
-    for (const t of ['store.loadSec vs store.oxigraphLoadSec', 'serve.pages.reqPerSec', 'rebuild.pageVisibleSec'])
+    for (const t of [
+      'store.loadSec vs store.oxigraphLoadSec',
+      'serve.pages.reqPerSec',
+      'rebuild.pageVisibleSec',
+      'push.firstPushSec',
+      'push.oneEditPushSec',
+    ])
       expect(named).toContain(t);
     expect(r.stdout).toMatch(/\| shacl\.oursSec vs shacl\.wholeGraphSec \| 200 \|/);
   });

@@ -105,6 +105,11 @@ describe('push to Virtuoso in batched SPARQL Update requests', () => {
     ws = await workspaceWithRealData();
     data = path.join(ws, 'data');
     out = path.join(ws, 'output');
+    // A name with what the fast path must carry over unchanged inside a SPARQL Update request: quotes, backslashes,
+    // a tab, a line break, letters outside ASCII and outside the Basic Multilingual Plane.
+    const kei = path.join(data, 'organisations/kei.yaml');
+    const tricky = JSON.stringify('KEI "centrum" \\ C:\\pad\tmet tab\nen regel — Ünïcødé 𝔘 😀');
+    await writeFile(kei, (await readFile(kei, 'utf8')).replace(/^name: .*$/m, `name: ${tricky}`));
     await rebuild();
     options = {
       outDir: out,
@@ -146,6 +151,10 @@ describe('push to Virtuoso in batched SPARQL Update requests', () => {
     expect(countsAfter).toEqual(countsBefore);
     const m = await manifest();
     for (const g of graphs) expect(countsAfter.get(g)).toBe(m.graphs[g]!.triples);
+    const names = after.filter(
+      (q) => q.subject.value.endsWith('/organisation/kei') && q.predicate.value.endsWith('/name'),
+    );
+    expect(names.map((q) => q.object.value)).toContain('KEI "centrum" \\ C:\\pad\tmet tab\nen regel — Ünïcødé 𝔘 😀');
   }, 60_000);
 
   it('replaces graphs the store already holds (--full), and sends a one-record edit as one graph', async () => {
