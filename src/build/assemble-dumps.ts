@@ -13,7 +13,7 @@ import { toTurtle } from '../publish/turtle.ts';
 import { voidPart, type VoidCounter, type VoidPart } from '../publish/void.ts';
 import { cacheKey, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
-import { lineSubject, splitLines, type SpilledGraph } from './graph-spill.ts';
+import { detached, lineSubject, splitLines, type SpilledGraph } from './graph-spill.ts';
 import type { Flowed } from './record-flow.ts';
 
 const parse = (text: string): Quad[] => new Parser({ format: 'N-Triples' }).parse(text);
@@ -186,7 +186,7 @@ function ownText(flowed: Flowed, g: SpilledGraph, shared: Set<string> | undefine
   let own = '';
   for (const line of splitLines(flowed.spill.text(g))) {
     if (!flowed.shared.has(lineSubject(line))) own += line;
-    else shared?.add(line);
+    else if (shared && !shared.has(line)) shared.add(detached(line));
   }
   return own;
 }

@@ -20,7 +20,7 @@ import { sortProblems, validateRecords, type ShapesBundle } from '../validate/sh
 import { RDF } from '../vocab.ts';
 import { CacheKeyBuilder, cacheKey, noCache, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
-import { GraphSpill, lineSubject, type SpilledGraph } from './graph-spill.ts';
+import { GraphSpill, detached, lineSubject, type SpilledGraph } from './graph-spill.ts';
 
 const TYPE = RDF('type').value;
 /** An owner for a subject that more than one record describes. */
@@ -102,10 +102,13 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     const m = mapOne(record, base);
     const { quads, lines } = sortedGraph(m.quads);
     const entry = mapEntry(quads, lines, base);
-    cache.set(key, JSON.stringify(entry));
+    const { lines: text, ...rest } = entry;
+    // The lines apart from the rest: what pass 1 keeps of a parsed entry then points into that entry's text
+    // alone (V8 keeps strings cut from a text as views of it), not into every record's lines.
+    cache.set(key, JSON.stringify(rest));
+    cache.set(`${key}:lines`, text);
     cache.set(`${key}:origins`, JSON.stringify(m.origins));
     const name = datasetIris(base).graphs.record(record.kind, record.data.id);
-    const { lines: text, ...rest } = entry;
     return { ...rest, graph: spill.addText(name, text, entry.hash, entry.triples) };
   };
 
@@ -206,8 +209,9 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
       parsed.delete(path.resolve(r.file));
       if (k === undefined) {
         const hit = cache.get(key);
-        if (hit !== undefined) {
-          const { lines: text, ...entry } = JSON.parse(hit) as MapEntry;
+        const text = hit === undefined ? undefined : cache.get(`${key}:lines`);
+        if (hit !== undefined && text !== undefined) {
+          const entry = JSON.parse(hit) as Omit<MapEntry, 'lines'>;
           k = { ...entry, graph: spill.addText(graphIris.record(r.kind, r.data.id), text, entry.hash, entry.triples) };
           reusedMaps++;
         } else k = keep(await readRecordFile(r.file, r.kind), base, key);
@@ -280,7 +284,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
     return lines.filter((l) => {
       if (!sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
-      pooled.add(l);
+      pooled.add(detached(l));
       return true;
     });
   };
