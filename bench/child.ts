@@ -7,6 +7,8 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { StreamParser, StreamWriter } from 'n3';
 import { build, DEFAULT_SHAPES_DIR } from '../src/pipeline.ts';
+import { progressOn } from '../src/progress.ts';
+import { exportSite } from '../src/site/export-site.ts';
 import { readRecords } from '../src/ingest/read-records.ts';
 import { mapRecords } from '../src/map/map-records.ts';
 import { loadShapes, validateRecords, validateWholeGraph } from '../src/validate/shacl.ts';
@@ -55,6 +57,23 @@ async function buildTask(data: string, out: string): Promise<Figures> {
     triples: summary.triples,
     files: summary.files.length,
     reused: summary.reused,
+  };
+}
+
+/** `export-site <output> <dir> <data>`: what `projectgraph export-site --out dir --from output` runs, timed. */
+async function exportSiteTask(from: string, out: string, data: string): Promise<Figures> {
+  const started = performance.now();
+  const progress = progressOn();
+  const report = await exportSite({ from, out, dataDir: data, shapesDir: DEFAULT_SHAPES_DIR, progress }).finally(() =>
+    progress.close(),
+  );
+  return {
+    exportSec: sec(started),
+    peakRssMB: peakRssMB(),
+    files: report.files.length,
+    written: report.written.length,
+    removed: report.removed.length,
+    rendered: report.rendered,
   };
 }
 
@@ -342,6 +361,7 @@ async function checksTask(data: string, file: string): Promise<Figures> {
 const tasks: Record<string, (...args: string[]) => Promise<Figures>> = {
   checks: (data, file) => checksTask(data!, file!),
   build: (data, out) => buildTask(data!, out!),
+  'export-site': (from, out, data) => exportSiteTask(from!, out!, data!),
   limit: (ttl, nt) => limitTask(ttl!, nt!),
   shacl: async (data) => shaclTask(await mapped(data!)),
   jsonld: async (data, file) => jsonldTask(await mapped(data!), file!),

@@ -11,7 +11,7 @@ import { generate } from './generate.ts';
 import { JSONLD_JS_MAX_RECORDS, resourceSample, sampleOf, type Sample } from './queries.ts';
 import { pushFigures, PUSH_MAX_RECORDS } from './push-figures.ts';
 import { httpFigures, rebuildUnderLoad, startServe, virtuosoFigures, type Server } from './serve.ts';
-import { targets, formatTable, ok, type Run } from './targets.ts';
+import { targets, formatTable, ok, type Run, type SiteExportFigures } from './targets.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -19,6 +19,8 @@ const ROOT = path.join(HERE, '..');
 const BASE = 'https://projectgraph.example/';
 /** Heap for the measuring children: the anchors (whole-graph SHACL, Comunica's store) need more than Node's default. */
 const HEAP_MB = 16_384;
+/** The largest run that exports the site: at a million records it would be some 15 million files. */
+const SITE_MAX_RECORDS = 100_000;
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +34,7 @@ const { values } = parseArgs({
     'visible-seconds': { type: 'string', default: '60' },
   },
 });
-const PARTS = ['build', 'engine', 'store', 'http', 'rebuild', 'virtuoso', 'push', 'checks'] as const;
+const PARTS = ['build', 'site', 'engine', 'store', 'http', 'rebuild', 'virtuoso', 'push', 'checks'] as const;
 type Part = (typeof PARTS)[number];
 const parts = new Set((values.parts ?? '').split(',').filter((x) => x !== '')) as Set<Part>;
 for (const part of parts) {
@@ -187,6 +189,14 @@ async function measure(p: Prepared): Promise<Run> {
     const limit = await child('limit', [path.join(p.out, 'dataset.ttl'), path.join(p.dir, 'limit.nt')]);
     run.limit = { n3ParseWriteSec: limit.n3ParseWriteSec as number, triples: limit.triples };
   }
+  if (runsPart(p, 'site')) {
+    if (n > SITE_MAX_RECORDS) {
+      run.siteExport = { skipped: `skipped above ${SITE_MAX_RECORDS.toLocaleString('en')} records` };
+    } else {
+      log(`${n}: export-site into an empty folder, then after one edited record and a rebuild`);
+      run.siteExport = (await attempt('site', () => siteExportFigures(p))) as Run['siteExport'];
+    }
+  }
   if (runsPart(p, 'engine')) {
     const nt = path.join(p.out, 'dataset.nt');
     log(`${n}: SPARQL, the endpoint's engine over the embedded store`);
@@ -274,6 +284,45 @@ async function measure(p: Prepared): Promise<Run> {
   // A prepared build's triples: the lines of its N-Triples dump, one triple each.
   run.triples ??= await lineCount(path.join(p.out, 'dataset.nt'));
   return run;
+}
+
+/**
+ * The site export as a user runs it after each build: cold into an empty folder, then into the same folder after
+ * one edited record and a rebuild (the export renders what the build's change sets touched). A prepared build is
+ * only read: its export goes into a temp folder, and the record is put back and rebuilt afterwards.
+ */
+async function siteExportFigures(p: Prepared): Promise<SiteExportFigures> {
+  const dir = p.shared ? await mkdtemp(path.join(tmpdir(), `projectgraph-bench-site-${p.records}-`)) : p.dir;
+  const site = path.join(dir, 'site');
+  const exportInto = () => child('export-site', [p.out, site, p.data]);
+  try {
+    const cold = await exportInto();
+    // editProjects edits the first project of the sorted files when asked for one.
+    const folder = path.join(p.data, 'projects');
+    const first = path.join(folder, (await readdir(folder)).filter((f) => f.endsWith('.yaml')).sort()[0]!);
+    const original = await readFile(first, 'utf8');
+    await editProjects(p.data, 1, 'geëxporteerd');
+    try {
+      await child('build', [p.data, p.out]);
+      const one = await exportInto();
+      return {
+        coldSec: cold.exportSec as number,
+        oneEditSec: one.exportSec as number,
+        files: cold.files as number,
+        peakRssMB: Math.max(cold.peakRssMB as number, one.peakRssMB as number),
+        resources: cold.rendered as number,
+        oneEditRendered: one.rendered as number,
+        oneEditWritten: one.written as number,
+      };
+    } finally {
+      if (p.shared) {
+        await writeFile(first, original);
+        await child('build', [p.data, p.out]);
+      }
+    }
+  } finally {
+    if (p.shared) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function lineCount(file: string): Promise<number> {

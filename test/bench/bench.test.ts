@@ -42,6 +42,7 @@ interface Results {
     triples: unknown;
     oneEditGraphsSent: unknown;
   };
+  siteExport: Record<string, unknown>;
   targets: { target: string }[];
 }
 
@@ -106,7 +107,7 @@ describe('npm run bench', () => {
       expect(q.rows, name).toBeGreaterThan(0);
     }
     // A part that failed holds its error instead of its figures (Virtuoso missing, the server not starting).
-    for (const part of ['serve', 'rebuild', 'virtuoso', 'push'] as const)
+    for (const part of ['serve', 'rebuild', 'virtuoso', 'push', 'siteExport'] as const)
       expect((res[part] as { error?: string }).error, part).toBeUndefined();
     for (const load of [res.serve.lookup, res.serve.pages]) {
       expect(isNumber(load.reqPerSec) && isNumber(load.p99Ms), JSON.stringify(res.serve)).toBe(true);
@@ -129,6 +130,15 @@ describe('npm run bench', () => {
     // Quads in the store: every triple at least once (one shared by two graphs is in both).
     expect(res.push.triples).toBeGreaterThanOrEqual(res.triples as number);
     expect(res.push.oneEditGraphsSent).toBe(1);
+    // The site export, cold and after one edited record; the second renders only what the edit touched.
+    for (const key of ['coldSec', 'oneEditSec', 'files', 'peakRssMB', 'resources', 'oneEditRendered', 'oneEditWritten'])
+      expect(isNumber(res.siteExport[key]), `siteExport.${key}: ${JSON.stringify(res.siteExport)}`).toBe(true);
+    // A page, .ttl and .jsonld for each project at least.
+    expect(res.siteExport.files).toBeGreaterThan(3 * 200);
+    expect(res.siteExport.oneEditRendered).toBeGreaterThan(0);
+    expect(res.siteExport.oneEditRendered).toBeLessThan(res.siteExport.resources as number);
+    expect(res.siteExport.oneEditWritten).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/\| siteExport\.coldSec \(files\) \| \d/);
     const named = res.targets.map((t) => t.target);
     for (const t of [
       'store.loadSec vs store.oxigraphLoadSec',
