@@ -1,5 +1,6 @@
 // A batch's data graph as shacl-engine reads it: the statements of a subject by predicate at hand, the rest from n3.
 import { Store } from 'n3';
+import { InternalError } from '../errors.ts';
 import type { DatasetCore, Quad, Term } from '@rdfjs/types';
 import { termId } from '../terms.ts';
 
@@ -32,11 +33,11 @@ class Matched implements DatasetCore {
   }
 
   add(): this {
-    throw new Error('a matched set of quads is read-only');
+    throw new InternalError('a matched set of quads is read-only');
   }
 
   delete(): this {
-    throw new Error('a matched set of quads is read-only');
+    throw new InternalError('a matched set of quads is read-only');
   }
 
   [Symbol.iterator](): Iterator<Quad> {
@@ -116,11 +117,11 @@ export class BatchGraph implements DatasetCore {
   }
 
   add(): this {
-    throw new Error('a batch graph is read-only');
+    throw new InternalError('a batch graph is read-only');
   }
 
   delete(): this {
-    throw new Error('a batch graph is read-only');
+    throw new InternalError('a batch graph is read-only');
   }
 
   *[Symbol.iterator](): Iterator<Quad> {

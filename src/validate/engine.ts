@@ -6,7 +6,7 @@ import type { Quad, Term } from '@rdfjs/types';
 import { BatchGraph } from './batch-graph.ts';
 import { termId } from '../terms.ts';
 import { RDF, SH } from '../vocab.ts';
-import type { PlainResult, PlainTerm } from './shacl-batch.ts';
+import { plainTerm, type PlainResult } from './plain-result.ts';
 
 const SH_MESSAGE = SH('message').value;
 const SH_NS = SH('').value;
@@ -127,9 +127,6 @@ export function engineIsExact(quads: readonly Quad[]): boolean {
   }
   return true;
 }
-
-const plainTerm = (t: Term | null | undefined): PlainTerm | null =>
-  t ? { termType: t.termType, value: t.value } : null;
 
 /**
  * The shapes compiled once (in each worker): `shapes` without their targets, for validate(), which is told the

@@ -4,6 +4,9 @@ import { DataFactory, Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import type { Quad, Quad_Subject, Term } from '@rdfjs/types';
 import { EngineShapes, engineIsExact } from './engine.ts';
+import { plainTerm, type PlainResult } from './plain-result.ts';
+
+export type { PlainResult, PlainTerm } from './plain-result.ts';
 import type { MappedRecord } from '../map/map-records.ts';
 import { TermTable, termId, tripleId, unpackTerms, type PackedTerms } from '../terms.ts';
 import { RDF, RDFS, SH } from '../vocab.ts';
@@ -30,22 +33,6 @@ export const validatorEnvironment: SHACLValidator['factory'] = Object.assign(
 );
 
 /** A validation result as plain data, so it can cross from a worker thread; the main thread uses the same shape. */
-export interface PlainResult {
-  focusNode: PlainTerm | null;
-  path: PlainTerm | null;
-  value: PlainTerm | null;
-  message: string[];
-  severity: string | null;
-  sourceConstraintComponent: string | null;
-  /** The shape that gave the result, when it is a named one. */
-  sourceShape: string | null;
-}
-
-export interface PlainTerm {
-  termType: string;
-  value: string;
-}
-
 /** What plainResult reads of an rdf-validate-shacl result. */
 interface ValidatorResult {
   focusNode: Term | null;
@@ -77,9 +64,6 @@ export function plainResult(r: ValidatorResult, shapes: Store): PlainResult {
     sourceShape: r.sourceShape?.termType === 'NamedNode' ? r.sourceShape.value : null,
   };
 }
-
-const plainTerm = (t: Term | null | undefined): PlainTerm | null =>
-  t ? { termType: t.termType, value: t.value } : null;
 
 /** The shapes and class axioms as N-Triples: how they reach a worker, which prepares them once. */
 export interface ShapesText {
