@@ -210,7 +210,7 @@ export function targets(runs: Run[]): Check[] {
     );
   }
   if (big.shacl) {
-    ratio('shacl.oursSec vs shacl.wholeGraphSec', n, big.shacl.oursSec, big.shacl.wholeGraphSec, 0.5, '≤ 0.5×');
+    ratio('shacl.oursSec vs shacl.wholeGraphSec', n, big.shacl.oursSec, big.shacl.wholeGraphSec, 0.2, '≤ 0.2×');
     checks.push({
       target: 'shacl.sameResults',
       records: n,
