@@ -6,18 +6,20 @@ import { defineConfig } from 'vitest/config';
  * after the rest, so no other test file competes with them for the CPU.
  */
 const ALONE = [
-  'test/hostile/**/*.test.ts',
-  'test/bench/**/*.test.ts',
+  'test/hostile/faults.test.ts',
+  'test/hostile/fair-share.test.ts',
+  'test/hostile/server.test.ts',
+  'test/hostile/records.test.ts',
   'test/workers/**/*.test.ts',
-  'test/store/**/*.test.ts',
+  'test/store/embedded.test.ts',
+  'test/store/remote.test.ts',
+  'test/store/describe-scaling.test.ts',
   'test/publish/output-dir.test.ts',
   'test/push/serve-store.test.ts',
   'test/serve/limits.test.ts',
   'test/serve/list-rebuild.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/store-server.test.ts',
-  'test/import/malformed.test.ts',
-  'test/ingest/fast-yaml.test.ts',
 ];
 
 export default defineConfig({
