@@ -105,11 +105,15 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     const { lines: text, ...rest } = entry;
     // The lines apart from the rest: what pass 1 keeps of a parsed entry then points into that entry's text
     // alone (V8 keeps strings cut from a text as views of it), not into every record's lines.
-    cache.set(key, JSON.stringify(rest));
+    const facts = JSON.stringify(rest);
+    cache.set(key, facts);
     cache.set(`${key}:lines`, text);
     cache.set(`${key}:origins`, JSON.stringify(m.origins));
     const name = datasetIris(base).graphs.record(record.kind, record.data.id);
-    return { ...rest, graph: spill.addText(name, text, entry.hash, entry.triples) };
+    // Kept as read back from its JSON, as a cached entry is: the mapping's strings are views of the record
+    // file's text, which this would otherwise keep in memory for the rest of the build.
+    const kept = JSON.parse(facts) as Omit<MapEntry, 'lines'>;
+    return { ...kept, graph: spill.addText(name, text, entry.hash, entry.triples) };
   };
 
   // Ingest. A file whose bytes an earlier build checked is not parsed again (its outline is cached); a file that
@@ -426,14 +430,14 @@ function mapEntry(quads: readonly Quad[], lines: readonly string[], base: string
     const line = lines[k]!;
     hash.update(line);
     const s = q.subject.termType === 'BlankNode' ? `_:${q.subject.value}` : q.subject.value;
-    if (!subjects.has(s)) subjects.set(s, lineSubject(line));
+    if (!subjects.has(s)) subjects.set(s, detached(lineSubject(line)));
     if (q.predicate.value === TYPE) {
       const list = typed.get(s) ?? [];
       if (!list.includes(q.object.value)) list.push(q.object.value);
       typed.set(s, list);
     }
     if (q.object.termType === 'NamedNode') objects.add(q.object.value);
-    if (inVocabularyDocument(base, q.subject.value)) vocabulary.push(line);
+    if (inVocabularyDocument(base, q.subject.value)) vocabulary.push(detached(line));
   });
   return {
     hash: hash.digest('hex'),

@@ -34,8 +34,15 @@ export type OutlinedRecord =
   | { kind: 'programme'; data: Pick<ProgrammeRecord, 'id' | 'partOf'>; source: YamlSource }
   | { kind: 'organisation'; data: Pick<OrganisationRecord, 'id'>; source: YamlSource };
 
-/** The outline of a checked record: the same fields as it has, nothing else (so it can be kept as JSON). */
+/**
+ * The outline of a checked record: the same fields as it has, nothing else. Its strings are copies: a parser's
+ * strings are views of the file's whole text in V8, which a kept outline would otherwise hold in memory.
+ */
 export function outlineOf(record: SourcedRecord): OutlinedRecord['data'] {
+  return JSON.parse(JSON.stringify(outlineFields(record))) as OutlinedRecord['data'];
+}
+
+function outlineFields(record: SourcedRecord): OutlinedRecord['data'] {
   const d = record.data;
   if (record.kind === 'organisation') return { id: d.id };
   if (record.kind === 'programme') {
