@@ -1,4 +1,5 @@
 // Validate: runs the SHACL shapes in shapes/ over the mapped graph and traces every result back to file:line and field.
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -32,6 +33,8 @@ export interface ShapesBundle {
    * about, from their `pgs:reportPath` annotation: the report then names that property's record field.
    */
   reportPaths: Map<string, string>;
+  /** A hash of the shapes files as written, and the base IRI: what every result depends on (build cache keys). */
+  version: string;
 }
 
 /** Loads shapes/*.ttl, resolving their relative IRIs against the dataset's base IRI. */
@@ -39,8 +42,10 @@ export async function loadShapes(shapesDir: string, baseIri: string): Promise<Sh
   const shapes = new Store();
   const axioms: Quad[] = [];
   const files = (await readdir(shapesDir)).filter((f) => f.endsWith('.ttl')).sort();
+  const version = createHash('sha256').update(`${baseIri}\n`);
   for (const f of files) {
     const text = await readFile(path.join(shapesDir, f), 'utf8');
+    version.update(`${f}\n${Buffer.byteLength(text)}\n`).update(text);
     const quads = new Parser({ baseIRI: baseIri }).parse(text);
     if (f === CLASS_AXIOMS) axioms.push(...quads);
     else shapes.addQuads(quads);
@@ -48,7 +53,7 @@ export async function loadShapes(shapesDir: string, baseIri: string): Promise<Sh
   const reportPath = new URL('shapes#reportPath', baseIri).href;
   const annotations = shapes.getQuads(null, reportPath, null, null);
   const reportPaths = new Map(annotations.map((q) => [q.subject.value, q.object.value]));
-  return { shapes, axioms, reportPaths };
+  return { shapes, axioms, reportPaths, version: version.digest('hex') };
 }
 
 export interface ValidationOutcome {

@@ -1,12 +1,12 @@
 // A build that reuses its cache writes exactly what a build without one writes, under any sequence of edits.
-import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generate } from '../../bench/generate.ts';
-import { build, type BuildSummary } from '../../src/pipeline.ts';
+import { DEFAULT_SHAPES_DIR, build, type BuildSummary } from '../../src/pipeline.ts';
 import { EPOCH } from '../publish/support.ts';
 
 const PROJECTS = 16;
@@ -113,13 +113,53 @@ describe('the build cache', () => {
           const w = await both();
           // The warm build did reuse: at most the edited records (two for a renamed one) were mapped again.
           expect(w.reused.mapped, JSON.stringify(e)).toBeGreaterThanOrEqual(w.records - 2);
-          // and only the files whose bytes changed were parsed.
+          // and only the files whose bytes changed were parsed; most records kept their SHACL results.
           expect(w.parsed, JSON.stringify(e)).toBeLessThanOrEqual(2);
+          expect(w.reused.validated, JSON.stringify(e)).toBeGreaterThan(w.records / 2);
         }
       }),
       { numRuns: 3 },
     );
   }, 240_000);
+
+  it('moves a kept warning about a shared subject to its new line when the file it names changes', async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-shared-warning-'));
+    const data = path.join(ws, 'data');
+    await generate(data, 8, 5);
+    // One keyword every project has: its subject is described by all of them and validated with the shared ones.
+    for (const f of await readdir(path.join(data, 'projects'))) {
+      const file = path.join(data, 'projects', f);
+      const record = parse(await readFile(file, 'utf8')) as { keywords?: string[] };
+      await writeFile(file, stringify({ ...record, keywords: [...(record.keywords ?? []), 'gedeeld'] }));
+    }
+    // A shape of the user's own that warns about keywords.
+    const shapesDir = path.join(ws, 'shapes');
+    await cp(DEFAULT_SHAPES_DIR, shapesDir, { recursive: true });
+    await appendFile(
+      path.join(shapesDir, 'projectgraph.ttl'),
+      `\npgs:KeywordDescribed a sh:NodeShape ;\n  sh:targetClass schema:DefinedTerm ;\n  sh:property [\n` +
+        `    sh:path schema:description ; sh:minCount 1 ; sh:severity sh:Warning ;\n` +
+        `    sh:message "a keyword should have a description"@en\n  ] .\n`,
+    );
+    const warm = path.join(ws, 'warm');
+    const first = await build({ dataDir: data, outDir: warm, shapesDir, sourceDateEpoch: EPOCH });
+    const lineOf = async (w: BuildSummary['warnings'][number]) =>
+      (await readFile(w.location!.file, 'utf8')).split('\n')[w.location!.line - 1] ?? '';
+    const about = first.warnings.filter((w) => w.message.includes('a keyword should have a description'));
+    const shared: BuildSummary['warnings'] = [];
+    for (const w of about) if ((await lineOf(w)).includes('gedeeld')) shared.push(w);
+    expect(shared).toHaveLength(1);
+    const named = shared[0]!.location!;
+    const file = path.resolve(named.file);
+    await writeFile(file, `# moved\n${await readFile(file, 'utf8')}`);
+    const again = await build({ dataDir: data, outDir: warm, shapesDir, sourceDateEpoch: EPOCH });
+    const cold = await build({ dataDir: data, outDir: path.join(ws, 'cold'), shapesDir, sourceDateEpoch: EPOCH });
+    expect(cold.reused.validated).toBe(0);
+    expect(again.warnings).toEqual(cold.warnings);
+    const moved = again.warnings.filter((w) => w.message === shared[0]!.message && w.location?.file === named.file);
+    expect(moved.map((w) => w.location?.line)).toContain(named.line + 1);
+    expect(await lineOf(moved.find((w) => w.location?.line === named.line + 1)!)).toContain('gedeeld');
+  }, 120_000);
 
   it('finds a corrupt entry, makes it again, and still writes the same files', async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'projectgraph-corrupt-'));
