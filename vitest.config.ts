@@ -1,4 +1,5 @@
 // Test runner settings: end-to-end tests start processes and servers, so they get generous time limits.
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -22,11 +23,31 @@ const ALONE = [
   'test/serve/store-server.test.ts',
 ];
 
+/** The longest files of those run two at a time start first, so none of them is left running alone at the end. */
+const LONGEST = [
+  'test/bench/bench.test.ts',
+  'test/site/export-site.test.ts',
+  'test/serve/resource-render.test.ts',
+  'test/commands/build.test.ts',
+  'test/serve/clients.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST.findIndex((p) => f.moduleId.endsWith(p));
+      return i === -1 ? LONGEST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
     globalSetup: ['test/support/compile.ts', 'test/support/temp-root.ts'],
     projects: [
       {
