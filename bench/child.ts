@@ -21,7 +21,7 @@ import { createEngine, executeQuery } from '../src/serve/engine.ts';
 import { EmbeddedStore } from '../src/store/embedded.ts';
 import { serverPathQuery } from './store-path.ts';
 import { injectErrors } from './inject-errors.ts';
-import { benchQueries, JSONLD_JS_MAX_RECORDS, QUERY_RUNS, type BenchQuery, type Sample } from './queries.ts';
+import { benchQueries, JSONLD_JS_MAX_RECORDS, runsFor, type BenchQuery, type Sample } from './queries.ts';
 
 const sec = (from: number) => (performance.now() - from) / 1000;
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -160,9 +160,12 @@ async function timeQueries(
   for (const q of queries) {
     const times: number[] = [];
     let rows = 0;
-    // One warm-up run, then the timed ones.
+    // Warm-up runs, then the timed ones.
+    const first = performance.now();
     rows = await run(q);
-    for (let i = 0; i < QUERY_RUNS; i++) {
+    const { warmUps, timed } = runsFor(performance.now() - first);
+    for (let i = 0; i < warmUps; i++) await run(q);
+    for (let i = 0; i < timed; i++) {
       const t = performance.now();
       rows = await run(q);
       times.push(performance.now() - t);
@@ -247,12 +250,17 @@ async function interleaved(
     const wall: Record<string, number[]> = {};
     const cpu: Record<string, number[]> = {};
     const rows: Record<string, number> = {};
+    let slowest = 0;
     for (const [name, run] of Object.entries(setups)) {
-      rows[name] = await run(q); // warm-up
+      const first = performance.now();
+      rows[name] = await run(q);
+      slowest = Math.max(slowest, performance.now() - first);
       wall[name] = [];
       cpu[name] = [];
     }
-    for (let i = 0; i < QUERY_RUNS; i++) {
+    const { warmUps, timed } = runsFor(slowest);
+    for (let i = 0; i < warmUps; i++) for (const run of Object.values(setups)) await run(q);
+    for (let i = 0; i < timed; i++) {
       for (const [name, run] of Object.entries(setups)) {
         const c = process.cpuUsage();
         const t = performance.now();

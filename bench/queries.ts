@@ -7,8 +7,27 @@ import { mintIris } from '../src/map/iri.ts';
 
 /** jsonld.js fromRDF + compact is measured up to this many records (above it needs gigabytes and minutes). */
 export const JSONLD_JS_MAX_RECORDS = 10_000;
-/** Timed runs per query, after one warm-up; the median is reported. */
+/** The fewest timed runs of a query; the median is reported. */
 export const QUERY_RUNS = 5;
+/** The most warm-up and the most timed runs of a fast query. */
+const MAX_WARM_UPS = 30;
+const MAX_RUNS = 50;
+/** Time a query's warm-up and its timed runs may take, as a number of runs of the first one's length. */
+const WARM_UP_MS = 1_000;
+const TIMED_MS = 2_000;
+
+/**
+ * How often to run a query whose first run took `firstMs`: warm-up runs until about a second is spent, so the
+ * engine's code is compiled as in a server that has been answering for a while, then timed runs until about two
+ * seconds are (at least QUERY_RUNS). A slow query is run QUERY_RUNS times after its first run.
+ */
+export function runsFor(firstMs: number): { warmUps: number; timed: number } {
+  const runsIn = (ms: number) => Math.floor(ms / Math.max(firstMs, 0.01));
+  return {
+    warmUps: Math.min(MAX_WARM_UPS, runsIn(WARM_UP_MS)),
+    timed: Math.max(QUERY_RUNS, Math.min(MAX_RUNS, runsIn(TIMED_MS))),
+  };
+}
 
 export interface BenchQuery {
   name: string;

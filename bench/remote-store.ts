@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { benchQueries, QUERY_RUNS, sampleOf } from './queries.ts';
+import { benchQueries, runsFor, sampleOf } from './queries.ts';
 import { RemoteStore } from '../src/store/remote.ts';
 import type { QueryResult } from '../src/store/store.ts';
 import { push } from '../src/push/push.ts';
@@ -18,9 +18,12 @@ const queries = benchQueries(base, await sampleOf(values.data, base));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function time(run: () => Promise<number>): Promise<{ p50: number; rows: number }> {
+  const first = performance.now();
   let rows = await run();
+  const { warmUps, timed } = runsFor(performance.now() - first);
+  for (let i = 0; i < warmUps; i++) await run();
   const ms: number[] = [];
-  for (let i = 0; i < QUERY_RUNS; i++) {
+  for (let i = 0; i < timed; i++) {
     const t = performance.now();
     rows = await run();
     ms.push(performance.now() - t);

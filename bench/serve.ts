@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument, YAMLMap } from 'yaml';
 import autocannon, { type Result } from 'autocannon';
-import { benchQueries, QUERY_RUNS, type Sample } from './queries.ts';
+import { benchQueries, runsFor, type Sample } from './queries.ts';
 import { SCHEMA } from '../src/vocab.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 import { startVirtuoso, type Virtuoso } from '../test/push/support/virtuoso.ts';
@@ -132,28 +132,32 @@ function loadFigures(result: Result): Figures {
 /** The server's URL of a dataset IRI (the server answers for IRIs under the base at the same path). */
 const pathOf = (iri: string, base: string) => `/${iri.slice(base.length)}`;
 
-const RESOURCE_PATH = /^\/(project|organisation|programme|keyword|publication|event|place|subject)\/[^/?#]+$/;
-const NOT_A_PAGE = /\.(css|js|mjs|svg|png|ico|woff2?|xml|nt|nq|ttl|trig|jsonld|rdf|json|gz|txt)(\?|$)/;
-
 /**
- * The home page and the list pages: the kinds' lists where they exist, the pages that list a keyword's, an
- * organisation's and a programme's projects (the sample's), and the links of the home page with a query string
- * or a trailing slash (paged, searched or filtered lists, containers). A URL that answers 404 is recorded with
- * null figures: the list does not exist.
+ * The home page and the list pages: each kind's list, a deep page of the projects, a search and a filtered list,
+ * the lists of a keyword's, an organisation's and a programme's projects (the sample's), the concept scheme of the
+ * keywords, and the home page's other links to lists. A URL that answers 404 is recorded with null figures: the
+ * list does not exist.
  */
 async function listPages(server: Server, base: string, sample: Sample): Promise<Record<string, Figures>> {
-  const paths = new Set(['/', '/project/', '/organisation/', '/programme/', '/keyword']);
+  const paths = new Set(['/', '/keyword']);
+  for (const kind of ['project', 'organisation', 'programme', 'keyword', 'event', 'publication'])
+    paths.add(`/list/${kind}`);
+  // The last page of the largest list, where an offset-paged list would be slowest (its pager links to it).
+  const projects = await fetch(new URL('list/project', server.url), { headers: { accept: 'text/html' } }).then((r) =>
+    r.text(),
+  );
+  const last = Math.max(1, ...[...projects.matchAll(/[?&;]page=(\d+)/g)].map((m) => Number(m[1])));
+  paths.add(`/list/project?page=${last}`);
+  paths.add('/list/project?q=energie');
+  paths.add('/list/project?status=completed&year=2015');
   for (const iri of [sample.keyword, sample.organisation, sample.programme])
-    if (iri !== undefined) paths.add(pathOf(iri, base));
+    if (iri !== undefined) paths.add(`/list${pathOf(iri, base)}`);
   const home = await fetch(server.url, { headers: { accept: 'text/html' } }).then((r) => r.text());
   for (const m of home.matchAll(/href="([^"#]+)"/g)) {
     const u = new URL(m[1]!.replace(/&amp;/g, '&'), server.url);
-    if (u.origin !== new URL(server.url).origin || u.pathname.startsWith('/sparql')) continue;
-    const p = u.pathname + u.search;
-    // A list is paged or searched (a query string) or a container (a trailing slash); other links are resources.
-    const list = u.search !== '' || u.pathname.endsWith('/');
-    if (!list || RESOURCE_PATH.test(u.pathname) || NOT_A_PAGE.test(u.pathname) || paths.size >= 30) continue;
-    paths.add(p);
+    if (u.origin !== new URL(server.url).origin || !u.pathname.startsWith('/list/')) continue;
+    if (paths.size >= 30) break;
+    paths.add(u.pathname + u.search);
   }
   const out: Record<string, Figures> = {};
   for (const p of paths) {
@@ -373,9 +377,15 @@ export async function virtuosoFigures(out: string, base: string, sample: Sample,
       const queries: Record<string, Figures> = {};
       for (const q of benchQueries(base, sample)) {
         const times = { serve: [] as number[], virtuoso: [] as number[] };
+        const first = performance.now();
         let rows = await ask(server.sparql, q.sparql);
         let virtuosoRows = await ask(virtuoso.sparql, q.sparql);
-        for (let i = 0; i < QUERY_RUNS; i++) {
+        const { warmUps, timed } = runsFor(performance.now() - first);
+        for (let i = 0; i < warmUps; i++) {
+          await ask(server.sparql, q.sparql);
+          await ask(virtuoso.sparql, q.sparql);
+        }
+        for (let i = 0; i < timed; i++) {
           let s = performance.now();
           rows = await ask(server.sparql, q.sparql);
           times.serve.push(performance.now() - s);

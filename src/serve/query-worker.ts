@@ -10,6 +10,7 @@ import { EmbeddedStore } from '../store/embedded.ts';
 import { readChangeSet } from '../store/change-set.ts';
 import type { ChangeSet } from '../store/store.ts';
 import { StorePages, type PageRequest } from './store-pages.ts';
+import { subjectsOfGraphs } from './resource-render.ts';
 
 export interface WorkerInit {
   /** The build the store is loaded from (a resolved `.output.builds/<n>`, never the `output` link). */
@@ -63,7 +64,10 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
   let engine!: Engine;
   let pages!: StorePages;
   let outDir = init.outDir;
-  const describe = async (via: LoadedStore['via'], change?: ChangeSet): Promise<LoadedStore> => {
+  const describe = async (
+    via: LoadedStore['via'],
+    change?: { change: ChangeSet; subjectsBefore: string[] },
+  ): Promise<LoadedStore> => {
     const namedGraphs = (await store.graphs()).map((g) => g.name);
     engine = await createEngine(store, {
       namedGraphs,
@@ -71,7 +75,11 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
       // Unset before the first store is described.
       ...((engine as Engine | undefined) ? { reuse: engine } : {}),
     });
-    pages = await StorePages.create(store, { outDir, namedGraphs, ...(change ? { previous: { pages, change } } : {}) });
+    pages = await StorePages.create(store, {
+      outDir,
+      namedGraphs,
+      ...(change ? { previous: { pages, ...change } } : {}),
+    });
     return {
       namedGraphs,
       size: await store.size(),
@@ -110,8 +118,13 @@ await serveTasks<WorkerInit, WorkerTask, QueryReply, LoadedStore, number>(async 
     outDir = next;
     const change = store.state === undefined ? undefined : await readChangeSet(outDir, store.state);
     if (change) {
+      // What the changed graphs held before: the pages learn from it which resources the change may have removed.
+      const subjectsBefore = await subjectsOfGraphs(
+        store,
+        change.graphs.map((g) => g.name),
+      );
       await store.apply(change);
-      return { kind: 'switched', info: await describe('change-set', change) };
+      return { kind: 'switched', info: await describe('change-set', { change, subjectsBefore }) };
     }
     // The old copy is freed before the new one is loaded: one copy per worker, even while moving.
     store.close();

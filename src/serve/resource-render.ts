@@ -21,7 +21,7 @@ import {
 } from '../publish/site.ts';
 import { toTurtle } from '../publish/turtle.ts';
 import { inVocabularyDocument } from '../publish/vocabulary.ts';
-import type { Store } from '../store/store.ts';
+import type { ChangeSet, Store } from '../store/store.ts';
 import { RDF, SCHEMA, ownVocabulary } from '../vocab.ts';
 import { writeRdf, type ResourceMediaType } from './dereference.ts';
 
@@ -54,11 +54,45 @@ export interface Renderer {
   renderEach(iri: string, mediaTypes: readonly ResourceMediaType[]): Promise<Rendered[] | undefined>;
 }
 
+/** The renderer of the build before a change set, and the subjects its changed graphs held then. */
+export interface PreviousRenderer {
+  renderer: Renderer;
+  change: ChangeSet;
+  /** The subjects of the changed graphs before the change (subjectsOfGraphs, asked before the store applied it). */
+  subjectsBefore: readonly string[];
+}
+
+/** The subjects the named graphs hold, asked before a change set is applied so the pages know what may have left. */
+export async function subjectsOfGraphs(store: Store, graphs: readonly string[]): Promise<string[]> {
+  const subjects: string[] = [];
+  for (let i = 0; i < graphs.length; i += GRAPHS_PER_QUERY) {
+    const values = graphs
+      .slice(i, i + GRAPHS_PER_QUERY)
+      .map((g) => `<${g}>`)
+      .join(' ');
+    const result = await store.query(`SELECT DISTINCT ?s WHERE { VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o } }`);
+    if (result.type !== 'bindings') throw new InternalError('the store answered a SELECT without rows');
+    for await (const row of result.bindings) {
+      const s = row.get('s');
+      if (s?.termType === 'NamedNode') subjects.push(s.value);
+    }
+  }
+  return subjects;
+}
+
+/** Graphs named in one query of subjectsOfGraphs: a change set of many graphs is asked for in parts. */
+const GRAPHS_PER_QUERY = 500;
+
 /**
  * A renderer for the build the store holds now. `documents` are the catalogue and VoID, which the store does not
  * hold (readSiteDocuments reads them from the build). Make a new one when the store moves to another build.
  */
-export async function createRenderer(store: Store, base: string, documents: SiteDocuments): Promise<Renderer> {
+export async function createRenderer(
+  store: Store,
+  base: string,
+  documents: SiteDocuments,
+  previous?: PreviousRenderer,
+): Promise<Renderer> {
   const state = store.state;
   const iris = datasetIris(base);
   const site = await siteOf(store, base);
@@ -68,7 +102,9 @@ export async function createRenderer(store: Store, base: string, documents: Site
   const voidDescription = sortedGraph(documents.void).quads;
   // Appended after the store's statements, as the build appends them after the dump's.
   const shownAfter = [...catalog, ...voidDescription];
-  const resources = await resourcesOf(store, base, shownAfter);
+  const resources = previous
+    ? await movedResources(store, base, shownAfter, previous)
+    : await resourcesOf(store, base, shownAfter);
   // A page's crumbs name the ancestors that are resources (keyword → keyword/clusters): their types and labels.
   const folders = new Set<string>();
   for (const r of resources) {
@@ -185,6 +221,15 @@ async function siteOf(store: Store, base: string): Promise<Site> {
   return siteFor(base, { name, licence, publisherName });
 }
 
+/** A subject's document: the IRI without its fragment. */
+const documentOf = (iri: string) => {
+  const hash = iri.indexOf('#');
+  return hash === -1 ? iri : iri.slice(0, hash);
+};
+
+/** The documents that have no page of their own: the home page and the services the server answers itself. */
+const withoutPages = (base: string) => new Set<string>([base, ...SERVICES.map((s) => iriAt(base, s))]);
+
 /**
  * The IRIs with pages: the documents (IRIs without their fragment) of every subject under the base, in the store or
  * in the documents beside it, except the home page and the services the server answers itself.
@@ -201,13 +246,61 @@ async function resourcesOf(store: Store, base: string, shownAfter: readonly Quad
     if (d) documents.add(d.value);
   }
   for (const q of shownAfter) {
-    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) {
-      const hash = q.subject.value.indexOf('#');
-      documents.add(hash === -1 ? q.subject.value : q.subject.value.slice(0, hash));
-    }
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base))
+      documents.add(documentOf(q.subject.value));
   }
-  const excluded = new Set<string>([base, ...SERVICES.map((s) => iriAt(base, s))]);
+  const excluded = withoutPages(base);
   return new Set([...documents].filter((d) => !excluded.has(d)).sort());
+}
+
+/**
+ * The IRIs with pages after a change set, from those before it: only the documents of subjects the changed graphs
+ * held before or hold now can have come or gone. One of them is kept while any subject of it is still in the store.
+ */
+async function movedResources(
+  store: Store,
+  base: string,
+  shownAfter: readonly Quad[],
+  previous: PreviousRenderer,
+): Promise<Set<string>> {
+  const subjects = new Map<string, Set<string>>();
+  const consider = (iri: string) => {
+    if (!iri.startsWith(base)) return;
+    const d = documentOf(iri);
+    const of = subjects.get(d);
+    if (of === undefined) subjects.set(d, new Set([iri]));
+    else of.add(iri);
+  };
+  for (const s of previous.subjectsBefore) consider(s);
+  for (const g of previous.change.graphs)
+    for (const q of g.quads ?? []) if (q.subject.termType === 'NamedNode') consider(q.subject.value);
+  const shown = new Set<string>();
+  for (const q of shownAfter)
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) shown.add(documentOf(q.subject.value));
+  const excluded = withoutPages(base);
+  const next = new Set(previous.renderer.resources);
+  for (const [d, of] of subjects) {
+    if (excluded.has(d)) continue;
+    if (shown.has(d) || (await anyStated(store, [...of])) || (await anyOfDocument(store, d))) next.add(d);
+    else next.delete(d);
+  }
+  for (const d of shown) if (!excluded.has(d)) next.add(d);
+  return new Set([...next].sort());
+}
+
+/** Whether the store states anything about one of these subjects. */
+async function anyStated(store: Store, subjects: readonly string[]): Promise<boolean> {
+  const values = subjects.map((s) => `<${s}>`).join(' ');
+  const result = await store.query(`ASK { VALUES ?s { ${values} } ?s ?p ?o }`);
+  return result.type === 'boolean' && result.value;
+}
+
+/** Whether the store states anything about the document or one of its fragments (a scan: asked only when none of the subjects a change named is left). */
+async function anyOfDocument(store: Store, document: string): Promise<boolean> {
+  const result = await store.query(
+    `ASK { ?s ?p ?o FILTER(isIRI(?s) && (?s = <${document}> || STRSTARTS(STR(?s), ${JSON.stringify(`${document}#`)}))) }`,
+  );
+  return result.type === 'boolean' && result.value;
 }
 
 const LABEL_LIST = [TYPE, ...LABELS].map((p) => `<${p}>`).join(', ');

@@ -36,7 +36,7 @@ export interface StorePagesOptions {
    * The pages of the state the store held before it applied `change`: their list index is moved by the change set
    * (only the resources of the changed graphs are read again) instead of built afresh.
    */
-  previous?: { pages: StorePages; change: ChangeSet };
+  previous?: { pages: StorePages; change: ChangeSet; subjectsBefore: readonly string[] };
 }
 
 export class StorePages {
@@ -64,11 +64,19 @@ export class StorePages {
         if (options.documentsOptional) return { catalog: [], void: [] };
         throw e;
       });
-      renderer = await createRenderer(store, base, documents);
-      const before = options.previous?.pages.lists;
+      const before = options.previous;
+      renderer = await createRenderer(
+        store,
+        base,
+        documents,
+        before?.pages.renderer && before.pages.lists?.base === base
+          ? { ...before, renderer: before.pages.renderer }
+          : undefined,
+      );
+      const listsBefore = options.previous?.pages.lists;
       lists =
-        before?.base === base
-          ? await before.apply(options.previous!.change, store)
+        listsBefore?.base === base
+          ? await listsBefore.apply(options.previous!.change, store)
           : await ListIndex.build(store, base, options.pageRows ? { pageRows: options.pageRows } : {});
     }
     return new StorePages(store, iris, new Set(options.namedGraphs ?? []), renderer, lists);

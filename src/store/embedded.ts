@@ -360,23 +360,40 @@ export class EmbeddedStore implements Store {
     });
   }
 
+  /**
+   * The named graphs with their sizes: counted once, then kept up to date by apply(), so moving to a new build
+   * costs what its change set holds rather than a scan of the store.
+   */
   async graphs(): Promise<GraphInfo[]> {
-    const rows = this.oxigraph.query(
-      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g',
-    ) as Map<string, Ox.Term>[];
-    return rows.map((r) => {
-      const name = r.get('g')!.value;
-      const hash = this.manifest?.graphs[name]?.hash;
-      return { name, triples: Number(r.get('n')!.value), ...(hash !== undefined ? { hash } : {}) };
-    });
+    this.graphSizes ??= new Map(
+      (
+        this.oxigraph.query('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g') as Map<
+          string,
+          Ox.Term
+        >[]
+      ).map((r) => [r.get('g')!.value, Number(r.get('n')!.value)]),
+    );
+    return [...this.graphSizes]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, triples]) => {
+        const hash = this.manifest?.graphs[name]?.hash;
+        return { name, triples, ...(hash !== undefined ? { hash } : {}) };
+      });
   }
 
+  /** Statements per named graph, once graphs() has counted them. */
+  private graphSizes: Map<string, number> | undefined;
+  /** Statements of the default graph, once size() has counted them; kept up to date by apply(). */
+  private defaultSize: number | undefined;
+
   async size(): Promise<number> {
-    if (!this.unionDefault) return this.oxigraph.match(null, null, null, oxigraph.defaultGraph()).length;
-    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }', {
-      use_default_graph_as_union: true,
-    }) as Map<string, Ox.Term>[];
-    return Number(rows[0]!.get('n')!.value);
+    if (this.defaultSize !== undefined) return this.defaultSize;
+    const rows = this.oxigraph.query(
+      'SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }',
+      this.unionDefault ? { use_default_graph_as_union: true } : {},
+    ) as Map<string, Ox.Term>[];
+    this.defaultSize = Number(rows[0]!.get('n')!.value);
+    return this.defaultSize;
   }
 
   /** The graph describe() reads: the default graph when it is a set of its own, else every graph (deduplicated). */
@@ -396,27 +413,40 @@ export class EmbeddedStore implements Store {
     const dflt = oxigraph.defaultGraph();
     /** Statements that left a graph: they leave the default graph too unless another graph still makes them. */
     const left: Ox.Quad[] = [];
+    // The union default graph is counted again when next asked; a default graph of its own is counted here.
+    let defaultSize = this.unionDefault ? undefined : this.defaultSize;
     for (const g of changeSet.graphs) {
       const name = oxigraph.namedNode(g.name);
       if (!this.unionDefault) left.push(...this.oxigraph.match(null, null, null, name));
       this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
       if (g.quads === undefined) {
         delete graphs[g.name];
+        this.graphSizes?.delete(g.name);
         continue;
       }
       for (const q of g.quads) {
         const [s, p, o] = [q.subject, q.predicate, q.object].map(toOxigraph) as [never, never, never];
         this.oxigraph.add(oxigraph.quad(s, p, o, name));
-        if (!this.unionDefault) this.oxigraph.add(oxigraph.quad(s, p, o, dflt as never));
+        if (this.unionDefault) continue;
+        const inDefault = oxigraph.quad(s, p, o, dflt as never);
+        if (defaultSize !== undefined && !this.oxigraph.has(inDefault)) defaultSize++;
+        this.oxigraph.add(inDefault);
       }
       graphs[g.name] = { hash: g.hash ?? '', triples: g.quads.length, offset: 0, length: 0 };
+      const size = this.oxigraph.match(null, null, null, name).length;
+      if (size > 0) this.graphSizes?.set(g.name, size);
+      else this.graphSizes?.delete(g.name);
     }
     for (const q of left) {
       const still = this.oxigraph
         .match(q.subject, q.predicate, q.object, null)
         .some((other) => other.graph.termType !== 'DefaultGraph');
-      if (!still) this.oxigraph.delete(oxigraph.quad(q.subject, q.predicate, q.object, dflt as never));
+      const inDefault = oxigraph.quad(q.subject, q.predicate, q.object, dflt as never);
+      if (still || !this.oxigraph.has(inDefault)) continue;
+      this.oxigraph.delete(inDefault);
+      if (defaultSize !== undefined) defaultSize--;
     }
+    this.defaultSize = defaultSize;
     this.manifest = { ...this.manifest, state: changeSet.to, sequence: changeSet.sequence, graphs };
   }
 }

@@ -14,6 +14,8 @@ import { build } from '../../src/pipeline.ts';
 import { EmbeddedStore, fromOxigraph, inspect, toOperation } from '../../src/store/embedded.ts';
 import { storeContext } from '../../src/store/comunica-source.ts';
 import { readChangeSet } from '../../src/store/change-set.ts';
+import { StorePages } from '../../src/serve/store-pages.ts';
+import { subjectsOfGraphs } from '../../src/serve/resource-render.ts';
 import { ServiceRefusedError, StoreStateError, type QueryResult } from '../../src/store/store.ts';
 import { ProjectgraphError } from '../../src/errors.ts';
 import { typescriptWorker } from '../../src/typescript-worker.ts';
@@ -185,9 +187,19 @@ describe('describe', () => {
 });
 
 describe('apply(changeSet)', () => {
-  it('after an edit and a removal equals a fresh load of the new build; refuses one for another state', async () => {
+  it('after an edit, a removal and an addition equals a fresh load of the new build; refuses one for another state', async () => {
     const moving = await EmbeddedStore.load(out);
     const before = moving.state!;
+    // Counted before the change, so the counts kept up to date by apply() are the ones compared below.
+    const sizeBefore = await moving.size();
+    const pagesBefore = await StorePages.create(moving, {
+      outDir: out,
+      namedGraphs: (await moving.graphs()).map((g) => g.name),
+    });
+    await writeFile(
+      path.join(ws, 'data/organisations/oldenzaal.yaml'),
+      'id: oldenzaal\nname: Oldenzaal\ntype: municipality\n',
+    );
     const file = path.join(ws, 'data/organisations/enschede.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: Gemeente Enschede'));
     await rm(path.join(ws, 'data/organisations/hengelo.yaml'));
@@ -197,10 +209,29 @@ describe('apply(changeSet)', () => {
     const changeSet = await readChangeSet(out, before);
     if (!changeSet) throw new Error('no change set');
     expect(changeSet.graphs.length).toBeLessThan((await moving.graphs()).length);
+    const subjectsBefore = await subjectsOfGraphs(
+      moving,
+      changeSet.graphs.map((g) => g.name),
+    );
     await moving.apply(changeSet);
     const fresh = await EmbeddedStore.load(out);
     expect(moving.state).toBe(fresh.state);
     expect(isomorphic(allQuads(moving), allQuads(fresh))).toBe(true);
+    expect(await moving.graphs()).toEqual(await fresh.graphs());
+    expect(await moving.size()).toBe(await fresh.size());
+    expect(await moving.size()).not.toBe(sizeBefore);
+    // The pages moved by the change set know the same resources as pages made afresh: one gone, one new.
+    const namedGraphs = (await fresh.graphs()).map((g) => g.name);
+    const moved = await StorePages.create(moving, {
+      outDir: out,
+      namedGraphs,
+      previous: { pages: pagesBefore, change: changeSet, subjectsBefore },
+    });
+    const afresh = await StorePages.create(fresh, { outDir: out, namedGraphs });
+    expect(moved.addresses()).toEqual(afresh.addresses());
+    expect(pagesBefore.addresses()).toContain(`${BASE}organisation/hengelo`);
+    expect(moved.addresses()).not.toContain(`${BASE}organisation/hengelo`);
+    expect(moved.addresses()).toContain(`${BASE}organisation/oldenzaal`);
     await expect(moving.apply(changeSet)).rejects.toBeInstanceOf(StoreStateError);
     const names = await moving.query(`SELECT ?name WHERE { <${ENSCHEDE}> <http://schema.org/name> ?name }`);
     expect((await rows(names)).map((r) => r.get('name')!.value)).toEqual(['Gemeente Enschede']);
