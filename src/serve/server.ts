@@ -144,7 +144,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxQueryBytes = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   const inFlight = new Map<string, Promise<Page>>();
   const workers = options.workers ?? 2;
-  const clientLimit = ClientLimit.forWorkers(workers, Math.max(1, Math.ceil(timeoutSeconds)), options.queriesPerClient);
+  const clientLimit = ClientLimit.forWorkers(
+    workers,
+    Math.max(1, Math.ceil(timeoutSeconds)),
+    options.queriesPerClient,
+    options.queueWaitMs,
+  );
+  /**
+   * The one evaluation of `key`: identical requests that arrive while it runs join it instead of taking a worker
+   * each; only evaluations count against the client's share (cached and joined answers cost no worker).
+   */
+  const shared = async (key: string, client: string, run: () => Promise<Page>): Promise<Page> => {
+    const joined = inFlight.get(key);
+    if (joined) return joined;
+    const release = await clientLimit.acquire(client);
+    // While it waited for its share, the same request may have started.
+    const started = inFlight.get(key);
+    if (started) {
+      release();
+      return started;
+    }
+    const evaluation = run().finally(() => {
+      release();
+      inFlight.delete(key);
+    });
+    inFlight.set(key, evaluation);
+    return evaluation;
+  };
   // The port is taken first, so a port in use fails at once; requests that come in while the store loads are
   // answered 503 with Retry-After.
   let pool!: QueryPool;
@@ -328,16 +354,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         : `page ${pool.info.state ?? ''} ${request.mediaType} ${request.iri}`;
     const hit = cache?.get(key);
     if (hit) return hit;
-    let rendering = inFlight.get(key);
-    if (!rendering) {
-      const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
-      rendering = pool.page(request).finally(() => {
-        release();
-        inFlight.delete(key);
-      });
-      inFlight.set(key, rendering);
-    }
-    const page = await rendering;
+    const page = await shared(key, req.socket.remoteAddress ?? '', () => pool.page(request));
     if (page && 'body' in page && (page.state === undefined || page.state === pool.info.state)) cache?.set(key, page);
     return page;
   }
@@ -450,28 +467,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ]);
     let result = cache?.get(key);
     if (!result) {
-      // Identical queries that arrive while one is being evaluated wait for that one instead of taking a worker each.
-      let evaluation = inFlight.get(key);
-      if (!evaluation) {
-        // Only evaluations count against the client's share: cached and joined answers cost no worker.
-        const release = clientLimit.acquire(req.socket.remoteAddress ?? '');
-        evaluation = pool
-          .run({
-            query: request.query,
-            baseIri: endpointUrl,
-            defaultGraphs: request.defaultGraphs,
-            namedGraphs: request.namedGraphs,
-            mediaTypes,
-            maxRows,
-            ...(jsonLdContext ? { jsonLdContext } : {}),
-          })
-          .finally(() => {
-            release();
-            inFlight.delete(key);
-          });
-        inFlight.set(key, evaluation);
-      }
-      const answer = await evaluation;
+      const answer = await shared(key, req.socket.remoteAddress ?? '', () =>
+        pool.run({
+          query: request.query,
+          baseIri: endpointUrl,
+          defaultGraphs: request.defaultGraphs,
+          namedGraphs: request.namedGraphs,
+          mediaTypes,
+          maxRows,
+          ...(jsonLdContext ? { jsonLdContext } : {}),
+        }),
+      );
       invariant(answer && 'body' in answer, 'a query gave no answer');
       result = answer;
       if (result.state === undefined || result.state === pool.info.state) cache?.set(key, result);

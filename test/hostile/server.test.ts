@@ -185,7 +185,7 @@ describe('a flood of heavy queries', () => {
     expect(other.ms).toBeLessThan(1000);
     const byStatus = new Map<number, number>();
     for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
-    // Each is either stopped at the time limit (503) or refused at once as this client's share is taken (429).
+    // Each is either stopped at the time limit (503) or refused (429) when its wait for this client's share ran out.
     expect([...byStatus.keys()].sort()).toEqual([429, 503]);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toMatch(/time limit/);
     expect(took).toBeLessThan((LIMIT_S + 5) * 1000);
@@ -193,7 +193,7 @@ describe('a flood of heavy queries', () => {
       area: 'server',
       attack: '50 concurrent, different cartesian-product queries from one client',
       tries: 50,
-      outcome: `${byStatus.get(503)} stopped at the ${LIMIT_S} s time limit, ${byStatus.get(429)} refused at once (429, one client's share); a lookup from another client answered in ${Math.round(other.ms)} ms`,
+      outcome: `${byStatus.get(503)} stopped at the ${LIMIT_S} s time limit, ${byStatus.get(429)} refused after waiting for the client's share (429); a lookup from another client answered in ${Math.round(other.ms)} ms`,
     });
   });
 

@@ -51,7 +51,7 @@ beforeAll(async () => {
   await build({ dataDir: path.join(ws, 'data'), outDir: out });
   manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8')) as typeof manifest;
   // Several clients of this test share one address: the per-client share is raised so that none is turned away.
-  server = await startTestServer({ outDir: out, workers: 2, queriesPerClient: 8 });
+  server = await startTestServer({ outDir: out, workers: 2 });
 }, 180_000);
 
 afterAll(async () => {
