@@ -63,14 +63,26 @@ export interface PreviousRenderer {
 }
 
 /** The subjects the named graphs hold, asked before a change set is applied so the pages know what may have left. */
-export async function subjectsOfGraphs(store: Store, graphs: readonly string[]): Promise<string[]> {
+export function subjectsOfGraphs(store: Store, graphs: readonly string[]): Promise<string[]> {
+  return subjectsAmong(store, graphs, (values) => `VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o }`);
+}
+
+/** IRIs named in one query of subjectsAmong: a change set of many graphs is asked about in parts. */
+const IRIS_PER_QUERY = 500;
+
+/** The distinct IRI subjects (`?s`) that `pattern` finds, for a list of IRIs put into it in parts as VALUES. */
+async function subjectsAmong(
+  store: Store,
+  iris: readonly string[],
+  pattern: (values: string) => string,
+): Promise<string[]> {
   const subjects: string[] = [];
-  for (let i = 0; i < graphs.length; i += GRAPHS_PER_QUERY) {
-    const values = graphs
-      .slice(i, i + GRAPHS_PER_QUERY)
-      .map((g) => `<${g}>`)
+  for (let i = 0; i < iris.length; i += IRIS_PER_QUERY) {
+    const values = iris
+      .slice(i, i + IRIS_PER_QUERY)
+      .map((iri) => `<${iri}>`)
       .join(' ');
-    const result = await store.query(`SELECT DISTINCT ?s WHERE { VALUES ?g { ${values} } GRAPH ?g { ?s ?p ?o } }`);
+    const result = await store.query(`SELECT DISTINCT ?s WHERE { ${pattern(values)} }`);
     if (result.type !== 'bindings') throw new InternalError('the store answered a SELECT without rows');
     for await (const row of result.bindings) {
       const s = row.get('s');
@@ -79,9 +91,6 @@ export async function subjectsOfGraphs(store: Store, graphs: readonly string[]):
   }
   return subjects;
 }
-
-/** Graphs named in one query of subjectsOfGraphs: a change set of many graphs is asked for in parts. */
-const GRAPHS_PER_QUERY = 500;
 
 /**
  * A renderer for the build the store holds now. `documents` are the catalogue and VoID, which the store does not
@@ -227,6 +236,15 @@ const documentOf = (iri: string) => {
   return hash === -1 ? iri : iri.slice(0, hash);
 };
 
+/** The documents of the subjects under the base that the catalogue and VoID describe (the store does not hold them). */
+function shownDocuments(base: string, shownAfter: readonly Quad[]): Set<string> {
+  const documents = new Set<string>();
+  for (const q of shownAfter)
+    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base))
+      documents.add(documentOf(q.subject.value));
+  return documents;
+}
+
 /** The documents that have no page of their own: the home page and the services the server answers itself. */
 const withoutPages = (base: string) => new Set<string>([base, ...SERVICES.map((s) => iriAt(base, s))]);
 
@@ -245,10 +263,7 @@ async function resourcesOf(store: Store, base: string, shownAfter: readonly Quad
     const d = row.get('d');
     if (d) documents.add(d.value);
   }
-  for (const q of shownAfter) {
-    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base))
-      documents.add(documentOf(q.subject.value));
-  }
+  for (const d of shownDocuments(base, shownAfter)) documents.add(d);
   const excluded = withoutPages(base);
   return new Set([...documents].filter((d) => !excluded.has(d)).sort());
 }
@@ -263,39 +278,29 @@ async function movedResources(
   shownAfter: readonly Quad[],
   previous: PreviousRenderer,
 ): Promise<Set<string>> {
-  const subjects = new Map<string, Set<string>>();
-  const consider = (iri: string) => {
-    if (!iri.startsWith(base)) return;
-    const d = documentOf(iri);
-    const of = subjects.get(d);
-    if (of === undefined) subjects.set(d, new Set([iri]));
-    else of.add(iri);
-  };
-  for (const s of previous.subjectsBefore) consider(s);
+  const candidates = new Set<string>(previous.subjectsBefore);
   for (const g of previous.change.graphs)
-    for (const q of g.quads ?? []) if (q.subject.termType === 'NamedNode') consider(q.subject.value);
-  const shown = new Set<string>();
-  for (const q of shownAfter)
-    if (q.subject.termType === 'NamedNode' && q.subject.value.startsWith(base)) shown.add(documentOf(q.subject.value));
+    for (const q of g.quads ?? []) if (q.subject.termType === 'NamedNode') candidates.add(q.subject.value);
+  const under = [...candidates].filter((iri) => iri.startsWith(base));
+  const stated = new Set(
+    (await subjectsAmong(store, under, (values) => `VALUES ?s { ${values} } ?s ?p ?o`)).map(documentOf),
+  );
+  const shown = shownDocuments(base, shownAfter);
   const excluded = withoutPages(base);
   const next = new Set(previous.renderer.resources);
-  for (const [d, of] of subjects) {
+  for (const d of new Set(under.map(documentOf))) {
     if (excluded.has(d)) continue;
-    if (shown.has(d) || (await anyStated(store, [...of])) || (await anyOfDocument(store, d))) next.add(d);
+    if (shown.has(d) || stated.has(d) || (await anyOfDocument(store, d))) next.add(d);
     else next.delete(d);
   }
   for (const d of shown) if (!excluded.has(d)) next.add(d);
   return new Set([...next].sort());
 }
 
-/** Whether the store states anything about one of these subjects. */
-async function anyStated(store: Store, subjects: readonly string[]): Promise<boolean> {
-  const values = subjects.map((s) => `<${s}>`).join(' ');
-  const result = await store.query(`ASK { VALUES ?s { ${values} } ?s ?p ?o }`);
-  return result.type === 'boolean' && result.value;
-}
-
-/** Whether the store states anything about the document or one of its fragments (a scan: asked only when none of the subjects a change named is left). */
+/**
+ * Whether the store states anything about the document or one of its fragments: a scan, asked only for a document
+ * none of whose subjects in the change is left.
+ */
 async function anyOfDocument(store: Store, document: string): Promise<boolean> {
   const result = await store.query(
     `ASK { ?s ?p ?o FILTER(isIRI(?s) && (?s = <${document}> || STRSTARTS(STR(?s), ${JSON.stringify(`${document}#`)}))) }`,
