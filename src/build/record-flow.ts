@@ -21,10 +21,9 @@ import { RDF } from '../vocab.ts';
 import { CacheKeyBuilder, cacheKey, noCache, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
 import { GraphSpill, detached, lineSubject, type SpilledGraph } from './graph-spill.ts';
+import { SubjectIndex } from './subject-index.ts';
 
 const TYPE = RDF('type').value;
-/** An owner for a subject that more than one record describes. */
-const SEVERAL = -1;
 /** Records validated per call by default: each call cuts them into batches for the worker threads. */
 const VALIDATE_PART = 5_000;
 
@@ -78,8 +77,15 @@ export async function flowRecords(options: FlowOptions): Promise<Flowed> {
   }
 }
 
-/** What pass 1 keeps of a record's mapping: all but its lines, which are in the spill. */
-type Kept = Omit<MapEntry, 'lines'> & { graph: SpilledGraph };
+/**
+ * What the build keeps of a record's mapping once the subject index has its facts: where its lines are in the
+ * spill, its statements about our vocabulary, and its number in the subject index.
+ */
+interface Kept {
+  graph: SpilledGraph;
+  vocabulary: string[];
+  described: number;
+}
 
 async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const stage = options.onStage ?? (() => {});
@@ -92,6 +98,9 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const outlineKey = (kind: string, digest: string) => cacheKey('outline', version, kind, digest);
   const mapKey = (base: string, shown: string, digest: string) =>
     cacheKey('map', version, base, shown, relative(shown), digest);
+  const subjectIndex = new SubjectIndex();
+  /** Numbers for the subject index, given as records are described (in file order while reading). */
+  let described = 0;
   let irisOf: { base: string; iris: ReturnType<typeof mintIris> } | undefined;
   const mapOne = (record: SourcedRecord, base: string): MappedRecord => {
     if (irisOf?.base !== base) irisOf = { base, iris: mintIris(base) };
@@ -110,10 +119,13 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     cache.set(`${key}:lines`, text);
     cache.set(`${key}:origins`, JSON.stringify(m.origins));
     const name = datasetIris(base).graphs.record(record.kind, record.data.id);
-    // Kept as read back from its JSON, as a cached entry is: the mapping's strings are views of the record
-    // file's text, which this would otherwise keep in memory for the rest of the build.
-    const kept = JSON.parse(facts) as Omit<MapEntry, 'lines'>;
-    return { ...kept, graph: spill.addText(name, text, entry.hash, entry.triples) };
+    // Described as read back from its JSON, as a cached entry is: the mapping's strings are views of the record
+    // file's text, which the index would otherwise keep in memory for the rest of the build.
+    return kept(JSON.parse(facts) as Omit<MapEntry, 'lines'>, spill.addText(name, text, entry.hash, entry.triples));
+  };
+  const kept = (entry: Omit<MapEntry, 'lines'>, graph: SpilledGraph): Kept => {
+    subjectIndex.describe(described, entry);
+    return { graph, vocabulary: entry.vocabulary, described: described++ };
   };
 
   // Ingest. A file whose bytes an earlier build checked is not parsed again (its outline is cached); a file that
@@ -169,38 +181,17 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   // Pass 1: each record's graph to the spill; who describes each subject, and the types of every node.
   stage('map');
   const mapping = progress.stage('mapping to RDF', { unit: 'records', total: count });
-  const owner = new Map<string, number>();
-  const sharedTerms = new Set<string>();
-  const types = new Map<string, string[]>();
   const vocabulary = new Map<string, Quad>();
   for (const q of options.definitions(base)) vocabulary.set(sortedGraph([q]).lines[0]!, q);
-  const documents = new Set<string>();
   const graphs: SpilledGraph[] = [];
   const spilled: SpilledGraph[] = [];
-  /** Per record: its cache key and what its graph says that other records' keys depend on. */
+  /** Per record: its cache key, and its number in the subject index. */
   const keys: string[] = [];
-  const facts: RecordFacts[] = [];
+  const numbers: number[] = [];
   let datasetQuads: Quad[] = [];
   let reusedMaps = 0;
-  const describe = (i: number, f: RecordFacts) => {
-    for (const [s, text] of f.subjects) {
-      const o = owner.get(s);
-      if (o === undefined) owner.set(s, i);
-      else if (o !== i && o !== SEVERAL) {
-        owner.set(s, SEVERAL);
-        sharedTerms.add(text);
-      }
-      const hash = s.indexOf('#');
-      if (!s.startsWith('_:')) documents.add(hash === -1 ? s : s.slice(0, hash));
-    }
-    for (const [s, list] of f.types) {
-      const known = types.get(s);
-      if (!known) types.set(s, [...list]);
-      else for (const t of list) if (!known.includes(t)) known.push(t);
-    }
-  };
   for (let i = 0; i < count; i++) {
-    let kept: Omit<MapEntry, 'lines'>;
+    let k: Omit<Kept, 'graph'>;
     if (i === 0) {
       const out = new Emitter();
       mapDataset(index.dataset.data, mintIris(base), out);
@@ -208,38 +199,38 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
       datasetMapped = withProvenance(m, relative(m.source.file), base);
       const { quads, lines } = sortedGraph(datasetMapped.quads);
       datasetQuads = quads;
-      kept = mapEntry(quads, lines, base);
+      const entry = mapEntry(quads, lines, base);
+      subjectIndex.describe(described, entry);
+      k = { vocabulary: entry.vocabulary, described: described++ };
       keys.push('');
     } else {
       const r = records[i - 1]!;
       const key = mapKey(base, r.source.file, r.digest);
       keys.push(key);
-      let k = parsed.get(path.resolve(r.file));
+      let got = parsed.get(path.resolve(r.file));
       parsed.delete(path.resolve(r.file));
-      if (k === undefined) {
+      if (got === undefined) {
         const hit = cache.get(key);
         const text = hit === undefined ? undefined : cache.get(`${key}:lines`);
         if (hit !== undefined && text !== undefined) {
           const entry = JSON.parse(hit) as Omit<MapEntry, 'lines'>;
-          k = { ...entry, graph: spill.addText(graphIris.record(r.kind, r.data.id), text, entry.hash, entry.triples) };
+          got = kept(entry, spill.addText(graphIris.record(r.kind, r.data.id), text, entry.hash, entry.triples));
           reusedMaps++;
-        } else k = keep(await readRecordFile(r.file, r.kind), base, key);
+        } else got = keep(await readRecordFile(r.file, r.kind), base, key);
       }
-      kept = k;
-      graphs.push(k.graph);
-      spilled[i] = k.graph;
+      k = got;
+      graphs.push(got.graph);
+      spilled[i] = got.graph;
     }
-    const f: RecordFacts = { subjects: kept.subjects, types: kept.types, objects: kept.objects };
-    facts.push(f);
-    describe(i, f);
-    for (const line of kept.vocabulary) vocabulary.set(line, parseLine(line));
+    numbers.push(k.described);
+    for (const line of k.vocabulary) vocabulary.set(line, parseLine(line));
     mapping.add();
   }
   // The dataset graph holds our vocabulary too, which the records' statements add to: it is written last.
   const vocabularyQuads = [...vocabulary.values()];
   const datasetGraph = sortedGraph([...datasetQuads, ...vocabularyQuads]);
   // The vocabulary's subjects the records do not describe belong to the dataset's graph alone.
-  describe(0, mapEntry(datasetGraph.quads, datasetGraph.lines, base));
+  subjectIndex.describe(numbers[0]!, mapEntry(datasetGraph.quads, datasetGraph.lines, base));
   graphs.push(spill.add(graphIris.dataset, datasetGraph.lines));
   graphs.sort((a, b) => (a.name.value < b.name.value ? -1 : a.name.value > b.name.value ? 1 : 0));
   mapping.end();
@@ -251,7 +242,8 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   // the types of what it points to: under a key of those, unchanged records keep their results.
   stage('validate');
   const validating = progress.stage('checking the shapes (SHACL)', { unit: 'records', total: count });
-  const outside = (iri: string) => types.get(iri);
+  const outside = (iri: string) => subjectIndex.typesOf(iri);
+  const shared = (key: string) => subjectIndex.isShared(key);
   // The shapes files as written: a key of their parsed statements would change with the parser's blank node labels.
   const shapesKey = shapes.version;
   const violations: Problem[] = [];
@@ -261,10 +253,9 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const pooled = new Set<string>();
   let reusedChecks = 0;
   const validationKey = (i: number) => {
-    const f = facts[i]!;
-    const shared = f.subjects.filter(([s]) => owner.get(s) === SEVERAL).map(([s]) => s);
-    const pointed = f.objects.filter((o) => owner.get(o) !== i).map((o) => `${o} ${(types.get(o) ?? []).join(' ')}`);
-    return cacheKey('shacl', version, shapesKey, keys[i]!, JSON.stringify(shared), JSON.stringify(pointed));
+    const n = numbers[i]!;
+    const sharedSubjects = JSON.stringify(subjectIndex.sharedSubjects(n));
+    return cacheKey('shacl', version, shapesKey, keys[i]!, sharedSubjects, JSON.stringify(subjectIndex.pointed(n)));
   };
   const check = async (part: { i: number; key: string; m: MappedRecord }[]) => {
     if (part.length === 0) return;
@@ -293,7 +284,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const sharedLines = (i: number): string[] => {
     const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
     return lines.filter((l) => {
-      if (!sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
+      if (!subjectIndex.sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
       pooled.add(detached(l));
       return true;
     });
@@ -302,7 +293,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const sharedOrigins = async (i: number): Promise<Origin[]> => {
     const text = i > 0 ? cache.get(`${keys[i]!}:origins`) : undefined;
     const all = text !== undefined ? (JSON.parse(text) as Origin[]) : (await mappedAt(i)).origins;
-    return all.filter((o) => owner.get(o.subject) === SEVERAL);
+    return all.filter((o) => shared(o.subject));
   };
   const sourceAt = (i: number) => (i === 0 ? index.dataset.source : records[i - 1]!.source);
   // The shared subjects' results depend on their statements, where each came from, the types of what they
@@ -316,8 +307,8 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     const known = i === 0 ? undefined : cache.get(key);
     if (known === undefined) {
       const m = await mappedAt(i);
-      const own = m.quads.filter((q) => owner.get(q.subject.value) !== SEVERAL);
-      const origins = m.origins.filter((o) => owner.get(o.subject) !== SEVERAL);
+      const own = m.quads.filter((q) => !shared(q.subject.value));
+      const origins = m.origins.filter((o) => !shared(o.subject));
       part.push({ i, key, m: { source: m.source, quads: own, origins } });
     } else {
       const results = JSON.parse(known) as { violations: Problem[]; warnings: Problem[] };
@@ -327,7 +318,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     }
     // Its statements about shared subjects join the pool, read back from its spilled graph on either path, so
     // the pool's key is the same whichever records were validated again.
-    if (facts[i]!.subjects.some(([s]) => owner.get(s) === SEVERAL)) {
+    if (subjectIndex.describesShared(numbers[i]!)) {
       pool.push(i);
       const lines = sharedLines(i);
       poolKey
@@ -348,7 +339,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   await check(part);
   pooled.clear();
   if (pool.length > 0) {
-    for (const o of [...pointed].sort()) poolKey.add(`${o} ${(types.get(o) ?? []).join(' ')}`);
+    for (const o of [...pointed].sort()) poolKey.add(`${o} ${(subjectIndex.typesOf(o) ?? []).join(' ')}`);
     pointed.clear();
     const key = poolKey.key();
     const digests = new Map(records.map((r) => [r.source.file, r.digest]));
@@ -386,8 +377,8 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     shapes,
     spill,
     graphs,
-    shared: sharedTerms,
-    documents,
+    shared: subjectIndex.sharedTerms,
+    documents: subjectIndex.documents,
     vocabulary: vocabularyQuads,
     violations: sortProblems(violations),
     warnings: sortProblems(warnings),
@@ -411,8 +402,6 @@ interface MapEntry {
   /** The lines about our vocabulary's terms, which the dataset graph holds too. */
   vocabulary: string[];
 }
-
-type RecordFacts = Pick<MapEntry, 'subjects' | 'types' | 'objects'>;
 
 /** The shared subjects' results, with the bytes (SHA-256) of each file a result is located in. */
 interface PoolResults {
