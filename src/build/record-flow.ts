@@ -16,7 +16,7 @@ import { withProvenance } from '../map/provenance.ts';
 import { sortedGraph } from '../publish/graph.ts';
 import { inVocabularyDocument } from '../publish/vocabulary.ts';
 import { noProgress, type Progress } from '../progress.ts';
-import { sortProblems, validateRecords, type ShapesBundle } from '../validate/shacl.ts';
+import { ValidationSession, sortProblems, type ShapesBundle } from '../validate/shacl.ts';
 import { RDF } from '../vocab.ts';
 import { CacheKeyBuilder, cacheKey, noCache, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
@@ -24,8 +24,11 @@ import { GraphSpill, detached, lineSubject, type SpilledGraph } from './graph-sp
 import { SubjectIndex } from './subject-index.ts';
 
 const TYPE = RDF('type').value;
-/** Records validated per call by default: each call cuts them into batches for the worker threads. */
-const VALIDATE_PART = 5_000;
+/**
+ * Records validated per call by default: each call cuts them into batches for the worker threads, and the next
+ * part is read while one is validated, so what validation holds is about twice a part's statements.
+ */
+const VALIDATE_PART = 2_000;
 
 export interface FlowOptions {
   dataDir: string;
@@ -35,7 +38,7 @@ export interface FlowOptions {
   definitions: (base: string) => Quad[];
   progress?: Progress;
   onStage?: (stage: string) => void;
-  /** Worker threads for SHACL (validateRecords' default when absent). */
+  /** Worker threads for SHACL (ValidationSession's default when absent). */
   workers?: number;
   /** Records per SHACL call (default 5,000): what validation holds at once grows with it. */
   partRecords?: number;
@@ -252,124 +255,131 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const pool: number[] = [];
   const pooled = new Set<string>();
   let reusedChecks = 0;
-  const validationKey = (i: number) => {
-    const n = numbers[i]!;
-    const sharedSubjects = JSON.stringify(subjectIndex.sharedSubjects(n));
-    return cacheKey('shacl', version, shapesKey, keys[i]!, sharedSubjects, JSON.stringify(subjectIndex.pointed(n)));
-  };
-  const check = async (part: { i: number; key: string; m: MappedRecord }[]) => {
-    if (part.length === 0) return;
-    const outcome = await validateRecords(
-      part.map((p) => p.m),
-      shapes,
-      { types: outside, ...(options.workers !== undefined ? { workers: options.workers } : {}) },
-    );
-    violations.push(...outcome.violations);
-    warnings.push(...outcome.warnings);
-    // Each result is about a subject of one record and located in its file: that record's entry holds it.
-    const byFile = new Map<string, { violations: Problem[]; warnings: Problem[] }>();
-    for (const p of part) byFile.set(p.m.source.file, { violations: [], warnings: [] });
-    let unplaced = false;
-    const place = (kind: 'violations' | 'warnings', problem: Problem) => {
-      const entry = problem.location ? byFile.get(problem.location.file) : undefined;
-      if (entry) entry[kind].push(problem);
-      else unplaced = true;
+  const session = new ValidationSession(shapes, options.workers);
+  try {
+    const validationKey = (i: number) => {
+      const n = numbers[i]!;
+      const sharedSubjects = JSON.stringify(subjectIndex.sharedSubjects(n));
+      return cacheKey('shacl', version, shapesKey, keys[i]!, sharedSubjects, JSON.stringify(subjectIndex.pointed(n)));
     };
-    for (const v of outcome.violations) place('violations', v);
-    for (const w of outcome.warnings) place('warnings', w);
-    if (unplaced) return;
-    for (const p of part) if (p.i > 0) cache.set(p.key, JSON.stringify(byFile.get(p.m.source.file)));
-  };
-  /** A record's lines about shared subjects, each statement once (the first record that makes it keeps it). */
-  const sharedLines = (i: number): string[] => {
-    const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
-    return lines.filter((l) => {
-      if (!subjectIndex.sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
-      pooled.add(detached(l));
-      return true;
-    });
-  };
-  /** A record's origins about shared subjects, from the cache or its mapping (either path gives the same). */
-  const sharedOrigins = async (i: number): Promise<Origin[]> => {
-    const text = i > 0 ? cache.get(`${keys[i]!}:origins`) : undefined;
-    const all = text !== undefined ? (JSON.parse(text) as Origin[]) : (await mappedAt(i)).origins;
-    return all.filter((o) => shared(o.subject));
-  };
-  const sourceAt = (i: number) => (i === 0 ? index.dataset.source : records[i - 1]!.source);
-  // The shared subjects' results depend on their statements, where each came from, the types of what they
-  // point to and the shapes (a result's line also on its file, checked below): the pool's key is made of
-  // those as the records go by, and the pool itself is only gathered when that key is not in the cache.
-  const poolKey = new CacheKeyBuilder().add('shared').add(version).add(shapesKey);
-  const pointed = new Set<string>();
-  let part: { i: number; key: string; m: MappedRecord }[] = [];
-  for (let i = 0; i < count; i++) {
-    const key = validationKey(i);
-    const known = i === 0 ? undefined : cache.get(key);
-    if (known === undefined) {
-      const m = await mappedAt(i);
-      const own = m.quads.filter((q) => !shared(q.subject.value));
-      const origins = m.origins.filter((o) => !shared(o.subject));
-      part.push({ i, key, m: { source: m.source, quads: own, origins } });
-    } else {
-      const results = JSON.parse(known) as { violations: Problem[]; warnings: Problem[] };
-      violations.push(...results.violations);
-      warnings.push(...results.warnings);
-      reusedChecks++;
-    }
-    // Its statements about shared subjects join the pool, read back from its spilled graph on either path, so
-    // the pool's key is the same whichever records were validated again.
-    if (subjectIndex.describesShared(numbers[i]!)) {
-      pool.push(i);
-      const lines = sharedLines(i);
-      poolKey
-        .add(sourceAt(i).file)
-        .add(JSON.stringify(await sharedOrigins(i)))
-        .add(lines.join(''));
-      for (const l of lines) {
-        const o = lineObjectIri(l);
-        if (o !== undefined) pointed.add(o);
-      }
-    }
-    if (part.length >= (options.partRecords ?? VALIDATE_PART)) {
-      await check(part);
-      part = [];
-    }
-    validating.add();
-  }
-  await check(part);
-  pooled.clear();
-  if (pool.length > 0) {
-    for (const o of [...pointed].sort()) poolKey.add(`${o} ${(subjectIndex.typesOf(o) ?? []).join(' ')}`);
-    pointed.clear();
-    const key = poolKey.key();
-    const digests = new Map(records.map((r) => [r.source.file, r.digest]));
-    const known = cache.get(key);
-    const kept = known === undefined ? undefined : (JSON.parse(known) as PoolResults);
-    if (kept && Object.entries(kept.files).every(([file, digest]) => digests.get(file) === digest)) {
-      violations.push(...kept.violations);
-      warnings.push(...kept.warnings);
-    } else {
-      // Every origin about a shared subject stays, so a result about it names its first record.
-      const mapped: MappedRecord[] = [];
-      for (const i of pool) {
-        mapped.push({ source: sourceAt(i), quads: parse(sharedLines(i).join('')), origins: await sharedOrigins(i) });
-      }
-      pooled.clear();
-      const outcome = await validateRecords(mapped, shapes, {
-        types: outside,
-        ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      });
+    const check = async (part: { i: number; key: string; m: MappedRecord }[]) => {
+      if (part.length === 0) return;
+      const outcome = await session.validate(
+        part.map((p) => p.m),
+        { types: outside },
+      );
       violations.push(...outcome.violations);
       warnings.push(...outcome.warnings);
-      const files: Record<string, string> = {};
-      let placed = true;
-      for (const p of [...outcome.violations, ...outcome.warnings]) {
-        const digest = p.location ? digests.get(p.location.file) : undefined;
-        if (digest === undefined) placed = false;
-        else files[p.location!.file] = digest;
+      // Each result is about a subject of one record and located in its file: that record's entry holds it.
+      const byFile = new Map<string, { violations: Problem[]; warnings: Problem[] }>();
+      for (const p of part) byFile.set(p.m.source.file, { violations: [], warnings: [] });
+      let unplaced = false;
+      const place = (kind: 'violations' | 'warnings', problem: Problem) => {
+        const entry = problem.location ? byFile.get(problem.location.file) : undefined;
+        if (entry) entry[kind].push(problem);
+        else unplaced = true;
+      };
+      for (const v of outcome.violations) place('violations', v);
+      for (const w of outcome.warnings) place('warnings', w);
+      if (unplaced) return;
+      for (const p of part) if (p.i > 0) cache.set(p.key, JSON.stringify(byFile.get(p.m.source.file)));
+    };
+    /** A record's lines about shared subjects, each statement once (the first record that makes it keeps it). */
+    const sharedLines = (i: number): string[] => {
+      const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
+      return lines.filter((l) => {
+        if (!subjectIndex.sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
+        pooled.add(detached(l));
+        return true;
+      });
+    };
+    /** A record's origins about shared subjects, from the cache or its mapping (either path gives the same). */
+    const sharedOrigins = async (i: number): Promise<Origin[]> => {
+      const text = i > 0 ? cache.get(`${keys[i]!}:origins`) : undefined;
+      const all = text !== undefined ? (JSON.parse(text) as Origin[]) : (await mappedAt(i)).origins;
+      return all.filter((o) => shared(o.subject));
+    };
+    const sourceAt = (i: number) => (i === 0 ? index.dataset.source : records[i - 1]!.source);
+    // The shared subjects' results depend on their statements, where each came from, the types of what they
+    // point to and the shapes (a result's line also on its file, checked below): the pool's key is made of
+    // those as the records go by, and the pool itself is only gathered when that key is not in the cache.
+    const poolKey = new CacheKeyBuilder().add('shared').add(version).add(shapesKey);
+    const pointed = new Set<string>();
+    let part: { i: number; key: string; m: MappedRecord }[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    for (let i = 0; i < count; i++) {
+      const key = validationKey(i);
+      const known = i === 0 ? undefined : cache.get(key);
+      if (known === undefined) {
+        const m = await mappedAt(i);
+        const own = m.quads.filter((q) => !shared(q.subject.value));
+        const origins = m.origins.filter((o) => !shared(o.subject));
+        part.push({ i, key, m: { source: m.source, quads: own, origins } });
+      } else {
+        const results = JSON.parse(known) as { violations: Problem[]; warnings: Problem[] };
+        violations.push(...results.violations);
+        warnings.push(...results.warnings);
+        reusedChecks++;
       }
-      if (placed) cache.set(key, JSON.stringify({ violations: outcome.violations, warnings: outcome.warnings, files }));
+      // Its statements about shared subjects join the pool, read back from its spilled graph on either path, so
+      // the pool's key is the same whichever records were validated again.
+      if (subjectIndex.describesShared(numbers[i]!)) {
+        pool.push(i);
+        const lines = sharedLines(i);
+        poolKey
+          .add(sourceAt(i).file)
+          .add(JSON.stringify(await sharedOrigins(i)))
+          .add(lines.join(''));
+        for (const l of lines) {
+          const o = lineObjectIri(l);
+          if (o !== undefined) pointed.add(o);
+        }
+      }
+      if (part.length >= (options.partRecords ?? VALIDATE_PART)) {
+        await inFlight;
+        inFlight = check(part);
+        // Handled when awaited; until then a failure must not count as unhandled.
+        inFlight.catch(() => {});
+        part = [];
+      }
+      validating.add();
     }
+    await inFlight;
+    await check(part);
+    pooled.clear();
+    if (pool.length > 0) {
+      for (const o of [...pointed].sort()) poolKey.add(`${o} ${(subjectIndex.typesOf(o) ?? []).join(' ')}`);
+      pointed.clear();
+      const key = poolKey.key();
+      const digests = new Map(records.map((r) => [r.source.file, r.digest]));
+      const known = cache.get(key);
+      const kept = known === undefined ? undefined : (JSON.parse(known) as PoolResults);
+      if (kept && Object.entries(kept.files).every(([file, digest]) => digests.get(file) === digest)) {
+        violations.push(...kept.violations);
+        warnings.push(...kept.warnings);
+      } else {
+        // Every origin about a shared subject stays, so a result about it names its first record.
+        const mapped: MappedRecord[] = [];
+        for (const i of pool) {
+          mapped.push({ source: sourceAt(i), quads: parse(sharedLines(i).join('')), origins: await sharedOrigins(i) });
+        }
+        pooled.clear();
+        const outcome = await session.validate(mapped, { types: outside });
+        violations.push(...outcome.violations);
+        warnings.push(...outcome.warnings);
+        const files: Record<string, string> = {};
+        let placed = true;
+        for (const p of [...outcome.violations, ...outcome.warnings]) {
+          const digest = p.location ? digests.get(p.location.file) : undefined;
+          if (digest === undefined) placed = false;
+          else files[p.location!.file] = digest;
+        }
+        if (placed)
+          cache.set(key, JSON.stringify({ violations: outcome.violations, warnings: outcome.warnings, files }));
+      }
+    }
+  } finally {
+    await session.close();
   }
   validating.end();
   return {

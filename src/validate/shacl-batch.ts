@@ -504,23 +504,26 @@ export async function validateHere(
 const WORKER_MODULE = new URL('./shacl-worker.ts', import.meta.url);
 
 /**
- * Validates the batches in `count` worker threads, each given the next batch as soon as it is free; batches are cut
- * only when a worker can take one, so few exist at once. An engine fault or a dead worker fails the step.
- * `progress` is told the statements of each batch as its results come back.
+ * SHACL worker threads, each holding the compiled shapes, started once and given the batches of as many calls as
+ * the caller makes (the build validates its records part by part): each worker takes the next batch as soon as
+ * it is free, and batches are cut only when a worker can take one, so few exist at once. An engine fault or a
+ * dead worker fails the call.
  */
-export async function validateInWorkers(
-  batches: Iterable<Cut>,
-  shapes: ShapesText,
-  count: number,
-  progress: (statements: number) => void = () => {},
-): Promise<PlainResult[]> {
-  const pool = await WorkerPool.start<ShapesText, EncodedBatch, PlainResult[]>({
-    module: WORKER_MODULE,
-    name: 'SHACL worker',
-    workers: count,
-    workerData: shapes,
-  });
-  try {
+export class ShaclWorkers {
+  private constructor(private readonly pool: WorkerPool<EncodedBatch, PlainResult[]>) {}
+
+  static async start(shapes: ShapesText, count: number): Promise<ShaclWorkers> {
+    const pool = await WorkerPool.start<ShapesText, EncodedBatch, PlainResult[]>({
+      module: WORKER_MODULE,
+      name: 'SHACL worker',
+      workers: count,
+      workerData: shapes,
+    });
+    return new ShaclWorkers(pool);
+  }
+
+  /** `progress` is told the statements of each batch as its results come back. */
+  async validate(batches: Iterable<Cut>, progress: (statements: number) => void = () => {}): Promise<PlainResult[]> {
     // The pool takes batches in the order they are cut, so a batch's index finds its statement count.
     const counts: number[] = [];
     const encoded = (function* () {
@@ -530,8 +533,10 @@ export async function validateInWorkers(
       }
     })();
     const onResult = (_: PlainResult[], index: number) => progress(counts[index] ?? 0);
-    return (await pool.runEach(encoded, { transfer: batchTransfer, onResult })).flat();
-  } finally {
-    await pool.close();
+    return (await this.pool.runEach(encoded, { transfer: batchTransfer, onResult })).flat();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

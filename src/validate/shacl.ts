@@ -16,9 +16,11 @@ import {
   plainResult,
   prepareShapes,
   validateHere,
-  validateInWorkers,
   validatorEnvironment,
+  ShaclWorkers,
   type PlainResult,
+  type PreparedShapes,
+  type ShapesText,
   type TypesOutside,
 } from './shacl-batch.ts';
 
@@ -98,23 +100,63 @@ export async function validateRecords(
   bundle: ShapesBundle,
   options: ValidateOptions = {},
 ): Promise<ValidationOutcome> {
-  const text = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
-  const prepared = prepareShapes(text);
-  if (!prepared.batchable) return validateWholeGraph(mapped, bundle);
-  const total = mapped.reduce((n, m) => n + m.quads.length, 0);
-  const workers =
-    options.workers ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
-  let done = 0;
-  const progress = (statements: number) => {
-    done += statements;
-    options.onProgress?.(done, total);
-  };
-  const batches = cutBatches(mapped, options.batchRecords ?? 1000, options.types, prepared.reads);
-  const results =
-    workers === 0
-      ? await validateHere(batches, prepared, progress)
-      : await validateInWorkers(batches, text, workers, progress);
-  return locateAll(results, mapped, bundle);
+  const session = new ValidationSession(bundle, options.workers);
+  try {
+    return await session.validate(mapped, options);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * validateRecords over many calls that share one set of worker threads, started at the first call large enough
+ * to need them: the build validates its records part by part, and starting workers (each compiles the shapes)
+ * for every part would cost more than a part's validation.
+ */
+export class ValidationSession {
+  private readonly text: ShapesText;
+  private readonly prepared: PreparedShapes;
+  private workers: Promise<ShaclWorkers> | undefined;
+
+  /** `workers`: threads for the calls that need them (default: one per core, at most 4); 0 validates here. */
+  constructor(
+    private readonly bundle: ShapesBundle,
+    private readonly workerCount?: number,
+  ) {
+    this.text = { shapes: toNTriples(bundle.shapes), axioms: toNTriples(bundle.axioms) };
+    this.prepared = prepareShapes(this.text);
+  }
+
+  async validate(mapped: MappedRecord[], options: Omit<ValidateOptions, 'workers'> = {}): Promise<ValidationOutcome> {
+    if (!this.prepared.batchable) return validateWholeGraph(mapped, this.bundle);
+    const total = mapped.reduce((n, m) => n + m.quads.length, 0);
+    const count =
+      this.workerCount ?? (total < WORKER_THRESHOLD_QUADS ? 0 : Math.max(1, Math.min(availableParallelism(), 4)));
+    let done = 0;
+    const progress = (statements: number) => {
+      done += statements;
+      options.onProgress?.(done, total);
+    };
+    const batches = cutBatches(mapped, options.batchRecords ?? 1000, options.types, this.prepared.reads);
+    if (count === 0 && this.workers === undefined) {
+      return locateAll(await validateHere(batches, this.prepared, progress), mapped, this.bundle);
+    }
+    this.workers ??= ShaclWorkers.start(this.text, Math.max(1, count));
+    const results = await (await this.workers).validate(batches, progress);
+    return locateAll(results, mapped, this.bundle);
+  }
+
+  /** Stops the worker threads, if any were started. */
+  async close(): Promise<void> {
+    const workers = this.workers;
+    this.workers = undefined;
+    // A start that failed has failed its call already.
+    if (workers)
+      await workers.then(
+        (w) => w.close(),
+        () => {},
+      );
+  }
 }
 
 /**
