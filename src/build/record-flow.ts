@@ -253,6 +253,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   const warnings: Problem[] = [];
   /** The records that describe shared subjects; their statements about them are validated together at the end. */
   const pool: number[] = [];
+  /** The digests of the shared lines gathered so far. */
   const pooled = new Set<string>();
   let reusedChecks = 0;
   const session = new ValidationSession(shapes, options.workers);
@@ -288,8 +289,11 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     const sharedLines = (i: number): string[] => {
       const lines = i === 0 ? sortedGraph(datasetMapped!.quads).lines : spill.lines(spilled[i]!);
       return lines.filter((l) => {
-        if (!subjectIndex.sharedTerms.has(lineSubject(l)) || pooled.has(l)) return false;
-        pooled.add(detached(l));
+        if (!subjectIndex.sharedTerms.has(lineSubject(l))) return false;
+        // A line's digest stands for it: the set holds about a line per record, and digests are a fifth the size.
+        const seen = createHash('sha1').update(l).digest().toString('latin1');
+        if (pooled.has(seen)) return false;
+        pooled.add(seen);
         return true;
       });
     };
@@ -332,7 +336,7 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
           .add(lines.join(''));
         for (const l of lines) {
           const o = lineObjectIri(l);
-          if (o !== undefined) pointed.add(o);
+          if (o !== undefined && !pointed.has(o)) pointed.add(detached(o));
         }
       }
       if (part.length >= (options.partRecords ?? VALIDATE_PART)) {
