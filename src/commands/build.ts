@@ -1,4 +1,5 @@
 // `projectgraph build`: check the records and publish everything into the output directory.
+import { collectSoonerForBuilds } from '../build/heap-growth.ts';
 import { build } from '../pipeline.ts';
 import { elapsedSeconds, printWarnings, warningCount, type Command } from './command.ts';
 import { progressOn } from '../progress.ts';
@@ -19,6 +20,7 @@ export const buildCommand: Command = {
   publishes: true,
   async run(v) {
     const started = performance.now();
+    collectSoonerForBuilds();
     const progress = progressOn();
     const summary = await build({
       dataDir: String(v.data),
