@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { invariant } from '../errors.ts';
+import { LocationTable, isCheck, type Location } from './cache-locations.ts';
 
 /**
  * Changes whenever what the build writes for the same input may change: a new version of projectgraph or of the
@@ -26,14 +27,6 @@ const INDEX = 'index';
 const FORMAT = 'projectgraph-cache/1';
 /** A segment whose live entries are fewer than this share of its bytes is copied into the new one and dropped. */
 const COMPACT_BELOW = 0.5;
-
-interface Location {
-  segment: number;
-  offset: number;
-  length: number;
-  /** sha256 (hex, first 32 digits) of the entry's bytes: a corrupt entry is found and made again. */
-  check: string;
-}
 
 export interface CacheStats {
   hits: number;
@@ -60,8 +53,8 @@ export const noCache: PieceCache = {
 
 export class BuildCache implements PieceCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0 };
-  private readonly old: Map<string, Location>;
-  private readonly used = new Map<string, Location>();
+  private readonly old: LocationTable;
+  private readonly used = new LocationTable();
   private readonly fds = new Map<number, number>();
   private readonly segment: number;
   private segmentFd: number | undefined;
@@ -72,7 +65,7 @@ export class BuildCache implements PieceCache {
   private constructor(
     private readonly dir: string,
     private readonly version: CacheVersion,
-    old: Map<string, Location>,
+    old: LocationTable,
     private readonly hadIndex: boolean,
   ) {
     this.old = old;
@@ -84,7 +77,7 @@ export class BuildCache implements PieceCache {
   static open(dir: string, version: CacheVersion): BuildCache {
     mkdirSync(dir, { recursive: true });
     const entries = readIndex(path.join(dir, INDEX), version);
-    return new BuildCache(dir, version, entries ?? new Map(), entries !== undefined);
+    return new BuildCache(dir, version, entries ?? new LocationTable(), entries !== undefined);
   }
 
   /** The entry under `key`, or undefined; a hit is kept at the next commit. */
@@ -255,7 +248,7 @@ function segmentsIn(dir: string): number[] {
 }
 
 /** The index's entries, or undefined when there is none or it is not whole and of this version. */
-function readIndex(file: string, version: CacheVersion): Map<string, Location> | undefined {
+function readIndex(file: string, version: CacheVersion): LocationTable | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -263,7 +256,7 @@ function readIndex(file: string, version: CacheVersion): Map<string, Location> |
     return undefined;
   }
   try {
-    const entries = new Map<string, Location>();
+    const entries = new LocationTable();
     const buffer = Buffer.allocUnsafe(1 << 22);
     let rest = '';
     let first = true;
@@ -286,7 +279,8 @@ function readIndex(file: string, version: CacheVersion): Map<string, Location> |
         }
         const [key, segment, offset, length, check] = line.split(' ');
         const numbers = [segment, offset, length].map(Number);
-        if (!key || !check || ended || numbers.some((x) => !Number.isSafeInteger(x) || x < 0)) return undefined;
+        if (!key || !check || !isCheck(check) || ended || numbers.some((x) => !Number.isSafeInteger(x) || x < 0))
+          return undefined;
         entries.set(key, { segment: numbers[0]!, offset: numbers[1]!, length: numbers[2]!, check });
       }
       if (n === 0) break;
@@ -299,7 +293,7 @@ function readIndex(file: string, version: CacheVersion): Map<string, Location> |
 }
 
 /** Writes the index beside itself and renames it into place, so a reader sees the old index or the new one. */
-function writeIndex(file: string, version: CacheVersion, entries: Map<string, Location>): void {
+function writeIndex(file: string, version: CacheVersion, entries: LocationTable): void {
   const tmp = `${file}.${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
