@@ -22,7 +22,7 @@ import { createEngine, executeQuery } from '../src/serve/engine.ts';
 import { EmbeddedStore } from '../src/store/embedded.ts';
 import { serverPathQuery } from './store-path.ts';
 import { injectErrors } from './inject-errors.ts';
-import { benchQueries, JSONLD_JS_MAX_RECORDS, runsFor, type BenchQuery, type Sample } from './queries.ts';
+import { benchQueries, JSONLD_JS_MAX_RECORDS, timeRuns, type BenchQuery, type Sample } from './queries.ts';
 
 const sec = (from: number) => (performance.now() - from) / 1000;
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -161,20 +161,8 @@ async function timeQueries(
 ): Promise<Record<string, Figures>> {
   const out: Record<string, Figures> = {};
   for (const q of queries) {
-    const times: number[] = [];
-    let rows = 0;
-    // Warm-up runs, then the timed ones.
-    const first = performance.now();
-    rows = await run(q);
-    const { warmUps, timed } = runsFor(performance.now() - first);
-    for (let i = 0; i < warmUps; i++) await run(q);
-    for (let i = 0; i < timed; i++) {
-      const t = performance.now();
-      rows = await run(q);
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    out[q.name] = { p50Ms: times[Math.floor(times.length / 2)]!, rows };
+    const { p50Ms, rows } = (await timeRuns({ one: () => run(q) })).one;
+    out[q.name] = { p50Ms, rows };
   }
   return out;
 }
@@ -250,36 +238,9 @@ async function interleaved(
 ): Promise<Record<string, Record<string, Figures>>> {
   const out: Record<string, Record<string, Figures>> = {};
   for (const q of queries) {
-    const wall: Record<string, number[]> = {};
-    const cpu: Record<string, number[]> = {};
-    const rows: Record<string, number> = {};
-    let slowest = 0;
-    for (const [name, run] of Object.entries(setups)) {
-      const first = performance.now();
-      rows[name] = await run(q);
-      slowest = Math.max(slowest, performance.now() - first);
-      wall[name] = [];
-      cpu[name] = [];
-    }
-    const { warmUps, timed } = runsFor(slowest);
-    for (let i = 0; i < warmUps; i++) for (const run of Object.values(setups)) await run(q);
-    for (let i = 0; i < timed; i++) {
-      for (const [name, run] of Object.entries(setups)) {
-        const c = process.cpuUsage();
-        const t = performance.now();
-        rows[name] = await run(q);
-        wall[name]!.push(performance.now() - t);
-        const used = process.cpuUsage(c);
-        cpu[name]!.push((used.user + used.system) / 1000);
-      }
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    out[q.name] = Object.fromEntries(
-      Object.keys(setups).map((name) => [
-        name,
-        { p50Ms: median(wall[name]!), cpuP50Ms: median(cpu[name]!), rows: rows[name]! },
-      ]),
-    );
+    const runs = Object.fromEntries(Object.entries(setups).map(([name, run]) => [name, () => run(q)]));
+    const timed = await timeRuns(runs);
+    out[q.name] = Object.fromEntries(Object.entries(timed).map(([name, t]) => [name, { ...t }]));
   }
   return out;
 }

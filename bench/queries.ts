@@ -21,12 +21,52 @@ const TIMED_MS = 2_000;
  * engine's code is compiled as in a server that has been answering for a while, then timed runs until about two
  * seconds are (at least QUERY_RUNS). A slow query is run QUERY_RUNS times after its first run.
  */
-export function runsFor(firstMs: number): { warmUps: number; timed: number } {
+function runsFor(firstMs: number): { warmUps: number; timed: number } {
   const runsIn = (ms: number) => Math.floor(ms / Math.max(firstMs, 0.01));
   return {
     warmUps: Math.min(MAX_WARM_UPS, runsIn(WARM_UP_MS)),
     timed: Math.max(QUERY_RUNS, Math.min(MAX_RUNS, runsIn(TIMED_MS))),
   };
+}
+
+/** One setup's timed runs of a query: medians of wall and CPU time (this process's, every thread) and its rows. */
+export interface Timed {
+  p50Ms: number;
+  cpuP50Ms: number;
+  rows: number;
+}
+
+/**
+ * Times one query on each setup (a run gives its row count): each runs once, then all warm up and are timed as
+ * runsFor says of the slowest first run, alternating between the setups so that a busy neighbour slows them alike.
+ */
+export async function timeRuns<K extends string>(setups: Record<K, () => Promise<number>>): Promise<Record<K, Timed>> {
+  const names = Object.keys(setups) as K[];
+  const wall = new Map<K, number[]>(names.map((n) => [n, []]));
+  const cpu = new Map<K, number[]>(names.map((n) => [n, []]));
+  const rows = new Map<K, number>();
+  let slowest = 0;
+  for (const name of names) {
+    const first = performance.now();
+    rows.set(name, await setups[name]());
+    slowest = Math.max(slowest, performance.now() - first);
+  }
+  const { warmUps, timed } = runsFor(slowest);
+  for (let i = 0; i < warmUps; i++) for (const name of names) await setups[name]();
+  for (let i = 0; i < timed; i++) {
+    for (const name of names) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      rows.set(name, await setups[name]());
+      wall.get(name)!.push(performance.now() - t);
+      const used = process.cpuUsage(c);
+      cpu.get(name)!.push((used.user + used.system) / 1000);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(
+    names.map((n) => [n, { p50Ms: median(wall.get(n)!), cpuP50Ms: median(cpu.get(n)!), rows: rows.get(n)! }]),
+  ) as Record<K, Timed>;
 }
 
 export interface BenchQuery {

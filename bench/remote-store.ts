@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { benchQueries, runsFor, sampleOf } from './queries.ts';
+import { benchQueries, sampleOf, timeRuns } from './queries.ts';
 import { RemoteStore } from '../src/store/remote.ts';
 import type { QueryResult } from '../src/store/store.ts';
 import { push } from '../src/push/push.ts';
@@ -16,19 +16,9 @@ const manifest = JSON.parse(await readFile(path.join(out, 'graphs.json'), 'utf8'
 const base = manifest.graphPrefix.replace(/graph\/$/, '');
 const queries = benchQueries(base, await sampleOf(values.data, base));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function time(run: () => Promise<number>): Promise<{ p50: number; rows: number }> {
-  const first = performance.now();
-  let rows = await run();
-  const { warmUps, timed } = runsFor(performance.now() - first);
-  for (let i = 0; i < warmUps; i++) await run();
-  const ms: number[] = [];
-  for (let i = 0; i < timed; i++) {
-    const t = performance.now();
-    rows = await run();
-    ms.push(performance.now() - t);
-  }
-  return { p50: Math.round(median(ms) * 100) / 100, rows };
+  const { p50Ms, rows } = (await timeRuns({ one: run })).one;
+  return { p50: Math.round(p50Ms * 100) / 100, rows };
 }
 
 async function drain(result: QueryResult): Promise<number> {

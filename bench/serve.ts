@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument, YAMLMap } from 'yaml';
 import autocannon, { type Result } from 'autocannon';
-import { benchQueries, runsFor, type Sample } from './queries.ts';
+import { benchQueries, timeRuns, type Sample } from './queries.ts';
 import { SCHEMA } from '../src/vocab.ts';
 import { SOURCE_LOADER_VARIABLE } from '../src/typescript-worker.ts';
 import { startVirtuoso, type Virtuoso } from '../test/push/support/virtuoso.ts';
@@ -376,29 +376,15 @@ export async function virtuosoFigures(out: string, base: string, sample: Sample,
       };
       const queries: Record<string, Figures> = {};
       for (const q of benchQueries(base, sample)) {
-        const times = { serve: [] as number[], virtuoso: [] as number[] };
-        const first = performance.now();
-        let rows = await ask(server.sparql, q.sparql);
-        let virtuosoRows = await ask(virtuoso.sparql, q.sparql);
-        const { warmUps, timed } = runsFor(performance.now() - first);
-        for (let i = 0; i < warmUps; i++) {
-          await ask(server.sparql, q.sparql);
-          await ask(virtuoso.sparql, q.sparql);
-        }
-        for (let i = 0; i < timed; i++) {
-          let s = performance.now();
-          rows = await ask(server.sparql, q.sparql);
-          times.serve.push(performance.now() - s);
-          s = performance.now();
-          virtuosoRows = await ask(virtuoso.sparql, q.sparql);
-          times.virtuoso.push(performance.now() - s);
-        }
-        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+        const t = await timeRuns({
+          serve: () => ask(server.sparql, q.sparql),
+          virtuoso: () => ask(virtuoso.sparql, q.sparql),
+        });
         queries[q.name] = {
-          serveP50Ms: median(times.serve),
-          virtuosoP50Ms: median(times.virtuoso),
-          rows,
-          virtuosoRows,
+          serveP50Ms: t.serve.p50Ms,
+          virtuosoP50Ms: t.virtuoso.p50Ms,
+          rows: t.serve.rows,
+          virtuosoRows: t.virtuoso.rows,
         };
       }
       return { loadSec, serveReadySec: server.readySec, queries };
