@@ -178,6 +178,21 @@ function fileSizeOf(file: string): number {
   }
 }
 
+/**
+ * What went wrong in a load, for the operator. Oxigraph's WebAssembly memory cannot pass 4 GiB; when a load needs
+ * more, the module traps (a RuntimeError, "unreachable" or an allocation failure) rather than saying so.
+ */
+export function loadProblem(e: unknown, readBytes: number, fileBytes: number): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof WebAssembly.RuntimeError)) return message;
+  const mb = (n: number) => `${Math.round(n / 1e6).toLocaleString('en')} MB`;
+  return (
+    `the in-process store stopped (${message}) after ${mb(readBytes)} of ${mb(fileBytes)}: Oxigraph's WebAssembly ` +
+    'memory holds at most 4 GiB, too little for a build this large; send the build to a triple store with ' +
+    '"projectgraph push --store URL" and run "projectgraph serve --store URL"'
+  );
+}
+
 /** Yields a file's bytes in chunks, reading synchronously: Oxigraph's load takes a synchronous iterable. */
 function* fileChunks(file: string, onProgress?: (p: LoadProgress) => void): Generator<Uint8Array> {
   const fd = openSync(file, 'r');
@@ -232,15 +247,16 @@ export class EmbeddedStore implements Store {
     const totalBytes = sizes.reduce((a, b) => a + b, 0);
     const load = (file: string, format: string, before: number) => {
       const onProgress = options.onProgress;
-      const chunks = fileChunks(
-        file,
-        onProgress && ((p: LoadProgress) => onProgress({ bytes: before + p.bytes, totalBytes })),
-      );
+      let read = 0;
+      const chunks = fileChunks(file, (p: LoadProgress) => {
+        read = p.bytes;
+        onProgress?.({ bytes: before + p.bytes, totalBytes });
+      });
       try {
         // The store is new and thrown away if the load fails, so the transaction would only cost memory.
         store.oxigraph.load(chunks, { format, no_transaction: true });
       } catch (e) {
-        throw new StoreLoadFailure(file, e instanceof Error ? e.message : String(e), e);
+        throw new StoreLoadFailure(file, loadProblem(e, read, fileSizeOf(file)), e);
       }
     };
     load(quadsFile, 'application/n-quads', 0);
