@@ -18,6 +18,9 @@ export interface SpilledGraph {
   length: number;
 }
 
+/** Where some text is in the spill. */
+export type SpilledText = Pick<SpilledGraph, 'offset' | 'length'>;
+
 /** Bytes gathered before each write. */
 const FLUSH_AT = 1 << 20;
 
@@ -47,17 +50,22 @@ export class GraphSpill {
 
   /** Appends a graph whose lines (joined), hash and count are known already (from the build cache). */
   addText(name: NamedNode, text: string, hash: string, triples: number): SpilledGraph {
+    return { name, hash, triples, ...this.addScratch(text) };
+  }
+
+  /** Appends text that is not a graph (what a later step reads back, kept out of memory meanwhile). */
+  addScratch(text: string): SpilledText {
     const bytes = Buffer.from(text, 'utf8');
-    const graph = { name, hash, triples, offset: this.size, length: bytes.length };
+    const at = { offset: this.size, length: bytes.length };
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     this.size += bytes.length;
     if (this.pendingBytes >= FLUSH_AT) this.flush();
-    return graph;
+    return at;
   }
 
-  /** The graph's lines as one string (each line ends in a newline). */
-  text(graph: SpilledGraph): string {
+  /** The graph's lines (or the scratch text) as one string (each line ends in a newline). */
+  text(graph: SpilledText): string {
     this.flush();
     const buffer = Buffer.allocUnsafe(graph.length);
     let read = 0;
@@ -69,7 +77,7 @@ export class GraphSpill {
     return buffer.toString('utf8');
   }
 
-  lines(graph: SpilledGraph): string[] {
+  lines(graph: SpilledText): string[] {
     return splitLines(this.text(graph));
   }
 

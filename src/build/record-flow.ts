@@ -20,10 +20,12 @@ import { ValidationSession, sortProblems, type ShapesBundle } from '../validate/
 import { RDF } from '../vocab.ts';
 import { CacheKeyBuilder, cacheKey, noCache, type PieceCache } from './build-cache.ts';
 import { codeVersion } from './code-version.ts';
-import { GraphSpill, detached, lineSubject, type SpilledGraph } from './graph-spill.ts';
+import { GraphSpill, detached, lineSubject, type SpilledGraph, type SpilledText } from './graph-spill.ts';
 import { SubjectIndex } from './subject-index.ts';
 
 const TYPE = RDF('type').value;
+/** The statements about subjects several records describe are validated in this many calls, cut by subject. */
+const POOL_PARTS = 8;
 /**
  * Records validated per call by default: each call cuts them into batches for the worker threads, and the next
  * part is read while one is validated, so what validation holds is about twice a part's statements.
@@ -362,13 +364,40 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
         violations.push(...kept.violations);
         warnings.push(...kept.warnings);
       } else {
-        // Every origin about a shared subject stays, so a result about it names its first record.
-        const mapped: MappedRecord[] = [];
+        // The pool is validated in POOL_PARTS calls, each with every statement about its share of the shared
+        // subjects (so a focus node still sees all of its statements) and the origins about them: it is cut once,
+        // kept in the spill until its turn, and never in memory whole. Every origin about a shared subject stays,
+        // in record order, so a result about it names its first record.
+        const cut = Array.from(
+          { length: POOL_PARTS },
+          () => [] as { i: number; lines: SpilledText; origins: SpilledText }[],
+        );
         for (const i of pool) {
-          mapped.push({ source: sourceAt(i), quads: parse(sharedLines(i).join('')), origins: await sharedOrigins(i) });
+          const lines = Array.from({ length: POOL_PARTS }, () => [] as string[]);
+          const origins = Array.from({ length: POOL_PARTS }, () => [] as Origin[]);
+          for (const l of sharedLines(i)) lines[poolPart(lineKey(l))]!.push(l);
+          for (const o of await sharedOrigins(i)) origins[poolPart(o.subject)]!.push(o);
+          for (let k = 0; k < POOL_PARTS; k++) {
+            if (lines[k]!.length === 0 && origins[k]!.length === 0) continue;
+            const kept = {
+              lines: spill.addScratch(lines[k]!.join('')),
+              origins: spill.addScratch(JSON.stringify(origins[k])),
+            };
+            cut[k]!.push({ i, ...kept });
+          }
         }
         pooled.clear();
-        const outcome = await session.validate(mapped, { types: outside });
+        const outcome = { violations: [] as Problem[], warnings: [] as Problem[] };
+        for (const part of cut) {
+          const mapped = part.map(({ i, lines, origins }) => ({
+            source: sourceAt(i),
+            quads: parse(spill.text(lines)),
+            origins: JSON.parse(spill.text(origins)) as Origin[],
+          }));
+          const results = await session.validate(mapped, { types: outside });
+          outcome.violations.push(...results.violations);
+          outcome.warnings.push(...results.warnings);
+        }
         violations.push(...outcome.violations);
         warnings.push(...outcome.warnings);
         const files: Record<string, string> = {};
@@ -452,6 +481,19 @@ function mapEntry(quads: readonly Quad[], lines: readonly string[], base: string
     objects: [...objects],
     vocabulary,
   };
+}
+
+/** The subject of an N-Triples line as the subject index and origins name it: an IRI, or `_:label`. */
+function lineKey(line: string): string {
+  const s = lineSubject(line);
+  return s.startsWith('<') ? s.slice(1, -1) : s;
+}
+
+/** Which of the pool's parts a subject's statements are validated in (FNV-1a of its name). */
+function poolPart(key: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  return (h >>> 0) % POOL_PARTS;
 }
 
 /** The object of an N-Triples line when it is an IRI (subjects and predicates hold no spaces). */
