@@ -105,8 +105,10 @@ export const serveCommand: Command = {
         throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
         throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
-      if (e instanceof StoreLoadError)
-        throw new UsageError(v.store !== undefined ? e.message : `${e.message}; rebuild it with "projectgraph build"`);
+      if (e instanceof StoreLoadError) {
+        const rebuild = v.store === undefined && e.rebuildHelps;
+        throw new UsageError(rebuild ? `${e.message}; rebuild it with "projectgraph build"` : e.message);
+      }
       throw e;
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -51,6 +51,8 @@ export class StoreLoadError extends ProjectgraphError {
   constructor(
     readonly file: string,
     readonly detail: string,
+    /** False when building again would not help (the build is too large for the in-process store). */
+    readonly rebuildHelps = true,
   ) {
     super('STORE_LOAD', `cannot load ${file}: ${detail.replace(/\.$/, '')}`);
     this.name = 'StoreLoadError';
@@ -237,6 +239,12 @@ function loadError(e: unknown, options: PoolOptions): unknown {
     const memory = new QueryMemoryError(workerMemoryMb(options.memoryMb || undefined));
     return new StoreLoadError(dump, `${memory.message} (loading the store); raise serve --worker-memory`);
   }
-  if (e.reason === 'start' && e.remote) return new StoreLoadError(dump, e.remote.message);
+  if (e.reason === 'start' && e.remote) {
+    // The store's own load failure names its file and what went wrong: said once, not wrapped in another.
+    const { code, file, detail, rebuildHelps } = e.remote.details;
+    if (code === 'STORE_LOAD' && typeof file === 'string' && typeof detail === 'string')
+      return new StoreLoadError(file, detail, rebuildHelps !== false);
+    return new StoreLoadError(dump, e.remote.message);
+  }
   return e;
 }

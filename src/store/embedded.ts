@@ -256,7 +256,8 @@ export class EmbeddedStore implements Store {
         // The store is new and thrown away if the load fails, so the transaction would only cost memory.
         store.oxigraph.load(chunks, { format, no_transaction: true });
       } catch (e) {
-        throw new StoreLoadFailure(file, loadProblem(e, read, fileSizeOf(file)), e);
+        const tooLarge = e instanceof WebAssembly.RuntimeError;
+        throw new StoreLoadFailure(file, loadProblem(e, read, fileSizeOf(file)), e, !tooLarge);
       }
     };
     load(quadsFile, 'application/n-quads', 0);

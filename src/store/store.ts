@@ -125,8 +125,10 @@ export class StoreLoadFailure extends ProjectgraphError {
   declare readonly code: 'STORE_LOAD';
   constructor(
     readonly file: string,
-    detail: string,
+    readonly detail: string,
     cause?: unknown,
+    /** False when building again would not help (the build is too large for the store). */
+    readonly rebuildHelps = true,
   ) {
     super('STORE_LOAD', `cannot load ${file}: ${detail.replace(/\.$/, '')}`, { cause });
     this.name = 'StoreLoadFailure';

@@ -43,6 +43,8 @@ describe('projectgraph serve, when it cannot', () => {
       expect(inUse.stderr).toContain(`port ${busyPort} on 127.0.0.1 is in use`);
       expect(broken.code).toBe(2);
       expect(broken.stderr).toMatch(/cannot load .*dataset\.nq: .*line 1/);
+      // The store's own failure, said once.
+      expect(broken.stderr.match(/cannot load/g)).toHaveLength(1);
       for (const r of [missing, inUse, broken]) expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
