@@ -118,7 +118,7 @@ export class ValidationSession {
   private readonly prepared: PreparedShapes;
   private workers: Promise<ShaclWorkers> | undefined;
 
-  /** `workers`: threads for the calls that need them (default: one per core, at most 4); 0 validates here. */
+  /** `workerCount`: threads for the calls that need them (default: one per core, at most 4); 0 validates here. */
   constructor(
     private readonly bundle: ShapesBundle,
     private readonly workerCount?: number,
