@@ -108,10 +108,15 @@ async function readManifest(
   if (!valid) throw refuse(`holds a ${EXPORT_MANIFEST} that is not one projectgraph writes`);
   const manifest = new Map(Object.entries(files as Record<string, string>));
   const made = (parsed as { made?: Partial<Record<keyof ExportSource, unknown>> }).made;
-  // Anything else than three strings is no source: the next export renders everything.
+  // Anything else than three strings and a list of strings is no source: the next export renders everything.
+  const named = made?.named;
   const source =
-    typeof made?.state === 'string' && typeof made.code === 'string' && typeof made.shown === 'string'
-      ? { state: made.state, code: made.code, shown: made.shown }
+    typeof made?.state === 'string' &&
+    typeof made.code === 'string' &&
+    typeof made.shown === 'string' &&
+    Array.isArray(named) &&
+    named.every((n) => typeof n === 'string')
+      ? { state: made.state, code: made.code, shown: made.shown, named: named as string[] }
       : undefined;
   return source ? { manifest, source } : { manifest };
 }

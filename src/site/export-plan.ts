@@ -18,6 +18,8 @@ export interface ExportSource {
   code: string;
   /** SHA-256 of the catalogue's and VoID's statements every page's index holds (all but counts and sizes). */
   shown: string;
+  /** The resources the catalogue and VoID name (an example resource), sorted: their pages show those documents. */
+  named: string[];
 }
 
 const CODE_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -46,6 +48,18 @@ export function shownHash(after: readonly RDF.Quad[]): string {
     .map((q) => writer.quadToString(q.subject, q.predicate, q.object))
     .sort();
   return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+/** The resources (of `resources`) that the documents' statements `after` name, sorted. */
+export function namedResources(after: readonly RDF.Quad[], resources: ReadonlySet<string>): string[] {
+  const named = new Set<string>();
+  for (const q of after) {
+    for (const t of [q.subject, q.object]) {
+      const doc = t.value.split('#')[0]!;
+      if (t.termType === 'NamedNode' && resources.has(doc)) named.add(doc);
+    }
+  }
+  return [...named].sort();
 }
 
 /**

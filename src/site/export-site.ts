@@ -33,7 +33,14 @@ import { MemoryDescribedStore, MemoryGraph } from '../store/memory-describe.ts';
 import type { Store } from '../store/store.ts';
 import { RDF, SCHEMA } from '../vocab.ts';
 import { EXPORT_MANIFEST, claimExportDir, writeManifest, type Manifest } from './export-dir.ts';
-import { affectedResources, changedStatements, codeVersion, shownHash, type ExportSource } from './export-plan.ts';
+import {
+  affectedResources,
+  changedStatements,
+  codeVersion,
+  namedResources,
+  shownHash,
+  type ExportSource,
+} from './export-plan.ts';
 
 const STYLESHEET_FILE = new URL('../publish/style.css', import.meta.url);
 
@@ -111,8 +118,15 @@ async function exportFrom(
   const copied = (await buildFiles(build)).filter((f) => !rendered.has(f) && !f.endsWith('.html'));
   const names = [...rendered, ...copied];
   const source: ExportSource | undefined =
-    store.state === undefined ? undefined : { state: store.state, code: await codeVersion(), shown: shownHash(after) };
-  const only = await toRender(store, build, base, renderer, after, before, earlier, source, names);
+    store.state === undefined
+      ? undefined
+      : {
+          state: store.state,
+          code: await codeVersion(),
+          shown: shownHash(after),
+          named: namedResources(after, renderer.resources),
+        };
+  const only = await toRender(store, build, base, renderer, before, earlier, source, names);
   // Every name this export may write is in the manifest before the first write: a killed export leaves no file
   // that the next one does not know it may replace or remove.
   const manifest: Manifest = new Map(before);
@@ -222,7 +236,6 @@ async function toRender(
   build: string,
   base: string,
   renderer: Renderer,
-  after: readonly Quad[],
   before: Manifest,
   earlier: ExportSource | undefined,
   source: ExportSource | undefined,
@@ -233,14 +246,10 @@ async function toRender(
   const changed = await changedStatements(build, earlier.state, source.state, iriAt(base, 'graph/dataset'));
   if (changed === undefined) return undefined;
   const only = affectedResources(changed, store.graph, renderer.resources);
-  // The documents show the build's sizes and dates, and what they name shows them.
+  // The documents show the build's sizes and dates, and what they name shows them; what they named before (an
+  // example resource they no longer name) must lose it.
   for (const d of DOCUMENTS) only.add(iriAt(base, d));
-  for (const q of after) {
-    for (const t of [q.subject, q.object]) {
-      if (t.termType === 'NamedNode' && renderer.resources.has(t.value.split('#')[0]!))
-        only.add(t.value.split('#')[0]!);
-    }
-  }
+  for (const iri of [...source.named, ...earlier.named]) if (renderer.resources.has(iri)) only.add(iri);
   // A file the earlier export did not finish (or never had: a new resource, a new folder's index) is made now.
   const missing = new Set(names.filter((n) => !before.get(n)));
   for (const iri of renderer.resources) {

@@ -105,7 +105,8 @@ describe('an export after edits', () => {
           const differ = [...a].filter(([name, bytes]) => !bytes.equals(b.get(name)!)).map(([name]) => name);
           expect(differ, JSON.stringify(edits)).toEqual([]);
         }),
-        { numRuns: 3 },
+        // A new project that sorts first becomes the catalogue's example resource: the one it was loses it.
+        { numRuns: 3, examples: [[[{ kind: 'add-project', pick: 11, id: 'new-aaa' }]]] },
       );
     } finally {
       await rm(root, { recursive: true, force: true });
