@@ -265,8 +265,8 @@ async function storeEmbeddedTask(outDir: string, base: string, sample: Sample): 
     {
       comunica: async (q) => (await query(q.sparql)).rows,
       oxigraph: async (q) => {
-        // The store's default graph is the union of the graphs as a set (the build's dataset.nt), as serve queries it.
-        const r = store.oxigraph.query(q.sparql) as unknown;
+        // The default graph as serve queries it: the union of the graphs, where each statement sits in one graph.
+        const r = store.oxigraph.query(q.sparql, { use_default_graph_as_union: true }) as unknown;
         return Array.isArray(r) ? r.length : 1;
       },
     },

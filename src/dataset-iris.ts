@@ -27,6 +27,9 @@ export const DATASET_PATHS = {
   changes: 'changes',
 } as const;
 
+/** The dataset graph's name under the graphs' prefix: the dataset's own description and our vocabulary. */
+export const DATASET_GRAPH = 'dataset';
+
 /** The namespace IRI of our own vocabulary's terms: under its document, so each term resolves to a page. */
 export function vocabularyNamespace(base: string): string {
   return `${base}${DATASET_PATHS.vocabulary}/`;
@@ -57,7 +60,7 @@ export function datasetIris(base: string) {
     graphs: {
       prefix: graphPrefix,
       /** The graph of the dataset's own description and our vocabulary. */
-      dataset: namedNode(`${graphPrefix}dataset`),
+      dataset: namedNode(`${graphPrefix}${DATASET_GRAPH}`),
       /** A record's graph: its kind and id, the same stable parts its resource IRI is minted from. */
       record: (kind: string, id: string): NamedNode => namedNode(`${graphPrefix}${kind}/${id}`),
     },

@@ -14,6 +14,7 @@ import { mintIris } from '../map/iri.ts';
 import { mapRecord, type MappedRecord } from '../map/map-records.ts';
 import { withProvenance } from '../map/provenance.ts';
 import { sortedGraph } from '../publish/graph.ts';
+import { publishedGraphs } from './published-graphs.ts';
 import { inVocabularyDocument } from '../publish/vocabulary.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { ValidationSession, sortProblems, type ShapesBundle } from '../validate/shacl.ts';
@@ -53,7 +54,10 @@ export interface Flowed {
   index: RecordIndex;
   shapes: ShapesBundle;
   spill: GraphSpill;
-  /** Every named graph, sorted by name: the dataset's graph and one per record. */
+  /**
+   * Every named graph, sorted by name: the dataset's graph, one per record and one per shared subject that is not a
+   * record (a keyword, a place), each statement in one of them (published-graphs.ts).
+   */
   graphs: SpilledGraph[];
   /** Subjects (as N-Triples terms) that more than one graph describes: the dumps write their statements once. */
   shared: Set<string>;
@@ -415,11 +419,15 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
     await session.close();
   }
   validating.end();
+  const grouping = progress.stage('grouping the named graphs', { unit: 'graphs', total: graphs.length });
+  const published = publishedGraphs(spill, graphs, subjectIndex.sharedTerms, base, graphIris.prefix);
+  grouping.add(graphs.length);
+  grouping.end();
   return {
     index,
     shapes,
     spill,
-    graphs,
+    graphs: published,
     shared: subjectIndex.sharedTerms,
     documents: subjectIndex.documents,
     vocabulary: vocabularyQuads,

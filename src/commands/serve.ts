@@ -62,12 +62,10 @@ export const serveCommand: Command = {
     // Said before the load, which takes a while on a large build: what is loaded, how large, into how many copies.
     let loading: StageProgress | undefined;
     if (v.store === undefined) {
-      // The named graphs, and the triple dump as the default graph (their union, each statement once).
-      const triples = path.join(String(v.out), 'dataset.nt');
-      const bytes = statSync(dataFile).size + (existsSync(triples) ? statSync(triples).size : 0);
+      // The named graphs; the default graph is their union, each statement once.
+      const bytes = statSync(dataFile).size;
       const into = `${workers} query worker${workers === 1 ? '' : 's'}`;
-      const what = existsSync(triples) ? `${dataFile} and dataset.nt` : dataFile;
-      process.stdout.write(`loading ${what} (${megabytes(bytes)}) into ${into} …\n`);
+      process.stdout.write(`loading ${dataFile} (${megabytes(bytes)}) into ${into} …\n`);
       loading = progressOn().stage('loading the store', { bytes: true, total: bytes });
     } else {
       process.stdout.write(`connecting to the store at ${String(v.store)} …\n`);

@@ -1,6 +1,6 @@
 // The embedded store: Oxigraph in process holding the named graphs of a build's dataset.nq, queried with the default
 // graph as their union; moved to the next build by dropping and reloading only the graphs that changed.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import oxigraph from 'oxigraph';
@@ -238,35 +238,23 @@ export class EmbeddedStore implements Store {
     const store = new EmbeddedStore(new oxigraph.Store(), options);
     store.manifest = await readManifest(outDir);
     const quadsFile = path.join(outDir, 'dataset.nq');
-    const triplesFile = path.join(outDir, 'dataset.nt');
-    // The union of the graphs as a set: a statement several records make (a keyword's label) sits in each of their
-    // graphs, and Oxigraph's union default graph would give it once per graph. The build's triple dump is that set.
-    const union = existsSync(triplesFile) ? triplesFile : undefined;
-    store.unionDefault = union === undefined;
-    const sizes = [quadsFile, ...(union ? [union] : [])].map(fileSizeOf);
-    const totalBytes = sizes.reduce((a, b) => a + b, 0);
-    const load = (file: string, format: string, before: number) => {
-      const onProgress = options.onProgress;
-      let read = 0;
-      const chunks = fileChunks(file, (p: LoadProgress) => {
-        read = p.bytes;
-        onProgress?.({ bytes: before + p.bytes, totalBytes });
-      });
-      try {
-        // The store is new and thrown away if the load fails, so the transaction would only cost memory.
-        store.oxigraph.load(chunks, { format, no_transaction: true });
-      } catch (e) {
-        const tooLarge = e instanceof WebAssembly.RuntimeError;
-        throw new StoreLoadFailure(file, loadProblem(e, read, fileSizeOf(file)), e, !tooLarge);
-      }
-    };
-    load(quadsFile, 'application/n-quads', 0);
-    if (union) load(union, 'application/n-triples', sizes[0] ?? 0);
+    // The build puts each statement in one graph, so Oxigraph's union of the graphs is the triple dumps' set.
+    const totalBytes = fileSizeOf(quadsFile);
+    const onProgress = options.onProgress;
+    let read = 0;
+    const chunks = fileChunks(quadsFile, (p: LoadProgress) => {
+      read = p.bytes;
+      onProgress?.({ bytes: p.bytes, totalBytes });
+    });
+    try {
+      // The store is new and thrown away if the load fails, so the transaction would only cost memory.
+      store.oxigraph.load(chunks, { format: 'application/n-quads', no_transaction: true });
+    } catch (e) {
+      const tooLarge = e instanceof WebAssembly.RuntimeError;
+      throw new StoreLoadFailure(quadsFile, loadProblem(e, read, totalBytes), e, !tooLarge);
+    }
     return store;
   }
-
-  /** Whether the default graph is Oxigraph's union of the named graphs (a build without dataset.nt) or a set of its own. */
-  private unionDefault = true;
 
   get state(): string | undefined {
     return this.manifest?.state;
@@ -299,7 +287,7 @@ export class EmbeddedStore implements Store {
       oxOptions.named_graphs = dataset.namedGraphs.map((g) => oxigraph.namedNode(g));
     } else if (!prepared.hasDataset) {
       // Oxigraph ignores FROM when this is set, so it is set only for queries without a dataset of their own.
-      if (this.unionDefault) oxOptions.use_default_graph_as_union = true;
+      oxOptions.use_default_graph_as_union = true;
     }
     // Results are taken serialised, in one string: reading each term out of WebAssembly memory field by field costs
     // far more than Oxigraph writing them and V8 parsing them.
@@ -405,17 +393,12 @@ export class EmbeddedStore implements Store {
 
   async size(): Promise<number> {
     if (this.defaultSize !== undefined) return this.defaultSize;
-    const rows = this.oxigraph.query(
-      'SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }',
-      this.unionDefault ? { use_default_graph_as_union: true } : {},
-    ) as Map<string, Ox.Term>[];
+    // No statement sits in two graphs (published-graphs.ts), so the union needs no DISTINCT to count each once.
+    const rows = this.oxigraph.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', {
+      use_default_graph_as_union: true,
+    }) as Map<string, Ox.Term>[];
     this.defaultSize = Number(rows[0]!.get('n')!.value);
     return this.defaultSize;
-  }
-
-  /** The graph describe() reads: the default graph when it is a set of its own, else every graph (deduplicated). */
-  private defaultGraph(): Ox.Term | null {
-    return this.unionDefault ? null : oxigraph.defaultGraph();
   }
 
   /**
@@ -427,15 +410,13 @@ export class EmbeddedStore implements Store {
       throw new StoreStateError(changeSet.from, this.manifest?.state);
     }
     const graphs = { ...this.manifest.graphs };
-    const dflt = oxigraph.defaultGraph();
-    /** Statements that left a graph: they leave the default graph too unless another graph still makes them. */
-    const left: Ox.Quad[] = [];
-    // The union default graph is counted again when next asked; a default graph of its own is counted here.
-    let defaultSize = this.unionDefault ? undefined : this.defaultSize;
+    // A statement sits in one graph only, so the union default graph changes by what each graph loses and gains.
+    let defaultSize = this.defaultSize;
     for (const g of changeSet.graphs) {
       const name = oxigraph.namedNode(g.name);
-      if (!this.unionDefault) left.push(...this.oxigraph.match(null, null, null, name));
+      const before = this.oxigraph.match(null, null, null, name).length;
       this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
+      if (defaultSize !== undefined) defaultSize -= before;
       if (g.quads === undefined) {
         delete graphs[g.name];
         this.graphSizes?.delete(g.name);
@@ -444,24 +425,12 @@ export class EmbeddedStore implements Store {
       for (const q of g.quads) {
         const [s, p, o] = [q.subject, q.predicate, q.object].map(toOxigraph) as [never, never, never];
         this.oxigraph.add(oxigraph.quad(s, p, o, name));
-        if (this.unionDefault) continue;
-        const inDefault = oxigraph.quad(s, p, o, dflt as never);
-        if (defaultSize !== undefined && !this.oxigraph.has(inDefault)) defaultSize++;
-        this.oxigraph.add(inDefault);
       }
       graphs[g.name] = { hash: g.hash ?? '', triples: g.quads.length, offset: 0, length: 0 };
       const size = this.oxigraph.match(null, null, null, name).length;
+      if (defaultSize !== undefined) defaultSize += size;
       if (size > 0) this.graphSizes?.set(g.name, size);
       else this.graphSizes?.delete(g.name);
-    }
-    for (const q of left) {
-      const still = this.oxigraph
-        .match(q.subject, q.predicate, q.object, null)
-        .some((other) => other.graph.termType !== 'DefaultGraph');
-      const inDefault = oxigraph.quad(q.subject, q.predicate, q.object, dflt as never);
-      if (still || !this.oxigraph.has(inDefault)) continue;
-      this.oxigraph.delete(inDefault);
-      if (defaultSize !== undefined) defaultSize--;
     }
     this.defaultSize = defaultSize;
     this.manifest = { ...this.manifest, state: changeSet.to, sequence: changeSet.sequence, graphs };

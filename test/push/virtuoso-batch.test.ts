@@ -63,7 +63,10 @@ async function refusingProxy(
       if (req.headers['content-type'] === 'application/sparql-update') {
         updates++;
         if (updates === refuse || updates === refuse + 1) {
-          if (updates === refuse) for (const m of body.toString().matchAll(/GRAPH <([^>]+)>/g)) refused.push(m[1]!);
+          // A large graph's statements can come in several INSERT DATA blocks of the one request: each graph once.
+          if (updates === refuse)
+            for (const m of body.toString().matchAll(/GRAPH <([^>]+)>/g))
+              if (!refused.includes(m[1]!)) refused.push(m[1]!);
           res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable: under maintenance');
           return;
         }
