@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../serve/server.ts';
-import { StoreLoadError } from '../serve/worker-pool.ts';
+import { StoreLoadFailure } from '../store/store.ts';
 import { DEFAULT_MAX_QUERY_BYTES } from '../serve/admission.ts';
 import { UsageError } from '../errors.ts';
 import { repairOutput } from '../publish/output-dir.ts';
@@ -103,10 +103,9 @@ export const serveCommand: Command = {
         throw new UsageError(`port ${port} on ${String(v.host)} is in use: choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
         throw new UsageError(`cannot listen on ${String(v.host)}: no such local address`);
-      if (e instanceof StoreLoadError) {
-        const rebuild = v.store === undefined && e.rebuildHelps;
-        throw new UsageError(rebuild ? `${e.message}; rebuild it with "projectgraph build"` : e.message);
-      }
+      // A build or store that cannot be loaded is no mistake on the command line: said without the usage.
+      if (e instanceof StoreLoadFailure && v.store === undefined && e.rebuildHelps)
+        throw new StoreLoadFailure(e.file, `${e.detail}; rebuild it with "projectgraph build"`, e.cause, true);
       throw e;
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

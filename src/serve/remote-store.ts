@@ -2,7 +2,8 @@
 // copy, through the same engine (Comunica in front, whole operations), policy, limits and page rendering.
 import { createEngine, executeQuery, type Engine } from './engine.ts';
 import { parseQuery, PolicyError } from './query-policy.ts';
-import { BusyError, QueryFaultError, QueryTimeoutError, StoreLoadError, type StoreInfo } from './worker-pool.ts';
+import { StoreLoadFailure } from '../store/store.ts';
+import { BusyError, QueryFaultError, QueryTimeoutError, type StoreInfo } from './worker-pool.ts';
 import type { PoolRequest } from './query-worker.ts';
 import { mediaTypeForForm } from './admission.ts';
 import { toAnswer, type Answer } from './answer.ts';
@@ -75,7 +76,7 @@ export class RemoteQueryPool {
       store = await RemoteStore.connect({ endpoint: options.endpoint, timeoutMs: options.timeoutMs });
       graphs = await store.graphs();
     } catch (e) {
-      if (e instanceof RemoteStoreUnavailable) throw new StoreLoadError(e.where, e.reason);
+      if (e instanceof RemoteStoreUnavailable) throw new StoreLoadFailure(e.where, e.reason);
       throw e;
     }
     // FROM / FROM NAMED may name the dataset's own graphs, as with the embedded store.

@@ -7,6 +7,7 @@ import type { PageRequest } from './store-pages.ts';
 import { PolicyError } from './query-policy.ts';
 import path from 'node:path';
 import { ProjectgraphError, invariant } from '../errors.ts';
+import { StoreLoadFailure } from '../store/store.ts';
 
 /** All workers are busy and the queue is full (→ 503 with Retry-After). */
 export class BusyError extends ProjectgraphError {
@@ -42,20 +43,6 @@ export class QueryFaultError extends ProjectgraphError {
   constructor(readonly detail: string) {
     super('QUERY_FAULT', 'the query could not be evaluated');
     this.name = 'QueryFaultError';
-  }
-}
-
-/** The data file could not be read or parsed; nothing is served. */
-export class StoreLoadError extends ProjectgraphError {
-  declare readonly code: 'STORE_LOAD';
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-    /** False when building again would not help (the build is too large for the in-process store). */
-    readonly rebuildHelps = true,
-  ) {
-    super('STORE_LOAD', `cannot load ${file}: ${detail.replace(/\.$/, '')}`);
-    this.name = 'StoreLoadError';
   }
 }
 
@@ -237,14 +224,14 @@ function loadError(e: unknown, options: PoolOptions): unknown {
   const dump = path.join(options.outDir, 'dataset.nq');
   if (e.reason === 'memory') {
     const memory = new QueryMemoryError(workerMemoryMb(options.memoryMb || undefined));
-    return new StoreLoadError(dump, `${memory.message} (loading the store); raise serve --worker-memory`);
+    return new StoreLoadFailure(dump, `${memory.message} (loading the store); raise serve --worker-memory`);
   }
   if (e.reason === 'start' && e.remote) {
     // The store's own load failure names its file and what went wrong: said once, not wrapped in another.
     const { code, file, detail, rebuildHelps } = e.remote.details;
     if (code === 'STORE_LOAD' && typeof file === 'string' && typeof detail === 'string')
-      return new StoreLoadError(file, detail, rebuildHelps !== false);
-    return new StoreLoadError(dump, e.remote.message);
+      return new StoreLoadFailure(file, detail, undefined, rebuildHelps !== false);
+    return new StoreLoadFailure(dump, e.remote.message);
   }
   return e;
 }

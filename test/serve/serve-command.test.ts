@@ -45,6 +45,9 @@ describe('projectgraph serve, when it cannot', () => {
       expect(broken.stderr).toMatch(/cannot load .*dataset\.nq: .*line 1/);
       // The store's own failure, said once.
       expect(broken.stderr.match(/cannot load/g)).toHaveLength(1);
+      // A damaged build is no mistake on the command line: no usage text after it.
+      expect(broken.stderr).toMatch(/rebuild it with "projectgraph build"\n$/);
+      expect(broken.stderr).not.toContain('Usage:');
       for (const r of [missing, inUse, broken]) expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
