@@ -17,8 +17,12 @@ import {
 } from '../vocab.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
-/** Incoming links per relation that a page's JSON-LD lists, the same cap as the page's own lists. */
-export const REVERSE_LIMIT = 1000;
+/**
+ * Values per relation, either way, that a page and its JSON-LD list (a programme's projects, the keyword set's terms,
+ * a keyword's projects): a page stays small however many there are; the resource's .ttl and .jsonld hold them all,
+ * and the server's paged lists go through them.
+ */
+export const PAGE_LIST_LIMIT = 200;
 
 export interface Crumb {
   /** The IRI of the resource the crumb stands for (its page is `<iri>#webpage`). */
@@ -169,8 +173,8 @@ function reverseLinks(index: ResourceIndex, iri: string, builder: NodeBuilder): 
     const term = q.predicate.value.slice(SCHEMA.iri.length);
     out[term] ??= [];
     const list = out[term];
-    // As on the page itself: at most REVERSE_LIMIT per relation; the resource's .jsonld holds them all.
-    if (list.length < REVERSE_LIMIT) list.push(builder.reference(q.subject.value));
+    // As on the page itself: at most PAGE_LIST_LIMIT per relation; the resource's .jsonld holds them all.
+    if (list.length < PAGE_LIST_LIMIT) list.push(builder.reference(q.subject.value));
   }
   return out;
 }
@@ -238,6 +242,7 @@ class NodeBuilder {
 
 function addValue(values: Map<string, unknown[]>, key: string, v: unknown): void {
   const list = values.get(key) ?? [];
+  if (list.length >= PAGE_LIST_LIMIT) return;
   if (!list.some((x) => JSON.stringify(x) === JSON.stringify(v))) list.push(v);
   values.set(key, list);
 }

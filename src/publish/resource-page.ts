@@ -4,8 +4,8 @@ import { DCT, RDF, RDFS, SCHEMA, SKOS } from '../vocab.ts';
 import { html, shorten, type Html } from './html.ts';
 import { classRank, classWords, localName, propertyOrder, propertyWords } from './labels.ts';
 import { layout, type Site } from './page-layout.ts';
-// A page lists at most REVERSE_LIMIT incoming links per relation; its .ttl and .jsonld hold them all.
-import { REVERSE_LIMIT, resourcePageJsonLd, type Crumb } from './page-jsonld.ts';
+// A page lists at most PAGE_LIST_LIMIT values per relation, either way; its .ttl and .jsonld hold them all.
+import { PAGE_LIST_LIMIT, resourcePageJsonLd, type Crumb } from './page-jsonld.ts';
 import { pickLanguage, type ResourceIndex } from './resource-index.ts';
 import { isRecordFileIri } from '../map/provenance.ts';
 
@@ -122,6 +122,7 @@ ${predicates.map(
     index,
     site,
     (groups.get(p) ?? []).map((q) => q.object),
+    PAGE_LIST_LIMIT,
   )}</dd>
 `,
 )}</dl>
@@ -164,7 +165,7 @@ ${predicates.map(
     index,
     site,
     (groups.get(p) ?? []).map((q) => q.subject),
-    REVERSE_LIMIT,
+    PAGE_LIST_LIMIT,
   )}</dd>
 `,
 )}</dl>

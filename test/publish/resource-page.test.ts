@@ -21,13 +21,13 @@ const dataset: DatasetRecord = {
 };
 
 describe('a resource page', () => {
-  it('lists at most 1,000 incoming links per relation and says how many more there are', () => {
+  it('lists at most 200 incoming links per relation and says how many more there are', () => {
     const keyword = namedNode(`${BASE}keyword/k`);
     const quads: Quad[] = [
       quad(keyword, RDF('type'), SCHEMA('DefinedTerm')),
       quad(keyword, SCHEMA('name'), literal('k', 'nl')),
     ];
-    for (let i = 0; i < 1005; i++) {
+    for (let i = 0; i < 205; i++) {
       const p = namedNode(`${BASE}project/p${String(i).padStart(4, '0')}`);
       quads.push(
         quad(p, RDF('type'), SCHEMA('ResearchProject')),
@@ -38,12 +38,37 @@ describe('a resource page', () => {
     const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
     const index = new ResourceIndex(quads, site.paths);
     const page = resourcePage(index, site, keyword.value, { data: [] });
-    expect(page.match(/<li><a href="\/project\//g)).toHaveLength(1000);
+    expect(page.match(/<li><a href="\/project\//g)).toHaveLength(200);
     expect(page).toContain('En nog 5;');
     const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
       '@graph': { '@reverse'?: { keywords: unknown[] } }[];
     };
-    expect(json['@graph'][0]!['@reverse']!.keywords).toHaveLength(1000);
-    expect(index.describe(keyword.value).filter((q) => q.predicate.equals(SCHEMA('keywords')))).toHaveLength(1005);
+    expect(json['@graph'][0]!['@reverse']!.keywords).toHaveLength(200);
+    expect(index.describe(keyword.value).filter((q) => q.predicate.equals(SCHEMA('keywords')))).toHaveLength(205);
+  });
+
+  it("lists at most 200 values of one of its own relations (the keyword set's terms), in the page and its JSON-LD", () => {
+    const set = namedNode(`${BASE}keyword`);
+    const quads: Quad[] = [
+      quad(set, RDF('type'), SCHEMA('DefinedTermSet')),
+      quad(set, SCHEMA('name'), literal('Kernwoorden', 'nl')),
+    ];
+    for (let i = 0; i < 230; i++) {
+      const k = namedNode(`${BASE}keyword/k${String(i).padStart(4, '0')}`);
+      quads.push(
+        quad(k, RDF('type'), SCHEMA('DefinedTerm')),
+        quad(k, SCHEMA('name'), literal(`k${i}`, 'nl')),
+        quad(set, SCHEMA('hasDefinedTerm'), k),
+      );
+    }
+    const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
+    const index = new ResourceIndex(quads, site.paths);
+    const page = resourcePage(index, site, set.value, { data: [] });
+    expect(page.match(/<li><a href="\/keyword\//g)).toHaveLength(200);
+    expect(page).toContain('En nog 30;');
+    const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
+      '@graph': { hasDefinedTerm?: unknown[] }[];
+    };
+    expect(json['@graph'][0]!.hasDefinedTerm).toHaveLength(200);
   });
 });
