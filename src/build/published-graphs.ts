@@ -45,35 +45,31 @@ export function publishedGraphs(
 ): SpilledGraph[] {
   /** The statements about shared subjects, by the graph they go to. */
   const moved = new Map<string, Set<string>>();
-  /** Each record graph, with its own lines when it loses some (undefined: it keeps all). */
-  const kept: { graph: SpilledGraph; own: string[] | undefined }[] = [];
+  /** The graphs that lose lines: they are read again below, one at a time, rather than held. */
+  const losing = new Set<SpilledGraph>();
   for (const g of graphs) {
-    const lines = spill.lines(g);
-    const own: string[] = [];
-    for (const line of lines) {
+    for (const line of spill.lines(g)) {
       const subject = lineSubject(line);
-      if (!shared.has(subject)) {
-        own.push(line);
-        continue;
-      }
+      if (!shared.has(subject)) continue;
+      losing.add(g);
       const name = sharedGraphName(subject, base, graphPrefix);
       const into = moved.get(name) ?? new Set<string>();
       if (into.size === 0) moved.set(name, into);
       if (!into.has(line)) into.add(detached(line));
     }
-    kept.push({ graph: g, own: own.length === lines.length ? undefined : own });
   }
   const out: SpilledGraph[] = [];
-  for (const { graph, own } of kept) {
+  for (const graph of graphs) {
     const name = graph.name.value;
     const gained = moved.get(name);
     moved.delete(name);
-    if (own === undefined && gained === undefined) {
+    if (!losing.has(graph) && gained === undefined) {
       out.push(graph);
       continue;
     }
     // Own lines and moved lines have different subjects, so together they hold no repeats.
-    const lines = [...(own ?? spill.lines(graph)), ...(gained ?? [])].sort(byText);
+    const own = spill.lines(graph).filter((line) => !shared.has(lineSubject(line)));
+    const lines = [...own, ...(gained ?? [])].sort(byText);
     if (lines.length > 0) out.push(spill.add(graph.name, lines));
   }
   for (const [name, lines] of moved) out.push(spill.add(DataFactory.namedNode(name), [...lines].sort(byText)));
