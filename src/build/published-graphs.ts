@@ -34,7 +34,8 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The spilled record graphs (sorted by name) regrouped so that each statement sits in one graph: a record's graph
  * keeps its statements about subjects only it describes, and each statement about a subject several graphs describe
  * moves, once, to that subject's graph (sharedGraphName). Graphs that lose nothing and gain nothing stay where they
- * are in the spill; the rest are written again. The result is sorted by name, and no graph in it is empty.
+ * are in the spill; the rest are written again, each read once unless statements move into it. The result is sorted by
+ * name, and no graph in it is empty.
  */
 export function publishedGraphs(
   spill: GraphSpill,
@@ -43,35 +44,48 @@ export function publishedGraphs(
   base: string,
   graphPrefix: string,
 ): SpilledGraph[] {
+  /** The graphs shared statements go to: only these wait for what the other graphs give them. */
+  const targets = new Set<string>();
+  for (const term of shared) targets.add(sharedGraphName(term, base, graphPrefix));
   /** The statements about shared subjects, by the graph they go to. */
   const moved = new Map<string, Set<string>>();
-  /** The graphs that lose lines: they are read again below, one at a time, rather than held. */
-  const losing = new Set<SpilledGraph>();
+  /** Each graph in the result, or its place while it waits for the statements it gains. */
+  const out: (SpilledGraph | undefined)[] = [];
+  const waiting: { at: number; graph: SpilledGraph }[] = [];
   for (const g of graphs) {
-    for (const line of spill.lines(g)) {
+    const own: string[] = [];
+    const lines = spill.lines(g);
+    for (const line of lines) {
       const subject = lineSubject(line);
-      if (!shared.has(subject)) continue;
-      losing.add(g);
+      if (!shared.has(subject)) {
+        own.push(line);
+        continue;
+      }
       const name = sharedGraphName(subject, base, graphPrefix);
       const into = moved.get(name) ?? new Set<string>();
       if (into.size === 0) moved.set(name, into);
       if (!into.has(line)) into.add(detached(line));
     }
+    if (targets.has(g.name.value)) {
+      // Read again when written, rather than held meanwhile.
+      waiting.push({ at: out.length, graph: g });
+      out.push(undefined);
+    } else if (own.length === lines.length) out.push(g);
+    // A subset of sorted lines is sorted.
+    else if (own.length > 0) out.push(spill.add(g.name, own));
   }
-  const out: SpilledGraph[] = [];
-  for (const graph of graphs) {
-    const name = graph.name.value;
-    const gained = moved.get(name);
-    moved.delete(name);
-    if (!losing.has(graph) && gained === undefined) {
-      out.push(graph);
-      continue;
-    }
+  for (const { at, graph } of waiting) {
+    const gained = moved.get(graph.name.value);
+    moved.delete(graph.name.value);
     // Own lines and moved lines have different subjects, so together they hold no repeats.
-    const own = spill.lines(graph).filter((line) => !shared.has(lineSubject(line)));
-    const lines = [...own, ...(gained ?? [])].sort(byText);
-    if (lines.length > 0) out.push(spill.add(graph.name, lines));
+    const all = spill.lines(graph);
+    const own = all.filter((line) => !shared.has(lineSubject(line)));
+    if (gained === undefined && own.length === all.length) out[at] = graph;
+    else {
+      const lines = [...own, ...(gained ?? [])].sort(byText);
+      if (lines.length > 0) out[at] = spill.add(graph.name, lines);
+    }
   }
   for (const [name, lines] of moved) out.push(spill.add(DataFactory.namedNode(name), [...lines].sort(byText)));
-  return out.sort((a, b) => byText(a.name.value, b.name.value));
+  return out.filter((g): g is SpilledGraph => g !== undefined).sort((a, b) => byText(a.name.value, b.name.value));
 }
