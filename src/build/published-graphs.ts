@@ -43,6 +43,8 @@ export function publishedGraphs(
   shared: ReadonlySet<string>,
   base: string,
   graphPrefix: string,
+  /** Called as each graph is read: the pass is long at 100,000 records, and shows its progress. */
+  onGraph: () => void = () => {},
 ): SpilledGraph[] {
   /** The graphs shared statements go to: only these wait for what the other graphs give them. */
   const targets = new Set<string>();
@@ -73,6 +75,7 @@ export function publishedGraphs(
     } else if (own.length === lines.length) out.push(g);
     // A subset of sorted lines is sorted.
     else if (own.length > 0) out.push(spill.add(g.name, own));
+    onGraph();
   }
   for (const { at, graph } of waiting) {
     const gained = moved.get(graph.name.value);

@@ -420,8 +420,9 @@ async function flow(options: FlowOptions, spill: GraphSpill): Promise<Flowed> {
   }
   validating.end();
   const grouping = progress.stage('grouping the named graphs', { unit: 'graphs', total: graphs.length });
-  const published = publishedGraphs(spill, graphs, subjectIndex.sharedTerms, base, graphIris.prefix);
-  grouping.add(graphs.length);
+  const published = publishedGraphs(spill, graphs, subjectIndex.sharedTerms, base, graphIris.prefix, () =>
+    grouping.add(),
+  );
   grouping.end();
   return {
     index,

@@ -414,9 +414,9 @@ export class EmbeddedStore implements Store {
     let defaultSize = this.defaultSize;
     for (const g of changeSet.graphs) {
       const name = oxigraph.namedNode(g.name);
-      const before = this.oxigraph.match(null, null, null, name).length;
+      // The graph's size is what the build it came from said of it: no need to read it out of the store.
+      if (defaultSize !== undefined) defaultSize -= graphs[g.name]?.triples ?? 0;
       this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
-      if (defaultSize !== undefined) defaultSize -= before;
       if (g.quads === undefined) {
         delete graphs[g.name];
         this.graphSizes?.delete(g.name);
@@ -426,8 +426,9 @@ export class EmbeddedStore implements Store {
         const [s, p, o] = [q.subject, q.predicate, q.object].map(toOxigraph) as [never, never, never];
         this.oxigraph.add(oxigraph.quad(s, p, o, name));
       }
-      graphs[g.name] = { hash: g.hash ?? '', triples: g.quads.length, offset: 0, length: 0 };
-      const size = this.oxigraph.match(null, null, null, name).length;
+      // A change set's graph holds each statement once (the build's sorted, distinct lines).
+      const size = g.quads.length;
+      graphs[g.name] = { hash: g.hash ?? '', triples: size, offset: 0, length: 0 };
       if (defaultSize !== undefined) defaultSize += size;
       if (size > 0) this.graphSizes?.set(g.name, size);
       else this.graphSizes?.delete(g.name);

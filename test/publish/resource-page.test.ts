@@ -20,6 +20,17 @@ const dataset: DatasetRecord = {
   keywordSet: { nl: 'Kernwoorden' },
 };
 
+/** The page of `iri` over `quads`, with the JSON-LD it embeds parsed. */
+function pageOf(quads: Quad[], iri: string) {
+  const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
+  const index = new ResourceIndex(quads, site.paths);
+  const page = resourcePage(index, site, iri, { data: [] });
+  const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
+    '@graph': Record<string, unknown>[];
+  };
+  return { index, page, main: json['@graph'][0]! };
+}
+
 describe('a resource page', () => {
   it('lists at most 200 incoming links per relation and says how many more there are', () => {
     const keyword = namedNode(`${BASE}keyword/k`);
@@ -35,15 +46,10 @@ describe('a resource page', () => {
         quad(p, SCHEMA('keywords'), keyword),
       );
     }
-    const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
-    const index = new ResourceIndex(quads, site.paths);
-    const page = resourcePage(index, site, keyword.value, { data: [] });
+    const { index, page, main } = pageOf(quads, keyword.value);
     expect(page.match(/<li><a href="\/project\//g)).toHaveLength(200);
     expect(page).toContain('En nog 5;');
-    const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
-      '@graph': { '@reverse'?: { keywords: unknown[] } }[];
-    };
-    expect(json['@graph'][0]!['@reverse']!.keywords).toHaveLength(200);
+    expect((main['@reverse'] as { keywords: unknown[] }).keywords).toHaveLength(200);
     expect(index.describe(keyword.value).filter((q) => q.predicate.equals(SCHEMA('keywords')))).toHaveLength(205);
   });
 
@@ -61,14 +67,9 @@ describe('a resource page', () => {
         quad(set, SCHEMA('hasDefinedTerm'), k),
       );
     }
-    const site = siteOf({ base: BASE, dataset, quads, downloads: [], date: undefined });
-    const index = new ResourceIndex(quads, site.paths);
-    const page = resourcePage(index, site, set.value, { data: [] });
+    const { page, main } = pageOf(quads, set.value);
     expect(page.match(/<li><a href="\/keyword\//g)).toHaveLength(200);
     expect(page).toContain('En nog 30;');
-    const json = JSON.parse(page.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1]!) as {
-      '@graph': { hasDefinedTerm?: unknown[] }[];
-    };
-    expect(json['@graph'][0]!.hasDefinedTerm).toHaveLength(200);
+    expect(main.hasDefinedTerm).toHaveLength(200);
   });
 });
