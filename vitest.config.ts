@@ -42,6 +42,12 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
+/**
+ * Vitest 3 gives all projects one pool sized by the root's maxWorkers (a project's own is ignored), and by
+ * default that is one fewer than the cores: one at a time on a two-core machine. `npm test` therefore runs
+ * the projects as two invocations, `together` two files at a time (most of them wait on the servers, builds
+ * and browsers they start) and `alone` one at a time.
+ */
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -56,14 +62,12 @@ export default defineConfig({
           name: 'together',
           include: ['test/**/*.test.ts'],
           exclude: ALONE,
-          // Two at a time: most of these wait on the servers, builds and browsers they start.
-          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: { name: 'alone', include: ALONE, sequence: { groupOrder: 1 } },
       },
     ],
   },
