@@ -60,46 +60,124 @@ export interface ListQuery {
   year?: number;
 }
 
+/** Links of one relation as two parallel lists of ordinals: from[i] → to[i]. */
+interface Links {
+  from: number[];
+  to: number[];
+}
+
+/** Rows of ordinals in compressed sparse form: row i is values[start[i]] up to values[start[i + 1]]. */
+interface Rows {
+  start: Uint32Array;
+  values: Uint32Array;
+}
+
+/** The rows of every ordinal from links (keys → values), each row sorted and without repeats. */
+function rowsOf(size: number, keys: readonly number[], values: readonly number[]): Rows {
+  const rawStart = new Uint32Array(size + 1);
+  for (const a of keys) rawStart[a + 1]! += 1;
+  for (let i = 0; i < size; i++) rawStart[i + 1]! += rawStart[i]!;
+  const fill = rawStart.slice(0, size);
+  const raw = new Uint32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) raw[fill[keys[i]!]!++] = values[i]!;
+  const start = new Uint32Array(size + 1);
+  const all = new Uint32Array(keys.length);
+  let n = 0;
+  for (let a = 0; a < size; a++) {
+    const row = raw.subarray(rawStart[a]!, rawStart[a + 1]!).sort();
+    for (let k = 0; k < row.length; k++) if (k === 0 || row[k] !== row[k - 1]) all[n++] = row[k]!;
+    start[a + 1] = n;
+  }
+  return { start, values: all.slice(0, n) };
+}
+
+/** The same links the other way round: walked in key order, so every row of the result comes out sorted. */
+function inverted(size: number, rows: Rows): Rows {
+  const start = new Uint32Array(size + 1);
+  for (const b of rows.values) start[b + 1]! += 1;
+  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, size);
+  const values = new Uint32Array(rows.values.length);
+  for (let a = 0; a < size; a++)
+    for (let k = rows.start[a]!; k < rows.start[a + 1]!; k++) values[fill[rows.values[k]!]!++] = a;
+  return { start, values };
+}
+
+/** The rows with some replaced (each given sorted, without repeats); the runs between them are copied whole. */
+function withRows(size: number, rows: Rows, replaced: ReadonlyMap<number, Uint32Array>): Rows {
+  const changed = [...replaced.keys()].sort((a, b) => a - b);
+  let delta = 0;
+  for (const r of changed) delta += replaced.get(r)!.length - (rows.start[r + 1]! - rows.start[r]!);
+  const start = new Uint32Array(size + 1);
+  const values = new Uint32Array(rows.values.length + delta);
+  let shift = 0;
+  let from = 0;
+  for (const r of [...changed, size]) {
+    // Rows from..r-1 are kept: their values move by the shift so far.
+    values.set(rows.values.subarray(rows.start[from]!, rows.start[r]!), rows.start[from]! + shift);
+    for (let i = from + 1; i <= r; i++) start[i] = rows.start[i]! + shift;
+    if (r === size) break;
+    const row = replaced.get(r)!;
+    values.set(row, start[r]!);
+    shift += row.length - (rows.start[r + 1]! - rows.start[r]!);
+    start[r + 1] = rows.start[r + 1]! + shift;
+    from = r + 1;
+  }
+  return { start, values };
+}
+
+/** Whether a row holds exactly these values. */
+function sameRow(rows: Rows, r: number, values: Uint32Array): boolean {
+  const at = rows.start[r]!;
+  if (rows.start[r + 1]! - at !== values.length) return false;
+  for (let k = 0; k < values.length; k++) if (rows.values[at + k] !== values[k]) return false;
+  return true;
+}
+
 /** One link relation between listed resources, both ways, as sorted ordinal lists (compressed sparse rows). */
 class Relation {
   private constructor(
-    private readonly forwardStart: Uint32Array,
-    private readonly forward: Uint32Array,
-    private readonly reverseStart: Uint32Array,
-    private readonly reverse: Uint32Array,
+    private readonly size: number,
+    private readonly forwardRows: Rows,
+    private readonly reverseRows: Rows,
   ) {}
 
-  static of(size: number, pairs: [number, number][]): Relation {
-    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const unique = pairs.filter((p, i) => i === 0 || p[0] !== pairs[i - 1]![0] || p[1] !== pairs[i - 1]![1]);
-    const rows = (key: 0 | 1) => {
-      const start = new Uint32Array(size + 1);
-      for (const p of unique) start[p[key] + 1]! += 1;
-      for (let i = 0; i < size; i++) start[i + 1]! += start[i]!;
-      const fill = start.slice(0, size);
-      const values = new Uint32Array(unique.length);
-      // Pairs are sorted by source, so each target's list of sources comes out sorted too.
-      for (const p of unique) values[fill[p[key]]!++] = p[1 - key]!;
-      return { start, values };
-    };
-    const f = rows(0);
-    const r = rows(1);
-    return new Relation(f.start, f.values, r.start, r.values);
+  /**
+   * The relation of the links from[i] → to[i], repeats dropped. Laid out by counting rather than by sorting the
+   * pairs: a comparison sort of every link would be most of a new index's time.
+   */
+  static of(size: number, from: readonly number[], to: readonly number[]): Relation {
+    const forward = rowsOf(size, from, to);
+    return new Relation(size, forward, inverted(size, forward));
+  }
+
+  /**
+   * This relation with the targets of some sources (`side` 'targets') or the sources of some targets ('sources')
+   * replaced; itself when nothing differs. Each given row is sorted and without repeats.
+   */
+  replacing(side: 'targets' | 'sources', replaced: ReadonlyMap<number, Uint32Array>): Relation {
+    const rows = side === 'targets' ? this.forwardRows : this.reverseRows;
+    const differing = new Map([...replaced].filter(([r, values]) => !sameRow(rows, r, values)));
+    if (differing.size === 0) return this;
+    const next = withRows(this.size, rows, differing);
+    const other = inverted(this.size, next);
+    return side === 'targets' ? new Relation(this.size, next, other) : new Relation(this.size, other, next);
   }
 
   targets(source: number): Uint32Array {
-    return this.forward.subarray(this.forwardStart[source]!, this.forwardStart[source + 1]!);
+    const { start, values } = this.forwardRows;
+    return values.subarray(start[source]!, start[source + 1]!);
   }
 
   sources(target: number): Uint32Array {
-    return this.reverse.subarray(this.reverseStart[target]!, this.reverseStart[target + 1]!);
+    const { start, values } = this.reverseRows;
+    return values.subarray(start[target]!, start[target + 1]!);
   }
 
   /** Adds one to counts[t] for every link from the sources to t; returns the targets counted from zero. */
   countTargets(sources: Uint32Array, counts: Uint32Array): number[] {
     const touched: number[] = [];
-    const start = this.forwardStart;
-    const forward = this.forward;
+    const { start, values: forward } = this.forwardRows;
     for (let i = 0; i < sources.length; i++) {
       const s = sources[i]!;
       for (let k = start[s]!; k < start[s + 1]!; k++) {
@@ -113,7 +191,8 @@ class Relation {
 
   /** Whether any source links to the target. */
   hasSources(target: number): boolean {
-    return this.reverseStart[target + 1]! > this.reverseStart[target]!;
+    const { start } = this.reverseRows;
+    return start[target + 1]! > start[target]!;
   }
 }
 
@@ -145,26 +224,71 @@ class WordIndex {
   private readonly postings: Uint32Array;
   private scratch: Uint8Array;
 
-  constructor(size: number, wordsOf: (ordinal: number) => readonly number[], dictionary: readonly string[]) {
-    const order = dictionary.map((_, i) => i).sort((a, b) => (dictionary[a]! < dictionary[b]! ? -1 : 1));
-    const rank = new Uint32Array(dictionary.length);
-    order.forEach((id, r) => {
-      rank[id] = r;
-    });
-    this.starts = new Uint32Array(order.length);
-    let at = 1;
-    order.forEach((id, r) => {
-      this.starts[r] = at;
-      at += dictionary[id]!.length + 1;
-    });
-    this.text = `\n${order.map((id) => dictionary[id]).join('\n')}\n`;
-    this.postingStart = new Uint32Array(order.length + 1);
-    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) this.postingStart[rank[w]! + 1]! += 1;
-    for (let i = 0; i < order.length; i++) this.postingStart[i + 1]! += this.postingStart[i]!;
-    const fill = this.postingStart.slice(0, order.length);
-    this.postings = new Uint32Array(this.postingStart[order.length]!);
-    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) this.postings[fill[rank[w]!]!++] = o;
+  private constructor(
+    private readonly size: number,
+    private readonly layout: WordLayout,
+    /** Per word, by its place in the layout, the ordinals of the resources holding it, ascending. */
+    rows: Rows,
+  ) {
+    this.starts = layout.starts;
+    this.text = layout.text;
+    this.postingStart = rows.start;
+    this.postings = rows.values;
     this.scratch = new Uint8Array(size);
+  }
+
+  static of(size: number, wordsOf: (ordinal: number) => readonly number[], layout: WordLayout): WordIndex {
+    const { rank } = layout;
+    const count = layout.starts.length;
+    const start = new Uint32Array(count + 1);
+    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) start[rank[w]! + 1]! += 1;
+    for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
+    const fill = start.slice(0, count);
+    const values = new Uint32Array(start[count]!);
+    for (let o = 0; o < size; o++) for (const w of wordsOf(o)) values[fill[rank[w]!]!++] = o;
+    return new WordIndex(size, layout, { start, values });
+  }
+
+  /**
+   * The index after some resources' words changed (ids before and after, the resources keeping their ordinals), laid
+   * out by `layout`: this one's, or the dictionary's after it grew. Rows of the words no change names are copied.
+   */
+  replacing(layout: WordLayout, changes: readonly { ordinal: number; before: number[]; after: number[] }[]): WordIndex {
+    const lose = new Map<number, Set<number>>();
+    const gain = new Map<number, number[]>();
+    for (const { ordinal, before, after } of changes) {
+      const was = new Set(before);
+      const now = new Set(after);
+      for (const w of before) if (!now.has(w)) (lose.get(w) ?? lose.set(w, new Set()).get(w)!).add(ordinal);
+      for (const w of after) if (!was.has(w)) (gain.get(w) ?? gain.set(w, []).get(w)!).push(ordinal);
+    }
+    if (lose.size === 0 && gain.size === 0 && layout === this.layout) return this;
+    const old = this.layout;
+    const known = old.starts.length;
+    const rowOf = (w: number) =>
+      w < known
+        ? this.postings.subarray(this.postingStart[old.rank[w]!]!, this.postingStart[old.rank[w]! + 1]!)
+        : new Uint32Array(0);
+    const count = layout.starts.length;
+    const start = new Uint32Array(count + 1);
+    for (let r = 0; r < count; r++) {
+      const w = layout.order[r]!;
+      start[r + 1] = start[r]! + rowOf(w).length - (lose.get(w)?.size ?? 0) + (gain.get(w)?.length ?? 0);
+    }
+    const values = new Uint32Array(start[count]!);
+    for (let r = 0; r < count; r++) {
+      const w = layout.order[r]!;
+      const row = rowOf(w);
+      const out = lose.get(w);
+      const into = gain.get(w);
+      if (out === undefined && into === undefined) {
+        values.set(row, start[r]!);
+        continue;
+      }
+      const kept = out === undefined ? [...row] : [...row].filter((o) => !out.has(o));
+      values.set(Uint32Array.from([...kept, ...(into ?? [])]).sort(), start[r]!);
+    }
+    return new WordIndex(this.size, layout, { start, values });
   }
 
   /** The word (its rank) that the character at `offset` of `text` belongs to. */
@@ -384,10 +508,56 @@ interface Summary {
   end: number;
 }
 
+/** The dictionary's words in sorted order, as a word index searches them. */
+interface WordLayout {
+  /** Word ids in sorted order. */
+  order: Uint32Array;
+  /** Word id → its place in the sorted order. */
+  rank: Uint32Array;
+  /** Where each word, by its place, starts in `text`. */
+  starts: Uint32Array;
+  /** "\n" + every word in sorted order, each followed by "\n". */
+  text: string;
+}
+
 /** The words every index of one server has met, append-only: an id stays valid in every index made before. */
 class Dictionary {
   readonly words: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** Word ids in sorted order, for the words there were when layout() last ran. */
+  private order: number[] = [];
+  private laid?: WordLayout;
+
+  /**
+   * The sorted layout of every word so far. Kept between indexes: after a change set only the words it brought are
+   * sorted, and merged into the order before.
+   */
+  layout(): WordLayout {
+    if (this.laid !== undefined && this.order.length === this.words.length) return this.laid;
+    const { words } = this;
+    const added = words.map((_, i) => i).slice(this.order.length);
+    added.sort((a, b) => (words[a]! < words[b]! ? -1 : 1));
+    const before = this.order;
+    const order: number[] = new Array(words.length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < order.length; k++) {
+      const takeOld = j >= added.length || (i < before.length && words[before[i]!]! < words[added[j]!]!);
+      order[k] = takeOld ? before[i++]! : added[j++]!;
+    }
+    const rank = new Uint32Array(words.length);
+    const starts = new Uint32Array(words.length);
+    let at = 1;
+    order.forEach((id, r) => {
+      rank[id] = r;
+      starts[r] = at;
+      at += words[id]!.length + 1;
+    });
+    this.order = order;
+    const text = `\n${order.map((id) => words[id]).join('\n')}\n`;
+    this.laid = { order: Uint32Array.from(order), rank, starts, text };
+    return this.laid;
+  }
 
   idsOf(texts: readonly string[]): number[] {
     const out = new Set<number>();
@@ -425,6 +595,33 @@ function summarise(local: string, s: Statements, dictionary: Dictionary): Summar
 /** Subjects asked at once when a change set names them: few enough that a store's row limit is never near. */
 const SUBJECTS_PER_QUERY = 100;
 
+/** What an index answers from, laid out for one store state (see ListIndex's fields). */
+interface Layout {
+  locals: string[];
+  labels: string[];
+  descriptions: (string | undefined)[];
+  kindOf: Uint8Array;
+  byLocal: Map<string, number>;
+  members: Map<string, Uint32Array>;
+  startYears: Int16Array;
+  endYears: Int16Array;
+  relations: Record<Facet, Relation>;
+  parts: Relation;
+  wordIndex: WordIndex;
+  statuses: Map<string, number>;
+  intro: string | undefined;
+}
+
+/** Which list a link goes to, by its property and the kinds at its two ends. */
+function linkList(link: number, from: string, target: string): Facet | 'parts' | undefined {
+  if (link === PARENT && from === 'programme' && target === 'programme') return 'parts';
+  if (from !== 'project') return undefined;
+  if (link === PARENT) return target === 'programme' ? 'programme' : undefined;
+  if (link === KEYWORDS) return target === 'keyword' ? 'keyword' : undefined;
+  if (link === MEMBER) return target === 'organisation' ? 'organisation' : undefined;
+  return link === STATUS && target === DATASET_PATHS.vocabulary ? 'status' : undefined;
+}
+
 /** What an index is made from and keeps, so that a change set needs only the resources it touches read again. */
 interface Sources {
   base: string;
@@ -456,6 +653,8 @@ export class ListIndex {
   private readonly queryMemo = new Map<string, Uint32Array>();
   /** Facet counts per result of query(): the same list paged through counts once. */
   private readonly facetMemo = new WeakMap<Uint32Array, Map<string, { value: number; count: number }[]>>();
+  /** Set by apply(), which passes what this index was made from on to the next one. */
+  private handedOver = false;
   /** Status code ("completed") → the ordinal of its concept, in the vocabulary's order of codes. */
   readonly statuses: Map<string, number>;
   /** The years some project ran in, ascending. */
@@ -467,50 +666,29 @@ export class ListIndex {
     readonly base: string,
     /** The store state the index was made from: a new one needs a new index. */
     readonly state: string | undefined,
-    data: {
-      locals: string[];
-      labels: string[];
-      descriptions: (string | undefined)[];
-      words: number[][];
-      dictionary: string[];
-      links: Record<Facet | 'parts', [number, number][]>;
-      startYears: Int16Array;
-      endYears: Int16Array;
-      intro: string | undefined;
-    },
+    /**
+     * How it was made: read from the store whole, laid out anew after a change set, or after one that left every
+     * resource in its place, from the index before with the touched resources' parts replaced.
+     */
+    readonly via: 'build' | 'laid out' | 'in place',
+    private readonly laid: Layout,
     /** What the index was made from, kept for apply(). */
     private readonly sources: Sources,
   ) {
-    this.size = data.locals.length;
-    this.locals = data.locals;
-    this.labels = data.labels;
-    this.descriptions = data.descriptions;
-    this.byLocal = new Map(this.locals.map((l, i) => [l, i]));
-    this.kindOf = new Uint8Array(this.size);
-    const members = new Map<string, number[]>(KINDS.map((k) => [k, []]));
-    this.locals.forEach((l, i) => {
-      const kind = kindOfLocal(l)!;
-      this.kindOf[i] = KINDS.indexOf(kind);
-      members.get(kind)!.push(i);
-    });
-    this.members = new Map([...members].map(([k, list]) => [k, Uint32Array.from(list)]));
-    this.relations = {
-      programme: Relation.of(this.size, data.links.programme),
-      keyword: Relation.of(this.size, data.links.keyword),
-      organisation: Relation.of(this.size, data.links.organisation),
-      status: Relation.of(this.size, data.links.status),
-    };
-    this.parts = Relation.of(this.size, data.links.parts);
-    this.startYears = data.startYears;
-    this.endYears = data.endYears;
-    const statusPrefix = `${ownTerms(base).statusScheme.value.slice(base.length)}/`;
-    this.statuses = new Map(
-      this.locals
-        .map((l, i) => [l, i] as const)
-        .filter(([l]) => l.startsWith(statusPrefix))
-        .map(([l, i]) => [l.slice(statusPrefix.length), i] as [string, number])
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
-    );
+    this.size = laid.locals.length;
+    this.locals = laid.locals;
+    this.labels = laid.labels;
+    this.descriptions = laid.descriptions;
+    this.byLocal = laid.byLocal;
+    this.kindOf = laid.kindOf;
+    this.members = laid.members;
+    this.relations = laid.relations;
+    this.parts = laid.parts;
+    this.startYears = laid.startYears;
+    this.endYears = laid.endYears;
+    this.statuses = laid.statuses;
+    this.wordIndex = laid.wordIndex;
+    this.intro = laid.intro;
     const runningStatus = new Set([...this.statuses].filter(([code]) => RUNNING.has(code)).map(([, o]) => o));
     this.running = new Uint8Array(this.size);
     const years = new Set<number>();
@@ -525,9 +703,61 @@ export class ListIndex {
       for (let y = start; y <= end; y++) years.add(y);
     }
     this.years = [...years].sort((a, b) => a - b);
-    this.intro = data.intro;
     this.counts = new Uint32Array(this.size);
-    this.wordIndex = new WordIndex(this.size, (o) => data.words[o]!, data.dictionary);
+  }
+
+  /** Lays out what the lists answer from, for resources in their order with their words and links. */
+  private static layOut(
+    base: string,
+    data: {
+      locals: string[];
+      labels: string[];
+      descriptions: (string | undefined)[];
+      words: number[][];
+      layout: WordLayout;
+      kinds: (string | undefined)[];
+      byLocal: Map<string, number>;
+      links: Record<Facet | 'parts', Links>;
+      startYears: Int16Array;
+      endYears: Int16Array;
+      intro: string | undefined;
+    },
+  ): Layout {
+    const size = data.locals.length;
+    const kindOf = new Uint8Array(size);
+    const members = new Map<string, number[]>(KINDS.map((k) => [k, []]));
+    data.kinds.forEach((kind, i) => {
+      kindOf[i] = KINDS.indexOf(kind!);
+      members.get(kind!)!.push(i);
+    });
+    const relation = (links: Links) => Relation.of(size, links.from, links.to);
+    const statusPrefix = `${ownTerms(base).statusScheme.value.slice(base.length)}/`;
+    return {
+      locals: data.locals,
+      labels: data.labels,
+      descriptions: data.descriptions,
+      kindOf,
+      byLocal: data.byLocal,
+      members: new Map([...members].map(([k, list]) => [k, Uint32Array.from(list)])),
+      startYears: data.startYears,
+      endYears: data.endYears,
+      relations: {
+        programme: relation(data.links.programme),
+        keyword: relation(data.links.keyword),
+        organisation: relation(data.links.organisation),
+        status: relation(data.links.status),
+      },
+      parts: relation(data.links.parts),
+      wordIndex: WordIndex.of(size, (o) => data.words[o]!, data.layout),
+      statuses: new Map(
+        data.locals
+          .map((l, i) => [l, i] as const)
+          .filter(([l]) => l.startsWith(statusPrefix))
+          .map(([l, i]) => [l.slice(statusPrefix.length), i] as [string, number])
+          .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      ),
+      intro: data.intro,
+    };
   }
 
   /**
@@ -575,20 +805,27 @@ export class ListIndex {
     const order = [...summaries.keys()].filter((local) => isListed(summaries.get(local)!));
     const cmp = comparer(summaries);
     order.sort(cmp);
-    return ListIndex.make(state, { base, options, dictionary, summaries, graphs }, order);
+    return ListIndex.make(state, 'build', { base, options, dictionary, summaries, graphs }, order);
   }
 
   /**
    * The index after the store applied a change set: only the resources the changed graphs spoke of, before or now,
    * are read again; the rest is kept. Equal to an index built afresh from the store (a test holds it to that).
    * An index of another state than the change set's is built afresh.
+   *
+   * What the index was made from passes to the new one, changed where the change set says, rather than copied: a
+   * copy costs as many resources as the index holds. This index goes on answering its lists as before, but moving it
+   * again builds afresh.
    */
   async apply(change: ChangeSet, store: Store): Promise<ListIndex> {
     const { base, options } = this.sources;
-    if (this.state === undefined || change.from !== this.state) return ListIndex.build(store, base, options);
+    if (this.state === undefined || change.from !== this.state || this.handedOver) {
+      return ListIndex.build(store, base, options);
+    }
+    this.handedOver = true;
     const kept = keptOf(base);
     const read = new Map(propertiesOf(base).map((p) => [p.iri, p]));
-    const graphs = new Map(this.sources.graphs);
+    const { graphs } = this.sources;
     const touched = new Set<string>();
     for (const g of change.graphs) {
       for (const local of graphs.get(g.name) ?? []) touched.add(local);
@@ -637,12 +874,17 @@ export class ListIndex {
         throw new InternalError(`${rows} rows for ${SUBJECTS_PER_QUERY} resources may be cut: raise pageRows`);
       }
     }
-    const summaries = new Map(this.sources.summaries);
+    const { summaries } = this.sources;
+    // The touched resources' words before, which the word index moves from.
+    const wordsBefore = new Map([...touched].map((local) => [local, summaries.get(local)?.words ?? []]));
     for (const local of touched) {
       const s = statements.get(local);
       if (s === undefined) summaries.delete(local);
       else summaries.set(local, summarise(local, s, this.sources.dictionary));
     }
+    const sources = { ...this.sources, summaries, graphs };
+    const inPlace = this.inPlace(store.state, touched, sources, wordsBefore);
+    if (inPlace !== undefined) return inPlace;
     // The order kept, with the touched resources taken out and put back where their new label sorts.
     const cmp = comparer(summaries);
     const order = this.locals.filter((local) => !touched.has(local));
@@ -657,38 +899,38 @@ export class ListIndex {
       }
       order.splice(lo, 0, local);
     }
-    return ListIndex.make(store.state, { ...this.sources, summaries, graphs }, order);
+    return ListIndex.make(store.state, 'laid out', sources, order);
   }
 
   /** Lays the kept resources out in the one order of every list, with their links, years and words. */
-  private static make(state: string | undefined, sources: Sources, locals: string[]): ListIndex {
+  private static make(
+    state: string | undefined,
+    via: 'build' | 'laid out',
+    sources: Sources,
+    locals: string[],
+  ): ListIndex {
     const keyed = locals.map((local): [string, Summary] => [local, sources.summaries.get(local)!]);
     const ordinal = new Map(locals.map((l, i) => [l, i]));
-    const links: Record<Facet | 'parts', [number, number][]> = {
-      programme: [],
-      keyword: [],
-      organisation: [],
-      status: [],
-      parts: [],
-    };
-    /** Which list a link goes to, by its property and the kinds at its two ends. */
-    const to = (link: number, from: string, target: string): Facet | 'parts' | undefined => {
-      if (link === PARENT && from === 'programme' && target === 'programme') return 'parts';
-      if (from !== 'project') return undefined;
-      if (link === PARENT) return target === 'programme' ? 'programme' : undefined;
-      if (link === KEYWORDS) return target === 'keyword' ? 'keyword' : undefined;
-      if (link === MEMBER) return target === 'organisation' ? 'organisation' : undefined;
-      return link === STATUS && target === DATASET_PATHS.vocabulary ? 'status' : undefined;
+    const kinds = keyed.map(([, s]) => s.kind);
+    const noLinks = (): Links => ({ from: [], to: [] });
+    const links: Record<Facet | 'parts', Links> = {
+      programme: noLinks(),
+      keyword: noLinks(),
+      organisation: noLinks(),
+      status: noLinks(),
+      parts: noLinks(),
     };
     const startYears = new Int16Array(locals.length);
     const endYears = new Int16Array(locals.length);
     keyed.forEach(([, s], a) => {
       for (const [link, target] of s.links) {
         const b = ordinal.get(target);
-        const list = b === undefined ? undefined : to(link, s.kind!, sources.summaries.get(target)!.kind!);
+        const list = b === undefined ? undefined : linkList(link, s.kind!, kinds[b]!);
+        if (list === undefined) continue;
         // Programme → the programmes that are part of it: the link is stated the other way.
-        if (list === 'parts') links.parts.push([b!, a]);
-        else if (list !== undefined) links[list].push([a, b!]);
+        const [x, y] = list === 'parts' ? [b!, a] : [a, b!];
+        links[list].from.push(x);
+        links[list].to.push(y);
       }
       startYears[a] = s.start;
       endYears[a] = s.end;
@@ -697,21 +939,110 @@ export class ListIndex {
     return new ListIndex(
       sources.base,
       state,
-      {
+      via,
+      ListIndex.layOut(sources.base, {
         locals,
         labels: keyed.map(([, s]) => s.label!),
         descriptions: keyed.map(([, s]) => s.description),
         // The dictionary of every state so far: a word no resource has any more has no postings, and matches nothing.
         words: keyed.map(([, s]) => s.words),
-        dictionary: sources.dictionary.words,
+        layout: sources.dictionary.layout(),
+        kinds,
+        byLocal: ordinal,
         links,
         startYears,
         endYears,
         intro: sources.summaries.get(datasetLocal)?.intro,
+      }),
+      sources,
+    );
+  }
+
+  /**
+   * The index after a change that leaves every listed resource in its place (none comes, goes or sorts elsewhere:
+   * the usual edit of a record): this one's layout with the touched resources' entries, links and words replaced,
+   * in time that grows with the change rather than with the index. Undefined when the change moves a resource.
+   */
+  private inPlace(
+    state: string | undefined,
+    touched: ReadonlySet<string>,
+    sources: Sources,
+    wordsBefore: ReadonlyMap<string, number[]>,
+  ): ListIndex | undefined {
+    const { summaries } = sources;
+    const cmp = comparer(summaries);
+    const places: number[] = [];
+    for (const local of touched) {
+      const o = this.byLocal.get(local);
+      const now = summaries.get(local);
+      // Listed before exactly when listed now.
+      if ((o !== undefined) !== (now !== undefined && isListed(now))) return undefined;
+      if (o !== undefined) places.push(o);
+    }
+    // Each still sorts between its neighbours: then the whole order is as it was.
+    for (const o of places) {
+      const local = this.locals[o]!;
+      if (o > 0 && cmp(this.locals[o - 1]!, local) >= 0) return undefined;
+      if (o + 1 < this.size && cmp(local, this.locals[o + 1]!) >= 0) return undefined;
+    }
+    const labels = this.labels.slice();
+    const descriptions = this.descriptions.slice();
+    const startYears = this.startYears.slice();
+    const endYears = this.endYears.slice();
+    const rows = Object.fromEntries([...FACETS, 'parts'].map((f) => [f, new Map<number, Uint32Array>()])) as Record<
+      Facet | 'parts',
+      Map<number, Uint32Array>
+    >;
+    const words: { ordinal: number; before: number[]; after: number[] }[] = [];
+    for (const o of places) {
+      const local = this.locals[o]!;
+      const s = summaries.get(local)!;
+      labels[o] = s.label!;
+      descriptions[o] = s.description;
+      startYears[o] = s.start;
+      endYears[o] = s.end;
+      const lists: Record<Facet | 'parts', number[]> = {
+        programme: [],
+        keyword: [],
+        organisation: [],
+        status: [],
+        parts: [],
+      };
+      for (const [link, target] of s.links) {
+        const b = this.byLocal.get(target);
+        const list = b === undefined ? undefined : linkList(link, s.kind!, KINDS[this.kindOf[b]!]!);
+        if (list !== undefined) lists[list].push(b!);
+      }
+      // A project's facet rows are its own links; a programme's parents are the sources of its row in `parts`.
+      for (const f of [...FACETS, 'parts'] as const) rows[f].set(o, Uint32Array.from(new Set(lists[f])).sort());
+      words.push({ ordinal: o, before: wordsBefore.get(local)!, after: s.words });
+    }
+    const datasetLocal = datasetIris(sources.base).dataset.value.slice(sources.base.length);
+    const { relations } = this.laid;
+    return new ListIndex(
+      this.base,
+      state,
+      'in place',
+      {
+        ...this.laid,
+        labels,
+        descriptions,
+        startYears,
+        endYears,
+        relations: {
+          programme: relations.programme.replacing('targets', rows.programme),
+          keyword: relations.keyword.replacing('targets', rows.keyword),
+          organisation: relations.organisation.replacing('targets', rows.organisation),
+          status: relations.status.replacing('targets', rows.status),
+        },
+        parts: this.laid.parts.replacing('sources', rows.parts),
+        wordIndex: this.wordIndex.replacing(sources.dictionary.layout(), words),
+        intro: summaries.get(datasetLocal)?.intro,
       },
       sources,
     );
   }
+
   entry(ordinal: number): Entry {
     const start = this.startYears[ordinal]!;
     const end = this.endYears[ordinal]!;

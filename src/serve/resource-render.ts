@@ -48,6 +48,11 @@ export interface Renderer {
   readonly resources: ReadonlySet<string>;
   /** The store's state (graphs.json `state`) these were computed for. */
   readonly state: string | undefined;
+  /**
+   * The ancestors of resources' paths (keyword/clusters for keyword/clusters/wonen), whose types and labels a page's
+   * crumbs show. After a change set it may hold some no resource has any more: a page asks only for its own.
+   */
+  readonly folders: ReadonlySet<string>;
   /** One representation of a resource; undefined when the resource has no page. */
   render(iri: string, mediaType: ResourceMediaType): Promise<Rendered | undefined>;
   /** Several representations of one resource, in the order asked, from one reading of the store (export-site). */
@@ -115,10 +120,17 @@ export async function createRenderer(
     ? await movedResources(store, base, shownAfter, previous)
     : await resourcesOf(store, base, shownAfter);
   // A page's crumbs name the ancestors that are resources (keyword → keyword/clusters): their types and labels.
-  const folders = new Set<string>();
-  for (const r of resources) {
-    const segments = (paths.local(r) ?? '').split('/');
-    for (let i = 1; i < segments.length; i++) folders.add(iriAt(base, segments.slice(0, i).join('/')));
+  // After a change set only the resources it brought add any.
+  const before = previous?.renderer;
+  let folders: ReadonlySet<string> = before?.folders ?? new Set();
+  if (resources !== before?.resources) {
+    const more = new Set(folders);
+    for (const r of resources) {
+      if (before?.resources.has(r)) continue;
+      const segments = (paths.local(r) ?? '').split('/');
+      for (let i = 1; i < segments.length; i++) more.add(iriAt(base, segments.slice(0, i).join('/')));
+    }
+    folders = more;
   }
   const folderQuads = new Map<string, Quad[]>([...folders].map((f) => [f, []]));
   for (const q of [...(await typesAndLabels(store, folders)), ...shownAfter]) {
@@ -201,7 +213,7 @@ export async function createRenderer(
     return out;
   };
 
-  return { site, downloads, resources, state, render, renderEach };
+  return { site, downloads, resources, state, folders, render, renderEach };
 }
 
 /** The site's words (name, licence, publisher) from the dataset's own statements, as the build takes them. */
@@ -277,7 +289,7 @@ async function movedResources(
   base: string,
   shownAfter: readonly Quad[],
   previous: PreviousRenderer,
-): Promise<Set<string>> {
+): Promise<ReadonlySet<string>> {
   const candidates = new Set<string>(previous.subjectsBefore);
   for (const g of previous.change.graphs)
     for (const q of g.quads ?? []) if (q.subject.termType === 'NamedNode') candidates.add(q.subject.value);
@@ -287,14 +299,19 @@ async function movedResources(
   );
   const shown = shownDocuments(base, shownAfter);
   const excluded = withoutPages(base);
-  const next = new Set(previous.renderer.resources);
+  const before = previous.renderer.resources;
+  const come: string[] = [];
+  const gone = new Set<string>();
   for (const d of new Set(under.map(documentOf))) {
     if (excluded.has(d)) continue;
-    if (shown.has(d) || stated.has(d) || (await anyOfDocument(store, d))) next.add(d);
-    else next.delete(d);
+    if (shown.has(d) || stated.has(d) || (await anyOfDocument(store, d))) {
+      if (!before.has(d)) come.push(d);
+    } else if (before.has(d)) gone.add(d);
   }
-  for (const d of shown) if (!excluded.has(d)) next.add(d);
-  return new Set([...next].sort());
+  for (const d of shown) if (!excluded.has(d) && !before.has(d)) come.push(d);
+  // The usual edit brings and takes no page: the set before serves on, with no copy of it.
+  if (come.length === 0 && gone.size === 0) return before;
+  return new Set([...before, ...come].filter((d) => !gone.has(d)).sort());
 }
 
 /**

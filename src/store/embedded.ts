@@ -378,16 +378,18 @@ export class EmbeddedStore implements Store {
         >[]
       ).map((r) => [r.get('g')!.value, Number(r.get('n')!.value)]),
     );
-    return [...this.graphSizes]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, triples]) => {
-        const hash = this.manifest?.graphs[name]?.hash;
-        return { name, triples, ...(hash !== undefined ? { hash } : {}) };
-      });
+    const sizes = this.graphSizes;
+    this.graphNames ??= [...sizes.keys()].sort();
+    return this.graphNames.map((name) => {
+      const hash = this.manifest?.graphs[name]?.hash;
+      return { name, triples: sizes.get(name)!, ...(hash !== undefined ? { hash } : {}) };
+    });
   }
 
   /** Statements per named graph, once graphs() has counted them. */
   private graphSizes: Map<string, number> | undefined;
+  /** The graphs' names in order, once graphs() has sorted them; dropped by apply() when a graph comes or goes. */
+  private graphNames: string[] | undefined;
   /** Statements of the default graph, once size() has counted them; kept up to date by apply(). */
   private defaultSize: number | undefined;
 
@@ -419,7 +421,7 @@ export class EmbeddedStore implements Store {
       this.oxigraph.update(`DROP SILENT GRAPH <${g.name}>`);
       if (g.quads === undefined) {
         delete graphs[g.name];
-        this.graphSizes?.delete(g.name);
+        if (this.graphSizes?.delete(g.name)) this.graphNames = undefined;
         continue;
       }
       for (const q of g.quads) {
@@ -430,6 +432,7 @@ export class EmbeddedStore implements Store {
       const size = g.quads.length;
       graphs[g.name] = { hash: g.hash ?? '', triples: size, offset: 0, length: 0 };
       if (defaultSize !== undefined) defaultSize += size;
+      if (this.graphSizes?.has(g.name) !== size > 0) this.graphNames = undefined;
       if (size > 0) this.graphSizes?.set(g.name, size);
       else this.graphSizes?.delete(g.name);
     }
