@@ -65,46 +65,42 @@ async function samePages(moved: Renderer, fresh: Renderer): Promise<void> {
 }
 
 describe('a renderer moved by a change set', () => {
-  it(
-    'after an edit that brings and takes no page keeps its set of pages, and renders as a fresh one',
-    { timeout: 240_000 },
-    async () => {
-      expect(await editProjects(data, 3, 'gewijzigd')).toHaveLength(3);
-      const { before, moved, fresh, freshStore } = await rebuilt();
-      try {
-        expect(moved.resources).toBe(before.resources);
-        await samePages(moved, fresh);
-      } finally {
-        freshStore.close();
-      }
-    },
-  );
+  it('after an edit that brings and takes no page keeps its set of pages, and renders as a fresh one', {
+    timeout: 240_000,
+  }, async () => {
+    expect(await editProjects(data, 3, 'gewijzigd')).toHaveLength(3);
+    const { before, moved, fresh, freshStore } = await rebuilt();
+    try {
+      expect(moved.resources).toBe(before.resources);
+      await samePages(moved, fresh);
+    } finally {
+      freshStore.close();
+    }
+  });
 
-  it(
-    'after a project is removed and another added, with a keyword no project had, renders as a fresh one',
-    { timeout: 240_000 },
-    async () => {
-      const folder = path.join(data, 'projects');
-      // The removed project's record comes back under a new id (its publications' ids are free again).
-      const gone = (await readdir(folder)).sort()[0]!;
-      const goneIri = `${BASE}project/${gone.replace(/\.yaml$/, '')}`;
-      const text = await readFile(path.join(folder, gone), 'utf8');
-      await rm(path.join(folder, gone));
-      const added = text
-        .replace(/^id: .*$/m, 'id: project-nieuw-toegevoegd')
-        .replace(/^keywords:\n/m, 'keywords:\n  - zonnebloemvelden\n');
-      expect(added).toContain('zonnebloemvelden');
-      await writeFile(path.join(folder, 'project-nieuw-toegevoegd.yaml'), added);
-      const { before, moved, fresh, freshStore } = await rebuilt();
-      try {
-        expect(before.resources.has(goneIri)).toBe(true);
-        expect(moved.resources.has(goneIri)).toBe(false);
-        expect(moved.resources.has(`${BASE}project/project-nieuw-toegevoegd`)).toBe(true);
-        expect(moved.resources.has(`${BASE}keyword/zonnebloemvelden`)).toBe(true);
-        await samePages(moved, fresh);
-      } finally {
-        freshStore.close();
-      }
-    },
-  );
+  it('after a project is removed and another added, with a keyword no project had, renders as a fresh one', {
+    timeout: 240_000,
+  }, async () => {
+    const folder = path.join(data, 'projects');
+    // The removed project's record comes back under a new id (its publications' ids are free again).
+    const gone = (await readdir(folder)).sort()[0]!;
+    const goneIri = `${BASE}project/${gone.replace(/\.yaml$/, '')}`;
+    const text = await readFile(path.join(folder, gone), 'utf8');
+    await rm(path.join(folder, gone));
+    const added = text
+      .replace(/^id: .*$/m, 'id: project-nieuw-toegevoegd')
+      .replace(/^keywords:\n/m, 'keywords:\n  - zonnebloemvelden\n');
+    expect(added).toContain('zonnebloemvelden');
+    await writeFile(path.join(folder, 'project-nieuw-toegevoegd.yaml'), added);
+    const { before, moved, fresh, freshStore } = await rebuilt();
+    try {
+      expect(before.resources.has(goneIri)).toBe(true);
+      expect(moved.resources.has(goneIri)).toBe(false);
+      expect(moved.resources.has(`${BASE}project/project-nieuw-toegevoegd`)).toBe(true);
+      expect(moved.resources.has(`${BASE}keyword/zonnebloemvelden`)).toBe(true);
+      await samePages(moved, fresh);
+    } finally {
+      freshStore.close();
+    }
+  });
 });
